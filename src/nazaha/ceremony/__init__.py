@@ -1,0 +1,1 @@
+"""Threshold key generation among guardians (spec §3.2)."""

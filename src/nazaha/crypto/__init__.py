@@ -1,0 +1,1 @@
+"""Pure mathematics of ElectionGuard: group, hashing, encryption, proofs. No election words."""

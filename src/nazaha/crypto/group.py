@@ -1,0 +1,186 @@
+"""The group Z_p^r of order q, and every modular operation Nazaha performs.
+
+Spec §2 (notation) and §3.1: p and q are primes with p - 1 = q·r, g generates the order-q
+subgroup Z_p^r of Z_p^*. A value x is in Z_p^r when 0 <= x < p and x^q mod p = 1; it is in Z_q
+when 0 <= x < q (the definitions of Verification 2.A and 2.B).
+
+All modular exponentiation and multiplication goes through a ``Group`` so that faster
+arithmetic can replace the plain one without touching callers. Exponentiations with the
+fixed bases g, K and K-hat use precomputed window tables (``FixedBase``); results are identical
+to ``pow``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import gmpy2
+
+from nazaha.errors import ParameterError, ValueRangeError
+
+__all__ = ["FixedBase", "Group"]
+
+_FIXED_BASE_WINDOW = 8
+_FIXED_BASE_CACHE = 8
+
+
+class FixedBase:
+    """Exponentiation of one base with a precomputed table of its powers.
+
+    The table holds base^(d·2^(w·i)) for every window position i and digit d < 2^w, so that
+    base^e is a product of one table entry per window: about bits(q)/w multiplications
+    instead of a full square-and-multiply. Valid only for bases in Z_p^r, whose exponents may be
+    reduced mod q.
+    """
+
+    __slots__ = ("_mask", "_p", "_q", "_rows", "_window", "base")
+
+    def __init__(self, group: Group, base: int, window: int = _FIXED_BASE_WINDOW) -> None:
+        p = gmpy2.mpz(group.p)
+        self.base = int(base)
+        self._p: int = p
+        self._q = group.q
+        self._window = window
+        self._mask = (1 << window) - 1
+        rows: list[list[Any]] = []
+        step = gmpy2.mpz(base) % p
+        for _ in range((group.q.bit_length() + window - 1) // window):
+            row = [gmpy2.mpz(1), step]
+            for _ in range(2, 1 << window):
+                row.append(row[-1] * step % p)
+            rows.append(row)
+            step = row[-1] * step % p
+        self._rows = rows
+
+    def pow(self, exponent: int) -> int:
+        """Return base^exponent mod p."""
+        e = int(exponent) % self._q
+        p = self._p
+        result: int = gmpy2.mpz(1)
+        window = self._window
+        mask = self._mask
+        for row in self._rows:
+            digit = e & mask
+            if digit:
+                result = result * row[digit] % p
+            e >>= window
+            if not e:
+                break
+        return int(result)
+
+
+@dataclass(frozen=True, eq=False)
+class Group:
+    """An ElectionGuard group: primes p and q with p - 1 = q·r and a generator g of Z_p^r.
+
+    Groups are passed explicitly to every function that computes; there is no current group.
+    """
+
+    name: str
+    p: int
+    q: int
+    r: int
+    g: int
+    p_bytes: int = field(init=False)
+    """l_p of spec §5.1.1: the length in bytes of the encoding of values mod p."""
+    q_bytes: int = field(init=False)
+    """l_q of spec §5.1.2: the length in bytes of the encoding of values mod q."""
+    _fixed: dict[int, FixedBase] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.p - 1 != self.q * self.r:
+            raise ParameterError(f"group {self.name}: p - 1 != q * r")
+        if not 1 < self.g < self.p or gmpy2.powmod(self.g, self.q, self.p) != 1:
+            raise ParameterError(f"group {self.name}: g is not in the subgroup of order q")
+        object.__setattr__(self, "p_bytes", (self.p.bit_length() + 7) // 8)
+        object.__setattr__(self, "q_bytes", (self.q.bit_length() + 7) // 8)
+        object.__setattr__(self, "_fixed", {})
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Group):
+            return NotImplemented
+        return (self.p, self.q, self.g) == (other.p, other.q, other.g)
+
+    def __hash__(self) -> int:
+        return hash((self.p, self.q, self.g))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Tables are rebuilt on demand in the receiving process instead of being pickled.
+        return (Group, (self.name, self.p, self.q, self.r, self.g))
+
+    # -- membership -------------------------------------------------------------------------
+
+    def is_element(self, value: int) -> bool:
+        """True when ``value`` is in Z_p^r: 0 <= value < p and value^q mod p = 1."""
+        return 0 <= value < self.p and gmpy2.powmod(value, self.q, self.p) == 1
+
+    def element(self, value: int, what: str) -> int:
+        """Return ``value`` if it is in Z_p^r, else raise ``ValueRangeError`` naming ``what``."""
+        if not 0 <= value < self.p:
+            raise ValueRangeError(f"{what} is not an integer in [0, p)")
+        if gmpy2.powmod(value, self.q, self.p) != 1:
+            raise ValueRangeError(f"{what} is not in the subgroup Z_p^r of order q")
+        return value
+
+    def scalar(self, value: int, what: str) -> int:
+        """Return ``value`` if it is in Z_q, else raise ``ValueRangeError`` naming ``what``."""
+        if not 0 <= value < self.q:
+            raise ValueRangeError(f"{what} is not in Z_q")
+        return value
+
+    # -- arithmetic -------------------------------------------------------------------------
+
+    def pow(self, base: int, exponent: int) -> int:
+        """Return base^exponent mod p for any base (square-and-multiply in GMP)."""
+        return int(gmpy2.powmod(base, exponent, self.p))
+
+    def fixed_base(self, base: int) -> FixedBase:
+        """Return the (cached) fixed-base table of ``base``, which must be in Z_p^r."""
+        table = self._fixed.get(base)
+        if table is None:
+            if len(self._fixed) >= _FIXED_BASE_CACHE:
+                self._fixed.pop(next(iter(self._fixed)))
+            table = FixedBase(self, base)
+            self._fixed[base] = table
+        return table
+
+    def g_pow(self, exponent: int) -> int:
+        """Return g^exponent mod p with the generator's fixed-base table."""
+        return self.fixed_base(self.g).pow(exponent)
+
+    def mul(self, a: int, b: int) -> int:
+        """Return a·b mod p."""
+        return int(gmpy2.mpz(a) * b % self.p)
+
+    def prod(self, values: Iterable[int]) -> int:
+        """Return the product of ``values`` mod p (1 for none)."""
+        p = self.p
+        result: int = gmpy2.mpz(1)
+        for value in values:
+            result = result * value % p
+        return int(result)
+
+    def inverse(self, value: int) -> int:
+        """Return value^-1 mod p."""
+        return int(gmpy2.invert(value, self.p))
+
+    def div(self, a: int, b: int) -> int:
+        """Return a / b mod p."""
+        return int(gmpy2.mpz(a) * gmpy2.invert(b, self.p) % self.p)
+
+    def pow_pair(self, base1: int, exp1: int, base2: int, exp2: int) -> int:
+        """Return base1^exp1 · base2^exp2 mod p (the shape of every proof verification)."""
+        p = self.p
+        return int(gmpy2.powmod(base1, exp1, p) * gmpy2.powmod(base2, exp2, p) % p)
+
+    # -- encodings of spec §5.1 -------------------------------------------------------------
+
+    def bytes_p(self, value: int) -> bytes:
+        """b(value, l_p): big-endian, fixed length (spec §5.1.1)."""
+        return int(value).to_bytes(self.p_bytes, "big")
+
+    def bytes_q(self, value: int) -> bytes:
+        """b(value, l_q): big-endian, fixed length (spec §5.1.2)."""
+        return int(value).to_bytes(self.q_bytes, "big")

@@ -1,0 +1,1 @@
+"""Zero-knowledge proofs: Schnorr, Chaum-Pedersen decryption, disjunctive range proofs."""

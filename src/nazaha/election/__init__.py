@@ -1,0 +1,1 @@
+"""Frozen, validated data types shared by every phase of an election."""

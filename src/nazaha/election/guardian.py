@@ -1,0 +1,84 @@
+"""What a guardian publishes in the key ceremony, and the joint keys built from it.
+
+Spec §3.2.2: guardian G_i publishes commitments K_i,j = g^(a_i,j) and K-hat_i,j for 0 <= j < k,
+a communication key κ_i = g^(ζ_i), and two compact Schnorr proofs (c_i, v_i,0..v_i,k) and
+(c-hat_i, v-hat_i,0..v-hat_i,k) (eqs. 10-13). The joint keys are K = Π K_i,0 and
+K-hat = Π K-hat_i,0 (eqs. 25, 26).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from nazaha.crypto.group import Group
+
+__all__ = [
+    "CoefficientProof",
+    "GuardianKeyShare",
+    "GuardianPublicKey",
+    "joint_data_key",
+    "joint_vote_key",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CoefficientProof:
+    """A compact proof of knowledge of k coefficients and ζ_i: challenge c_i, responses v_i,0..v_i,k."""
+
+    challenge: int
+    responses: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GuardianPublicKey:
+    """Guardian G_i's public announcement (the guardian record entries of §3.2.2)."""
+
+    index: int
+    """i, from 1 to n."""
+    name: str
+    vote_commitments: tuple[int, ...]
+    """K_i,0 .. K_i,k-1; K_i,0 = K_i is the guardian's vote encryption key."""
+    vote_proof: CoefficientProof
+    data_commitments: tuple[int, ...]
+    """K-hat_i,0 .. K-hat_i,k-1; K-hat_i,0 is the guardian's ballot data key."""
+    data_proof: CoefficientProof
+    communication_key: int
+    """κ_i = g^(ζ_i), to which other guardians encrypt their shares."""
+
+    @property
+    def vote_key(self) -> int:
+        """K_i = K_i,0."""
+        return self.vote_commitments[0]
+
+    @property
+    def data_key(self) -> int:
+        """K-hat_i = K-hat_i,0."""
+        return self.data_commitments[0]
+
+
+def joint_vote_key(group: Group, guardians: Sequence[GuardianPublicKey]) -> int:
+    """K = Π_i K_i mod p (spec eq. 25)."""
+    return group.prod(guardian.vote_key for guardian in guardians)
+
+
+def joint_data_key(group: Group, guardians: Sequence[GuardianPublicKey]) -> int:
+    """K-hat = Π_i K-hat_i mod p (spec eq. 26)."""
+    return group.prod(guardian.data_key for guardian in guardians)
+
+
+@dataclass(frozen=True, slots=True)
+class GuardianKeyShare:
+    """What guardian G_i keeps after the ceremony: its shares z_i and z-hat_i (spec eq. 24).
+
+    The shares are secret: they never appear in a repr, a log line or an error message.
+    ``extended_hash`` binds the key to one election, so it cannot be used in another.
+    """
+
+    index: int
+    name: str
+    extended_hash: bytes
+    vote_share: int = field(repr=False)
+    """z_i = P(i) = Σ_j P_j(i) mod q."""
+    data_share: int = field(repr=False)
+    """z-hat_i = P-hat(i)."""

@@ -1,0 +1,344 @@
+"""The election manifest: contests, options, ballot styles and their texts in several languages.
+
+Spec §3.1.3: contests, options and ballot styles are identified by unique labels and handled
+by their 1-based position (index) in ordered lists; each contest has a contest selection limit
+L and each option an option selection limit R. The manifest's canonical bytes are hashed into
+the election base hash H_B (eq. 5), so ``canonical_bytes`` is part of the protocol: see
+``docs/record-format.md``.
+
+Labels follow the label rules of the 2.1 serialization draft: non-empty, no leading or trailing
+whitespace, no runs of whitespace, no line breaks or tabs, no no-break spaces. Every display
+text carries its language code, and every text must exist in each of the manifest's languages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import msgspec
+
+from nazaha.errors import ManifestError
+
+__all__ = [
+    "MAX_SELECTION_LIMIT",
+    "BallotStyle",
+    "Contest",
+    "ContestOption",
+    "LocalizedText",
+    "Manifest",
+    "parse_manifest",
+]
+
+MANIFEST_FORMAT = "nazaha-manifest/1"
+
+MAX_SELECTION_LIMIT = 64
+"""Largest effective selection limit accepted. Not a spec limit: a range proof up to R has R + 1
+parts, so larger limits make ballots very large. Documented in docs/decisions.md."""
+
+_MAX_INDEX = (1 << 31) - 1
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_BAD_LABEL_CHARS = re.compile(r"[\u00a0\u202f\r\n\t\v\f\u2028\u2029]")
+
+
+# -- wire format (strict JSON codec) -----------------------------------------------------------
+
+
+class _TextDoc(msgspec.Struct, forbid_unknown_fields=True):
+    language: str
+    text: str
+
+
+class _OptionDoc(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    label: str
+    name: list[_TextDoc]
+    selection_limit: int = 1
+    party: list[_TextDoc] = []
+
+
+class _ContestDoc(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    label: str
+    name: list[_TextDoc]
+    options: list[_OptionDoc]
+    selection_limit: int = 1
+
+
+class _StyleDoc(msgspec.Struct, forbid_unknown_fields=True):
+    label: str
+    contests: list[int]
+
+
+class _ManifestDoc(msgspec.Struct, forbid_unknown_fields=True):
+    format: str
+    label: str
+    name: list[_TextDoc]
+    languages: list[str]
+    contests: list[_ContestDoc]
+    ballot_styles: list[_StyleDoc]
+
+
+# -- domain types --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LocalizedText:
+    """A display text in several languages: (language code, text) pairs in manifest order."""
+
+    texts: tuple[tuple[str, str], ...]
+
+    def get(self, language: str) -> str:
+        """The text in ``language``, or in the first language when it has none in that one."""
+        for code, text in self.texts:
+            if code == language:
+                return text
+        return self.texts[0][1] if self.texts else ""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(code for code, _ in self.texts)
+
+
+@dataclass(frozen=True, slots=True)
+class ContestOption:
+    """A selectable option λ with its label, names and stated option selection limit."""
+
+    label: str
+    name: LocalizedText
+    selection_limit: int
+    party: LocalizedText | None
+
+
+@dataclass(frozen=True, slots=True)
+class Contest:
+    """A contest Λ: label, names, options in order and the stated contest selection limit."""
+
+    label: str
+    name: LocalizedText
+    options: tuple[ContestOption, ...]
+    selection_limit: int
+
+    @property
+    def contest_limit(self) -> int:
+        """The effective contest selection limit L: at most the sum of the option limits."""
+        return min(self.selection_limit, sum(o.selection_limit for o in self.options))
+
+    def option_limit(self, option: ContestOption) -> int:
+        """The effective option selection limit R: at most the contest's limit."""
+        return min(option.selection_limit, self.selection_limit)
+
+    def option_index(self, label: str) -> int:
+        """The 1-based index ind_o of the option labelled ``label``; KeyError if none."""
+        for index, option in enumerate(self.options, start=1):
+            if option.label == label:
+                return index
+        raise KeyError(label)
+
+
+@dataclass(frozen=True, slots=True)
+class BallotStyle:
+    """A ballot style: its label and the 1-based indices of the contests it contains."""
+
+    label: str
+    contests: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """A validated election manifest. Build it with ``parse_manifest``."""
+
+    label: str
+    name: LocalizedText
+    languages: tuple[str, ...]
+    contests: tuple[Contest, ...]
+    ballot_styles: tuple[BallotStyle, ...]
+    canonical_bytes: bytes = field(repr=False, compare=False)
+    """The manifest file whose bytes enter H_B (spec eq. 5)."""
+
+    def contest(self, index: int) -> Contest:
+        """The contest with 1-based index ``index``."""
+        return self.contests[index - 1]
+
+    def contest_index(self, label: str) -> int:
+        """The 1-based index ind_c of the contest labelled ``label``; KeyError if none."""
+        for index, contest in enumerate(self.contests, start=1):
+            if contest.label == label:
+                return index
+        raise KeyError(label)
+
+    def style_index(self, label: str) -> int:
+        """The 1-based index of the ballot style labelled ``label``; KeyError if none."""
+        for index, style in enumerate(self.ballot_styles, start=1):
+            if style.label == label:
+                return index
+        raise KeyError(label)
+
+    def style(self, index: int) -> BallotStyle:
+        """The ballot style with 1-based index ``index``."""
+        return self.ballot_styles[index - 1]
+
+    def iter_contests(self) -> Iterator[tuple[int, Contest]]:
+        """(index, contest) pairs in manifest order."""
+        return enumerate(self.contests, start=1)
+
+
+# -- parsing and validation ----------------------------------------------------------------------
+
+
+def _check_label(where: str, label: str) -> None:
+    if not label:
+        raise ManifestError(where, "a label must not be empty")
+    if label != label.strip():
+        raise ManifestError(where, f"label {label!r} has leading or trailing whitespace")
+    if _BAD_LABEL_CHARS.search(label):
+        raise ManifestError(where, f"label {label!r} has a line break, tab or no-break space")
+    if re.search(r"\s\s", label):
+        raise ManifestError(where, f"label {label!r} has a run of whitespace")
+
+
+def _localized(where: str, texts: Sequence[_TextDoc], languages: Sequence[str]) -> LocalizedText:
+    seen: set[str] = set()
+    pairs: list[tuple[str, str]] = []
+    for position, entry in enumerate(texts):
+        here = f"{where}[{position}]"
+        if not _LANGUAGE.match(entry.language):
+            raise ManifestError(f"{here}.language", f"{entry.language!r} is not a language code")
+        if entry.language in seen:
+            raise ManifestError(f"{here}.language", f"language {entry.language!r} appears twice")
+        if not entry.text.strip():
+            raise ManifestError(f"{here}.text", "a display text must not be empty")
+        seen.add(entry.language)
+        pairs.append((entry.language, entry.text))
+    missing = [code for code in languages if code not in seen]
+    if missing:
+        raise ManifestError(where, f"no text in {', '.join(missing)}")
+    return LocalizedText(tuple(pairs))
+
+
+def _check_limit(where: str, value: int) -> None:
+    if not 1 <= value <= _MAX_INDEX:
+        raise ManifestError(where, f"selection limit {value} is not in [1, 2^31 - 1]")
+
+
+def _unique(where: str, labels: Sequence[str], what: str) -> None:
+    seen: dict[str, int] = {}
+    for position, label in enumerate(labels):
+        if label in seen:
+            raise ManifestError(
+                f"{where}[{position}].label",
+                f"duplicate {what} label {label!r} (also at position {seen[label]})",
+            )
+        seen[label] = position
+
+
+def _build(doc: _ManifestDoc) -> Manifest:
+    if doc.format != MANIFEST_FORMAT:
+        raise ManifestError("format", f"expected {MANIFEST_FORMAT!r}, got {doc.format!r}")
+    _check_label("label", doc.label)
+    if not doc.languages:
+        raise ManifestError("languages", "at least one language is required")
+    for position, code in enumerate(doc.languages):
+        if not _LANGUAGE.match(code):
+            raise ManifestError(f"languages[{position}]", f"{code!r} is not a language code")
+    if len(set(doc.languages)) != len(doc.languages):
+        raise ManifestError("languages", "a language is listed twice")
+    languages = tuple(doc.languages)
+    if not doc.contests:
+        raise ManifestError("contests", "the manifest has no contests")
+    if len(doc.contests) > _MAX_INDEX:
+        raise ManifestError("contests", "too many contests")
+    _unique("contests", [c.label for c in doc.contests], "contest")
+    contests: list[Contest] = []
+    for ci, cdoc in enumerate(doc.contests):
+        where = f"contests[{ci}]"
+        _check_label(f"{where}.label", cdoc.label)
+        _check_limit(f"{where}.selection_limit", cdoc.selection_limit)
+        if not cdoc.options:
+            raise ManifestError(f"{where}.options", f"contest {cdoc.label!r} has no options")
+        _unique(f"{where}.options", [o.label for o in cdoc.options], "option")
+        options: list[ContestOption] = []
+        for oi, odoc in enumerate(cdoc.options):
+            owhere = f"{where}.options[{oi}]"
+            _check_label(f"{owhere}.label", odoc.label)
+            _check_limit(f"{owhere}.selection_limit", odoc.selection_limit)
+            party = _localized(f"{owhere}.party", odoc.party, languages) if odoc.party else None
+            options.append(
+                ContestOption(
+                    label=odoc.label,
+                    name=_localized(f"{owhere}.name", odoc.name, languages),
+                    selection_limit=odoc.selection_limit,
+                    party=party,
+                )
+            )
+        contest = Contest(
+            label=cdoc.label,
+            name=_localized(f"{where}.name", cdoc.name, languages),
+            options=tuple(options),
+            selection_limit=cdoc.selection_limit,
+        )
+        if contest.contest_limit > MAX_SELECTION_LIMIT:
+            raise ManifestError(
+                f"{where}.selection_limit",
+                f"effective contest limit {contest.contest_limit} exceeds the supported "
+                f"maximum {MAX_SELECTION_LIMIT}",
+            )
+        for oi, option in enumerate(contest.options):
+            if contest.option_limit(option) > MAX_SELECTION_LIMIT:
+                raise ManifestError(
+                    f"{where}.options[{oi}].selection_limit",
+                    f"effective option limit exceeds the supported maximum {MAX_SELECTION_LIMIT}",
+                )
+        contests.append(contest)
+    if not doc.ballot_styles:
+        raise ManifestError("ballot_styles", "the manifest has no ballot styles")
+    _unique("ballot_styles", [s.label for s in doc.ballot_styles], "ballot style")
+    styles: list[BallotStyle] = []
+    for si, sdoc in enumerate(doc.ballot_styles):
+        where = f"ballot_styles[{si}]"
+        _check_label(f"{where}.label", sdoc.label)
+        if not sdoc.contests:
+            raise ManifestError(f"{where}.contests", f"ballot style {sdoc.label!r} is empty")
+        for position, index in enumerate(sdoc.contests):
+            if not 1 <= index <= len(contests):
+                raise ManifestError(
+                    f"{where}.contests[{position}]",
+                    f"contest index {index} names no contest (there are {len(contests)})",
+                )
+        if len(set(sdoc.contests)) != len(sdoc.contests):
+            raise ManifestError(f"{where}.contests", "a contest index is listed twice")
+        styles.append(BallotStyle(label=sdoc.label, contests=tuple(sdoc.contests)))
+    canonical = msgspec.json.encode(doc)
+    return Manifest(
+        label=doc.label,
+        name=_localized("name", doc.name, languages),
+        languages=languages,
+        contests=tuple(contests),
+        ballot_styles=tuple(styles),
+        canonical_bytes=canonical,
+    )
+
+
+def parse_manifest(data: bytes | str, *, require_canonical: bool = False) -> Manifest:
+    """Parse and validate a manifest; raise ``ManifestError`` naming the offending field.
+
+    With ``require_canonical`` the input must already be the canonical encoding (as in an
+    election record, where its bytes were hashed into H_B).
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        doc = msgspec.json.decode(raw, type=_ManifestDoc, strict=True)
+    except msgspec.ValidationError as error:
+        raise ManifestError(_field_of(str(error)), str(error)) from None
+    except msgspec.DecodeError as error:
+        raise ManifestError("(file)", f"not valid JSON: {error}") from None
+    manifest = _build(doc)
+    if require_canonical and manifest.canonical_bytes != raw:
+        raise ManifestError("(file)", "the manifest is not in canonical form")
+    return manifest
+
+
+def _field_of(message: str) -> str:
+    match = re.search(r"at `\$(.*?)`", message)
+    if match is None:
+        return "(file)"
+    return match.group(1).lstrip(".") or "(file)"

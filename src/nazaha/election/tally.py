@@ -1,0 +1,92 @@
+"""Tallies: the aggregate encryptions, their decryptions with proofs, and opened ballots.
+
+Spec §3.5 (aggregation, eq. 79), §3.6.5 (decryption proofs, Verification 10) and §3.6.7
+(challenged ballots opened with their encryption nonces, Verification 13).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nazaha.crypto.elgamal import Ciphertext
+from nazaha.crypto.proofs.chaum_pedersen import DecryptionProof
+
+__all__ = [
+    "ChallengedBallot",
+    "ChallengedContest",
+    "ChallengedSelection",
+    "DecryptedContest",
+    "DecryptedOption",
+    "DecryptedTally",
+    "EncryptedTally",
+    "EncryptedTallyContest",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptedTallyContest:
+    """(A, B) for each option of one contest, in manifest order."""
+
+    contest_index: int
+    options: tuple[Ciphertext, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptedTally:
+    """The homomorphic sum of every cast ballot, per option (eq. 79)."""
+
+    contests: tuple[EncryptedTallyContest, ...]
+    cast_ballots: int
+
+
+@dataclass(frozen=True, slots=True)
+class DecryptedOption:
+    """The tally t of one option, T = K^t, and the proof (c, v) that M = B / T = A^s."""
+
+    option_index: int
+    label: str
+    value: int
+    value_power: int
+    """T = B · M^-1 mod p (eq. 82)."""
+    proof: DecryptionProof
+
+
+@dataclass(frozen=True, slots=True)
+class DecryptedContest:
+    contest_index: int
+    label: str
+    options: tuple[DecryptedOption, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DecryptedTally:
+    """The decrypted tally and the guardians U that took part (eqs. 81-93)."""
+
+    contests: tuple[DecryptedContest, ...]
+    guardians_present: tuple[int, ...]
+    cast_ballots: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengedSelection:
+    """One option of a challenged ballot: its encryption nonce ξ_i,j and plaintext σ_i,j."""
+
+    option_index: int
+    label: str
+    nonce: int
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengedContest:
+    contest_index: int
+    label: str
+    selections: tuple[ChallengedSelection, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengedBallot:
+    """A challenged ballot opened by its nonces (spec §3.6.7): what it really contained."""
+
+    confirmation_code: bytes
+    contests: tuple[ChallengedContest, ...]

@@ -1,0 +1,156 @@
+"""Every error Nazaha raises, in one hierarchy.
+
+Callers catch the class that fits their layer; the CLI and the HTTP service map classes to exit
+codes and status codes in one place each (``nazaha.cli.errors``, ``nazaha.service.errors``).
+Messages never contain secret values: they name the value (``"guardian 2's share for
+guardian 4"``), never print it.
+
+::
+
+    NazahaError
+    ├── InputError                 bad input from outside; nothing was changed
+    │   ├── ParameterError         unknown group, quorum out of range, ...
+    │   ├── ManifestError          malformed or inconsistent manifest (names the field)
+    │   ├── BallotError            a plaintext ballot that breaks a limit or names unknown things
+    │   ├── RecordFormatError      a file that cannot be read as what it should be (file + field)
+    │   ├── ValueRangeError        an integer outside Z_q, Z_p or the subgroup Z_p^r
+    │   └── KeyFileError           a guardian key file that is corrupt or has a wrong passphrase
+    ├── ProtocolError              a step of the protocol cannot go on
+    │   ├── CeremonyError          the key ceremony found bad data (names sender and receiver)
+    │   ├── QuorumError            fewer guardians than the quorum k
+    │   ├── BallotStateError       cast/challenge/tally rules broken (double cast, unknown code)
+    │   ├── DecryptionError        a decryption share or proof does not check out
+    │   └── InvalidProof           a zero-knowledge proof does not verify (says which part)
+    ├── VerificationFailed         a verifier check failed (carries the check's spec number)
+    └── StorageError               the record or workspace cannot be written or read
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BallotError",
+    "BallotStateError",
+    "CeremonyError",
+    "DecryptionError",
+    "InputError",
+    "InvalidProof",
+    "KeyFileError",
+    "ManifestError",
+    "NazahaError",
+    "ParameterError",
+    "ProtocolError",
+    "QuorumError",
+    "RecordFormatError",
+    "StorageError",
+    "ValueRangeError",
+    "VerificationFailed",
+]
+
+
+class NazahaError(Exception):
+    """Base class of every error that Nazaha raises on purpose."""
+
+
+class InputError(NazahaError):
+    """Input from outside (a file, a request, an argument) is not acceptable."""
+
+
+class ParameterError(InputError):
+    """Election parameters are not acceptable (unknown group, k > n, ...)."""
+
+
+class ManifestError(InputError):
+    """The election manifest is malformed or inconsistent.
+
+    ``field`` is a path to the offending field, such as ``contests[2].options[0].label``.
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"manifest: {field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class BallotError(InputError):
+    """A plaintext ballot cannot be encrypted: an overvote, an unknown contest or style."""
+
+
+class RecordFormatError(InputError):
+    """A record or workspace file cannot be decoded as what it should be.
+
+    ``where`` names the file and, when known, the field: ``guardians/guardian_2.json: proof.c``.
+    """
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem
+
+
+class ValueRangeError(InputError):
+    """An integer is outside the set it must belong to (Z_q, Z_p or the subgroup Z_p^r)."""
+
+
+class KeyFileError(InputError):
+    """A guardian key file cannot be opened: corrupt, wrong passphrase, or not a key file."""
+
+
+class ProtocolError(NazahaError):
+    """A protocol step cannot continue with the data it was given."""
+
+
+class CeremonyError(ProtocolError):
+    """The key ceremony found bad data.
+
+    ``sender`` and ``receiver`` are guardian indices when the problem is a share one guardian
+    sent another; ``receiver`` is None for problems with a guardian's public announcement.
+    """
+
+    def __init__(self, message: str, *, sender: int, receiver: int | None = None) -> None:
+        super().__init__(message)
+        self.sender = sender
+        self.receiver = receiver
+
+
+class QuorumError(ProtocolError):
+    """Fewer guardians are present than the quorum k, or a guardian is listed twice."""
+
+
+class BallotStateError(ProtocolError):
+    """A cast-or-challenge or tally rule is broken (unknown code, decided twice, ...)."""
+
+
+class DecryptionError(ProtocolError):
+    """A decryption share, commitment or response does not check out."""
+
+
+class InvalidProof(ProtocolError):
+    """A zero-knowledge proof does not verify.
+
+    ``part`` says which condition failed, in words the verifier maps to spec check labels:
+    ``"shape"`` (wrong number of values), ``"challenge-range"`` or ``"response-range"`` (a value
+    outside Z_q), ``"challenge"`` (the recomputed challenge differs).
+    """
+
+    def __init__(self, part: str, message: str) -> None:
+        super().__init__(message)
+        self.part = part
+
+
+class VerificationFailed(NazahaError):
+    """A verification step of spec §6 failed.
+
+    ``check`` is the spec's label such as ``"6.D"``; ``subject`` names the ballot, contest or
+    guardian concerned.
+    """
+
+    def __init__(self, check: str, message: str, *, subject: str = "") -> None:
+        prefix = f"[{check}] " + (f"{subject}: " if subject else "")
+        super().__init__(prefix + message)
+        self.check = check
+        self.subject = subject
+        self.detail = message
+
+
+class StorageError(NazahaError):
+    """Reading or writing the record or the workspace failed."""

@@ -1,0 +1,399 @@
+"""Threshold decryption of the tally with a joint proof, by any k of the n guardians.
+
+Spec §3.6.3-§3.6.5. For each option's (A, B) and the set U of present guardians:
+
+1. ``commit``: each G_i computes M_i = A^(z_i) (eq. 84), draws u_i, forms
+   (a_i, b_i) = (g^u_i, A^u_i) (eq. 87) and publishes only M_i and
+   d_i = H(H_E; 0x30, ind_c, ind_o, i, A, B, a_i, b_i, M_i, U) (eq. 88).
+2. ``reveal``: only once it holds a d_j from every guardian in U does G_i reveal (a_i, b_i).
+3. ``respond``: G_i checks every d_j against the revealed values, computes
+   M = Π M_j^(w_j) (eq. 86), a = Π a_j, b = Π b_j (eq. 89),
+   c = H_q(H_E; 0x31, ind_c, ind_o, A, B, a, b, M) (eq. 90) itself, and answers
+   v_i = (u_i - c·w_i·z_i) mod q (eqs. 91, 92).
+4. ``decrypt_tally`` (the administrator) checks each v_i against the guardian's public share
+   key g^(z_i) (Note 3.7), sums v = Σ v_i (eq. 93), computes T = B · M^-1 (eq. 82) and t from
+   T = K^t by a bounded discrete log.
+
+No secret key is ever reconstructed; absent guardians are not needed. The ballot nonce of a
+challenged ballot is decrypted the same way with the shares z-hat_i (§3.6.7, eqs. 107, 108).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from nazaha.crypto.dlog import DiscreteLog
+from nazaha.crypto.group import Group
+from nazaha.crypto.hashing import U32, ModP, Raw, hash_h, hash_q, xor_bytes
+from nazaha.crypto.nonces import RandomSource
+from nazaha.crypto.polynomial import commitment_at, lagrange_coefficient
+from nazaha.crypto.proofs import schnorr
+from nazaha.crypto.proofs.chaum_pedersen import DecryptionProof
+from nazaha.election.ballot import EncryptedBallot, ballot_nonce_key
+from nazaha.election.context import ElectionContext
+from nazaha.election.guardian import GuardianKeyShare
+from nazaha.election.tally import DecryptedContest, DecryptedOption, DecryptedTally, EncryptedTally
+from nazaha.errors import DecryptionError, QuorumError
+
+__all__ = [
+    "DecryptingGuardian",
+    "GuardianCommitment",
+    "PartialDecryption",
+    "decrypt_ballot_nonce",
+    "decrypt_tally",
+    "share_key",
+]
+
+OptionKey = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDecryption:
+    """M_i and the commitment hash d_i of guardian i for one option."""
+
+    guardian: int
+    contest_index: int
+    option_index: int
+    share: int
+    commitment_hash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class GuardianCommitment:
+    """(a_i, b_i), revealed only after every d_j is known."""
+
+    guardian: int
+    contest_index: int
+    option_index: int
+    pad_commitment: int
+    data_commitment: int
+
+
+def _commitment_hash(
+    group: Group,
+    extended_hash: bytes,
+    key: OptionKey,
+    guardian: int,
+    pad: int,
+    data: int,
+    a: int,
+    b: int,
+    share: int,
+    present: Sequence[int],
+) -> bytes:
+    """d_i of eq. (88); U enters as b(#U, 4) ‖ b(j_1, 4) ‖ ... (spec §5.5.4)."""
+    return hash_h(
+        group,
+        extended_hash,
+        0x30,
+        U32(key[0]),
+        U32(key[1]),
+        U32(guardian),
+        ModP(pad),
+        ModP(data),
+        ModP(a),
+        ModP(b),
+        ModP(share),
+        U32(len(present)),
+        *(U32(j) for j in present),
+    )
+
+
+def decryption_challenge(
+    group: Group, extended_hash: bytes, key: OptionKey, pad: int, data: int, a: int, b: int, m: int
+) -> int:
+    """c of eq. (90)."""
+    return hash_q(
+        group,
+        extended_hash,
+        0x31,
+        U32(key[0]),
+        U32(key[1]),
+        ModP(pad),
+        ModP(data),
+        ModP(a),
+        ModP(b),
+        ModP(m),
+    )
+
+
+def share_key(context: ElectionContext, index: int) -> int:
+    """g^(z_i) = Π_j Π_m K_j,m^(i^m), computed from the public commitments (Note 3.7, eq. 94)."""
+    group = context.group
+    return group.prod(commitment_at(group, g.vote_commitments, index) for g in context.guardians)
+
+
+def _check_present(context: ElectionContext, present: Sequence[int]) -> tuple[int, ...]:
+    parameters = context.parameters
+    ordered = tuple(sorted(present))
+    if len(set(ordered)) != len(ordered):
+        raise QuorumError("a guardian is listed twice among those present")
+    for index in ordered:
+        if not 1 <= index <= parameters.guardians:
+            raise QuorumError(f"guardian {index} is not a guardian of this election")
+    if len(ordered) < parameters.quorum:
+        raise QuorumError(
+            f"{len(ordered)} guardian(s) present, but the quorum is {parameters.quorum} of "
+            f"{parameters.guardians}"
+        )
+    return ordered
+
+
+def _tally_options(tally: EncryptedTally) -> list[tuple[OptionKey, int, int]]:
+    return [
+        ((contest.contest_index, option_index), ciphertext.pad, ciphertext.data)
+        for contest in tally.contests
+        for option_index, ciphertext in enumerate(contest.options, start=1)
+    ]
+
+
+@dataclass(slots=True)
+class _Session:
+    present: tuple[int, ...]
+    options: list[tuple[OptionKey, int, int]]
+    randoms: dict[OptionKey, int] = field(repr=False)
+    own: dict[OptionKey, tuple[int, int, int]] = field(repr=False)
+    revealed: bool = False
+
+
+class DecryptingGuardian:
+    """A present guardian: holds its key share and takes part in the decryption protocol."""
+
+    def __init__(self, context: ElectionContext, key: GuardianKeyShare, rng: RandomSource) -> None:
+        if key.extended_hash != context.extended_hash:
+            raise DecryptionError(
+                f"the key of guardian {key.index} belongs to another election (H_E differs)"
+            )
+        if not 1 <= key.index <= context.parameters.guardians:
+            raise DecryptionError(f"guardian {key.index} is not a guardian of this election")
+        group = context.group
+        if group.g_pow(key.vote_share) != share_key(context, key.index):
+            raise DecryptionError(
+                f"the key of guardian {key.index} does not match the election's commitments"
+            )
+        self._context = context
+        self._key = key
+        self._rng = rng
+        self._session: _Session | None = None
+
+    def __repr__(self) -> str:
+        return f"DecryptingGuardian(index={self.index})"
+
+    @property
+    def index(self) -> int:
+        return self._key.index
+
+    def commit(self, tally: EncryptedTally, present: Sequence[int]) -> list[PartialDecryption]:
+        """Step 1: M_i and d_i for every option of the tally (eqs. 84, 87, 88)."""
+        context = self._context
+        group = context.group
+        ordered = _check_present(context, present)
+        if self.index not in ordered:
+            raise QuorumError(f"guardian {self.index} is not among the guardians present")
+        options = _tally_options(tally)
+        randoms: dict[OptionKey, int] = {}
+        own: dict[OptionKey, tuple[int, int, int]] = {}
+        result = []
+        for key, pad, data in options:
+            group.element(pad, f"tally A of contest {key[0]}, option {key[1]}")
+            group.element(data, f"tally B of contest {key[0]}, option {key[1]}")
+            share = group.pow(pad, self._key.vote_share)
+            u = self._rng.below(group.q)
+            a = group.g_pow(u)
+            b = group.pow(pad, u)
+            randoms[key] = u
+            own[key] = (share, a, b)
+            digest = _commitment_hash(
+                group, context.extended_hash, key, self.index, pad, data, a, b, share, ordered
+            )
+            result.append(PartialDecryption(self.index, key[0], key[1], share, digest))
+        self._session = _Session(present=ordered, options=options, randoms=randoms, own=own)
+        return result
+
+    def reveal(self, partials: Sequence[PartialDecryption]) -> list[GuardianCommitment]:
+        """Step 2: reveal (a_i, b_i), but only when a d_j from every present guardian is in hand."""
+        session = self._require_session()
+        wanted = {(j, key) for j in session.present for key, _, _ in session.options}
+        held = {(p.guardian, (p.contest_index, p.option_index)) for p in partials}
+        if not wanted <= held:
+            raise DecryptionError(
+                f"guardian {self.index} will not reveal its commitments before it has every "
+                "other guardian's commitment hash"
+            )
+        session.revealed = True
+        return [
+            GuardianCommitment(self.index, key[0], key[1], session.own[key][1], session.own[key][2])
+            for key, _, _ in session.options
+        ]
+
+    def respond(
+        self, partials: Sequence[PartialDecryption], commitments: Sequence[GuardianCommitment]
+    ) -> dict[OptionKey, int]:
+        """Step 3: check every d_j, recompute the challenge itself and answer v_i (eq. 92)."""
+        session = self._require_session()
+        if not session.revealed:
+            raise DecryptionError("commitments must be revealed before responding")
+        context = self._context
+        group = context.group
+        by_key = _index_partials(partials, commitments, session.present, session.options)
+        weight = lagrange_coefficient(group.q, self.index, session.present)
+        responses: dict[OptionKey, int] = {}
+        for key, pad, data in session.options:
+            entries = by_key[key]
+            for j, (share, digest, a, b) in entries.items():
+                expected = _commitment_hash(
+                    group, context.extended_hash, key, j, pad, data, a, b, share, session.present
+                )
+                if expected != digest:
+                    raise DecryptionError(
+                        f"guardian {self.index}: guardian {j}'s revealed commitment for contest "
+                        f"{key[0]}, option {key[1]} does not match its hash d_{j}; halting"
+                    )
+            combined, a_total, b_total = _combine(group, session.present, entries)
+            c = decryption_challenge(group, context.extended_hash, key, pad, data, a_total, b_total, combined)
+            responses[key] = (session.randoms[key] - c * weight * self._key.vote_share) % group.q
+        self._session = None
+        return responses
+
+    def nonce_share(self, ballot: EncryptedBallot) -> int:
+        """m_i = C_ξB,0^(z-hat_i) (eq. 107), after checking the Schnorr proof C_ξB,2 (eq. 38)."""
+        group = self._context.group
+        nonce = ballot.encrypted_nonce
+        group.element(nonce.pad, f"ballot {ballot.code_hex}: C_ξB,0")
+        proof = nonce.proof
+        if not (0 <= proof.challenge < group.q and 0 <= proof.response < group.q):
+            raise DecryptionError(f"ballot {ballot.code_hex}: the nonce proof is out of range")
+        commitment = schnorr.recompute_commitment(group, nonce.pad, proof.challenge, proof.response)
+        expected = hash_q(group, ballot.id_hash, 0x23, ModP(commitment), ModP(nonce.pad), Raw(nonce.masked))
+        if expected != proof.challenge:
+            raise DecryptionError(
+                f"ballot {ballot.code_hex}: the proof of the encrypted ballot nonce does not "
+                "verify; guardian refuses to decrypt it"
+            )
+        return group.pow(nonce.pad, self._key.data_share)
+
+    def _require_session(self) -> _Session:
+        if self._session is None:
+            raise DecryptionError(f"guardian {self.index} has no decryption in progress")
+        return self._session
+
+
+def _index_partials(
+    partials: Sequence[PartialDecryption],
+    commitments: Sequence[GuardianCommitment],
+    present: Sequence[int],
+    options: Sequence[tuple[OptionKey, int, int]],
+) -> dict[OptionKey, dict[int, tuple[int, bytes, int, int]]]:
+    shares = {(p.guardian, (p.contest_index, p.option_index)): p for p in partials}
+    reveals = {(c.guardian, (c.contest_index, c.option_index)): c for c in commitments}
+    result: dict[OptionKey, dict[int, tuple[int, bytes, int, int]]] = {}
+    for key, _, _ in options:
+        entries = {}
+        for j in present:
+            partial = shares.get((j, key))
+            reveal = reveals.get((j, key))
+            if partial is None or reveal is None:
+                raise DecryptionError(
+                    f"guardian {j} gave no share or commitment for contest {key[0]}, option {key[1]}"
+                )
+            entries[j] = (
+                partial.share,
+                partial.commitment_hash,
+                reveal.pad_commitment,
+                reveal.data_commitment,
+            )
+        result[key] = entries
+    return result
+
+
+def _combine(
+    group: Group, present: Sequence[int], entries: dict[int, tuple[int, bytes, int, int]]
+) -> tuple[int, int, int]:
+    """(M, a, b) of eqs. (86) and (89)."""
+    q = group.q
+    combined = group.prod(group.pow(entries[j][0], lagrange_coefficient(q, j, present)) for j in present)
+    a_total = group.prod(entries[j][2] for j in present)
+    b_total = group.prod(entries[j][3] for j in present)
+    return combined, a_total, b_total
+
+
+def decrypt_tally(
+    context: ElectionContext,
+    tally: EncryptedTally,
+    guardians: Sequence[DecryptingGuardian],
+) -> DecryptedTally:
+    """Run the whole protocol with the guardians present; return the tally with its proofs.
+
+    Raises ``QuorumError`` when fewer than k guardians are present and ``DecryptionError``
+    when a guardian's response does not check out (naming the guardian).
+    """
+    group = context.group
+    present = _check_present(context, [guardian.index for guardian in guardians])
+    partials = [p for guardian in guardians for p in guardian.commit(tally, present)]
+    commitments = [c for guardian in guardians for c in guardian.reveal(partials)]
+    responses = {guardian.index: guardian.respond(partials, commitments) for guardian in guardians}
+    options = _tally_options(tally)
+    by_key = _index_partials(partials, commitments, present, options)
+    share_keys = {j: share_key(context, j) for j in present}
+    dlog = DiscreteLog(group, context.vote_key)
+    decrypted: dict[int, list[DecryptedOption]] = {}
+    for key, pad, data in options:
+        entries = by_key[key]
+        combined, a_total, b_total = _combine(group, present, entries)
+        c = decryption_challenge(group, context.extended_hash, key, pad, data, a_total, b_total, combined)
+        total_response = 0
+        for j in present:
+            v_j = responses[j].get(key)
+            if v_j is None or not 0 <= v_j < group.q:
+                raise DecryptionError(
+                    f"guardian {j} gave no valid response for contest {key[0]}, option {key[1]}"
+                )
+            c_j = c * lagrange_coefficient(group.q, j, present) % group.q
+            share, _, a_j, b_j = entries[j]
+            if (
+                group.mul(group.pow(share_keys[j], c_j), group.g_pow(v_j)) != a_j
+                or group.pow_pair(pad, v_j, share, c_j) != b_j
+            ):
+                raise DecryptionError(
+                    f"guardian {j}'s decryption share or response for contest {key[0]}, "
+                    f"option {key[1]} is wrong (Note 3.7 check failed)"
+                )
+            total_response += v_j
+        value_power = group.div(data, combined)
+        contest = context.manifest.contest(key[0])
+        option = contest.options[key[1] - 1]
+        bound = tally.cast_ballots * contest.option_limit(option)
+        value = dlog.solve(value_power, bound)
+        decrypted.setdefault(key[0], []).append(
+            DecryptedOption(
+                option_index=key[1],
+                label=option.label,
+                value=value,
+                value_power=value_power,
+                proof=DecryptionProof(challenge=c, response=total_response % group.q),
+            )
+        )
+    contests = tuple(
+        DecryptedContest(
+            contest_index=index,
+            label=context.manifest.contest(index).label,
+            options=tuple(options_),
+        )
+        for index, options_ in decrypted.items()
+    )
+    return DecryptedTally(contests=contests, guardians_present=present, cast_ballots=tally.cast_ballots)
+
+
+def decrypt_ballot_nonce(
+    context: ElectionContext, ballot: EncryptedBallot, guardians: Sequence[DecryptingGuardian]
+) -> bytes:
+    """ξ_B of a challenged ballot from the guardians' shares m_i (eqs. 107, 108, 35, 36)."""
+    group = context.group
+    present = _check_present(context, [guardian.index for guardian in guardians])
+    beta = group.prod(
+        group.pow(guardian.nonce_share(ballot), lagrange_coefficient(group.q, guardian.index, present))
+        for guardian in guardians
+    )
+    nonce = ballot.encrypted_nonce
+    return xor_bytes(nonce.masked, ballot_nonce_key(group, ballot.id_hash, nonce.pad, beta))

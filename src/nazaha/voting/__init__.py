@@ -1,0 +1,1 @@
+"""Ballot encryption, confirmation codes, cast-or-challenge (spec §3.3, §3.4)."""

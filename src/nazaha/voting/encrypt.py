@@ -1,0 +1,245 @@
+"""Ballot encryption: identifiers, nonces, selection encryptions, proofs and the nonce encryption.
+
+Spec §3.3 and §3.4, for a ballot B with selection encryption identifier id_B and ballot nonce ξ_B:
+
+    H_I    = H(H_E; 0x20, id_B)                                             (eq. 32)
+    ξ_i,j  = H_q(H_I; 0x21, i, j, ξ_B)                                      (eq. 33)
+    (α, β) = (g^ξ_i,j, K^(σ+ξ_i,j)) with a range proof up to R             (eqs. 31, 57-61)
+      c    = H_q(H_I; 0x24, i, j, α, β, a_0, b_0, ..., a_R, b_R)            (eq. 59)
+    contest: (ᾱ, β̄) = Π (α, β), nonce Σ ξ_i,j, a range proof up to L      (eq. 62)
+      c    = H_q(H_I; 0x24, i, ᾱ, β̄, a_0, b_0, ..., a_L, b_L)
+    C_ξB   = (g^ξ̂, b(ξ_B, 32) ⊕ k_1, (c_B, v_B)) under K-hat              (eqs. 34-38)
+
+Encryption is a pure function of its inputs: the caller supplies id_B, ξ_B, the time and a
+random source for proof commitments. A ballot that breaks a limit or names an unknown contest,
+option or style is refused with ``BallotError`` before anything is encrypted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nazaha.crypto.elgamal import Ciphertext, add_ciphertexts, encrypt
+from nazaha.crypto.group import Group
+from nazaha.crypto.hashing import U32, ModP, Raw, hash_h, hash_q, xor_bytes
+from nazaha.crypto.nonces import RandomSource
+from nazaha.crypto.proofs import schnorr
+from nazaha.crypto.proofs.range import ChallengeFunction, prove_range
+from nazaha.crypto.proofs.schnorr import SchnorrProof
+from nazaha.election.ballot import (
+    EncryptedBallot,
+    EncryptedContest,
+    EncryptedNonce,
+    EncryptedSelection,
+    PlaintextBallot,
+    ballot_nonce_key,
+)
+from nazaha.election.context import ElectionContext
+from nazaha.election.manifest import Manifest
+from nazaha.errors import BallotError
+from nazaha.voting.confirmation import confirmation_code, contest_hash
+
+__all__ = [
+    "contest_challenge",
+    "encrypt_ballot",
+    "encrypt_ballot_nonce",
+    "identifier_hash",
+    "marked_values",
+    "selection_challenge",
+    "selection_nonce",
+]
+
+
+def identifier_hash(group: Group, extended_hash: bytes, selection_id: bytes) -> bytes:
+    """H_I = H(H_E; 0x20, id_B) (eq. 32)."""
+    if len(selection_id) != 32:
+        raise ValueError("the selection encryption identifier id_B is 32 bytes")
+    return hash_h(group, extended_hash, 0x20, Raw(selection_id))
+
+
+def selection_nonce(
+    group: Group, id_hash: bytes, contest_index: int, option_index: int, ballot_nonce: bytes
+) -> int:
+    """ξ_i,j = H_q(H_I; 0x21, i, j, ξ_B) (eq. 33)."""
+    return hash_q(group, id_hash, 0x21, U32(contest_index), U32(option_index), Raw(ballot_nonce))
+
+
+def selection_challenge(
+    group: Group, id_hash: bytes, contest_index: int, option_index: int, ciphertext: Ciphertext
+) -> ChallengeFunction:
+    """The challenge of an option's range proof (eq. 59) as a function of its commitments."""
+
+    def challenge(commitments: Sequence[int]) -> int:
+        return hash_q(
+            group,
+            id_hash,
+            0x24,
+            U32(contest_index),
+            U32(option_index),
+            ModP(ciphertext.pad),
+            ModP(ciphertext.data),
+            *(ModP(value) for value in commitments),
+        )
+
+    return challenge
+
+
+def contest_challenge(
+    group: Group, id_hash: bytes, contest_index: int, total: Ciphertext
+) -> ChallengeFunction:
+    """The challenge of a contest's selection-limit proof (eq. 62)."""
+
+    def challenge(commitments: Sequence[int]) -> int:
+        return hash_q(
+            group,
+            id_hash,
+            0x24,
+            U32(contest_index),
+            ModP(total.pad),
+            ModP(total.data),
+            *(ModP(value) for value in commitments),
+        )
+
+    return challenge
+
+
+def marked_values(manifest: Manifest, ballot: PlaintextBallot) -> tuple[int, dict[int, list[int]]]:
+    """Check a plaintext ballot against the manifest; return its style index and the value of
+    every option of every contest on the style, in manifest order.
+
+    Raises ``BallotError`` for an unknown style, a contest not on the style, an unknown option,
+    a value that is not a non-negative integer, an option over its limit R or a contest over
+    its limit L (an overvote).
+    """
+    try:
+        style_index = manifest.style_index(ballot.style)
+    except KeyError:
+        raise BallotError(f"unknown ballot style {ballot.style!r}") from None
+    style = manifest.style(style_index)
+    on_style = {manifest.contest(index).label: index for index in style.contests}
+    for label in ballot.votes:
+        if label not in on_style:
+            known = (
+                "not in the manifest"
+                if label not in {c.label for c in manifest.contests}
+                else (f"not on ballot style {style.label!r}")
+            )
+            raise BallotError(f"contest {label!r} is {known}")
+    values: dict[int, list[int]] = {}
+    for index in sorted(style.contests):
+        contest = manifest.contest(index)
+        marks = ballot.votes.get(contest.label, {})
+        option_labels = {option.label for option in contest.options}
+        for label, value in marks.items():
+            if label not in option_labels:
+                raise BallotError(f"contest {contest.label!r} has no option {label!r}")
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise BallotError(
+                    f"contest {contest.label!r}, option {label!r}: the value must be a non-negative integer"
+                )
+        row = []
+        for option in contest.options:
+            value = marks.get(option.label, 0)
+            limit = contest.option_limit(option)
+            if value > limit:
+                raise BallotError(
+                    f"overvote: contest {contest.label!r}, option {option.label!r} is given "
+                    f"{value}, more than its limit {limit}"
+                )
+            row.append(value)
+        if sum(row) > contest.contest_limit:
+            raise BallotError(
+                f"overvote: contest {contest.label!r} has {sum(row)} selections, more than its "
+                f"limit {contest.contest_limit}"
+            )
+        values[index] = row
+    return style_index, values
+
+
+def encrypt_ballot_nonce(
+    group: Group, data_key: int, id_hash: bytes, ballot_nonce: bytes, rng: RandomSource
+) -> EncryptedNonce:
+    """C_ξB of eqs. (34)-(38): ξ_B encrypted to K-hat with hashed ElGamal and a Schnorr proof."""
+    nonce = rng.below(group.q)
+    alpha = group.g_pow(nonce)
+    beta = group.fixed_base(data_key).pow(nonce)
+    masked = xor_bytes(ballot_nonce, ballot_nonce_key(group, id_hash, alpha, beta))
+    u, commitment = schnorr.commit(group, rng)
+    challenge = hash_q(group, id_hash, 0x23, ModP(commitment), ModP(alpha), Raw(masked))
+    return EncryptedNonce(
+        pad=alpha,
+        masked=masked,
+        proof=SchnorrProof(challenge, schnorr.respond(group, u, challenge, nonce)),
+    )
+
+
+def encrypt_ballot(
+    context: ElectionContext,
+    ballot: PlaintextBallot,
+    *,
+    selection_id: bytes,
+    ballot_nonce: bytes,
+    device: str,
+    chaining_field: bytes,
+    encrypted_at: str,
+    rng: RandomSource,
+) -> EncryptedBallot:
+    """Encrypt ``ballot`` (spec §3.3-§3.4). Pure: the same inputs and random stream give the
+    same encrypted ballot."""
+    if len(ballot_nonce) != 32:
+        raise ValueError("the ballot nonce ξ_B is 32 bytes")
+    style_index, values = marked_values(context.manifest, ballot)
+    group = context.group
+    key = context.vote_key
+    id_hash = identifier_hash(group, context.extended_hash, selection_id)
+    contests: list[EncryptedContest] = []
+    for contest_index, row in values.items():
+        contest = context.manifest.contest(contest_index)
+        selections: list[EncryptedSelection] = []
+        nonce_sum = 0
+        for option_index, (option, value) in enumerate(zip(contest.options, row, strict=True), 1):
+            nonce = selection_nonce(group, id_hash, contest_index, option_index, ballot_nonce)
+            nonce_sum += nonce
+            ciphertext = encrypt(group, key, value, nonce)
+            proof = prove_range(
+                group,
+                key,
+                ciphertext,
+                value,
+                nonce,
+                contest.option_limit(option),
+                selection_challenge(group, id_hash, contest_index, option_index, ciphertext),
+                rng,
+            )
+            selections.append(EncryptedSelection(option_index, ciphertext, proof))
+        total = add_ciphertexts(group, (s.ciphertext for s in selections))
+        limit_proof = prove_range(
+            group,
+            key,
+            total,
+            sum(row),
+            nonce_sum % group.q,
+            contest.contest_limit,
+            contest_challenge(group, id_hash, contest_index, total),
+            rng,
+        )
+        contests.append(
+            EncryptedContest(
+                contest_index=contest_index,
+                selections=tuple(selections),
+                proof=limit_proof,
+                contest_hash=contest_hash(group, id_hash, contest_index, [s.ciphertext for s in selections]),
+            )
+        )
+    code = confirmation_code(group, id_hash, [c.contest_hash for c in contests], chaining_field)
+    return EncryptedBallot(
+        selection_id=selection_id,
+        id_hash=id_hash,
+        style_index=style_index,
+        contests=tuple(contests),
+        encrypted_nonce=encrypt_ballot_nonce(group, context.data_key, id_hash, ballot_nonce, rng),
+        device=device,
+        encrypted_at=encrypted_at,
+        chaining_field=chaining_field,
+        confirmation_code=code,
+    )

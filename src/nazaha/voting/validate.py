@@ -1,0 +1,102 @@
+"""Checking an encrypted ballot at the ballot box, before it is accepted.
+
+The ballot box accepts only ballots that are well formed for this election: the right style
+and contests, every value in the group, every range proof valid (Verifications 6 and 7),
+H_I, the contest hashes and the confirmation code recomputed (5.B, 8.A, 8.B), a chaining field
+of a known mode, and a valid proof on the encrypted ballot nonce. Everything is checked before
+anything is stored; the first problem found is raised as ``BallotError`` naming the contest or
+option concerned.
+"""
+
+from __future__ import annotations
+
+from nazaha.crypto.elgamal import add_ciphertexts
+from nazaha.crypto.hashing import ModP, Raw, hash_q
+from nazaha.crypto.proofs import schnorr
+from nazaha.crypto.proofs.range import verify_range
+from nazaha.election.ballot import EncryptedBallot
+from nazaha.election.context import ElectionContext
+from nazaha.errors import BallotError, InvalidProof
+from nazaha.voting.confirmation import ChainingMode, confirmation_code, contest_hash, device_hash
+from nazaha.voting.encrypt import contest_challenge, identifier_hash, selection_challenge
+
+__all__ = ["validate_ballot"]
+
+
+def validate_ballot(context: ElectionContext, ballot: EncryptedBallot) -> None:
+    """Raise ``BallotError`` unless ``ballot`` is a well-formed ballot of this election."""
+    group = context.group
+    manifest = context.manifest
+    if not 1 <= ballot.style_index <= len(manifest.ballot_styles):
+        raise BallotError(f"ballot style index {ballot.style_index} names no ballot style")
+    style = manifest.style(ballot.style_index)
+    expected = sorted(style.contests)
+    present = [contest.contest_index for contest in ballot.contests]
+    if present != expected:
+        raise BallotError(f"ballot style {style.label!r} has contests {expected}, the ballot has {present}")
+    if ballot.id_hash != identifier_hash(group, context.extended_hash, ballot.selection_id):
+        raise BallotError("the identifier hash H_I does not match the identifier id_B")
+    for encrypted in ballot.contests:
+        contest = manifest.contest(encrypted.contest_index)
+        where = f"contest {contest.label!r}"
+        if [s.option_index for s in encrypted.selections] != list(range(1, len(contest.options) + 1)):
+            raise BallotError(f"{where}: the ballot must hold one encryption per option, in order")
+        for selection in encrypted.selections:
+            option = contest.options[selection.option_index - 1]
+            here = f"{where}, option {option.label!r}"
+            ciphertext = selection.ciphertext
+            if not (group.is_element(ciphertext.pad) and group.is_element(ciphertext.data)):
+                raise BallotError(f"{here}: the encryption is not in the group Z_p^r")
+            try:
+                verify_range(
+                    group,
+                    context.vote_key,
+                    ciphertext,
+                    selection.proof,
+                    contest.option_limit(option),
+                    selection_challenge(
+                        group, ballot.id_hash, encrypted.contest_index, selection.option_index, ciphertext
+                    ),
+                )
+            except InvalidProof as error:
+                raise BallotError(f"{here}: the range proof does not verify ({error})") from None
+        total = add_ciphertexts(group, (s.ciphertext for s in encrypted.selections))
+        try:
+            verify_range(
+                group,
+                context.vote_key,
+                total,
+                encrypted.proof,
+                contest.contest_limit,
+                contest_challenge(group, ballot.id_hash, encrypted.contest_index, total),
+            )
+        except InvalidProof as error:
+            raise BallotError(f"{where}: the selection limit proof does not verify ({error})") from None
+        recomputed = contest_hash(
+            group, ballot.id_hash, encrypted.contest_index, [s.ciphertext for s in encrypted.selections]
+        )
+        if recomputed != encrypted.contest_hash:
+            raise BallotError(f"{where}: the contest hash does not match its encryptions")
+    if len(ballot.chaining_field) != 36:
+        raise BallotError("the chaining field must be 36 bytes")
+    mode = ballot.chaining_field[:4]
+    if mode == ChainingMode.NONE.identifier:
+        if ballot.chaining_field[4:] != device_hash(group, context.extended_hash, ballot.device):
+            raise BallotError("the chaining field does not hold the device information hash")
+    elif mode != ChainingMode.SIMPLE.identifier:
+        raise BallotError(f"unknown chaining mode 0x{mode.hex()}")
+    code = confirmation_code(
+        group, ballot.id_hash, [c.contest_hash for c in ballot.contests], ballot.chaining_field
+    )
+    if code != ballot.confirmation_code:
+        raise BallotError("the confirmation code does not match the ballot's encryptions")
+    nonce = ballot.encrypted_nonce
+    if not group.is_element(nonce.pad) or len(nonce.masked) != 32:
+        raise BallotError("the encrypted ballot nonce is malformed")
+    proof = nonce.proof
+    if not (0 <= proof.challenge < group.q and 0 <= proof.response < group.q):
+        raise BallotError("the encrypted ballot nonce's proof has values outside Z_q")
+    commitment = schnorr.recompute_commitment(group, nonce.pad, proof.challenge, proof.response)
+    challenge = hash_q(group, ballot.id_hash, 0x23, ModP(commitment), ModP(nonce.pad), Raw(nonce.masked))
+    if challenge != proof.challenge:
+        raise BallotError("the proof of the encrypted ballot nonce does not verify")
