@@ -1,0 +1,187 @@
+"""The election record on disk: its folder layout, atomic writing and streaming reading.
+
+Layout (see ``docs/record-format.md``)::
+
+    record.json                 index: format, election, every file with its SHA-256 (written last)
+    parameters.json             group, n, k, spec version
+    manifest.json               the canonical manifest whose bytes enter H_B
+    hashes.json                 H_P, H_B, H_E, K, K-hat
+    guardians/guardian_<i>.json public keys, commitments and proofs of guardian i
+    devices/device_<n>.json     each device's ordered confirmation codes and chain closing
+    ballots/<code>.json         every submitted ballot, cast or challenged
+    encrypted_tally.json        (A, B) per option
+    tally.json                  decrypted tally with proofs
+    challenged/<code>.json      each challenged ballot opened with its nonces
+
+``RecordWriter`` writes into a hidden temporary folder beside the target and renames it into
+place only after ``record.json`` is written and everything is flushed to disk, so a crash never
+leaves a folder that looks like a complete record. ``RecordReader`` reads files on demand and
+streams ballots one at a time, so memory does not grow with the number of ballots.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+
+from nazaha.errors import RecordFormatError, StorageError
+from nazaha.record.codec import RecordIndex, decode_record_index, encode_record_index
+
+__all__ = ["INDEX_FILE", "RecordReader", "RecordWriter", "write_file_atomically"]
+
+INDEX_FILE = "record.json"
+BALLOTS_DIR = "ballots"
+CHALLENGED_DIR = "challenged"
+GUARDIANS_DIR = "guardians"
+DEVICES_DIR = "devices"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename, flushed to disk."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+        _fsync_dir(path.parent)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise StorageError(f"cannot write {path}: {error.strerror}") from None
+
+
+class RecordWriter:
+    """Writes a record folder atomically. Use as a context manager; call ``commit`` at the end."""
+
+    def __init__(self, target: Path, *, replace: bool = False) -> None:
+        self.target = target
+        if target.exists() and not replace:
+            raise StorageError(f"{target} already exists; choose another folder")
+        self._staging = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
+        try:
+            self._staging.mkdir(parents=True)
+        except OSError as error:
+            raise StorageError(f"cannot create {self._staging}: {error.strerror}") from None
+        self._files: dict[str, str] = {}
+        self._replace = replace
+        self._done = False
+
+    def __enter__(self) -> RecordWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not self._done:
+            shutil.rmtree(self._staging, ignore_errors=True)
+
+    def write(self, name: str, data: bytes) -> None:
+        """Add one file (``name`` is relative, with forward slashes)."""
+        if name == INDEX_FILE or name in self._files or ".." in name.split("/"):
+            raise StorageError(f"cannot write {name!r} into the record")
+        path = self._staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(path, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise StorageError(f"cannot write {name} into the record: {error.strerror}") from None
+        self._files[name] = hashlib.sha256(data).hexdigest().upper()
+
+    def commit(self, index: RecordIndex) -> Path:
+        """Write ``record.json`` (listing every file written) and move the record into place."""
+        complete = RecordIndex(
+            format=index.format,
+            spec_version=index.spec_version,
+            election=index.election,
+            created=index.created,
+            files=dict(sorted(self._files.items())),
+            ballots=index.ballots,
+            cast=index.cast,
+            challenged=index.challenged,
+        )
+        self.write_index(encode_record_index(complete))
+        for folder in sorted({p.parent for p in self._staging.rglob("*")} | {self._staging}):
+            _fsync_dir(folder)
+        try:
+            if self.target.exists():
+                if not self._replace:
+                    raise StorageError(f"{self.target} appeared while the record was written")
+                retired = self.target.with_name(f".{self.target.name}.old-{secrets.token_hex(4)}")
+                os.replace(self.target, retired)
+                os.replace(self._staging, self.target)
+                shutil.rmtree(retired, ignore_errors=True)
+            else:
+                os.replace(self._staging, self.target)
+            _fsync_dir(self.target.parent)
+        except OSError as error:
+            raise StorageError(f"cannot move the record into {self.target}: {error.strerror}") from None
+        self._done = True
+        return self.target
+
+    def write_index(self, data: bytes) -> None:
+        path = self._staging / INDEX_FILE
+        with open(path, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+class RecordReader:
+    """Reads a record folder written by ``RecordWriter`` (or laid out the same way)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        if not root.is_dir():
+            raise RecordFormatError(str(root), "no such record folder")
+        index_path = root / INDEX_FILE
+        if not index_path.is_file():
+            raise RecordFormatError(
+                f"{root}/{INDEX_FILE}", "missing: the record is incomplete or not a Nazaha record"
+            )
+        self.index = decode_record_index(index_path.read_bytes())
+
+    def read(self, name: str) -> bytes:
+        """The bytes of one file of the record; ``RecordFormatError`` if it is missing."""
+        path = self.root / name
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise RecordFormatError(name, "missing from the record") from None
+        except OSError as error:
+            raise RecordFormatError(name, f"cannot be read ({error.strerror})") from None
+
+    def exists(self, name: str) -> bool:
+        return (self.root / name).is_file()
+
+    def names(self, folder: str) -> list[str]:
+        """Relative names of the ``.json`` files in ``folder``, sorted."""
+        directory = self.root / folder
+        if not directory.is_dir():
+            return []
+        return sorted(f"{folder}/{path.name}" for path in directory.glob("*.json"))
+
+    def iter_files(self, folder: str) -> Iterator[tuple[str, bytes]]:
+        """(name, bytes) of each file in ``folder``, one at a time."""
+        for name in self.names(folder):
+            yield name, self.read(name)

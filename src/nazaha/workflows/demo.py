@@ -1,0 +1,231 @@
+"""A complete mock election: ceremony, random ballots, cast or challenge, tally, decryption, record.
+
+It runs on the standard parameters by default with the shipped Arabic/English manifest, five
+guardians with quorum three, and two guardians absent at decryption. The plaintext counts of
+the ballots it generates are kept aside so that the decrypted tally can be compared with them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from nazaha.ceremony.guardian import Guardian
+from nazaha.ceremony.phases import run_key_ceremony
+from nazaha.crypto.group import Group
+from nazaha.crypto.nonces import RandomSource, SeededRandom, SystemRandom
+from nazaha.crypto.params import STANDARD_GROUP
+from nazaha.election.ballot import BallotState, PlaintextBallot, SubmittedBallot
+from nazaha.election.context import ElectionContext
+from nazaha.election.manifest import Manifest, parse_manifest
+from nazaha.election.parameters import ElectionParameters, parameter_base_hash
+from nazaha.election.tally import ChallengedBallot, DecryptedTally
+from nazaha.errors import DecryptionError
+from nazaha.tallying.aggregate import aggregate_ballots
+from nazaha.tallying.decrypt import DecryptingGuardian, decrypt_ballot_nonce, decrypt_tally
+from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
+from nazaha.voting.opening import open_ballot
+from nazaha.workflows.clock import utc_now
+from nazaha.workflows.encryption import encrypt_on_devices
+from nazaha.workflows.progress import NoProgress, Progress
+from nazaha.workflows.publish import device_log, write_record
+
+__all__ = ["DemoResult", "generate_ballots", "load_sample_manifest", "run_demo"]
+
+GUARDIAN_NAMES = (
+    "Guardian 1 (Tomorrow Party)",
+    "Guardian 2 (Civic Alliance)",
+    "Guardian 3 (The Greens)",
+    "Guardian 4 (Election Commission)",
+    "Guardian 5 (Civil Society Observers)",
+)
+
+
+def load_sample_manifest() -> Manifest:
+    """The Arabic/English sample manifest shipped inside the package."""
+    data = resources.files("nazaha.data").joinpath("sample_manifest.json").read_bytes()
+    return parse_manifest(data)
+
+
+@dataclass(slots=True)
+class DemoResult:
+    """What the demonstration produced, for display and for tests."""
+
+    context: ElectionContext
+    record: Path
+    tally: DecryptedTally
+    expected: dict[tuple[str, str], int]
+    """Plaintext counts of the cast ballots, by (contest label, option label)."""
+    challenged: list[ChallengedBallot]
+    challenged_expected: dict[bytes, PlaintextBallot] = field(repr=False)
+    guardians_present: tuple[int, ...] = ()
+    cast: int = 0
+
+    def decrypted(self) -> dict[tuple[str, str], int]:
+        return {
+            (contest.label, option.label): option.value
+            for contest in self.tally.contests
+            for option in contest.options
+        }
+
+    def matches(self) -> bool:
+        """True when every decrypted count equals the plaintext count it should be."""
+        decrypted = self.decrypted()
+        return all(decrypted.get(key, 0) == value for key, value in self.expected.items()) and all(
+            value == self.expected.get(key, 0) for key, value in decrypted.items()
+        )
+
+
+def generate_ballots(manifest: Manifest, count: int, rng: RandomSource) -> list[PlaintextBallot]:
+    """``count`` random valid ballots: each contest gets its full selection limit most of the
+    time and an undervote (possibly blank) otherwise."""
+    ballots = []
+    for _ in range(count):
+        style = manifest.ballot_styles[rng.below(len(manifest.ballot_styles))]
+        votes: dict[str, dict[str, int]] = {}
+        for index in style.contests:
+            contest = manifest.contest(index)
+            limit = contest.contest_limit
+            marks = limit if rng.below(10) else rng.below(limit + 1)
+            labels = [option.label for option in contest.options]
+            chosen: dict[str, int] = {}
+            while sum(chosen.values()) < marks:
+                label = labels[rng.below(len(labels))]
+                option = contest.options[contest.option_index(label) - 1]
+                if chosen.get(label, 0) < contest.option_limit(option):
+                    chosen[label] = chosen.get(label, 0) + 1
+            votes[contest.label] = chosen
+        ballots.append(PlaintextBallot(style=style.label, votes=votes))
+    return ballots
+
+
+def _counts(ballots: Sequence[PlaintextBallot]) -> dict[tuple[str, str], int]:
+    counts: Counter[tuple[str, str]] = Counter()
+    for ballot in ballots:
+        for contest, marks in ballot.votes.items():
+            for option, value in marks.items():
+                counts[(contest, option)] += value
+    return dict(counts)
+
+
+def run_demo(
+    *,
+    ballots: int,
+    output: Path,
+    group: Group = STANDARD_GROUP,
+    guardians: int = 5,
+    quorum: int = 3,
+    absent: Sequence[int] = (2, 4),
+    challenge_every: int = 50,
+    jobs: int = 1,
+    seed: str | None = None,
+    progress: Progress | None = None,
+) -> DemoResult:
+    """Run a mock election and write its record to ``output``; see the module docstring."""
+    progress = progress or NoProgress()
+    rng: RandomSource = SeededRandom(seed) if seed is not None else SystemRandom()
+    manifest = load_sample_manifest()
+    parameters = ElectionParameters(group, guardians, quorum)
+    h_p = parameter_base_hash(parameters)
+
+    progress.start("Key ceremony", guardians)
+    participants = []
+    for index in range(1, guardians + 1):
+        name = GUARDIAN_NAMES[index - 1] if index <= len(GUARDIAN_NAMES) else f"Guardian {index}"
+        participants.append(Guardian(parameters, h_p, index, name, rng))
+        progress.advance()
+    context, keys = run_key_ceremony(parameters, manifest, participants)
+    progress.finish()
+
+    plaintexts = generate_ballots(manifest, ballots, rng)
+    half = (len(plaintexts) + 1) // 2
+    devices = [
+        EncryptionDevice(group, context.extended_hash, "polling-station-1/device-A", ChainingMode.SIMPLE),
+        EncryptionDevice(group, context.extended_hash, "polling-station-2/device-B", ChainingMode.NONE),
+    ]
+    batches = encrypt_on_devices(
+        context,
+        [(devices[0], plaintexts[:half]), (devices[1], plaintexts[half:])],
+        jobs=jobs,
+        seed=seed,
+        progress=progress,
+    )
+    encrypted = [item for batch in batches for item in batch.ballots]
+    ordered_plaintexts = plaintexts[:half] + plaintexts[half:]
+
+    submitted: list[SubmittedBallot] = []
+    cast_plaintexts: list[PlaintextBallot] = []
+    challenged_expected: dict[bytes, PlaintextBallot] = {}
+    for number, (item, plaintext) in enumerate(zip(encrypted, ordered_plaintexts, strict=True)):
+        if challenge_every and number % challenge_every == challenge_every - 1:
+            # The voter challenges: the device opens the ballot with its nonce at once.
+            opened = open_ballot(context, item.ballot, item.ballot_nonce)
+            if _opened_votes(opened) != _nonzero(plaintext):
+                raise DecryptionError(f"challenged ballot {item.ballot.code_hex} opened wrongly")
+            submitted.append(SubmittedBallot(item.ballot, BallotState.CHALLENGED))
+            challenged_expected[item.ballot.confirmation_code] = plaintext
+        else:
+            submitted.append(SubmittedBallot(item.ballot, BallotState.CAST))
+            cast_plaintexts.append(plaintext)
+
+    progress.start("Aggregating cast ballots", 1)
+    encrypted_tally = aggregate_ballots(
+        group, manifest, [s for s in submitted if s.state is BallotState.CAST]
+    )
+    progress.advance()
+    progress.finish()
+
+    present_indices = [i for i in range(1, guardians + 1) if i not in set(absent)]
+    present = [DecryptingGuardian(context, keys[i - 1], rng) for i in present_indices]
+    progress.start("Decrypting the tally", 1)
+    tally = decrypt_tally(context, encrypted_tally, present)
+    progress.advance()
+    progress.finish()
+
+    challenged_ballots = [s.ballot for s in submitted if s.state is BallotState.CHALLENGED]
+    progress.start("Opening challenged ballots", len(challenged_ballots))
+    openings = []
+    for ballot in challenged_ballots:
+        nonce = decrypt_ballot_nonce(context, ballot, present)
+        openings.append(open_ballot(context, ballot, nonce))
+        progress.advance()
+    progress.finish()
+
+    record = write_record(
+        output,
+        context,
+        submitted,
+        [device_log(batch.device) for batch in batches],
+        encrypted_tally,
+        tally,
+        openings,
+        created=utc_now(),
+        total_ballots=len(submitted),
+        progress=progress,
+    )
+    return DemoResult(
+        context=context,
+        record=record,
+        tally=tally,
+        expected=_counts(cast_plaintexts),
+        challenged=openings,
+        challenged_expected=challenged_expected,
+        guardians_present=tuple(present_indices),
+        cast=len(cast_plaintexts),
+    )
+
+
+def _nonzero(ballot: PlaintextBallot) -> dict[tuple[str, str], int]:
+    return {(c, o): v for c, marks in ballot.votes.items() for o, v in marks.items() if v}
+
+
+def _opened_votes(opened: ChallengedBallot) -> dict[tuple[str, str], int]:
+    return {
+        (contest.label, selection.label): selection.value
+        for contest in opened.contests
+        for selection in contest.selections
+        if selection.value
+    }

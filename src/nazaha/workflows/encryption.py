@@ -1,0 +1,129 @@
+"""Encrypting many ballots on one or more voting devices, using every core.
+
+Each device encrypts its ballots in order, because with simple chaining every ballot's chaining
+field holds the previous ballot's confirmation code (spec §3.4.4). Different devices are
+independent, so their batches run in parallel worker processes; a device's next batch starts
+when its previous one returns the updated chain. Results are identical to encrypting in one
+process with the same random streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from nazaha.crypto.nonces import RandomSource, SeededRandom, SystemRandom
+from nazaha.election.ballot import EncryptedBallot, PlaintextBallot
+from nazaha.election.context import ElectionContext
+from nazaha.voting.confirmation import EncryptionDevice
+from nazaha.voting.encrypt import encrypt_ballot
+from nazaha.workflows.clock import utc_now
+from nazaha.workflows.progress import NoProgress, Progress
+
+__all__ = ["DeviceBatch", "EncryptedOnDevice", "encrypt_on_devices"]
+
+_BATCH = 16
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptedOnDevice:
+    """An encrypted ballot with the ballot nonce ξ_B that the device keeps until the voter decides."""
+
+    ballot: EncryptedBallot
+    ballot_nonce: bytes = field(repr=False)
+
+
+@dataclass(slots=True)
+class DeviceBatch:
+    """A device after encrypting, and the ballots it encrypted, in order."""
+
+    device: EncryptionDevice
+    ballots: list[EncryptedOnDevice]
+
+
+def _random_for(seed: str | None, device: str, batch: int) -> RandomSource:
+    if seed is None:
+        return SystemRandom()
+    return SeededRandom(f"{seed}/device/{device}/batch/{batch}")
+
+
+def _encrypt_batch(
+    context: ElectionContext,
+    device: EncryptionDevice,
+    ballots: Sequence[PlaintextBallot],
+    seed: str | None,
+    batch: int,
+) -> tuple[EncryptionDevice, list[EncryptedOnDevice]]:
+    rng = _random_for(seed, device.device, batch)
+    results = []
+    for plaintext in ballots:
+        nonce = rng.bytes32()
+        encrypted = encrypt_ballot(
+            context,
+            plaintext,
+            selection_id=rng.bytes32(),
+            ballot_nonce=nonce,
+            device=device.device,
+            chaining_field=device.chaining_field(),
+            encrypted_at=utc_now(),
+            rng=rng,
+        )
+        device.record(encrypted.confirmation_code)
+        results.append(EncryptedOnDevice(encrypted, nonce))
+    return device, results
+
+
+def encrypt_on_devices(
+    context: ElectionContext,
+    work: Sequence[tuple[EncryptionDevice, Sequence[PlaintextBallot]]],
+    *,
+    jobs: int = 1,
+    seed: str | None = None,
+    progress: Progress | None = None,
+) -> list[DeviceBatch]:
+    """Encrypt each device's ballots in order; return each device, advanced, with its ballots.
+
+    The returned devices hold the updated chains and code lists (worker processes work on
+    copies). ``seed`` makes the run reproducible and must only be used for tests and
+    demonstrations.
+    """
+    progress = progress or NoProgress()
+    total = sum(len(ballots) for _, ballots in work)
+    progress.start("Encrypting ballots", total)
+    results: list[list[EncryptedOnDevice]] = [[] for _ in work]
+    batches = [
+        [list(ballots[start : start + _BATCH]) for start in range(0, len(ballots), _BATCH)]
+        for _, ballots in work
+    ]
+    devices = [device for device, _ in work]
+    if jobs <= 1:
+        for position in range(len(devices)):
+            for number, batch in enumerate(batches[position]):
+                devices[position], encrypted = _encrypt_batch(context, devices[position], batch, seed, number)
+                results[position].extend(encrypted)
+                progress.advance(len(batch))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            in_flight: dict[Future[tuple[EncryptionDevice, list[EncryptedOnDevice]]], tuple[int, int]] = {}
+
+            def submit(position: int, number: int) -> None:
+                if number < len(batches[position]):
+                    future = pool.submit(
+                        _encrypt_batch, context, devices[position], batches[position][number], seed, number
+                    )
+                    in_flight[future] = (position, number)
+
+            for position in range(len(devices)):
+                submit(position, 0)
+            while in_flight:
+                done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+                for future in done:
+                    position, number = in_flight.pop(future)
+                    device, encrypted = future.result()
+                    devices[position] = device
+                    results[position].extend(encrypted)
+                    progress.advance(len(encrypted))
+                    submit(position, number + 1)
+    progress.finish()
+    return [DeviceBatch(device, ballots) for device, ballots in zip(devices, results, strict=True)]

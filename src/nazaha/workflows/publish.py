@@ -1,0 +1,106 @@
+"""Publishing the election record (spec §3.7) as a folder, atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from nazaha.election.ballot import BallotState, SubmittedBallot
+from nazaha.election.context import ElectionContext
+from nazaha.election.parameters import SPEC_VERSION
+from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally
+from nazaha.record.codec import (
+    RECORD_FORMAT,
+    DeviceLog,
+    RecordIndex,
+    encode_ballot,
+    encode_challenged,
+    encode_device,
+    encode_encrypted_tally,
+    encode_tally,
+)
+from nazaha.record.layout import RecordWriter
+from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
+from nazaha.workflows.election_files import election_files
+from nazaha.workflows.progress import NoProgress, Progress
+
+__all__ = ["device_log", "write_record"]
+
+
+def device_log(device: EncryptionDevice) -> DeviceLog:
+    """The published list of a device's ballots, with the chain's closing hash (eq. 77)."""
+    closing = device.close()[1].hex().upper() if device.mode is ChainingMode.SIMPLE else ""
+    return DeviceLog(
+        format=RECORD_FORMAT,
+        device=device.device,
+        chaining=device.mode.value,
+        ballots=[code.hex().upper() for code in device.codes],
+        closing_hash=closing,
+    )
+
+
+def tally_labels(context: ElectionContext) -> dict[int, tuple[str, tuple[str, ...]]]:
+    return {
+        index: (contest.label, tuple(option.label for option in contest.options))
+        for index, contest in context.manifest.iter_contests()
+    }
+
+
+def write_record(
+    target: Path,
+    context: ElectionContext,
+    ballots: Iterable[SubmittedBallot],
+    devices: Sequence[DeviceLog],
+    encrypted_tally: EncryptedTally,
+    tally: DecryptedTally,
+    challenged: Sequence[ChallengedBallot],
+    *,
+    created: str,
+    total_ballots: int,
+    replace: bool = False,
+    progress: Progress | None = None,
+) -> Path:
+    """Write the whole record into ``target``; nothing appears there unless all of it is written."""
+    progress = progress or NoProgress()
+    group = context.group
+    contest_labels = {index: contest.label for index, contest in context.manifest.iter_contests()}
+    with RecordWriter(target, replace=replace) as writer:
+        for name, data in election_files(context).items():
+            writer.write(name, data)
+        for number, log in enumerate(devices, start=1):
+            writer.write(f"devices/device_{number}.json", encode_device(log))
+        progress.start("Writing the election record", total_ballots)
+        cast = challenged_count = 0
+        for submitted in ballots:
+            code = submitted.ballot.code_hex
+            writer.write(
+                f"ballots/{code}.json",
+                encode_ballot(group, submitted.ballot, submitted.state, contest_labels),
+            )
+            if submitted.state is BallotState.CAST:
+                cast += 1
+            else:
+                challenged_count += 1
+            progress.advance()
+        progress.finish()
+        writer.write(
+            "encrypted_tally.json",
+            encode_encrypted_tally(group, encrypted_tally, tally_labels(context)),
+        )
+        writer.write("tally.json", encode_tally(group, tally))
+        for opened in challenged:
+            writer.write(
+                f"challenged/{opened.confirmation_code.hex().upper()}.json", encode_challenged(group, opened)
+            )
+        return writer.commit(
+            RecordIndex(
+                format=RECORD_FORMAT,
+                spec_version=SPEC_VERSION,
+                election=context.manifest.label,
+                created=created,
+                files={},
+                ballots=cast + challenged_count,
+                cast=cast,
+                challenged=challenged_count,
+            )
+        )
