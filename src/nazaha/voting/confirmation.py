@@ -106,6 +106,21 @@ class EncryptionDevice:
             self.initial_hash = b""
             self._previous = b""
 
+    @classmethod
+    def resume(
+        cls,
+        group: Group,
+        extended_hash: bytes,
+        device: str,
+        mode: ChainingMode,
+        codes: Sequence[bytes],
+    ) -> EncryptionDevice:
+        """A device that already produced ``codes``, in order, ready for the next ballot."""
+        resumed = cls(group, extended_hash, device, mode)
+        for code in codes:
+            resumed.record(code)
+        return resumed
+
     def chaining_field(self) -> bytes:
         """B_C for the next ballot on this device (eq. 73 or 76)."""
         if self.mode is ChainingMode.NONE:

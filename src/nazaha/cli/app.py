@@ -1,0 +1,296 @@
+"""The ``nazaha`` command line: one command per step an election official runs.
+
+Commands parse their arguments, call one workflow and print the result; errors become one-line
+messages and exit codes in ``nazaha.cli.errors``.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nazaha.cli.errors import fail, run_guarded
+from nazaha.cli.output import RichProgress, challenged_table, console, tally_table
+from nazaha.crypto.nonces import SystemRandom
+from nazaha.crypto.params import STANDARD_GROUP, group_by_name
+from nazaha.election.ballot import BallotState
+from nazaha.election.manifest import parse_manifest
+from nazaha.voting.confirmation import ChainingMode
+from nazaha.workflows.clock import utc_now
+from nazaha.workflows.demo import load_sample_manifest, run_demo
+from nazaha.workflows.workspace import Workspace, parse_ballot_file
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="nazaha",
+    help="End-to-end verifiable elections (ElectionGuard 2.1): key ceremony, encryption, "
+    "tally, decryption, election record and an independent verifier.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+manifest_app = typer.Typer(help="Check and write election manifests.", no_args_is_help=True)
+app.add_typer(manifest_app, name="manifest")
+
+WorkspaceArg = Annotated[Path, typer.Argument(help="The election workspace folder.")]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        fail(f"{path}: {error.strerror}", 2)
+
+
+def _passphrases(path: Path | None, count: int, purpose: str, confirm: bool) -> list[str]:
+    if path is not None:
+        lines = _read(path).decode("utf-8").splitlines()
+        if len(lines) < count:
+            fail(f"{path}: {count} passphrases needed (one per line), found {len(lines)}")
+        return lines[:count]
+    return [
+        typer.prompt(f"Passphrase for {purpose} {i}", hide_input=True, confirmation_prompt=confirm)
+        for i in range(1, count + 1)
+    ]
+
+
+# -- manifests -------------------------------------------------------------------------------------
+
+
+@manifest_app.command("check")
+def manifest_check(path: Annotated[Path, typer.Argument(help="Manifest JSON file.")]) -> None:
+    """Validate a manifest and print its contests and ballot styles."""
+
+    def action() -> None:
+        manifest = parse_manifest(_read(path))
+        console.print(
+            f"[green]valid[/green] manifest {manifest.label!r}: {len(manifest.contests)} contests, "
+            f"{len(manifest.ballot_styles)} ballot styles, languages {', '.join(manifest.languages)}"
+        )
+        for index, contest in manifest.iter_contests():
+            console.print(
+                f"  {index}. {contest.label}: {len(contest.options)} options, "
+                f"choose up to {contest.contest_limit}"
+            )
+
+    run_guarded(action)
+
+
+@manifest_app.command("sample")
+def manifest_sample(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")] = Path(
+        "manifest.json"
+    ),
+) -> None:
+    """Write the shipped Arabic/English sample manifest to a file."""
+    if output.exists():
+        fail(f"{output} already exists")
+    output.write_bytes(resources.files("nazaha.data").joinpath("sample_manifest.json").read_bytes())
+    console.print(f"wrote {output}")
+
+
+# -- the election, step by step -------------------------------------------------------------------
+
+
+@app.command()
+def ceremony(
+    workspace: WorkspaceArg,
+    manifest: Annotated[Path, typer.Option(help="Manifest JSON file.")],
+    guardians: Annotated[int, typer.Option(help="Number of guardians n.")] = 5,
+    quorum: Annotated[int, typer.Option(help="Guardians needed to decrypt, k.")] = 3,
+    passphrase_file: Annotated[
+        Path | None,
+        typer.Option(help="File with one passphrase per guardian, one per line (else prompted)."),
+    ] = None,
+    group: Annotated[
+        str, typer.Option(help="Group name (tests only may use a small one).")
+    ] = STANDARD_GROUP.name,
+) -> None:
+    """Run the key ceremony: create the workspace and one sealed key file per guardian."""
+
+    def action() -> None:
+        manifest_data = _read(manifest)
+        parse_manifest(manifest_data)
+        if guardians < 1 or not 1 <= quorum <= guardians:
+            fail(f"the quorum must be between 1 and the number of guardians ({guardians}), got {quorum}")
+        phrases = _passphrases(passphrase_file, guardians, "guardian", confirm=True)
+        _, context = Workspace.create(
+            workspace,
+            manifest_data=manifest_data,
+            group=group_by_name(group),
+            guardian_names=[f"Guardian {i}" for i in range(1, guardians + 1)],
+            quorum=quorum,
+            passphrases=phrases,
+            rng=SystemRandom(),
+        )
+        console.print(f"key ceremony complete: {guardians} guardians, quorum {quorum}")
+        console.print(f"extended base hash H_E = {context.extended_hash.hex().upper()}")
+        console.print(f"key files: {workspace / 'keys'} (give each guardian theirs)")
+
+    run_guarded(action)
+
+
+@app.command()
+def encrypt(
+    workspace: WorkspaceArg,
+    ballots: Annotated[Path, typer.Argument(help="Plaintext ballots (nazaha-ballots/1 JSON).")],
+    device: Annotated[str, typer.Option(help="Voting device identifier S_device.")] = "device-1",
+    chaining: Annotated[str, typer.Option(help="Ballot chaining: none or simple.")] = "simple",
+) -> None:
+    """Encrypt ballots; each waits for the voter to cast or challenge it."""
+
+    def action() -> None:
+        try:
+            mode = ChainingMode(chaining)
+        except ValueError:
+            fail(f"--chaining must be 'none' or 'simple', not {chaining!r}")
+        plaintexts = parse_ballot_file(_read(ballots), str(ballots))
+        with RichProgress() as progress:
+            encrypted = Workspace(workspace).encrypt(
+                plaintexts, device=device, chaining=mode, progress=progress
+            )
+        for ballot in encrypted:
+            console.print(f"confirmation code {ballot.code_hex}")
+
+    run_guarded(action)
+
+
+@app.command()
+def cast(
+    workspace: WorkspaceArg, codes: Annotated[list[str], typer.Argument(help="Confirmation codes.")]
+) -> None:
+    """Cast ballots by confirmation code."""
+
+    def action() -> None:
+        ws = Workspace(workspace)
+        for code in codes:
+            decision = ws.decide(code, BallotState.CAST)
+            console.print(f"cast {decision.ballot.ballot.code_hex}")
+
+    run_guarded(action)
+
+
+@app.command()
+def challenge(
+    workspace: WorkspaceArg,
+    codes: Annotated[list[str], typer.Argument(help="Confirmation codes.")],
+    language: Annotated[str, typer.Option(help="Language of the display (ar or en).")] = "en",
+) -> None:
+    """Challenge ballots: open each with its nonce and show what it contained. Never tallied."""
+
+    def action() -> None:
+        ws = Workspace(workspace)
+        manifest = ws.context().manifest
+        for code in codes:
+            decision = ws.decide(code, BallotState.CHALLENGED)
+            assert decision.opened is not None
+            console.print(challenged_table(manifest, decision.opened, language))
+
+    run_guarded(action)
+
+
+@app.command()
+def tally(workspace: WorkspaceArg) -> None:
+    """Close voting and add up the cast ballots homomorphically."""
+
+    def action() -> None:
+        with RichProgress() as progress:
+            result = Workspace(workspace).tally(progress)
+        console.print(f"encrypted tally of {result.cast_ballots} cast ballots written")
+
+    run_guarded(action)
+
+
+@app.command()
+def decrypt(
+    workspace: WorkspaceArg,
+    key: Annotated[list[Path], typer.Option(help="Key file of a guardian present (repeat).")],
+    passphrase_file: Annotated[
+        Path | None, typer.Option(help="Passphrases of those keys, one per line, in the same order.")
+    ] = None,
+    language: Annotated[str, typer.Option(help="Language of the table (ar or en).")] = "en",
+) -> None:
+    """Decrypt the tally and open challenged ballots with the guardians present (at least k)."""
+
+    def action() -> None:
+        phrases = _passphrases(passphrase_file, len(key), "key file", confirm=False)
+        keys = [(str(path), _read(path), phrase) for path, phrase in zip(key, phrases, strict=True)]
+        ws = Workspace(workspace)
+        with RichProgress() as progress:
+            result = ws.decrypt(keys, SystemRandom(), progress)
+        console.print(tally_table(ws.context().manifest, result, language=language))
+
+    run_guarded(action)
+
+
+@app.command()
+def publish(
+    workspace: WorkspaceArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the election record.")],
+) -> None:
+    """Write the election record, atomically, for anyone to verify."""
+
+    def action() -> None:
+        with RichProgress() as progress:
+            path = Workspace(workspace).publish(output, progress)
+        console.print(f"election record written to {path}")
+
+    run_guarded(action)
+
+
+# -- demonstration --------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    ballots: Annotated[int, typer.Option(help="Number of random ballots.", min=1)] = 500,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Record folder.")] = None,
+    jobs: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
+    seed: Annotated[
+        str | None, typer.Option(help="Reproducible run (INSECURE: for tests and demos only).")
+    ] = None,
+    language: Annotated[str, typer.Option(help="Language of the result table (ar or en).")] = "en",
+    group: Annotated[
+        str, typer.Option(help="Group name (tests only may use a small one).")
+    ] = STANDARD_GROUP.name,
+) -> None:
+    """Run a complete mock election and write its record."""
+
+    def action() -> None:
+        target = output or Path(f"election-record-{utc_now().replace(':', '').replace('-', '')}")
+        workers = jobs or os.cpu_count() or 1
+        manifest = load_sample_manifest()
+        console.print(f"[bold]{manifest.name.get(language)}[/bold]")
+        console.print(
+            f"{ballots} ballots, 5 guardians (quorum 3, guardians 2 and 4 absent), {workers} worker(s)"
+        )
+        with RichProgress() as progress:
+            result = run_demo(
+                ballots=ballots,
+                output=target,
+                group=group_by_name(group),
+                jobs=workers,
+                seed=seed,
+                progress=progress,
+            )
+        console.print(tally_table(manifest, result.tally, result.expected, language))
+        console.print(
+            f"{result.cast} ballots cast, {len(result.challenged)} challenged (opened, not tallied); "
+            f"guardians present: {', '.join(map(str, result.guardians_present))}"
+        )
+        if not result.matches():
+            fail("the decrypted tally differs from the plaintext counts", 3)
+        console.print("[green]decrypted counts equal the plaintext counts[/green]")
+        console.print(f"election record written to {result.record}")
+
+    run_guarded(action)
+
+
+def main() -> None:
+    """Entry point of the ``nazaha`` console script."""
+    app()

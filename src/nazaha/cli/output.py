@@ -1,0 +1,126 @@
+"""Rich output for the CLI: progress bars with rate and time left, and result tables."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    Task,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from nazaha.election.manifest import Manifest
+from nazaha.election.tally import ChallengedBallot, DecryptedTally
+
+__all__ = ["RichProgress", "challenged_table", "console", "tally_table"]
+
+console = Console(stderr=False, highlight=False)
+
+
+class _Rate(TextColumn):
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.1f}/s" if speed else "", style="progress.data.speed")
+
+
+class RichProgress:
+    """The workflows' Progress protocol shown as Rich progress bars."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self._progress = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TaskProgressColumn(),
+            _Rate(),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            disable=not enabled,
+            transient=False,
+        )
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> RichProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._progress.stop()
+
+    def start(self, description: str, total: int) -> None:
+        self._task = self._progress.add_task(description, total=total)
+
+    def advance(self, amount: int = 1) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, amount)
+
+    def finish(self) -> None:
+        if self._task is not None:
+            task = self._progress.tasks[self._task]
+            self._progress.update(self._task, completed=task.total)
+            self._task = None
+
+
+def tally_table(
+    manifest: Manifest,
+    tally: DecryptedTally,
+    expected: dict[tuple[str, str], int] | None = None,
+    language: str = "en",
+) -> Table:
+    """The decrypted tally per contest and option, beside the expected counts when given."""
+    table = Table(title="Decrypted tally", show_lines=False)
+    table.add_column("Contest")
+    table.add_column("Option")
+    table.add_column("Decrypted", justify="right")
+    if expected is not None:
+        table.add_column("Plaintext count", justify="right")
+        table.add_column("Match", justify="center")
+    for contest in tally.contests:
+        info = manifest.contest(contest.contest_index)
+        first = True
+        for option in contest.options:
+            name = info.options[option.option_index - 1].name.get(language)
+            row = [info.name.get(language) if first else "", name, f"{option.value:,}"]
+            if expected is not None:
+                want = expected.get((contest.label, option.label), 0)
+                row += [f"{want:,}", "[green]yes[/green]" if want == option.value else "[red]NO[/red]"]
+            table.add_row(*row)
+            first = False
+        table.add_section()
+    return table
+
+
+def challenged_table(manifest: Manifest, opened: ChallengedBallot, language: str = "en") -> Table:
+    """What a challenged ballot held, contest by contest."""
+    table = Table(title=f"Challenged ballot {opened.confirmation_code.hex().upper()}")
+    table.add_column("Contest")
+    table.add_column("Selected")
+    for contest in opened.contests:
+        info = manifest.contest(contest.contest_index)
+        chosen = [
+            info.options[s.option_index - 1].name.get(language) + (f" ×{s.value}" if s.value > 1 else "")
+            for s in contest.selections
+            if s.value
+        ]
+        table.add_row(info.name.get(language), ", ".join(chosen) or "(none)")
+    return table
