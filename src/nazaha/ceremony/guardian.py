@@ -148,9 +148,7 @@ class Guardian:
         group = self._parameters.group
         own_view = [self._public, *self._peers.values()]
         mine = guardian_record_hash(group, context.base_hash, context.vote_key, context.data_key, own_view)
-        theirs = guardian_record_hash(
-            group, context.base_hash, context.vote_key, context.data_key, context.guardians
-        )
+        theirs = guardian_record_hash(group, context.base_hash, context.vote_key, context.data_key, context.guardians)
         expected_vote = group.prod(key.vote_key for key in own_view)
         expected_data = group.prod(key.data_key for key in own_view)
         if mine != theirs or (expected_vote, expected_data) != (context.vote_key, context.data_key):

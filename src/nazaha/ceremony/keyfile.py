@@ -154,8 +154,7 @@ def open_key_share(data: bytes, passphrase: str, group: Group) -> GuardianKeySha
         plain = AESGCM(_derive(passphrase, salt, settings)).decrypt(nonce, ciphertext, aad)
     except InvalidTag:
         raise KeyFileError(
-            f"cannot open the key file of guardian {header.guardian}: wrong passphrase, "
-            "or the file was altered"
+            f"cannot open the key file of guardian {header.guardian}: wrong passphrase, or the file was altered"
         ) from None
     try:
         secret = msgspec.json.decode(plain, type=_Secret, strict=True)

@@ -86,9 +86,7 @@ def _prove(
 ) -> CoefficientProof:
     secrets_ = [*coefficients, communication_secret]
     randoms = [schnorr.commit(group, rng) for _ in secrets_]
-    challenge = coefficient_challenge(
-        group, h_p, tag, index, commitments, communication_key, [h for _, h in randoms]
-    )
+    challenge = coefficient_challenge(group, h_p, tag, index, commitments, communication_key, [h for _, h in randoms])
     responses = tuple(
         schnorr.respond(group, u, challenge, secret) for (u, _), secret in zip(randoms, secrets_, strict=True)
     )
@@ -166,8 +164,6 @@ def check_guardian_public_key(parameters: ElectionParameters, h_p: bytes, public
             schnorr.recompute_commitment(group, base, proof.challenge, response)
             for base, response in zip(bases, proof.responses, strict=True)
         ]
-        expected = coefficient_challenge(
-            group, h_p, tag, i, commitments, public.communication_key, recomputed
-        )
+        expected = coefficient_challenge(group, h_p, tag, i, commitments, public.communication_key, recomputed)
         if expected != proof.challenge:
             raise fail(f"the {tag!r} proof of knowledge of the coefficients does not verify")

@@ -51,9 +51,7 @@ def _keys(group: Group, h_p: bytes, sender: int, receiver: int, kappa: int, alph
     return k1 + k2
 
 
-def _challenge(
-    group: Group, h_p: bytes, sender: int, receiver: int, gamma: int, pad: int, masked: bytes
-) -> int:
+def _challenge(group: Group, h_p: bytes, sender: int, receiver: int, gamma: int, pad: int, masked: bytes) -> int:
     return hash_q(group, h_p, 0x12, U32(sender), U32(receiver), ModP(gamma), ModP(pad), Raw(masked))
 
 
@@ -109,10 +107,7 @@ def decrypt_share(
     if not (0 <= proof.challenge < group.q and 0 <= proof.response < group.q):
         raise fail("the proof's values are not in Z_q")
     gamma = schnorr.recompute_commitment(group, share.pad, proof.challenge, proof.response)
-    if (
-        _challenge(group, h_p, share.sender, share.receiver, gamma, share.pad, share.masked)
-        != proof.challenge
-    ):
+    if _challenge(group, h_p, share.sender, share.receiver, gamma, share.pad, share.masked) != proof.challenge:
         raise fail("the proof of knowledge of the encryption nonce does not verify")
     beta = group.pow(share.pad, receiver_secret)
     keys = _keys(group, h_p, share.sender, share.receiver, receiver_key, share.pad, beta)

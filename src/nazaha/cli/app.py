@@ -14,11 +14,20 @@ from typing import Annotated
 import typer
 
 from nazaha.cli.errors import fail, run_guarded
-from nazaha.cli.output import RichProgress, challenged_table, console, tally_table
+from nazaha.cli.output import (
+    RichProgress,
+    challenged_table,
+    console,
+    failures_table,
+    report_table,
+    tally_table,
+)
 from nazaha.crypto.nonces import SystemRandom
 from nazaha.crypto.params import STANDARD_GROUP, group_by_name
 from nazaha.election.ballot import BallotState
 from nazaha.election.manifest import parse_manifest
+from nazaha.verify.report import Report
+from nazaha.verify.runner import verify_record21
 from nazaha.voting.confirmation import ChainingMode
 from nazaha.workflows.clock import utc_now
 from nazaha.workflows.demo import load_sample_manifest, run_demo
@@ -74,8 +83,7 @@ def manifest_check(path: Annotated[Path, typer.Argument(help="Manifest JSON file
         )
         for index, contest in manifest.iter_contests():
             console.print(
-                f"  {index}. {contest.label}: {len(contest.options)} options, "
-                f"choose up to {contest.contest_limit}"
+                f"  {index}. {contest.label}: {len(contest.options)} options, choose up to {contest.contest_limit}"
             )
 
     run_guarded(action)
@@ -83,9 +91,7 @@ def manifest_check(path: Annotated[Path, typer.Argument(help="Manifest JSON file
 
 @manifest_app.command("sample")
 def manifest_sample(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")] = Path(
-        "manifest.json"
-    ),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")] = Path("manifest.json"),
 ) -> None:
     """Write the shipped Arabic/English sample manifest to a file."""
     if output.exists():
@@ -107,9 +113,7 @@ def ceremony(
         Path | None,
         typer.Option(help="File with one passphrase per guardian, one per line (else prompted)."),
     ] = None,
-    group: Annotated[
-        str, typer.Option(help="Group name (tests only may use a small one).")
-    ] = STANDARD_GROUP.name,
+    group: Annotated[str, typer.Option(help="Group name (tests only may use a small one).")] = STANDARD_GROUP.name,
 ) -> None:
     """Run the key ceremony: create the workspace and one sealed key file per guardian."""
 
@@ -151,9 +155,7 @@ def encrypt(
             fail(f"--chaining must be 'none' or 'simple', not {chaining!r}")
         plaintexts = parse_ballot_file(_read(ballots), str(ballots))
         with RichProgress() as progress:
-            encrypted = Workspace(workspace).encrypt(
-                plaintexts, device=device, chaining=mode, progress=progress
-            )
+            encrypted = Workspace(workspace).encrypt(plaintexts, device=device, chaining=mode, progress=progress)
         for ballot in encrypted:
             console.print(f"confirmation code {ballot.code_hex}")
 
@@ -161,9 +163,7 @@ def encrypt(
 
 
 @app.command()
-def cast(
-    workspace: WorkspaceArg, codes: Annotated[list[str], typer.Argument(help="Confirmation codes.")]
-) -> None:
+def cast(workspace: WorkspaceArg, codes: Annotated[list[str], typer.Argument(help="Confirmation codes.")]) -> None:
     """Cast ballots by confirmation code."""
 
     def action() -> None:
@@ -243,6 +243,41 @@ def publish(
     run_guarded(action)
 
 
+# -- verification ---------------------------------------------------------------------------------
+
+
+def _verify(record: Path, *, jobs: int, as_json: bool, quiet_progress: bool = False) -> Report:
+    with RichProgress(enabled=not as_json and not quiet_progress) as progress:
+        return verify_record21(record, jobs=jobs, progress=progress)
+
+
+@app.command()
+def verify(
+    record: Annotated[Path, typer.Argument(help="The election record folder.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    jobs: Annotated[int, typer.Option(help="Worker processes for ballot checks (0: all cores).")] = 1,
+) -> None:
+    """Verify an election record independently. Exit 0: valid; 1: a check failed; 2: unreadable."""
+
+    def action() -> Report:
+        return _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json)
+
+    report = run_guarded(action)
+    if as_json:
+        typer.echo(report.to_json().decode("utf-8"))
+    else:
+        console.print(report_table(report))
+        failures = failures_table(report)
+        if failures is not None:
+            console.print(failures)
+        console.print(
+            "[bold green]VALID: every check passed[/bold green]"
+            if report.ok
+            else "[bold red]INVALID: the record fails the checks listed above[/bold red]"
+        )
+    raise typer.Exit(0 if report.ok else 1)
+
+
 # -- demonstration --------------------------------------------------------------------------------
 
 
@@ -251,24 +286,19 @@ def demo(
     ballots: Annotated[int, typer.Option(help="Number of random ballots.", min=1)] = 500,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Record folder.")] = None,
     jobs: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
-    seed: Annotated[
-        str | None, typer.Option(help="Reproducible run (INSECURE: for tests and demos only).")
-    ] = None,
+    seed: Annotated[str | None, typer.Option(help="Reproducible run (INSECURE: for tests and demos only).")] = None,
     language: Annotated[str, typer.Option(help="Language of the result table (ar or en).")] = "en",
-    group: Annotated[
-        str, typer.Option(help="Group name (tests only may use a small one).")
-    ] = STANDARD_GROUP.name,
+    group: Annotated[str, typer.Option(help="Group name (tests only may use a small one).")] = STANDARD_GROUP.name,
+    verify_record: Annotated[bool, typer.Option("--verify/--no-verify", help="Verify the record at the end.")] = True,
 ) -> None:
-    """Run a complete mock election and write its record."""
+    """Run a complete mock election, write its record and verify it."""
 
     def action() -> None:
         target = output or Path(f"election-record-{utc_now().replace(':', '').replace('-', '')}")
         workers = jobs or os.cpu_count() or 1
         manifest = load_sample_manifest()
         console.print(f"[bold]{manifest.name.get(language)}[/bold]")
-        console.print(
-            f"{ballots} ballots, 5 guardians (quorum 3, guardians 2 and 4 absent), {workers} worker(s)"
-        )
+        console.print(f"{ballots} ballots, 5 guardians (quorum 3, guardians 2 and 4 absent), {workers} worker(s)")
         with RichProgress() as progress:
             result = run_demo(
                 ballots=ballots,
@@ -287,6 +317,15 @@ def demo(
             fail("the decrypted tally differs from the plaintext counts", 3)
         console.print("[green]decrypted counts equal the plaintext counts[/green]")
         console.print(f"election record written to {result.record}")
+        if verify_record:
+            report = _verify(result.record, jobs=workers, as_json=False, quiet_progress=False)
+            console.print(report_table(report))
+            failures = failures_table(report)
+            if failures is not None:
+                console.print(failures)
+                fail("the record of the demonstration does not verify", 1)
+            console.print("[bold green]verifier: VALID, every check passed[/bold green]")
+        console.print(f"verify it yourself: nazaha verify {result.record}")
 
     run_guarded(action)
 

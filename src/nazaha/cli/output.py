@@ -21,8 +21,16 @@ from rich.text import Text
 
 from nazaha.election.manifest import Manifest
 from nazaha.election.tally import ChallengedBallot, DecryptedTally
+from nazaha.verify.report import Report, Status
 
-__all__ = ["RichProgress", "challenged_table", "console", "tally_table"]
+__all__ = [
+    "RichProgress",
+    "challenged_table",
+    "console",
+    "failures_table",
+    "report_table",
+    "tally_table",
+]
 
 console = Console(stderr=False, highlight=False)
 
@@ -123,4 +131,34 @@ def challenged_table(manifest: Manifest, opened: ChallengedBallot, language: str
             if s.value
         ]
         table.add_row(info.name.get(language), ", ".join(chosen) or "(none)")
+    return table
+
+
+def report_table(report: Report) -> Table:
+    """The verifier's report: one row per check, then one row per failure."""
+    table = Table(title=f"Verification of {report.record} ({report.format})")
+    table.add_column("Check", justify="right")
+    table.add_column("What it confirms")
+    table.add_column("Items", justify="right")
+    table.add_column("Verdict")
+    styles = {Status.PASSED: "[green]passed[/green]", Status.FAILED: "[red]FAILED[/red]"}
+    for result in report.results:
+        verdict = styles.get(result.status, f"[dim]{result.status.value}[/dim]")
+        table.add_row(result.check.number, result.check.title, f"{result.items:,}", verdict)
+    return table
+
+
+def failures_table(report: Report, limit: int = 200) -> Table | None:
+    """Every failure with the spec label and what it concerns (the first ``limit``)."""
+    rows = list(report.failures())
+    if not rows:
+        return None
+    table = Table(title=f"{len(rows)} failure(s)")
+    table.add_column("Label")
+    table.add_column("Concerning")
+    table.add_column("Problem")
+    for _, failure in rows[:limit]:
+        table.add_row(failure.label, failure.subject, failure.message)
+    if len(rows) > limit:
+        table.caption = f"... and {len(rows) - limit} more (use --json for all)"
     return table

@@ -279,8 +279,7 @@ def _build(doc: _ManifestDoc) -> Manifest:
         if contest.contest_limit > MAX_SELECTION_LIMIT:
             raise ManifestError(
                 f"{where}.selection_limit",
-                f"effective contest limit {contest.contest_limit} exceeds the supported "
-                f"maximum {MAX_SELECTION_LIMIT}",
+                f"effective contest limit {contest.contest_limit} exceeds the supported maximum {MAX_SELECTION_LIMIT}",
             )
         for oi, option in enumerate(contest.options):
             if contest.option_limit(option) > MAX_SELECTION_LIMIT:

@@ -42,8 +42,7 @@ class ElectionParameters:
             raise ParameterError(f"the number of guardians must be at least 1, got {self.guardians}")
         if not 1 <= self.quorum <= self.guardians:
             raise ParameterError(
-                f"the quorum must be between 1 and the number of guardians ({self.guardians}), "
-                f"got {self.quorum}"
+                f"the quorum must be between 1 and the number of guardians ({self.guardians}), got {self.quorum}"
             )
 
 

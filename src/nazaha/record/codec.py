@@ -355,9 +355,7 @@ def decode_parameters(data: bytes, where: str = "parameters.json") -> tuple[Elec
         raise RecordFormatError(f"{where}: group.name", str(error)) from None
     for field, value in (("p", group.p), ("q", group.q), ("r", group.r), ("g", group.g)):
         if getattr(doc.group, field) != f"{value:X}":
-            raise RecordFormatError(
-                f"{where}: group.{field}", f"differs from the {group.name} group's {field}"
-            )
+            raise RecordFormatError(f"{where}: group.{field}", f"differs from the {group.name} group's {field}")
     try:
         parameters = ElectionParameters(group, doc.guardians, doc.quorum)
     except ParameterError as error:
@@ -715,9 +713,7 @@ def decode_tally(data: bytes, group: Group, where: str = "tally.json") -> Decryp
                     ),
                 )
             )
-        contests.append(
-            DecryptedContest(contest_index=contest.contest, label=contest.label, options=tuple(options))
-        )
+        contests.append(DecryptedContest(contest_index=contest.contest, label=contest.label, options=tuple(options)))
     return DecryptedTally(
         contests=tuple(contests),
         guardians_present=tuple(doc.guardians_present),
@@ -770,9 +766,7 @@ def decode_challenged(data: bytes, group: Group, where: str) -> ChallengedBallot
                 )
             )
         contests.append(
-            ChallengedContest(
-                contest_index=contest.contest, label=contest.label, selections=tuple(selections)
-            )
+            ChallengedContest(contest_index=contest.contest, label=contest.label, selections=tuple(selections))
         )
     return ChallengedBallot(
         confirmation_code=hx.raw(doc.confirmation_code, 32, "confirmation_code"),

@@ -150,15 +150,16 @@ class RecordWriter:
 class RecordReader:
     """Reads a record folder written by ``RecordWriter`` (or laid out the same way)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, read_index: bool = True) -> None:
         self.root = root
         if not root.is_dir():
             raise RecordFormatError(str(root), "no such record folder")
+        self.index: RecordIndex | None = None
+        if not read_index:
+            return
         index_path = root / INDEX_FILE
         if not index_path.is_file():
-            raise RecordFormatError(
-                f"{root}/{INDEX_FILE}", "missing: the record is incomplete or not a Nazaha record"
-            )
+            raise RecordFormatError(f"{root}/{INDEX_FILE}", "missing: the record is incomplete or not a Nazaha record")
         self.index = decode_record_index(index_path.read_bytes())
 
     def read(self, name: str) -> bytes:

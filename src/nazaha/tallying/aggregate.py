@@ -62,8 +62,6 @@ def aggregate_ballots(group: Group, manifest: Manifest, ballots: Iterable[Submit
     accumulator = TallyAccumulator(group, manifest)
     for submitted in ballots:
         if submitted.state is not BallotState.CAST:
-            raise BallotStateError(
-                f"ballot {submitted.ballot.code_hex} was challenged and must not be tallied"
-            )
+            raise BallotStateError(f"ballot {submitted.ballot.code_hex} was challenged and must not be tallied")
         accumulator.add(submitted.ballot)
     return accumulator.result()

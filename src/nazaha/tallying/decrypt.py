@@ -134,8 +134,7 @@ def _check_present(context: ElectionContext, present: Sequence[int]) -> tuple[in
             raise QuorumError(f"guardian {index} is not a guardian of this election")
     if len(ordered) < parameters.quorum:
         raise QuorumError(
-            f"{len(ordered)} guardian(s) present, but the quorum is {parameters.quorum} of "
-            f"{parameters.guardians}"
+            f"{len(ordered)} guardian(s) present, but the quorum is {parameters.quorum} of {parameters.guardians}"
         )
     return ordered
 
@@ -162,16 +161,12 @@ class DecryptingGuardian:
 
     def __init__(self, context: ElectionContext, key: GuardianKeyShare, rng: RandomSource) -> None:
         if key.extended_hash != context.extended_hash:
-            raise DecryptionError(
-                f"the key of guardian {key.index} belongs to another election (H_E differs)"
-            )
+            raise DecryptionError(f"the key of guardian {key.index} belongs to another election (H_E differs)")
         if not 1 <= key.index <= context.parameters.guardians:
             raise DecryptionError(f"guardian {key.index} is not a guardian of this election")
         group = context.group
         if group.g_pow(key.vote_share) != share_key(context, key.index):
-            raise DecryptionError(
-                f"the key of guardian {key.index} does not match the election's commitments"
-            )
+            raise DecryptionError(f"the key of guardian {key.index} does not match the election's commitments")
         self._context = context
         self._key = key
         self._rng = rng
@@ -204,9 +199,7 @@ class DecryptingGuardian:
             b = group.pow(pad, u)
             randoms[key] = u
             own[key] = (share, a, b)
-            digest = _commitment_hash(
-                group, context.extended_hash, key, self.index, pad, data, a, b, share, ordered
-            )
+            digest = _commitment_hash(group, context.extended_hash, key, self.index, pad, data, a, b, share, ordered)
             result.append(PartialDecryption(self.index, key[0], key[1], share, digest))
         self._session = _Session(present=ordered, options=options, randoms=randoms, own=own)
         return result
@@ -294,9 +287,7 @@ def _index_partials(
             partial = shares.get((j, key))
             reveal = reveals.get((j, key))
             if partial is None or reveal is None:
-                raise DecryptionError(
-                    f"guardian {j} gave no share or commitment for contest {key[0]}, option {key[1]}"
-                )
+                raise DecryptionError(f"guardian {j} gave no share or commitment for contest {key[0]}, option {key[1]}")
             entries[j] = (
                 partial.share,
                 partial.commitment_hash,
@@ -346,9 +337,7 @@ def decrypt_tally(
         for j in present:
             v_j = responses[j].get(key)
             if v_j is None or not 0 <= v_j < group.q:
-                raise DecryptionError(
-                    f"guardian {j} gave no valid response for contest {key[0]}, option {key[1]}"
-                )
+                raise DecryptionError(f"guardian {j} gave no valid response for contest {key[0]}, option {key[1]}")
             c_j = c * lagrange_coefficient(group.q, j, present) % group.q
             share, _, a_j, b_j = entries[j]
             if (

@@ -41,9 +41,7 @@ class ChainingMode(enum.Enum):
         return b"\x00\x00\x00\x00" if self is ChainingMode.NONE else b"\x00\x00\x00\x01"
 
 
-def contest_hash(
-    group: Group, id_hash: bytes, contest_index: int, ciphertexts: Sequence[Ciphertext]
-) -> bytes:
+def contest_hash(group: Group, id_hash: bytes, contest_index: int, ciphertexts: Sequence[Ciphertext]) -> bytes:
     """χ_l of eq. (70) for a contest without contest data."""
     items: list[HashItem] = [U32(contest_index)]
     for ciphertext in ciphertexts:
@@ -52,9 +50,7 @@ def contest_hash(
     return hash_h(group, id_hash, 0x28, *items)
 
 
-def confirmation_code(
-    group: Group, id_hash: bytes, contest_hashes: Sequence[bytes], chaining_field: bytes
-) -> bytes:
+def confirmation_code(group: Group, id_hash: bytes, contest_hashes: Sequence[bytes], chaining_field: bytes) -> bytes:
     """H_C of eq. (71)."""
     if len(chaining_field) != 36:
         raise ValueError("the chaining field B_C is 36 bytes")
@@ -72,9 +68,7 @@ def chain_start(group: Group, extended_hash: bytes, h_di: bytes) -> tuple[bytes,
     return first, hash_h(group, extended_hash, 0x29, Raw(first))
 
 
-def chain_closing(
-    group: Group, extended_hash: bytes, last_code: bytes, first_field: bytes
-) -> tuple[bytes, bytes]:
+def chain_closing(group: Group, extended_hash: bytes, last_code: bytes, first_field: bytes) -> tuple[bytes, bytes]:
     """(B_C, H) of eqs. (77) and (78): the closing field and closing hash of a chain."""
     closing_field = ChainingMode.SIMPLE.identifier + hash_h(
         group, extended_hash, 0x2B, Raw(last_code), Raw(first_field)

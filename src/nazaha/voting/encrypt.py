@@ -57,9 +57,7 @@ def identifier_hash(group: Group, extended_hash: bytes, selection_id: bytes) -> 
     return hash_h(group, extended_hash, 0x20, Raw(selection_id))
 
 
-def selection_nonce(
-    group: Group, id_hash: bytes, contest_index: int, option_index: int, ballot_nonce: bytes
-) -> int:
+def selection_nonce(group: Group, id_hash: bytes, contest_index: int, option_index: int, ballot_nonce: bytes) -> int:
     """ξ_i,j = H_q(H_I; 0x21, i, j, ξ_B) (eq. 33)."""
     return hash_q(group, id_hash, 0x21, U32(contest_index), U32(option_index), Raw(ballot_nonce))
 
@@ -84,9 +82,7 @@ def selection_challenge(
     return challenge
 
 
-def contest_challenge(
-    group: Group, id_hash: bytes, contest_index: int, total: Ciphertext
-) -> ChallengeFunction:
+def contest_challenge(group: Group, id_hash: bytes, contest_index: int, total: Ciphertext) -> ChallengeFunction:
     """The challenge of a contest's selection-limit proof (eq. 62)."""
 
     def challenge(commitments: Sequence[int]) -> int:

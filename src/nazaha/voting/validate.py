@@ -85,9 +85,7 @@ def validate_ballot(context: ElectionContext, ballot: EncryptedBallot) -> None:
             raise BallotError("the chaining field does not hold the device information hash")
     elif mode != ChainingMode.SIMPLE.identifier:
         raise BallotError(f"unknown chaining mode 0x{mode.hex()}")
-    code = confirmation_code(
-        group, ballot.id_hash, [c.contest_hash for c in ballot.contests], ballot.chaining_field
-    )
+    code = confirmation_code(group, ballot.id_hash, [c.contest_hash for c in ballot.contests], ballot.chaining_field)
     if code != ballot.confirmation_code:
         raise BallotError("the confirmation code does not match the ballot's encryptions")
     nonce = ballot.encrypted_nonce

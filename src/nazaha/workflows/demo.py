@@ -66,9 +66,7 @@ class DemoResult:
 
     def decrypted(self) -> dict[tuple[str, str], int]:
         return {
-            (contest.label, option.label): option.value
-            for contest in self.tally.contests
-            for option in contest.options
+            (contest.label, option.label): option.value for contest in self.tally.contests for option in contest.options
         }
 
     def matches(self) -> bool:
@@ -172,9 +170,7 @@ def run_demo(
             cast_plaintexts.append(plaintext)
 
     progress.start("Aggregating cast ballots", 1)
-    encrypted_tally = aggregate_ballots(
-        group, manifest, [s for s in submitted if s.state is BallotState.CAST]
-    )
+    encrypted_tally = aggregate_ballots(group, manifest, [s for s in submitted if s.state is BallotState.CAST])
     progress.advance()
     progress.finish()
 

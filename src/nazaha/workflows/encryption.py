@@ -93,8 +93,7 @@ def encrypt_on_devices(
     progress.start("Encrypting ballots", total)
     results: list[list[EncryptedOnDevice]] = [[] for _ in work]
     batches = [
-        [list(ballots[start : start + _BATCH]) for start in range(0, len(ballots), _BATCH)]
-        for _, ballots in work
+        [list(ballots[start : start + _BATCH]) for start in range(0, len(ballots), _BATCH)] for _, ballots in work
     ]
     devices = [device for device, _ in work]
     if jobs <= 1:

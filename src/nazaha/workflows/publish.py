@@ -89,9 +89,7 @@ def write_record(
         )
         writer.write("tally.json", encode_tally(group, tally))
         for opened in challenged:
-            writer.write(
-                f"challenged/{opened.confirmation_code.hex().upper()}.json", encode_challenged(group, opened)
-            )
+            writer.write(f"challenged/{opened.confirmation_code.hex().upper()}.json", encode_challenged(group, opened))
         return writer.commit(
             RecordIndex(
                 format=RECORD_FORMAT,

@@ -157,8 +157,7 @@ class Workspace:
             raise StorageError(f"{root} exists and is not empty; choose a new workspace folder")
         if len(passphrases) != len(guardian_names):
             raise InputError(
-                f"{len(guardian_names)} guardians need {len(guardian_names)} passphrases, "
-                f"got {len(passphrases)}"
+                f"{len(guardian_names)} guardians need {len(guardian_names)} passphrases, got {len(passphrases)}"
             )
         for position, passphrase in enumerate(passphrases, start=1):
             if len(passphrase) < 8:
@@ -166,9 +165,7 @@ class Workspace:
         manifest = parse_manifest(manifest_data)
         parameters = ElectionParameters(group, len(guardian_names), quorum)
         h_p = parameter_base_hash(parameters)
-        guardians = [
-            Guardian(parameters, h_p, index, name, rng) for index, name in enumerate(guardian_names, start=1)
-        ]
+        guardians = [Guardian(parameters, h_p, index, name, rng) for index, name in enumerate(guardian_names, start=1)]
         context, keys = run_key_ceremony(parameters, manifest, guardians)
         sealed = {
             f"keys/guardian_{key.index}.key": seal_key_share(key, passphrase, rng, kdf)
@@ -181,9 +178,7 @@ class Workspace:
             workspace._write(name, data)
         workspace._write(
             "workspace.json",
-            msgspec.json.encode(
-                _WorkspaceDoc(format=WORKSPACE_FORMAT, election=manifest.label, created=utc_now())
-            ),
+            msgspec.json.encode(_WorkspaceDoc(format=WORKSPACE_FORMAT, election=manifest.label, created=utc_now())),
         )
         return workspace, context
 

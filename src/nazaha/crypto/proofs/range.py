@@ -85,8 +85,7 @@ def verify_range(
     if len(proof.challenges) != limit + 1 or len(proof.responses) != limit + 1:
         raise InvalidProof(
             "shape",
-            f"expected {limit + 1} challenges and responses, got "
-            f"{len(proof.challenges)} and {len(proof.responses)}",
+            f"expected {limit + 1} challenges and responses, got {len(proof.challenges)} and {len(proof.responses)}",
         )
     for j, cj in enumerate(proof.challenges):
         if not 0 <= cj < q:

@@ -1,0 +1,376 @@
+"""Checks of each ballot: Verifications 5.B, 6, 7, 8 and, for challenged ballots, 13 and 14.
+
+Ballots are checked in chunks that are independent of each other, so that chunks can run in
+worker processes (or on a cluster) and their results be merged: each chunk returns its
+findings, the partial products of its cast ballots' encryptions (for Verification 9) and the
+identifiers and labels that the runner needs for checks across ballots (5.A, 11.D).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from nazaha.crypto.elgamal import Ciphertext
+from nazaha.crypto.group import Group
+from nazaha.crypto.proofs.range import verify_range
+from nazaha.election.ballot import BallotState, EncryptedBallot, EncryptedContest
+from nazaha.election.manifest import Manifest
+from nazaha.election.tally import ChallengedBallot
+from nazaha.errors import InvalidProof, RecordFormatError
+from nazaha.record.codec import decode_ballot, decode_challenged
+from nazaha.record.layout import RecordReader
+from nazaha.verify import spec_hashes
+from nazaha.verify.findings import Findings
+
+__all__ = ["BallotCheckContext", "ChainLink", "ChunkResult", "check_chunk"]
+
+NO_CHAINING = b"\x00\x00\x00\x00"
+SIMPLE_CHAINING = b"\x00\x00\x00\x01"
+
+_RANGE_LABELS = {"shape": "B", "challenge-range": "B", "response-range": "C", "challenge": "D"}
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLink:
+    """Where a device log puts a ballot: the device, its chaining mode, the previous code."""
+
+    device: str
+    mode: str
+    previous: bytes | None
+    """The confirmation code before this one on the device; None for the device's first."""
+
+
+@dataclass(frozen=True, slots=True)
+class BallotCheckContext:
+    """Everything a worker needs to check a chunk of ballots; small and picklable."""
+
+    root: str
+    group: Group
+    manifest: Manifest
+    vote_key: int
+    extended_hash: bytes
+    digests: dict[str, str]
+    """SHA-256 of each file of the chunk, from the record index."""
+    chains: dict[str, ChainLink]
+    """The device log entry of each ballot of the chunk, by confirmation code (hex)."""
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    findings: Findings = field(default_factory=Findings)
+    products: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    cast: int = 0
+    challenged: int = 0
+    selection_ids: list[bytes] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    challenged_codes: list[str] = field(default_factory=list)
+    contest_labels: set[str] = field(default_factory=set)
+
+
+def _multiply_in(products: dict[int, list[tuple[int, int]]], contest: EncryptedContest, p: int) -> None:
+    row = products.setdefault(contest.contest_index, [(1, 1)] * len(contest.selections))
+    products[contest.contest_index] = [
+        (pad * s.ciphertext.pad % p, data * s.ciphertext.data % p)
+        for (pad, data), s in zip(row, contest.selections, strict=True)
+    ]
+
+
+def _structure_ok(
+    ctx: BallotCheckContext, ballot: EncryptedBallot, labels: dict[int, str], subject: str, findings: Findings
+) -> bool:
+    manifest = ctx.manifest
+    if not 1 <= ballot.style_index <= len(manifest.ballot_styles):
+        findings.fail("0.S", subject, f"ballot style index {ballot.style_index} names no ballot style")
+        return False
+    style = manifest.style(ballot.style_index)
+    present = [c.contest_index for c in ballot.contests]
+    if present != sorted(style.contests):
+        findings.fail(
+            "0.S",
+            subject,
+            f"ballot style {style.label!r} has contests {sorted(style.contests)}, the ballot has {present}",
+        )
+        return False
+    ok = True
+    for contest in ballot.contests:
+        info = manifest.contest(contest.contest_index)
+        if labels.get(contest.contest_index) != info.label:
+            findings.fail(
+                "0.S",
+                subject,
+                f"contest {contest.contest_index} is labelled {labels.get(contest.contest_index)!r}, "
+                + f"the manifest says {info.label!r}",
+            )
+            ok = False
+        if [s.option_index for s in contest.selections] != list(range(1, len(info.options) + 1)):
+            findings.fail("0.S", subject, f"contest {info.label!r} must have one encryption per option, in order")
+            ok = False
+    return ok
+
+
+def _check_selections(ctx: BallotCheckContext, ballot: EncryptedBallot, subject: str, findings: Findings) -> None:
+    """Verifications 6 and 7 for one cast ballot."""
+    group = ctx.group
+    h_i = ballot.id_hash
+    for contest in ballot.contests:
+        info = ctx.manifest.contest(contest.contest_index)
+        all_in_group = True
+        for selection in contest.selections:
+            findings.count("6")
+            option = info.options[selection.option_index - 1]
+            where = f"{subject}, contest {info.label!r}, option {option.label!r}"
+            ct = selection.ciphertext
+            if not (group.is_element(ct.pad) and group.is_element(ct.data)):
+                findings.fail("6.A", where, "α or β is not in Z_p^r")
+                all_in_group = False
+                continue
+            try:
+                verify_range(
+                    group,
+                    ctx.vote_key,
+                    ct,
+                    selection.proof,
+                    info.option_limit(option),
+                    partial(
+                        spec_hashes.selection_challenge,
+                        group,
+                        h_i,
+                        contest.contest_index,
+                        selection.option_index,
+                        ct.pad,
+                        ct.data,
+                    ),
+                )
+            except InvalidProof as error:
+                findings.fail(f"6.{_RANGE_LABELS[error.part]}", where, str(error))
+        findings.count("7")
+        where = f"{subject}, contest {info.label!r}"
+        if not all_in_group:
+            findings.fail("7.A", where, "an encryption in the contest is not in Z_p^r")
+            continue
+        pad = group.prod(s.ciphertext.pad for s in contest.selections)
+        data = group.prod(s.ciphertext.data for s in contest.selections)
+        try:
+            verify_range(
+                group,
+                ctx.vote_key,
+                Ciphertext(pad, data),
+                contest.proof,
+                info.contest_limit,
+                partial(spec_hashes.contest_limit_challenge, group, h_i, contest.contest_index, pad, data),
+            )
+        except InvalidProof as error:
+            findings.fail(f"7.{_RANGE_LABELS[error.part]}", where, str(error))
+
+
+def _check_code(
+    ctx: BallotCheckContext,
+    ballot: EncryptedBallot,
+    subject: str,
+    findings: Findings,
+    pairs_by_contest: dict[int, list[tuple[int, int]]] | None = None,
+) -> None:
+    """Verification 8 for one ballot (8.F and 8.G are checked once per device by the runner)."""
+    group = ctx.group
+    findings.count("8")
+    hashes = []
+    for contest in ballot.contests:
+        pairs = [(s.ciphertext.pad, s.ciphertext.data) for s in contest.selections]
+        chi = spec_hashes.contest_hash(group, ballot.id_hash, contest.contest_index, pairs)
+        if chi != contest.contest_hash:
+            findings.fail("8.A", subject, f"the contest hash of contest {contest.contest_index} is wrong")
+        hashes.append(chi)
+    if spec_hashes.confirmation_code(group, ballot.id_hash, hashes, ballot.chaining_field) != ballot.confirmation_code:
+        findings.fail("8.B", subject, "the confirmation code is not H(H_I; 0x29, χ_1, ..., B_C)")
+    h_di = spec_hashes.device_hash(group, ctx.extended_hash, ballot.device)
+    link = ctx.chains.get(ballot.code_hex)
+    mode = ballot.chaining_field[:4]
+    if link is not None and link.device != ballot.device:
+        findings.fail(
+            "8.C",
+            subject,
+            f"the ballot names device {ballot.device!r} but is listed by device {link.device!r}",
+        )
+    if mode == NO_CHAINING:
+        if link is not None and link.mode != "none":
+            findings.fail("8.D", subject, f"device {link.device!r} uses {link.mode} chaining, the ballot none")
+        if ballot.chaining_field != NO_CHAINING + h_di:
+            findings.fail("8.D", subject, "the chaining field is not 0x00000000 ‖ H_DI")
+    elif mode == SIMPLE_CHAINING:
+        if link is None:
+            return
+        if link.mode != "simple":
+            findings.fail("8.E", subject, f"device {link.device!r} uses {link.mode} chaining, the ballot simple")
+            return
+        previous = (
+            link.previous
+            if link.previous is not None
+            else spec_hashes.chain_initial_hash(group, ctx.extended_hash, h_di)
+        )
+        if ballot.chaining_field != SIMPLE_CHAINING + previous:
+            where = (
+                "the device's initial hash H_0" if link.previous is None else "the previous ballot's confirmation code"
+            )
+            findings.fail("8.E", subject, f"the chaining field does not hold {where}: the chain is broken")
+    else:
+        findings.fail("8.D", subject, f"unknown chaining mode 0x{mode.hex()}")
+
+
+def _check_challenged(
+    ctx: BallotCheckContext,
+    ballot: EncryptedBallot,
+    opened: ChallengedBallot,
+    subject: str,
+    findings: Findings,
+) -> None:
+    """Verifications 13 and 14 for one challenged ballot and its published opening."""
+    group = ctx.group
+    manifest = ctx.manifest
+    key = group.fixed_base(ctx.vote_key)
+    findings.count("13")
+    findings.count("14")
+    style = manifest.style(ballot.style_index)
+    style_contests = set(style.contests)
+    opened_by_index = {}
+    for contest in opened.contests:
+        if contest.contest_index not in style_contests or not 1 <= contest.contest_index <= len(manifest.contests):
+            findings.fail("14.A", subject, f"contest {contest.label!r} is not on ballot style {style.label!r}")
+            continue
+        info = manifest.contest(contest.contest_index)
+        if contest.label != info.label:
+            findings.fail(
+                "14.A",
+                subject,
+                f"contest {contest.contest_index} is labelled {contest.label!r}, the manifest says {info.label!r}",
+            )
+        opened_by_index[contest.contest_index] = contest
+    for index in sorted(style_contests - set(opened_by_index)):
+        findings.fail(
+            "14.B",
+            subject,
+            f"contest {manifest.contest(index).label!r} of the ballot style is not in the opening",
+        )
+    hashes = []
+    recomputable = True
+    for encrypted in ballot.contests:
+        info = manifest.contest(encrypted.contest_index)
+        opened_contest = opened_by_index.get(encrypted.contest_index)
+        if opened_contest is None:
+            recomputable = False
+            continue
+        by_option = {}
+        for selection in opened_contest.selections:
+            if (
+                not 1 <= selection.option_index <= len(info.options)
+                or info.options[selection.option_index - 1].label != selection.label
+            ):
+                findings.fail("14.C", subject, f"option {selection.label!r} is not an option of contest {info.label!r}")
+                continue
+            option = info.options[selection.option_index - 1]
+            if selection.value > info.option_limit(option):
+                findings.fail(
+                    "14.E",
+                    subject,
+                    f"contest {info.label!r}, option {option.label!r}: value {selection.value} exceeds its limit",
+                )
+            by_option[selection.option_index] = selection
+        missing = [o.label for j, o in enumerate(info.options, 1) if j not in by_option]
+        if missing:
+            findings.fail("14.D", subject, f"contest {info.label!r}: options {missing} are not in the opening")
+            recomputable = False
+            continue
+        total = sum(s.value for s in by_option.values())
+        if total > info.contest_limit:
+            findings.fail(
+                "14.F",
+                subject,
+                f"contest {info.label!r}: {total} selections exceed the limit {info.contest_limit}",
+            )
+        pairs = [
+            (group.g_pow(by_option[j].nonce), key.pow(by_option[j].value + by_option[j].nonce))
+            for j in range(1, len(info.options) + 1)
+        ]
+        hashes.append(spec_hashes.contest_hash(group, ballot.id_hash, encrypted.contest_index, pairs))
+    if recomputable:
+        code = spec_hashes.confirmation_code(group, ballot.id_hash, hashes, ballot.chaining_field)
+        if code != ballot.confirmation_code:
+            findings.fail(
+                "13.B",
+                subject,
+                "re-encrypting the opened selections with their nonces does not give the ballot's confirmation code",
+            )
+    else:
+        findings.fail("13.B", subject, "the opening is incomplete, so the confirmation code cannot be recomputed")
+
+
+def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
+    """Check the ballots in files ``names`` (relative to the record root)."""
+    reader = RecordReader(Path(ctx.root), read_index=False)
+    group = ctx.group
+    result = ChunkResult()
+    findings = result.findings
+    for name in names:
+        findings.count("0")
+        try:
+            data = reader.read(name)
+        except RecordFormatError as error:
+            findings.fail("0.A", name, str(error))
+            continue
+        digest = ctx.digests.get(name)
+        if digest is None:
+            findings.fail("0.B", name, "the file is not listed in record.json")
+        elif hashlib.sha256(data).hexdigest().upper() != digest:
+            findings.fail("0.A", name, "the file's SHA-256 differs from the one in record.json")
+        try:
+            decoded = decode_ballot(data, group, name)
+        except RecordFormatError as error:
+            findings.fail("0.F", name, f"cannot be read: {error}")
+            continue
+        ballot = decoded.ballot
+        code = ballot.code_hex
+        subject = f"ballot {code[:16]}…"
+        if name != f"ballots/{code}.json":
+            findings.fail("0.N", name, f"the file name does not match its confirmation code {code}")
+        if decoded.state is None:
+            findings.fail("0.F", subject, "the ballot is neither cast nor challenged")
+            continue
+        result.codes.append(code)
+        result.selection_ids.append(ballot.selection_id)
+        result.contest_labels.update(decoded.contest_labels.values())
+        findings.count("5")
+        if spec_hashes.identifier_hash(group, ctx.extended_hash, ballot.selection_id) != ballot.id_hash:
+            findings.fail("5.B", subject, "the identifier hash H_I is not H(H_E; 0x20, id_B)")
+        if not _structure_ok(ctx, ballot, decoded.contest_labels, subject, findings):
+            continue
+        _check_code(ctx, ballot, subject, findings)
+        if decoded.state is BallotState.CAST:
+            result.cast += 1
+            _check_selections(ctx, ballot, subject, findings)
+            for contest in ballot.contests:
+                _multiply_in(result.products, contest, group.p)
+        else:
+            result.challenged += 1
+            result.challenged_codes.append(code)
+            opening_name = f"challenged/{code}.json"
+            try:
+                opening_data = reader.read(opening_name)
+            except RecordFormatError:
+                findings.fail("13.B", subject, "no opening of this challenged ballot is in the record")
+                continue
+            digest = ctx.digests.get(opening_name)
+            if digest is not None and hashlib.sha256(opening_data).hexdigest().upper() != digest:
+                findings.fail("0.A", opening_name, "the file's SHA-256 differs from the one in record.json")
+            try:
+                opened = decode_challenged(opening_data, group, opening_name)
+            except RecordFormatError as error:
+                findings.fail("0.F", opening_name, f"cannot be read: {error}")
+                continue
+            if opened.confirmation_code != ballot.confirmation_code:
+                findings.fail("13.B", subject, "the opening names another confirmation code")
+                continue
+            _check_challenged(ctx, ballot, opened, subject, findings)
+    return result

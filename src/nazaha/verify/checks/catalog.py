@@ -1,0 +1,54 @@
+"""The verification steps of ElectionGuard 2.1 §6.2, with plain-language titles.
+
+Check 0 is Nazaha's own: the record is complete, unaltered since it was indexed, and its
+files agree with each other (a file for every ballot a device lists, an opening for every
+challenged ballot, ballots shaped as their ballot style says).
+"""
+
+from __future__ import annotations
+
+from nazaha.verify.report import Check
+
+__all__ = ["CHECKS", "check"]
+
+_SPEC = "ElectionGuard 2.1 §6.2"
+
+CHECKS: tuple[Check, ...] = (
+    Check("0", "The record is complete, unaltered since it was indexed, and consistent", "Nazaha record format"),
+    Check(
+        "1",
+        "The election uses the standard 2.1.0 parameters and its base hashes are right",
+        f"{_SPEC}.1, Verification 1",
+    ),
+    Check("2", "Every guardian proved it knows its secret keys", f"{_SPEC}.2, Verification 2"),
+    Check("3", "The joint election keys are the product of the guardians' keys", f"{_SPEC}.2, Verification 3"),
+    Check("4", "The extended base hash is right", f"{_SPEC}.3, Verification 4"),
+    Check(
+        "5",
+        "Every ballot has a unique identifier and a correct identifier hash",
+        f"{_SPEC}.4, Verification 5",
+    ),
+    Check("6", "Every encrypted selection encrypts an allowed value", f"{_SPEC}.4, Verification 6"),
+    Check("7", "No contest on any cast ballot exceeds its selection limit", f"{_SPEC}.4, Verification 7"),
+    Check(
+        "8",
+        "Every confirmation code is right and every ballot chain is unbroken",
+        f"{_SPEC}.5, Verification 8",
+    ),
+    Check("9", "The encrypted tally is the product of exactly the cast ballots", f"{_SPEC}.6, Verification 9"),
+    Check("10", "Every tally value is correctly decrypted", f"{_SPEC}.7, Verification 10"),
+    Check("11", "The tally covers exactly the manifest's contests and options", f"{_SPEC}.7, Verification 11"),
+    Check("12", "Contest data is correctly decrypted", f"{_SPEC}.7, Verification 12"),
+    Check(
+        "13",
+        "Every challenged ballot decrypts to what the record says it held",
+        f"{_SPEC}.8, Verification 13",
+    ),
+    Check("14", "Every challenged ballot is a valid ballot of its style", f"{_SPEC}.8, Verification 14"),
+)
+
+_BY_NUMBER = {c.number: c for c in CHECKS}
+
+
+def check(number: str) -> Check:
+    return _BY_NUMBER[number]

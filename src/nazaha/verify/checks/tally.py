@@ -1,0 +1,125 @@
+"""Verifications 9, 10 and 11: aggregation, decryption of the tally, and its contents."""
+
+from __future__ import annotations
+
+from nazaha.verify import spec_hashes
+from nazaha.verify.findings import Findings
+from nazaha.verify.record21 import Record21
+
+__all__ = ["check_aggregation", "check_tally"]
+
+
+def check_aggregation(
+    record: Record21,
+    products: dict[int, list[tuple[int, int]]],
+    cast: int,
+    findings: Findings,
+) -> None:
+    """Verification 9: (A, B) of each option equals the product over the cast ballots."""
+    tally = record.encrypted_tally
+    manifest = record.manifest
+    if tally.cast_ballots != cast:
+        findings.fail(
+            "9.C",
+            "encrypted_tally.json",
+            f"the tally says {tally.cast_ballots} cast ballots, the record holds {cast}",
+        )
+    published = {contest.contest_index: contest for contest in tally.contests}
+    for index, contest in manifest.iter_contests():
+        encrypted = published.get(index)
+        if encrypted is None:
+            findings.fail("9.A", f"contest {contest.label!r}", "the encrypted tally has no entry for it")
+            continue
+        expected = products.get(index, [(1, 1)] * len(contest.options))
+        if len(encrypted.options) != len(contest.options):
+            findings.fail("9.A", f"contest {contest.label!r}", "the encrypted tally has the wrong number of options")
+            continue
+        for option, (pad, data), ciphertext in zip(contest.options, expected, encrypted.options, strict=True):
+            findings.count("9")
+            subject = f"contest {contest.label!r}, option {option.label!r}"
+            if ciphertext.pad != pad:
+                findings.fail("9.A", subject, "A is not the product of the α of the cast ballots")
+            if ciphertext.data != data:
+                findings.fail("9.B", subject, "B is not the product of the β of the cast ballots")
+    for index in sorted(set(published) - {i for i, _ in manifest.iter_contests()}):
+        findings.fail("9.A", f"contest {index}", "the encrypted tally has a contest the manifest lacks")
+
+
+def check_tally(record: Record21, ballot_contest_labels: set[str], findings: Findings) -> None:
+    """Verifications 10 and 11 on ``tally.json`` against the encrypted tally and the manifest."""
+    group = record.group
+    manifest = record.manifest
+    tally = record.tally
+    h_e = record.hashes.extended_hash
+    vote_key = record.hashes.vote_key
+    encrypted = {
+        (contest.contest_index, option_index): ciphertext
+        for contest in record.encrypted_tally.contests
+        for option_index, ciphertext in enumerate(contest.options, start=1)
+    }
+    manifest_labels = {contest.label: contest for _, contest in manifest.iter_contests()}
+    if tally.cast_ballots != record.encrypted_tally.cast_ballots:
+        findings.fail("11.A", "tally.json", "the decrypted tally counts a different number of cast ballots")
+    present = list(tally.guardians_present)
+    if len(set(present)) < record.parameters.quorum or any(not 1 <= j <= record.parameters.guardians for j in present):
+        findings.fail("10.A", "tally.json", f"guardians present {present} are not a quorum of distinct guardians")
+    seen_contests = set()
+    for contest in tally.contests:
+        findings.count("11")
+        info = manifest_labels.get(contest.label)
+        if info is None or manifest.contest_index(contest.label) != contest.contest_index:
+            findings.fail("11.A", f"tally contest {contest.label!r}", "not a contest of the manifest (with that index)")
+            continue
+        seen_contests.add(contest.label)
+        option_labels = {option.label for option in info.options}
+        for option in contest.options:
+            if option.label not in option_labels:
+                findings.fail("11.B", f"contest {contest.label!r}", f"option {option.label!r} is not in the manifest")
+        listed = {option.label for option in contest.options}
+        for label in sorted(option_labels - listed):
+            findings.fail("11.C", f"contest {contest.label!r}", f"manifest option {label!r} is missing from the tally")
+        for option in contest.options:
+            findings.count("10")
+            subject = f"contest {contest.label!r}, option {option.label!r}"
+            ciphertext = encrypted.get((contest.contest_index, option.option_index))
+            if (
+                ciphertext is None
+                or option.label not in option_labels
+                or (
+                    info.options[option.option_index - 1].label != option.label
+                    if 1 <= option.option_index <= len(info.options)
+                    else True
+                )
+            ):
+                findings.fail("10.B", subject, "no matching encrypted tally entry to check the decryption against")
+                continue
+            proof = option.proof
+            if not 0 <= proof.response < group.q:
+                findings.fail("10.A", subject, "the response v is not in Z_q")
+                continue
+            if option.value_power == 0:
+                findings.fail("10.C", subject, "T is zero")
+                continue
+            m = group.div(ciphertext.data, option.value_power)
+            a = group.mul(group.g_pow(proof.response), group.pow(vote_key, proof.challenge))
+            b = group.pow_pair(ciphertext.pad, proof.response, m, proof.challenge)
+            expected = spec_hashes.decryption_challenge(
+                group,
+                h_e,
+                contest.contest_index,
+                option.option_index,
+                ciphertext.pad,
+                ciphertext.data,
+                a,
+                b,
+                m,
+            )
+            if expected != proof.challenge:
+                findings.fail("10.B", subject, "the decryption proof's challenge does not match (M = B/T is not A^s)")
+            if group.pow(vote_key, option.value) != option.value_power:
+                findings.fail("10.C", subject, f"T is not K^t for the published count t = {option.value}")
+    for label in sorted(set(manifest_labels) - seen_contests):
+        if label in ballot_contest_labels:
+            findings.fail("11.D", f"contest {label!r}", "appears on submitted ballots but not in the tally")
+        else:
+            findings.fail("11.C", f"contest {label!r}", "is in the manifest but not in the tally")

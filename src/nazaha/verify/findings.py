@@ -1,0 +1,31 @@
+"""Failures and counts gathered while checking, mergeable across worker processes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from nazaha.verify.report import Failure
+
+__all__ = ["Findings"]
+
+
+@dataclass(slots=True)
+class Findings:
+    """Failures by check number (``"6"``) and how many items each check examined."""
+
+    failures: dict[str, list[Failure]] = field(default_factory=dict)
+    items: Counter[str] = field(default_factory=Counter)
+
+    def fail(self, label: str, subject: str, message: str) -> None:
+        """Record that condition ``label`` (such as ``"6.D"``) failed for ``subject``."""
+        number = label.split(".", maxsplit=1)[0]
+        self.failures.setdefault(number, []).append(Failure(label, subject, message))
+
+    def count(self, number: str, amount: int = 1) -> None:
+        self.items[number] += amount
+
+    def merge(self, other: Findings) -> None:
+        for number, failures in other.failures.items():
+            self.failures.setdefault(number, []).extend(failures)
+        self.items.update(other.items)

@@ -1,0 +1,155 @@
+"""The hashes the verifier recomputes, written from spec §5.5 independently of the producers.
+
+Only the primitive H and the byte encodings (``nazaha.crypto.hashing``) are shared with the
+code that wrote the record; every use of H below is transcribed from the domain-separation
+tables of §5.5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nazaha.crypto.group import Group
+from nazaha.crypto.hashing import U32, File, HashItem, ModP, Raw, Tag, Text, hash_h, hash_q
+
+__all__ = [
+    "VERSION_2_1_0",
+    "base_hash",
+    "chain_closing_hash",
+    "chain_initial_hash",
+    "coefficient_challenge",
+    "confirmation_code",
+    "contest_hash",
+    "contest_limit_challenge",
+    "decryption_challenge",
+    "device_hash",
+    "extended_hash",
+    "identifier_hash",
+    "parameter_hash",
+    "selection_challenge",
+]
+
+VERSION_2_1_0 = bytes.fromhex("76322E312E30") + bytes(26)
+
+
+def parameter_hash(group: Group, guardians: int, quorum: int) -> bytes:
+    """H_P = H(ver; 0x00, p, q, g, n, k), §5.5.1."""
+    return hash_h(
+        group,
+        VERSION_2_1_0,
+        0x00,
+        Raw(group.bytes_p(group.p)),
+        Raw(group.bytes_q(group.q)),
+        Raw(group.bytes_p(group.g)),
+        U32(guardians),
+        U32(quorum),
+    )
+
+
+def base_hash(group: Group, h_p: bytes, manifest_file: bytes) -> bytes:
+    """H_B = H(H_P; 0x01, b(len(manifest), 4) ‖ manifest), §5.5.1."""
+    return hash_h(group, h_p, 0x01, File(manifest_file))
+
+
+def coefficient_challenge(
+    group: Group,
+    h_p: bytes,
+    tag: str,
+    index: int,
+    commitments: Sequence[int],
+    kappa: int,
+    recomputed: Sequence[int],
+) -> int:
+    """c_i (tag "pk vote") or c-hat_i (tag "pk data"), §5.5.2."""
+    items: list[HashItem] = [Tag(tag), U32(index)]
+    items += [ModP(x) for x in commitments]
+    items.append(ModP(kappa))
+    items += [ModP(x) for x in recomputed]
+    return hash_q(group, h_p, 0x10, *items)
+
+
+def extended_hash(group: Group, h_b: bytes, vote_key: int, data_key: int) -> bytes:
+    """H_E = H(H_B; 0x14, K, K-hat), §5.5.2."""
+    return hash_h(group, h_b, 0x14, ModP(vote_key), ModP(data_key))
+
+
+def identifier_hash(group: Group, h_e: bytes, selection_id: bytes) -> bytes:
+    """H_I = H(H_E; 0x20, id_B), §5.5.3."""
+    return hash_h(group, h_e, 0x20, Raw(selection_id))
+
+
+def selection_challenge(
+    group: Group,
+    h_i: bytes,
+    contest: int,
+    option: int,
+    pad: int,
+    data: int,
+    commitments: Sequence[int],
+) -> int:
+    """c = H_q(H_I; 0x24, ind_c, ind_o, α, β, a_0, b_0, ..., a_R, b_R), eq. (59)."""
+    return hash_q(
+        group,
+        h_i,
+        0x24,
+        U32(contest),
+        U32(option),
+        ModP(pad),
+        ModP(data),
+        *[ModP(x) for x in commitments],
+    )
+
+
+def contest_limit_challenge(
+    group: Group, h_i: bytes, contest: int, pad: int, data: int, commitments: Sequence[int]
+) -> int:
+    """c = H_q(H_I; 0x24, ind_c, ᾱ, β̄, a_0, b_0, ..., a_L, b_L), eq. (62)."""
+    return hash_q(group, h_i, 0x24, U32(contest), ModP(pad), ModP(data), *[ModP(x) for x in commitments])
+
+
+def contest_hash(group: Group, h_i: bytes, contest: int, pairs: Sequence[tuple[int, int]]) -> bytes:
+    """χ_l = H(H_I; 0x28, l, α_1, β_1, ..., α_m, β_m), eq. (70) without contest data."""
+    items: list[HashItem] = [U32(contest)]
+    for pad, data in pairs:
+        items += [ModP(pad), ModP(data)]
+    return hash_h(group, h_i, 0x28, *items)
+
+
+def confirmation_code(group: Group, h_i: bytes, contest_hashes: Sequence[bytes], chaining: bytes) -> bytes:
+    """H_C = H(H_I; 0x29, χ_1, ..., χ_mB, B_C), eq. (71)."""
+    return hash_h(group, h_i, 0x29, *[Raw(x) for x in contest_hashes], Raw(chaining))
+
+
+def device_hash(group: Group, h_e: bytes, device: str) -> bytes:
+    """H_DI = H(H_E; 0x2A, S_device), eq. (72)."""
+    return hash_h(group, h_e, 0x2A, Text(device))
+
+
+def chain_initial_hash(group: Group, h_e: bytes, h_di: bytes) -> bytes:
+    """H_0 = H(H_E; 0x29, 0x00000001 ‖ H_DI), eqs. (74), (75)."""
+    return hash_h(group, h_e, 0x29, Raw(b"\x00\x00\x00\x01" + h_di))
+
+
+def chain_closing_hash(group: Group, h_e: bytes, last_code: bytes, h_di: bytes) -> bytes:
+    """H = H(H_E; 0x29, 0x00000001 ‖ H(H_E; 0x2B, H_ℓ, B_C,0)), eqs. (77), (78)."""
+    first = b"\x00\x00\x00\x01" + h_di
+    inner = hash_h(group, h_e, 0x2B, Raw(last_code), Raw(first))
+    return hash_h(group, h_e, 0x29, Raw(b"\x00\x00\x00\x01" + inner))
+
+
+def decryption_challenge(
+    group: Group, h_e: bytes, contest: int, option: int, pad: int, data: int, a: int, b: int, m: int
+) -> int:
+    """c = H_q(H_E; 0x31, ind_c, ind_o, A, B, a, b, M), eq. (90)."""
+    return hash_q(
+        group,
+        h_e,
+        0x31,
+        U32(contest),
+        U32(option),
+        ModP(pad),
+        ModP(data),
+        ModP(a),
+        ModP(b),
+        ModP(m),
+    )
