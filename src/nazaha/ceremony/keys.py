@@ -5,10 +5,11 @@ Spec §3.2.2: guardian G_i draws k coefficients a_i,j (vote key) and k coefficie
 commitments K_i,j = g^(a_i,j), K-hat_i,j, κ_i = g^(ζ_i) and two compact Schnorr proofs
 (eqs. 10-13):
 
-    c_i = H_q(H_P; 0x10, "pk vote", i, K_i,0..K_i,k-1, κ_i, h_i,0..h_i,k)
+    c_i = H_q(H_P; 0x10, "pk_vote", i, K_i,0..K_i,k-1, κ_i, h_i,0..h_i,k)
     v_i,j = (u_i,j - c_i·a_i,j) mod q,  v_i,k = (u_i,k - c_i·ζ_i) mod q
 
-and the same with "pk data" for the a-hat_i,j.
+and the same with "pk_data" for the a-hat_i,j. The spec's equations print the labels with a
+space; the byte table of §5.5.2 (and Microsoft's reference implementation) use an underscore.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ __all__ = [
     "generate_guardian_secrets",
 ]
 
-VOTE_TAG = "pk vote"
-DATA_TAG = "pk data"
+VOTE_TAG = "pk_vote"
+"""The label of eq. (11); its bytes 0x706B5F766F7465 are those of the §5.5.2 table."""
+DATA_TAG = "pk_data"
+"""The label of eq. (13); its bytes 0x706B5F64617461 are those of the §5.5.2 table."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,7 @@ def coefficient_challenge(
     communication_key: int,
     proof_commitments: Sequence[int],
 ) -> int:
-    """c_i of eq. (11) (tag "pk vote") or c-hat_i of eq. (13) (tag "pk data")."""
+    """c_i of eq. (11) (tag "pk_vote") or c-hat_i of eq. (13) (tag "pk_data")."""
     return hash_q(
         group,
         h_p,

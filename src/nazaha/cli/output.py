@@ -48,6 +48,9 @@ class RichProgress:
     """The workflows' Progress protocol shown as Rich progress bars."""
 
     def __init__(self, enabled: bool = True) -> None:
+        stderr = Console(stderr=True)
+        # Progress bars only on a terminal: logs and pipes get the results without animation.
+        enabled = enabled and stderr.is_terminal
         self._progress = Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -57,7 +60,7 @@ class RichProgress:
             TimeElapsedColumn(),
             TextColumn("left"),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=stderr,
             disable=not enabled,
             transient=False,
         )

@@ -60,7 +60,7 @@ def coefficient_challenge(
     kappa: int,
     recomputed: Sequence[int],
 ) -> int:
-    """c_i (tag "pk vote") or c-hat_i (tag "pk data"), §5.5.2."""
+    """c_i (tag "pk_vote") or c-hat_i (tag "pk_data"): the bytes 706B5F... of the §5.5.2 table."""
     items: list[HashItem] = [Tag(tag), U32(index)]
     items += [ModP(x) for x in commitments]
     items.append(ModP(kappa))

@@ -52,8 +52,8 @@ def _v2_guardians(record: Record21, findings: Findings) -> None:
         if not group.is_element(guardian.communication_key):
             findings.fail("2.A", subject, "the communication key κ_i is not in Z_p^r")
         for tag, label, commitments, proof in (
-            ("pk vote", "c_i", guardian.vote_commitments, guardian.vote_proof),
-            ("pk data", "c-hat_i", guardian.data_commitments, guardian.data_proof),
+            ("pk_vote", "c_i", guardian.vote_commitments, guardian.vote_proof),
+            ("pk_data", "c-hat_i", guardian.data_commitments, guardian.data_proof),
         ):
             if len(proof.responses) != k + 1:
                 findings.fail(

@@ -1,0 +1,5 @@
+"""``python -m nazaha`` runs the command line."""
+
+from nazaha.cli.app import main
+
+main()

@@ -1,0 +1,246 @@
+"""A tamper tool for 2.1 records: one mutation at a time, as a capable attacker would make it.
+
+Each mutation edits files of a record copy and, unless told otherwise, rewrites ``record.json``
+so that the file digests match again; only the cryptographic checks can then catch it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from nazaha.crypto.params import STANDARD_GROUP
+
+Mutation = Callable[[Path], None]
+
+
+def canonical(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def load(root: Path, name: str) -> Any:
+    return json.loads((root / name).read_bytes())
+
+
+def save(root: Path, name: str, obj: Any) -> None:
+    (root / name).write_bytes(canonical(obj))
+
+
+def reindex(root: Path) -> None:
+    """Make record.json list every file with its current digest (what an attacker would do)."""
+    index = load(root, "record.json")
+    files = {}
+    for path in sorted(root.rglob("*.json")):
+        name = str(path.relative_to(root))
+        if name != "record.json":
+            files[name] = hashlib.sha256(path.read_bytes()).hexdigest().upper()
+    index["files"] = files
+    ballots = [load(root, f"ballots/{p.name}") for p in (root / "ballots").glob("*.json")]
+    index["ballots"] = len(ballots)
+    index["cast"] = sum(1 for b in ballots if b["state"] == "cast")
+    index["challenged"] = sum(1 for b in ballots if b["state"] == "challenged")
+    save(root, "record.json", index)
+
+
+def ballots(root: Path, state: str) -> list[str]:
+    names = sorted(f"ballots/{p.name}" for p in (root / "ballots").glob("*.json"))
+    return [n for n in names if load(root, n)["state"] == state]
+
+
+def bump_hex_p(value: str) -> str:
+    """Another element of the subgroup: multiply by g."""
+    x = int(value, 16) * STANDARD_GROUP.g % STANDARD_GROUP.p
+    return f"{x:0{len(value)}X}"
+
+
+def bump_hex_q(value: str) -> str:
+    return f"{(int(value, 16) + 1) % STANDARD_GROUP.q:0{len(value)}X}"
+
+
+def apply(record: Path, mutation: Mutation, *, reindex_after: bool = True) -> None:
+    mutation(record)
+    if reindex_after:
+        reindex(record)
+
+
+# -- the mutations ---------------------------------------------------------------------------------
+
+
+def change_ciphertext(root: Path) -> None:
+    name = ballots(root, "cast")[0]
+    doc = load(root, name)
+    selection = doc["contests"][0]["selections"][0]
+    selection["pad"] = bump_hex_p(selection["pad"])
+    save(root, name, doc)
+
+
+def change_proof_response(root: Path) -> None:
+    name = ballots(root, "cast")[1]
+    doc = load(root, name)
+    proof = doc["contests"][0]["selections"][1]["proof"]
+    proof["responses"][0] = bump_hex_q(proof["responses"][0])
+    save(root, name, doc)
+
+
+def change_contest_limit_proof(root: Path) -> None:
+    name = ballots(root, "cast")[2]
+    doc = load(root, name)
+    proof = doc["contests"][1]["proof"]
+    proof["challenges"][0] = bump_hex_q(proof["challenges"][0])
+    save(root, name, doc)
+
+
+def change_tally_count(root: Path) -> None:
+    doc = load(root, "tally.json")
+    doc["contests"][0]["options"][0]["value"] += 1
+    save(root, "tally.json", doc)
+
+
+def change_tally_proof(root: Path) -> None:
+    doc = load(root, "tally.json")
+    option = doc["contests"][1]["options"][2]
+    option["challenge"] = bump_hex_q(option["challenge"])
+    save(root, "tally.json", doc)
+
+
+def change_manifest_label(root: Path) -> None:
+    doc = load(root, "manifest.json")
+    doc["contests"][0]["options"][1]["name"][1]["text"] = "Karim Nassar (withdrawn)"
+    save(root, "manifest.json", doc)
+
+
+def change_guardian_commitment(root: Path) -> None:
+    doc = load(root, "guardians/guardian_2.json")
+    doc["vote_commitments"][1] = bump_hex_p(doc["vote_commitments"][1])
+    save(root, "guardians/guardian_2.json", doc)
+
+
+def change_guardian_key(root: Path) -> None:
+    doc = load(root, "guardians/guardian_3.json")
+    doc["vote_commitments"][0] = bump_hex_p(doc["vote_commitments"][0])
+    save(root, "guardians/guardian_3.json", doc)
+
+
+def change_extended_hash(root: Path) -> None:
+    doc = load(root, "hashes.json")
+    doc["extended_hash"] = "00" + doc["extended_hash"][2:]
+    save(root, "hashes.json", doc)
+
+
+def change_spec_version(root: Path) -> None:
+    doc = load(root, "parameters.json")
+    doc["spec_version"] = "2.0.0"
+    save(root, "parameters.json", doc)
+
+
+def change_confirmation_code(root: Path) -> None:
+    name = ballots(root, "cast")[3]
+    doc = load(root, name)
+    code = doc["confirmation_code"]
+    new = ("0" if code[0] != "0" else "1") + code[1:]
+    doc["confirmation_code"] = new
+    (root / name).unlink()
+    save(root, f"ballots/{new}.json", doc)
+    for device in (root / "devices").glob("*.json"):
+        log = load(root, f"devices/{device.name}")
+        log["ballots"] = [new if c == code else c for c in log["ballots"]]
+        save(root, f"devices/{device.name}", log)
+
+
+def change_selection_id(root: Path) -> None:
+    name = ballots(root, "cast")[4]
+    doc = load(root, name)
+    doc["selection_id"] = "00" * 32
+    save(root, name, doc)
+
+
+def delete_ballot(root: Path) -> None:
+    (root / ballots(root, "cast")[0]).unlink()
+
+
+def delete_ballot_everywhere(root: Path) -> None:
+    """Remove a ballot and its entry in the device list: only the chain can tell."""
+    for device in sorted((root / "devices").glob("*.json")):
+        log = load(root, f"devices/{device.name}")
+        if log["chaining"] == "simple" and len(log["ballots"]) > 2:
+            victim = log["ballots"][1]
+            doc = load(root, f"ballots/{victim}.json")
+            if doc["state"] != "cast":
+                victim = log["ballots"][2]
+            log["ballots"].remove(victim)
+            save(root, f"devices/{device.name}", log)
+            (root / f"ballots/{victim}.json").unlink()
+            return
+    raise AssertionError("no simple chain to cut")
+
+
+def duplicate_ballot(root: Path) -> None:
+    name = ballots(root, "cast")[0]
+    shutil.copy(root / name, root / "ballots" / ("F" * 64 + ".json"))
+
+
+def reorder_ballots(root: Path) -> None:
+    for device in sorted((root / "devices").glob("*.json")):
+        log = load(root, f"devices/{device.name}")
+        if log["chaining"] == "simple":
+            log["ballots"][0], log["ballots"][1] = log["ballots"][1], log["ballots"][0]
+            save(root, f"devices/{device.name}", log)
+            return
+    raise AssertionError("no simple chain to reorder")
+
+
+def change_closing_hash(root: Path) -> None:
+    for device in sorted((root / "devices").glob("*.json")):
+        log = load(root, f"devices/{device.name}")
+        if log["chaining"] == "simple":
+            log["closing_hash"] = "A" * 64
+            save(root, f"devices/{device.name}", log)
+            return
+
+
+def swap_proofs(root: Path) -> None:
+    first, second = ballots(root, "cast")[:2]
+    a, b = load(root, first), load(root, second)
+    a["contests"][0]["selections"][0]["proof"], b["contests"][0]["selections"][0]["proof"] = (
+        b["contests"][0]["selections"][0]["proof"],
+        a["contests"][0]["selections"][0]["proof"],
+    )
+    save(root, first, a)
+    save(root, second, b)
+
+
+def flip_challenged_to_cast(root: Path) -> None:
+    """Count a challenged ballot: flip its state and drop its opening."""
+    name = ballots(root, "challenged")[0]
+    doc = load(root, name)
+    doc["state"] = "cast"
+    save(root, name, doc)
+    (root / name.replace("ballots/", "challenged/")).unlink()
+
+
+def change_challenged_opening(root: Path) -> None:
+    name = ballots(root, "challenged")[0].replace("ballots/", "challenged/")
+    doc = load(root, name)
+    selections = doc["contests"][0]["selections"]
+    for selection in selections:
+        selection["value"] = 1 - selection["value"] if selection["value"] in (0, 1) else selection["value"]
+    save(root, name, doc)
+
+
+def remove_opening(root: Path) -> None:
+    (root / ballots(root, "challenged")[0].replace("ballots/", "challenged/")).unlink()
+
+
+def change_encrypted_tally(root: Path) -> None:
+    doc = load(root, "encrypted_tally.json")
+    option = doc["contests"][2]["options"][0]
+    option["data"] = bump_hex_p(option["data"])
+    save(root, "encrypted_tally.json", doc)
+
+
+def change_without_reindex(root: Path) -> None:
+    change_proof_response(root)

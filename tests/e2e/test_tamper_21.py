@@ -1,0 +1,77 @@
+"""Tamper tests: each mutation of a valid 2.1 record fails the specific check that should catch it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from nazaha.verify.runner import verify_record21
+from tests.e2e import tamper
+
+MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
+    (tamper.change_ciphertext, "6.D"),
+    (tamper.change_proof_response, "6.D"),
+    (tamper.change_contest_limit_proof, "7.D"),
+    (tamper.swap_proofs, "6.D"),
+    (tamper.change_tally_count, "10.C"),
+    (tamper.change_tally_proof, "10.B"),
+    (tamper.change_encrypted_tally, "9.B"),
+    (tamper.change_manifest_label, "1.F"),
+    (tamper.change_guardian_commitment, "2.C"),
+    (tamper.change_guardian_key, "3.A"),
+    (tamper.change_extended_hash, "4.A"),
+    (tamper.change_spec_version, "1.A"),
+    (tamper.change_confirmation_code, "8.B"),
+    (tamper.change_selection_id, "5.B"),
+    (tamper.delete_ballot, "0.D"),
+    (tamper.delete_ballot_everywhere, "8.E"),
+    (tamper.duplicate_ballot, "5.A"),
+    (tamper.reorder_ballots, "8.E"),
+    (tamper.change_closing_hash, "8.G"),
+    (tamper.flip_challenged_to_cast, "9.C"),
+    (tamper.change_challenged_opening, "13.B"),
+    (tamper.remove_opening, "13.B"),
+]
+
+
+def test_the_untouched_record_verifies(standard_record) -> None:  # type: ignore[no-untyped-def]
+    report = verify_record21(standard_record.record)
+    assert report.ok, list(report.failures())
+    assert {r.check.number for r in report.results} == {str(n) for n in range(15)}
+
+
+@pytest.mark.parametrize(("mutation", "label"), MUTATIONS, ids=[m.__name__ for m, _ in MUTATIONS])
+def test_mutation_fails_the_named_check(record_copy, mutation, label) -> None:  # type: ignore[no-untyped-def]
+    record = record_copy()
+    tamper.apply(record, mutation)
+    report = verify_record21(record)
+    assert not report.ok
+    assert label in report.failed_labels(), sorted(report.failed_labels())
+    # Record integrity itself still holds: the attacker re-indexed the files.
+    assert "0.A" not in report.failed_labels()
+
+
+def test_editing_without_reindexing_is_caught_by_the_index(record_copy) -> None:  # type: ignore[no-untyped-def]
+    record = record_copy()
+    tamper.apply(record, tamper.change_proof_response, reindex_after=False)
+    labels = verify_record21(record).failed_labels()
+    assert {"0.A", "6.D"} <= labels
+
+
+def test_all_failures_are_listed_not_just_the_first(record_copy) -> None:  # type: ignore[no-untyped-def]
+    record = record_copy()
+    tamper.apply(record, tamper.change_tally_count)
+    tamper.apply(record, tamper.change_guardian_commitment)
+    tamper.apply(record, tamper.change_proof_response)
+    labels = verify_record21(record).failed_labels()
+    assert {"10.C", "2.C", "6.D"} <= labels
+
+
+def test_parallel_verification_gives_the_same_report(record_copy) -> None:  # type: ignore[no-untyped-def]
+    record = record_copy()
+    tamper.apply(record, tamper.change_ciphertext)
+    one = verify_record21(record, jobs=1)
+    two = verify_record21(record, jobs=2)
+    assert one.to_json() == two.to_json()

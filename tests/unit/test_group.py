@@ -1,0 +1,65 @@
+"""crypto.group: membership checks, fixed-base tables, arithmetic helpers."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from nazaha.crypto.group import FixedBase, Group
+from nazaha.crypto.params import STANDARD_GROUP, TEST_GROUP, TINY_GROUP, group_by_name
+from nazaha.errors import ParameterError, ValueRangeError
+
+
+@pytest.mark.parametrize("group", [TEST_GROUP, TINY_GROUP, STANDARD_GROUP], ids=lambda g: g.name)
+def test_fixed_base_equals_pow(group: Group) -> None:
+    table = FixedBase(group, group.g)
+    for exponent in (0, 1, 2, 255, 256, group.q - 1, group.q, group.q + 5, 123456789 % group.q):
+        assert table.pow(exponent) == pow(group.g, exponent, group.p)
+
+
+def test_membership_is_checked_with_names() -> None:
+    group = TINY_GROUP
+    assert group.element(group.g, "g") == group.g
+    with pytest.raises(ValueRangeError, match="the thing is not in the subgroup"):
+        group.element(2, "the thing") if not group.is_element(2) else group.element(group.p - 1, "the thing")
+    with pytest.raises(ValueRangeError, match="not an integer in"):
+        group.element(group.p, "x")
+    with pytest.raises(ValueRangeError, match="not in Z_q"):
+        group.scalar(group.q, "y")
+    assert group.scalar(group.q - 1, "y") == group.q - 1
+
+
+def test_every_element_of_tiny_subgroup_is_a_power_of_g() -> None:
+    group = TINY_GROUP
+    members = {pow(group.g, e, group.p) for e in range(group.q)}
+    assert len(members) == group.q
+    sample = list(range(1, 5000))
+    assert {x for x in sample if group.is_element(x)} == {x for x in sample if x in members}
+
+
+def test_invalid_groups_are_refused() -> None:
+    with pytest.raises(ParameterError, match="p - 1 != q"):
+        Group(name="bad", p=23, q=11, r=3, g=4)
+    with pytest.raises(ParameterError, match="not in the subgroup"):
+        Group(name="bad", p=23, q=11, r=2, g=5)
+
+
+def test_groups_pickle_by_value_without_tables() -> None:
+    TEST_GROUP.g_pow(12345)
+    clone = pickle.loads(pickle.dumps(TEST_GROUP))
+    assert clone == TEST_GROUP
+    assert len(pickle.dumps(TEST_GROUP)) < 2000
+    assert group_by_name("test-64-256") is TEST_GROUP
+    with pytest.raises(ParameterError, match="unknown group"):
+        group_by_name("nope")
+
+
+def test_arithmetic_helpers() -> None:
+    group = TEST_GROUP
+    a, b = group.g_pow(5), group.g_pow(7)
+    assert group.mul(a, b) == group.g_pow(12)
+    assert group.div(group.g_pow(12), b) == a
+    assert group.prod([a, b, group.inverse(a)]) == b
+    assert group.pow_pair(a, 3, b, 2) == group.g_pow(29)
+    assert group.prod([]) == 1
