@@ -26,8 +26,8 @@ from nazaha.crypto.nonces import SystemRandom
 from nazaha.crypto.params import STANDARD_GROUP, group_by_name
 from nazaha.election.ballot import BallotState
 from nazaha.election.manifest import parse_manifest
+from nazaha.interop.formats import verify_any
 from nazaha.verify.report import Report
-from nazaha.verify.runner import verify_record21
 from nazaha.voting.confirmation import ChainingMode
 from nazaha.workflows.clock import utc_now
 from nazaha.workflows.demo import load_sample_manifest, run_demo
@@ -246,9 +246,9 @@ def publish(
 # -- verification ---------------------------------------------------------------------------------
 
 
-def _verify(record: Path, *, jobs: int, as_json: bool, quiet_progress: bool = False) -> Report:
-    with RichProgress(enabled=not as_json and not quiet_progress) as progress:
-        return verify_record21(record, jobs=jobs, progress=progress)
+def _verify(record: Path, *, jobs: int, as_json: bool, format: str = "auto") -> Report:
+    with RichProgress(enabled=not as_json) as progress:
+        return verify_any(record, format=format, jobs=jobs, progress=progress)
 
 
 @app.command()
@@ -256,11 +256,14 @@ def verify(
     record: Annotated[Path, typer.Argument(help="The election record folder.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     jobs: Annotated[int, typer.Option(help="Worker processes for ballot checks (0: all cores).")] = 1,
+    format: Annotated[
+        str, typer.Option("--format", help="Record format: auto, 2.1 (Nazaha) or 1.x (electionguard-python).")
+    ] = "auto",
 ) -> None:
     """Verify an election record independently. Exit 0: valid; 1: a check failed; 2: unreadable."""
 
     def action() -> Report:
-        return _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json)
+        return _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format)
 
     report = run_guarded(action)
     if as_json:
@@ -318,7 +321,7 @@ def demo(
         console.print("[green]decrypted counts equal the plaintext counts[/green]")
         console.print(f"election record written to {result.record}")
         if verify_record:
-            report = _verify(result.record, jobs=workers, as_json=False, quiet_progress=False)
+            report = _verify(result.record, jobs=workers, as_json=False)
             console.print(report_table(report))
             failures = failures_table(report)
             if failures is not None:

@@ -147,7 +147,10 @@ def report_table(report: Report) -> Table:
     styles = {Status.PASSED: "[green]passed[/green]", Status.FAILED: "[red]FAILED[/red]"}
     for result in report.results:
         verdict = styles.get(result.status, f"[dim]{result.status.value}[/dim]")
-        table.add_row(result.check.number, result.check.title, f"{result.items:,}", verdict)
+        title = result.check.title
+        if result.note or result.not_applicable:
+            title += f"\n[dim]{result.note or result.not_applicable}[/dim]"
+        table.add_row(result.check.number, title, f"{result.items:,}", verdict)
     return table
 
 

@@ -17,10 +17,13 @@ class Findings:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     items: Counter[str] = field(default_factory=Counter)
 
-    def fail(self, label: str, subject: str, message: str) -> None:
-        """Record that condition ``label`` (such as ``"6.D"``) failed for ``subject``."""
-        number = label.split(".", maxsplit=1)[0]
-        self.failures.setdefault(number, []).append(Failure(label, subject, message))
+    def fail(self, label: str, subject: str, message: str, *, number: str | None = None) -> None:
+        """Record that condition ``label`` (such as ``"6.D"``) failed for ``subject``.
+
+        The check number is the label's part before the first dot unless ``number`` is given.
+        """
+        check = number if number is not None else label.split(".", maxsplit=1)[0]
+        self.failures.setdefault(check, []).append(Failure(label, subject, message))
 
     def count(self, number: str, amount: int = 1) -> None:
         self.items[number] += amount

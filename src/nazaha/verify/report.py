@@ -44,6 +44,8 @@ class CheckResult:
     failures: list[Failure] = field(default_factory=list)
     not_applicable: str = ""
     """Why the check does not apply to this record, when it does not."""
+    note: str = ""
+    """Something the reader should know although the check passed (test-only parameters)."""
 
     @property
     def status(self) -> Status:
@@ -117,7 +119,7 @@ class Report:
                     status=r.status.value,
                     items=r.items,
                     failures=[_FailureDoc(f.label, f.subject, f.message) for f in r.failures],
-                    note=r.not_applicable,
+                    note=r.not_applicable or r.note,
                 )
                 for r in self.results
             ],

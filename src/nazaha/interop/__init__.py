@@ -1,0 +1,1 @@
+"""Readers and verifiers for election records written by other ElectionGuard implementations."""

@@ -1,0 +1,215 @@
+"""Runs the 1.x checks on a record folder and gathers the same kind of report as for 2.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from pathlib import Path
+
+from nazaha.crypto.group import Group
+from nazaha.errors import RecordFormatError
+from nazaha.interop.eg1.catalog import CHECKS_1X
+from nazaha.interop.eg1.checks import (
+    CAST,
+    SPOILED,
+    BallotSummary,
+    Chunk1Context,
+    Chunk1Result,
+    check_ballot_chunk,
+    check_decryption,
+    check_election1,
+    guardian_keys,
+)
+from nazaha.interop.eg1.hashing import hash_elems
+from nazaha.interop.eg1.model import Record1, load_record1
+from nazaha.verify.findings import Findings
+from nazaha.verify.report import CheckResult, Report
+from nazaha.verify.runner import BallotProgress
+
+__all__ = ["is_record1", "verify_record1"]
+
+CHUNK = 8
+
+
+def is_record1(root: Path) -> bool:
+    """True when ``root`` looks like a 1.x record (``context.json`` and ``constants.json``)."""
+    return (root / "context.json").is_file() and (root / "constants.json").is_file()
+
+
+def _group(record: Record1) -> Group:
+    c = record.constants
+    try:
+        return Group(name="electionguard-1.x", p=c.p, q=c.q, r=c.r, g=c.g)
+    except Exception as error:
+        raise RecordFormatError("constants.json", f"not a valid group: {error}") from None
+
+
+def _coefficients(record: Record1) -> dict[str, int]:
+    coefficients = dict(record.coefficients)
+    if any(key.startswith("#") for key in coefficients):
+        # 0.95 lists coefficients in the order of the available guardians.
+        present = sorted(
+            {s.guardian_id for sel in record.tally.values() for t in sel.values() for s in t.shares if s.proof},
+            key=lambda gid: next(g.sequence_order for g in record.guardians if g.guardian_id == gid),
+        )
+        coefficients = {gid: coefficients.get(f"#{i}", -1) for i, gid in enumerate(present)}
+    return coefficients
+
+
+class _NoProgress:
+    def start(self, description: str, total: int) -> None:
+        pass
+
+    def advance(self, amount: int = 1) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+def _run(
+    ctx: Chunk1Context, names: Sequence[str], executor: Executor | None, progress: BallotProgress
+) -> Iterator[Chunk1Result]:
+    chunks = [list(names[i : i + CHUNK]) for i in range(0, len(names), CHUNK)]
+    if executor is None:
+        for chunk in chunks:
+            yield check_ballot_chunk(ctx, chunk)
+            progress.advance(len(chunk))
+        return
+    futures: list[tuple[Future[Chunk1Result], int]] = [
+        (executor.submit(check_ballot_chunk, ctx, c), len(c)) for c in chunks
+    ]
+    for future, size in futures:
+        yield future.result()
+        progress.advance(size)
+
+
+def verify_record1(
+    root: Path,
+    *,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    progress: BallotProgress | None = None,
+) -> Report:
+    """Verify an ElectionGuard 1.x record. Raises ``RecordFormatError`` if it cannot be read."""
+    progress = progress or _NoProgress()
+    record = load_record1(root)
+    group = _group(record)
+    findings = Findings()
+    note = check_election1(record, group, findings)
+    ctx = Chunk1Context(
+        root=str(root),
+        group=group,
+        joint_key=record.context.joint_key,
+        extended_hash=record.context.extended_hash,
+        manifest_hash=record.context.manifest_hash,
+        contests=tuple(record.manifest_contests),
+        styles=frozenset(record.ballot_styles),
+        guardians=guardian_keys(record.guardians),
+        coefficients=_coefficients(record),
+    )
+    names = [f"submitted_ballots/{p.name}" for p in record.ballot_paths]
+    products: dict[tuple[str, str], tuple[int, int]] = {}
+    summaries = []
+    progress.start("Verifying ballots", len(names))
+    pool = ProcessPoolExecutor(max_workers=jobs) if executor is None and jobs > 1 else None
+    try:
+        for result in _run(ctx, names, executor or pool, progress):
+            findings.merge(result.findings)
+            summaries.extend(result.summaries)
+            for key, (pad, data) in result.products.items():
+                old_pad, old_data = products.get(key, (1, 1))
+                products[key] = (group.mul(old_pad, pad), group.mul(old_data, data))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+        progress.finish()
+
+    _check_chains(record, group, summaries, findings)
+    _check_tally(record, ctx, products, summaries, findings)
+
+    results = []
+    for check in CHECKS_1X:
+        verdict = CheckResult(
+            check=check, items=findings.items.get(check.number, 0), failures=findings.failures.get(check.number, [])
+        )
+        if check.number == "1":
+            verdict.note = note
+        if check.number in ("9", "10") and not verdict.items and not verdict.failures:
+            verdict.not_applicable = "every guardian was present at decryption"
+        if check.number == "12" and not verdict.items and not verdict.failures:
+            verdict.not_applicable = "no ballot was spoiled"
+        results.append(verdict)
+    return Report(record=str(root), format="ElectionGuard 1.x (electionguard-python 1.4.0 layout)", results=results)
+
+
+def _check_chains(record: Record1, group: Group, summaries: list[BallotSummary], findings: Findings) -> None:
+    """Step 6 across ballots: every tracking code chain starts at a device and is unbroken."""
+    q = group.q
+    starts = {hash_elems(q, d.device_id, d.session_id, d.launch_code, d.location): d for d in record.devices}
+    codes = {s.code: s for s in summaries}
+    seeds: dict[int, str] = {}
+    for summary in summaries:
+        subject = f"ballot {summary.object_id}"
+        if summary.code_seed in seeds:
+            findings.fail(
+                "6.E", subject, f"ballot {seeds[summary.code_seed]} continues the same chain link: the chain forks"
+            )
+        seeds[summary.code_seed] = summary.object_id
+        if summary.code_seed not in starts and summary.code_seed not in codes:
+            findings.fail(
+                "6.D",
+                subject,
+                "the previous tracking code is neither a device's starting hash nor another ballot's code: "
+                + "a ballot is missing",
+            )
+    findings.count("6", 0)
+    if len(codes) != len(summaries):
+        findings.fail("0.D", "submitted_ballots/", "two ballots share a tracking code")
+    ids = [s.object_id for s in summaries]
+    if len(set(ids)) != len(ids):
+        findings.fail("0.D", "submitted_ballots/", "two ballot files hold the same ballot id")
+    spoiled_ids = {s.object_id for s in summaries if s.state == SPOILED}
+    for path in record.spoiled_paths:
+        object_id = path.stem.removeprefix("spoiled_ballot_")
+        if object_id not in spoiled_ids:
+            findings.fail("12.C", f"spoiled_ballots/{path.name}", "a decryption for a ballot that was not spoiled")
+
+
+def _check_tally(
+    record: Record1,
+    ctx: Chunk1Context,
+    products: dict[tuple[str, str], tuple[int, int]],
+    summaries: list[BallotSummary],
+    findings: Findings,
+) -> None:
+    """Steps 7-11 on the tally."""
+    manifest = {c.object_id: c for c in record.manifest_contests}
+    for contest_id, contest in manifest.items():
+        for selection_id in contest.selections:
+            findings.count("7")
+            subject = f"{contest_id}/{selection_id}"
+            encrypted = record.encrypted_tally.get(contest_id, {}).get(selection_id)
+            expected = products.get((contest_id, selection_id), (1, 1))
+            if encrypted is None:
+                findings.fail("7.A", subject, "missing from the encrypted tally")
+                continue
+            if encrypted[0] != expected[0]:
+                findings.fail("7.A", subject, "A is not the product of the cast ballots' α")
+            if encrypted[1] != expected[1]:
+                findings.fail("7.B", subject, "B is not the product of the cast ballots' β")
+            decrypted = record.tally.get(contest_id, {}).get(selection_id)
+            if decrypted is None:
+                findings.fail("11.L", subject, "missing from the decrypted tally")
+                continue
+            if (decrypted.pad, decrypted.data) != encrypted:
+                findings.fail("7.C", subject, "the tally decrypts another message than the encrypted tally holds")
+            check_decryption(ctx, decrypted, subject, findings)
+    for contest_id, selections in record.tally.items():
+        for selection_id in selections:
+            if contest_id not in manifest or selection_id not in manifest[contest_id].selections:
+                findings.fail(
+                    "11.L", f"{contest_id}/{selection_id}", "the tally lists a selection the manifest does not have"
+                )
+    if not any(s.state == CAST for s in summaries) and record.tally:
+        findings.count("7", 0)

@@ -1,0 +1,89 @@
+"""ElectionGuard 1.x records: the samples and fixtures verify; each mutation fails its named step."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from nazaha.interop.formats import detect_format, verify_any
+from nazaha.errors import RecordFormatError
+from tests.e2e import tamper1
+from tests.e2e.cli import nazaha
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "eg1x"
+STANDARD = FIXTURES / "record-standard"
+
+MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
+    (tamper1.change_ciphertext, "4.J"),
+    (tamper1.change_selection_response, "4.M"),
+    (tamper1.change_contest_proof, "5.M"),
+    (tamper1.swap_proofs, "4.J"),
+    (tamper1.change_tally_count, "11.D"),
+    (tamper1.change_manifest_label, "11.L"),
+    (tamper1.change_guardian_commitment, "2.A"),
+    (tamper1.change_joint_key, "3.A"),
+    (tamper1.change_tracking_code, "6.E"),
+    (tamper1.delete_ballot, "6.D"),
+    (tamper1.duplicate_ballot, "0.D"),
+    (tamper1.add_ballot, "6.C"),
+    (tamper1.reorder_ballots, "6.E"),
+    (tamper1.share_from_wrong_guardian, "8.H"),
+    (tamper1.change_recovered_share, "9.C"),
+    (tamper1.change_lagrange_coefficient, "10.A"),
+    (tamper1.change_spoiled_decryption, "12/11.D"),
+    (tamper1.flip_spoiled_to_cast, "7.A"),
+]
+
+
+@pytest.mark.parametrize("name", ["record-standard", "preview1-hamilton", "eg095-minimal"])
+def test_samples_and_fixtures_verify(name: str) -> None:
+    report = verify_any(FIXTURES / name)
+    assert report.ok, list(report.failures())
+    assert detect_format(FIXTURES / name) == "1.x"
+
+
+def test_fixture_exercises_compensated_shares_and_spoiled_ballots() -> None:
+    report = verify_any(STANDARD)
+    items = {r.check.number: r.items for r in report.results}
+    assert items["9"] > 0 and items["10"] > 0 and items["12"] > 0
+    note = next(r.note for r in verify_any(FIXTURES / "preview1-hamilton").results if r.check.number == "1")
+    assert "test-only" in note
+
+
+@pytest.mark.parametrize(("mutation", "label"), MUTATIONS, ids=[m.__name__ for m, _ in MUTATIONS])
+def test_mutation_fails_the_named_step(tmp_path: Path, mutation: Callable[[Path], None], label: str) -> None:
+    record = tmp_path / "record"
+    shutil.copytree(STANDARD, record)
+    mutation(record)
+    report = verify_any(record)
+    assert not report.ok
+    assert label in report.failed_labels(), sorted(report.failed_labels())
+
+
+def test_cli_on_1x_records(tmp_path: Path) -> None:
+    result = nazaha("verify", STANDARD, "--json")
+    assert result.code == 0, result.out
+    assert json.loads(result.out)["format"].startswith("ElectionGuard 1.x")
+    record = tmp_path / "record"
+    shutil.copytree(STANDARD, record)
+    tamper1.change_tally_count(record)
+    assert nazaha("verify", record, "--format", "1.x").code == 1
+
+
+def test_unreadable_1x_record_names_file_and_field(tmp_path: Path) -> None:
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "preview1-hamilton", record)
+    context = json.loads((record / "context.json").read_text())
+    del context["crypto_extended_base_hash"]
+    (record / "context.json").write_text(json.dumps(context))
+    with pytest.raises(RecordFormatError, match="context.json: crypto_extended_base_hash: missing"):
+        verify_any(record)
+    result = nazaha("verify", record)
+    assert result.code == 2
+    assert "context.json: crypto_extended_base_hash: missing" in result.err
+    (record / "context.json").write_text("{broken")
+    assert "not valid JSON" in nazaha("verify", record).err
