@@ -1,16 +1,18 @@
-"""Helpers shared by the benchmarks: cached records and measuring child processes."""
+"""Helpers shared by the benchmarks: cached records and measuring child processes.
+
+Every measured command runs in a fresh interpreter started by this small process, so that no
+benchmark inherits another's memory (Linux keeps a process's peak resident size across exec).
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-from nazaha.crypto.params import STANDARD_GROUP
-from nazaha.workflows.demo import run_demo
 
 CACHE = Path(os.environ.get("NAZAHA_BENCH_CACHE", Path.home() / ".cache" / "nazaha-bench"))
 
@@ -21,7 +23,25 @@ def cached_record(ballots: int, jobs: int = 2) -> Path:
     if not (target / "record.json").exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         print(f"generating a {ballots}-ballot record in {target} (cached for later runs)", flush=True)
-        run_demo(ballots=ballots, output=target, group=STANDARD_GROUP, jobs=jobs, seed=f"bench-{ballots}")
+        subprocess.run(  # noqa: S603 - our own interpreter and module
+            [
+                sys.executable,
+                "-m",
+                "nazaha",
+                "demo",
+                "--ballots",
+                str(ballots),
+                "--jobs",
+                str(jobs),
+                "--seed",
+                f"bench-{ballots}",
+                "--no-verify",
+                "-o",
+                str(target),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return target
 
 
@@ -33,11 +53,16 @@ class Measured:
 
 
 def measure(*args: str) -> Measured:
-    """Run ``python -m nazaha ARGS`` in a fresh process; its wall time and peak resident memory."""
+    """Run ``nazaha ARGS`` in a fresh interpreter; its wall time and its own peak resident memory."""
     start = time.perf_counter()
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "nazaha", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "benchmarks.peak_rss", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
     )
-    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    return Measured(seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))
+    last = [line for line in done.stderr.splitlines() if line.startswith("{")][-1]
+    report = json.loads(last)
+    return Measured(seconds, report["peak_rss_kib"] / 1024, report["exit"])

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from nazaha.interop.formats import detect_format, verify_any
 from nazaha.errors import RecordFormatError
+from nazaha.interop.formats import detect_format, verify_any
 from tests.e2e import tamper1
 from tests.e2e.cli import nazaha
 
@@ -80,7 +80,7 @@ def test_unreadable_1x_record_names_file_and_field(tmp_path: Path) -> None:
     context = json.loads((record / "context.json").read_text())
     del context["crypto_extended_base_hash"]
     (record / "context.json").write_text(json.dumps(context))
-    with pytest.raises(RecordFormatError, match="context.json: crypto_extended_base_hash: missing"):
+    with pytest.raises(RecordFormatError, match=r"context\.json: crypto_extended_base_hash: missing"):
         verify_any(record)
     result = nazaha("verify", record)
     assert result.code == 2

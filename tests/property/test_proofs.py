@@ -115,3 +115,51 @@ def test_decryption_proof(secret: int, u: int, pad_exponent: int, field: str) ->
     assert recompute_commitments(G, key, pad, share, proof) == (a, b)
     changed = dataclasses.replace(proof, **{field: (getattr(proof, field) + 1) % G.q})
     assert recompute_commitments(G, key, pad, share, changed) != (a, b)
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.data())
+def test_guardian_key_proofs(seed: int, data: st.DataObject) -> None:
+    from nazaha.ceremony.keys import check_guardian_public_key, generate_guardian_secrets
+    from nazaha.election.guardian import CoefficientProof
+    from nazaha.election.parameters import ElectionParameters, parameter_base_hash
+
+    parameters = ElectionParameters(G, 4, 3)
+    h_p = parameter_base_hash(parameters)
+    _, public = generate_guardian_secrets(parameters, h_p, 2, "G2", SeededRandom(str(seed)))
+    check_guardian_public_key(parameters, h_p, public)
+    which = data.draw(st.sampled_from(["vote_proof", "data_proof"]))
+    proof = getattr(public, which)
+    position = data.draw(st.integers(min_value=-1, max_value=len(proof.responses) - 1))
+    if position < 0:
+        changed = CoefficientProof((proof.challenge + 1) % G.q, proof.responses)
+    else:
+        responses = list(proof.responses)
+        responses[position] = (responses[position] + 1) % G.q
+        changed = CoefficientProof(proof.challenge, tuple(responses))
+    with pytest.raises(CeremonyError):
+        check_guardian_public_key(parameters, h_p, dataclasses.replace(public, **{which: changed}))
+    commitments = list(public.vote_commitments)
+    commitments[data.draw(st.integers(min_value=0, max_value=2))] = G.g_pow(seed + 1)
+    with pytest.raises(CeremonyError):
+        check_guardian_public_key(parameters, h_p, dataclasses.replace(public, vote_commitments=tuple(commitments)))
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.sampled_from(["challenge", "response", "pad", "masked"]))
+def test_ballot_nonce_proof(election, seed: int, field: str) -> None:  # type: ignore[no-untyped-def]
+    from nazaha.errors import BallotError
+    from nazaha.voting.validate import validate_ballot
+    from tests.unit.test_voting import encrypt
+
+    ballot, _ = encrypt(election, seed=str(seed))
+    validate_ballot(election.context, ballot)
+    nonce = ballot.encrypted_nonce
+    if field in ("challenge", "response"):
+        changed = dataclasses.replace(
+            nonce, proof=dataclasses.replace(nonce.proof, **{field: (getattr(nonce.proof, field) + 1) % G.q})
+        )
+    elif field == "pad":
+        changed = dataclasses.replace(nonce, pad=G.mul(nonce.pad, G.g))
+    else:
+        changed = dataclasses.replace(nonce, masked=bytes([nonce.masked[0] ^ 1]) + nonce.masked[1:])
+    with pytest.raises(BallotError, match="ballot nonce"):
+        validate_ballot(election.context, dataclasses.replace(ballot, encrypted_nonce=changed))

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from nazaha.errors import RecordFormatError
 from nazaha.interop.eg1.runner import is_record1, verify_record1
+from nazaha.progress import Progress
 from nazaha.record.layout import INDEX_FILE
 from nazaha.verify.report import Report
-from nazaha.verify.runner import BallotProgress, verify_record21
+from nazaha.verify.runner import verify_record21
 
 __all__ = ["FORMATS", "detect_format", "verify_any"]
 
@@ -30,7 +31,7 @@ def detect_format(root: Path) -> str:
     )
 
 
-def verify_any(root: Path, *, format: str = "auto", jobs: int = 1, progress: BallotProgress | None = None) -> Report:
+def verify_any(root: Path, *, format: str = "auto", jobs: int = 1, progress: Progress | None = None) -> Report:
     """Verify ``root`` by the rules of its format (detected unless given)."""
     if format not in FORMATS:
         raise RecordFormatError(str(root), f"unknown format {format!r} (choose from {', '.join(FORMATS)})")

@@ -11,11 +11,10 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Protocol
 
 from nazaha.crypto.group import Group
 from nazaha.crypto.params import STANDARD_GROUP
-from nazaha.errors import RecordFormatError
+from nazaha.progress import NoProgress, Progress
 from nazaha.record.layout import INDEX_FILE
 from nazaha.verify import spec_hashes
 from nazaha.verify.checks.ballots import BallotCheckContext, ChainLink, ChunkResult, check_chunk
@@ -26,15 +25,9 @@ from nazaha.verify.findings import Findings
 from nazaha.verify.record21 import Record21, load_record21
 from nazaha.verify.report import CheckResult, Report
 
-__all__ = ["BallotProgress", "verify_record21"]
+__all__ = ["verify_record21"]
 
 CHUNK = 24
-
-
-class BallotProgress(Protocol):
-    def start(self, description: str, total: int) -> None: ...
-    def advance(self, amount: int = 1) -> None: ...
-    def finish(self) -> None: ...
 
 
 def _check_files(record: Record21, findings: Findings) -> dict[str, str]:
@@ -100,7 +93,7 @@ def _run_chunks(
     context_for: Callable[[list[str]], BallotCheckContext],
     names: Sequence[str],
     executor: Executor | None,
-    progress: BallotProgress,
+    progress: Progress,
 ) -> Iterator[ChunkResult]:
     if executor is None:
         for chunk in _chunks(names):
@@ -120,27 +113,16 @@ def _run_chunks(
         progress.advance(size)
 
 
-class _NoProgress:
-    def start(self, description: str, total: int) -> None:
-        pass
-
-    def advance(self, amount: int = 1) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
-
-
 def verify_record21(
     root: Path,
     *,
     jobs: int = 1,
     expected_group: Group = STANDARD_GROUP,
     executor: Executor | None = None,
-    progress: BallotProgress | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Verify the 2.1 record at ``root``. Raises ``RecordFormatError`` if it cannot be read."""
-    progress = progress or _NoProgress()
+    progress = progress or NoProgress()
     record = load_record21(root)
     findings = check_election(record, expected_group)
     listed = _check_files(record, findings)
@@ -241,8 +223,3 @@ def verify_record21(
         results.append(verdict)
     return Report(record=str(root), format="ElectionGuard 2.1", results=results)
 
-
-def require_readable(root: Path) -> None:
-    """Raise ``RecordFormatError`` unless ``root`` looks like a 2.1 record."""
-    if not (root / INDEX_FILE).is_file():
-        raise RecordFormatError(str(root), "not an ElectionGuard 2.1 record (no record.json)")

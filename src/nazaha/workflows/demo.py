@@ -24,13 +24,13 @@ from nazaha.election.manifest import Manifest, parse_manifest
 from nazaha.election.parameters import ElectionParameters, parameter_base_hash
 from nazaha.election.tally import ChallengedBallot, DecryptedTally
 from nazaha.errors import DecryptionError
+from nazaha.progress import NoProgress, Progress
 from nazaha.tallying.aggregate import aggregate_ballots
 from nazaha.tallying.decrypt import DecryptingGuardian, decrypt_ballot_nonce, decrypt_tally
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.opening import open_ballot
 from nazaha.workflows.clock import utc_now
 from nazaha.workflows.encryption import encrypt_on_devices
-from nazaha.workflows.progress import NoProgress, Progress
 from nazaha.workflows.publish import device_log, write_record
 
 __all__ = ["DemoResult", "generate_ballots", "load_sample_manifest", "run_demo"]

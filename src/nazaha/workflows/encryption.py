@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from nazaha.crypto.nonces import RandomSource, SeededRandom, SystemRandom
 from nazaha.election.ballot import EncryptedBallot, PlaintextBallot
 from nazaha.election.context import ElectionContext
+from nazaha.progress import NoProgress, Progress
 from nazaha.voting.confirmation import EncryptionDevice
 from nazaha.voting.encrypt import encrypt_ballot
 from nazaha.workflows.clock import utc_now
-from nazaha.workflows.progress import NoProgress, Progress
 
 __all__ = ["DeviceBatch", "EncryptedOnDevice", "encrypt_on_devices"]
 

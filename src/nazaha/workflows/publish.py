@@ -9,6 +9,7 @@ from nazaha.election.ballot import BallotState, SubmittedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.parameters import SPEC_VERSION
 from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally
+from nazaha.progress import NoProgress, Progress
 from nazaha.record.codec import (
     RECORD_FORMAT,
     DeviceLog,
@@ -22,7 +23,6 @@ from nazaha.record.codec import (
 from nazaha.record.layout import RecordWriter
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.workflows.election_files import election_files
-from nazaha.workflows.progress import NoProgress, Progress
 
 __all__ = ["device_log", "write_record"]
 

@@ -43,6 +43,7 @@ from nazaha.errors import (
     RecordFormatError,
     StorageError,
 )
+from nazaha.progress import NoProgress, Progress
 from nazaha.record.codec import (
     RECORD_FORMAT,
     DeviceLog,
@@ -68,7 +69,6 @@ from nazaha.voting.validate import validate_ballot
 from nazaha.workflows.clock import utc_now
 from nazaha.workflows.election_files import election_files, load_context
 from nazaha.workflows.encryption import encrypt_on_devices
-from nazaha.workflows.progress import NoProgress, Progress
 from nazaha.workflows.publish import device_log, tally_labels, write_record
 
 __all__ = [

@@ -22,9 +22,9 @@ from nazaha.interop.eg1.checks import (
 )
 from nazaha.interop.eg1.hashing import hash_elems
 from nazaha.interop.eg1.model import Record1, load_record1
+from nazaha.progress import NoProgress, Progress
 from nazaha.verify.findings import Findings
 from nazaha.verify.report import CheckResult, Report
-from nazaha.verify.runner import BallotProgress
 
 __all__ = ["is_record1", "verify_record1"]
 
@@ -56,19 +56,8 @@ def _coefficients(record: Record1) -> dict[str, int]:
     return coefficients
 
 
-class _NoProgress:
-    def start(self, description: str, total: int) -> None:
-        pass
-
-    def advance(self, amount: int = 1) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
-
-
 def _run(
-    ctx: Chunk1Context, names: Sequence[str], executor: Executor | None, progress: BallotProgress
+    ctx: Chunk1Context, names: Sequence[str], executor: Executor | None, progress: Progress
 ) -> Iterator[Chunk1Result]:
     chunks = [list(names[i : i + CHUNK]) for i in range(0, len(names), CHUNK)]
     if executor is None:
@@ -89,10 +78,10 @@ def verify_record1(
     *,
     jobs: int = 1,
     executor: Executor | None = None,
-    progress: BallotProgress | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Verify an ElectionGuard 1.x record. Raises ``RecordFormatError`` if it cannot be read."""
-    progress = progress or _NoProgress()
+    progress = progress or NoProgress()
     record = load_record1(root)
     group = _group(record)
     findings = Findings()

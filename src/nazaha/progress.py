@@ -1,4 +1,4 @@
-"""How workflows report progress on long steps, without knowing who displays it."""
+"""How long steps (workflows, the verifier) report progress, without knowing who displays it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,28 @@
+"""Run the ``nazaha`` command line in this process and report its own peak resident memory.
+
+Used by the benchmarks: ``python -m benchmarks.peak_rss verify RECORD --json`` prints, on its
+last stderr line, ``{"exit": CODE, "peak_rss_kib": N}``.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+
+from nazaha.cli.app import app
+
+
+def main() -> None:
+    code = 0
+    try:
+        returned = app(sys.argv[1:], standalone_mode=False)
+        code = returned if isinstance(returned, int) else 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"exit": code, "peak_rss_kib": peak}), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
