@@ -222,4 +222,3 @@ def verify_record21(
             verdict.not_applicable = "no ballot was challenged"
         results.append(verdict)
     return Report(record=str(root), format="ElectionGuard 2.1", results=results)
-
