@@ -43,6 +43,7 @@ def reindex(root: Path) -> None:
     index["ballots"] = len(ballots)
     index["cast"] = sum(1 for b in ballots if b["state"] == "cast")
     index["challenged"] = sum(1 for b in ballots if b["state"] == "challenged")
+    index["board_head"] = load(root, "board.json")["head"]
     save(root, "record.json", index)
 
 
@@ -244,3 +245,47 @@ def change_encrypted_tally(root: Path) -> None:
 
 def change_without_reindex(root: Path) -> None:
     change_proof_response(root)
+
+
+def rechain(board: dict[str, Any], genesis: str) -> None:
+    """Recompute every hash of the board after an edit, as an attacker would."""
+    from nazaha.record.board import BoardKind, entry_hash
+
+    previous = genesis
+    for position, entry in enumerate(board["entries"], start=1):
+        entry["position"] = position
+        entry["previous"] = previous
+        entry["hash"] = entry_hash(position, BoardKind(entry["kind"]), entry["code"], previous, entry["recorded_at"])
+        previous = entry["hash"]
+    board["head"] = previous
+
+
+def delete_board_entry(root: Path) -> None:
+    board = load(root, "board.json")
+    del board["entries"][3]
+    save(root, "board.json", board)
+
+
+def swap_board_entries(root: Path) -> None:
+    board = load(root, "board.json")
+    entries = board["entries"]
+    entries[1], entries[2] = entries[2], entries[1]
+    save(root, "board.json", board)
+
+
+def rewrite_board_decision(root: Path) -> None:
+    """Turn a cast into a challenge on the board and re-hash the whole chain."""
+    board = load(root, "board.json")
+    entry = next(e for e in board["entries"] if e["kind"] == "cast")
+    entry["kind"] = "challenge"
+    rechain(board, load(root, "hashes.json")["extended_hash"])
+    save(root, "board.json", board)
+
+
+def slip_in_ballot(root: Path) -> None:
+    """Remove a ballot's board entries and re-hash: the ballot is in the record but never received."""
+    board = load(root, "board.json")
+    code = next(e["code"] for e in board["entries"] if e["kind"] == "cast")
+    board["entries"] = [e for e in board["entries"] if e["code"] != code]
+    rechain(board, load(root, "hashes.json")["extended_hash"])
+    save(root, "board.json", board)

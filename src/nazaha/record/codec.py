@@ -254,6 +254,8 @@ class RecordIndex(_Struct):
     ballots: int
     cast: int
     challenged: int
+    board_head: str
+    """The hash of the bulletin board's last entry (``board.json``)."""
 
 
 # -- hex fields -----------------------------------------------------------------------------------

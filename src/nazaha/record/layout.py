@@ -6,6 +6,7 @@ Layout (see ``docs/record-format.md``)::
     parameters.json             group, n, k, spec version
     manifest.json               the canonical manifest whose bytes enter H_B
     hashes.json                 H_P, H_B, H_E, K, K-hat
+    board.json                  the bulletin board: hash-chained events of every ballot
     guardians/guardian_<i>.json public keys, commitments and proofs of guardian i
     devices/device_<n>.json     each device's ordered confirmation codes and chain closing
     ballots/<code>.json         every submitted ballot, cast or challenged
@@ -119,6 +120,7 @@ class RecordWriter:
             ballots=index.ballots,
             cast=index.cast,
             challenged=index.challenged,
+            board_head=index.board_head,
         )
         self.write_index(encode_record_index(complete))
         for folder in sorted({p.parent for p in self._staging.rglob("*")} | {self._staging}):

@@ -15,6 +15,7 @@ from nazaha.election.manifest import Manifest, parse_manifest
 from nazaha.election.parameters import ElectionParameters
 from nazaha.election.tally import DecryptedTally, EncryptedTally
 from nazaha.errors import ManifestError, RecordFormatError
+from nazaha.record.board import BoardEntry, decode_board
 from nazaha.record.codec import (
     DeviceLog,
     ElectionHashes,
@@ -45,6 +46,8 @@ class Record21:
     tally: DecryptedTally
     ballot_names: list[str]
     challenged_names: list[str]
+    board_head: str
+    board: list[BoardEntry]
 
     @property
     def group(self) -> Group:
@@ -66,6 +69,7 @@ def load_record21(root: Path) -> Record21:
         guardians.append(decode_guardian(reader.read(name), group, name))
     devices = [decode_device(data, name) for name, data in reader.iter_files("devices")]
     encrypted, labels = decode_encrypted_tally(reader.read("encrypted_tally.json"), group)
+    board_head, board = decode_board(reader.read("board.json"))
     return Record21(
         reader=reader,
         parameters=parameters,
@@ -80,4 +84,6 @@ def load_record21(root: Path) -> Record21:
         tally=decode_tally(reader.read("tally.json"), group),
         ballot_names=reader.names("ballots"),
         challenged_names=reader.names("challenged"),
+        board_head=board_head,
+        board=board,
     )

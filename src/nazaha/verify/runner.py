@@ -18,6 +18,7 @@ from nazaha.progress import NoProgress, Progress
 from nazaha.record.layout import INDEX_FILE
 from nazaha.verify import spec_hashes
 from nazaha.verify.checks.ballots import BallotCheckContext, ChainLink, ChunkResult, check_chunk
+from nazaha.verify.checks.board import check_board
 from nazaha.verify.checks.catalog import CHECKS
 from nazaha.verify.checks.election import check_election
 from nazaha.verify.checks.tally import check_aggregation, check_tally
@@ -154,6 +155,7 @@ def verify_record21(
     seen_codes: set[str] = set()
     challenged_codes: set[str] = set()
     labels: set[str] = set()
+    states: dict[str, str] = {}
     progress.start("Verifying ballots", len(record.ballot_names))
     own_pool = None
     if executor is None and jobs > 1:
@@ -166,6 +168,7 @@ def verify_record21(
             challenged += result.challenged
             labels |= result.contest_labels
             challenged_codes.update(result.challenged_codes)
+            states.update(result.states)
             for selection_id in result.selection_ids:
                 if selection_id in seen_ids:
                     findings.fail(
@@ -206,6 +209,7 @@ def verify_record21(
             + f"the record holds {cast + challenged} ({cast}, {challenged})",
         )
 
+    check_board(record, states, findings)
     check_aggregation(record, products, cast, findings)
     check_tally(record, labels, findings)
 

@@ -25,6 +25,7 @@ from nazaha.election.parameters import ElectionParameters, parameter_base_hash
 from nazaha.election.tally import ChallengedBallot, DecryptedTally
 from nazaha.errors import DecryptionError
 from nazaha.progress import NoProgress, Progress
+from nazaha.record.board import BoardKind, board_from_events, genesis_hash
 from nazaha.tallying.aggregate import aggregate_ballots
 from nazaha.tallying.decrypt import DecryptingGuardian, decrypt_ballot_nonce, decrypt_tally
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
@@ -155,10 +156,13 @@ def run_demo(
     ordered_plaintexts = plaintexts[:half] + plaintexts[half:]
 
     submitted: list[SubmittedBallot] = []
+    events: list[tuple[BoardKind, str, str]] = []
     cast_plaintexts: list[PlaintextBallot] = []
     challenged_expected: dict[bytes, PlaintextBallot] = {}
     for number, (item, plaintext) in enumerate(zip(encrypted, ordered_plaintexts, strict=True)):
+        events.append((BoardKind.BALLOT, item.ballot.code_hex, item.ballot.encrypted_at))
         if challenge_every and number % challenge_every == challenge_every - 1:
+            events.append((BoardKind.CHALLENGE, item.ballot.code_hex, item.ballot.encrypted_at))
             # The voter challenges: the device opens the ballot with its nonce at once.
             opened = open_ballot(context, item.ballot, item.ballot_nonce)
             if _opened_votes(opened) != _nonzero(plaintext):
@@ -166,8 +170,11 @@ def run_demo(
             submitted.append(SubmittedBallot(item.ballot, BallotState.CHALLENGED))
             challenged_expected[item.ballot.confirmation_code] = plaintext
         else:
+            events.append((BoardKind.CAST, item.ballot.code_hex, item.ballot.encrypted_at))
             submitted.append(SubmittedBallot(item.ballot, BallotState.CAST))
             cast_plaintexts.append(plaintext)
+    events.append((BoardKind.CLOSE, "", utc_now()))
+    board = board_from_events(genesis_hash(context.extended_hash), events)
 
     progress.start("Aggregating cast ballots", 1)
     encrypted_tally = aggregate_ballots(group, manifest, [s for s in submitted if s.state is BallotState.CAST])
@@ -198,6 +205,7 @@ def run_demo(
         encrypted_tally,
         tally,
         openings,
+        board,
         created=utc_now(),
         total_ballots=len(submitted),
         progress=progress,

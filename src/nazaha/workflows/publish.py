@@ -10,6 +10,7 @@ from nazaha.election.context import ElectionContext
 from nazaha.election.parameters import SPEC_VERSION
 from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally
 from nazaha.progress import NoProgress, Progress
+from nazaha.record.board import BoardEntry, encode_board, genesis_hash
 from nazaha.record.codec import (
     RECORD_FORMAT,
     DeviceLog,
@@ -54,6 +55,7 @@ def write_record(
     encrypted_tally: EncryptedTally,
     tally: DecryptedTally,
     challenged: Sequence[ChallengedBallot],
+    board: Sequence[BoardEntry],
     *,
     created: str,
     total_ballots: int,
@@ -88,6 +90,8 @@ def write_record(
             encode_encrypted_tally(group, encrypted_tally, tally_labels(context)),
         )
         writer.write("tally.json", encode_tally(group, tally))
+        genesis = genesis_hash(context.extended_hash)
+        writer.write("board.json", encode_board(board, genesis))
         for opened in challenged:
             writer.write(f"challenged/{opened.confirmation_code.hex().upper()}.json", encode_challenged(group, opened))
         return writer.commit(
@@ -100,5 +104,6 @@ def write_record(
                 ballots=cast + challenged_count,
                 cast=cast,
                 challenged=challenged_count,
+                board_head=board[-1].hash if board else genesis,
             )
         )

@@ -9,6 +9,7 @@ Layout::
     pending/<code>.json       encrypted ballots waiting for the voter to cast or challenge
     pending/<code>.nonce      the device's ballot nonce ξ_B, destroyed once the voter decides
     ballots/<code>.json       cast and challenged ballots
+    board.json                the bulletin board: every ballot received, cast or challenged
     encrypted_tally.json      after ``tally``
     tally.json, challenged/   after ``decrypt``
 
@@ -44,6 +45,7 @@ from nazaha.errors import (
     StorageError,
 )
 from nazaha.progress import NoProgress, Progress
+from nazaha.record.board import BoardEntry, BoardKind, chain_entry, decode_board, encode_board, genesis_hash
 from nazaha.record.codec import (
     RECORD_FORMAT,
     DeviceLog,
@@ -232,6 +234,21 @@ class Workspace:
             box.decide(submitted.ballot.confirmation_code, submitted.state)
         return box
 
+    def _board(self, context: ElectionContext) -> list[BoardEntry]:
+        if not (self.root / "board.json").exists():
+            return []
+        head, entries = decode_board(self._read("board.json"))
+        if (entries[-1].hash if entries else genesis_hash(context.extended_hash)) != head:
+            raise RecordFormatError("board.json: head", "the head hash is not the last entry's hash")
+        return entries
+
+    def _append_board(self, context: ElectionContext, events: list[tuple[BoardKind, str]]) -> None:
+        entries = self._board(context)
+        genesis = genesis_hash(context.extended_hash)
+        for kind, code in events:
+            entries.append(chain_entry(entries[-1] if entries else None, genesis, kind, code, utc_now()))
+        self._write("board.json", encode_board(entries, genesis))
+
     def _devices(self) -> list[DeviceLog]:
         return [decode_device(self._read(name), name) for name in self._names("devices")]
 
@@ -272,6 +289,7 @@ class Workspace:
             labels = {i: c.label for i, c in context.manifest.iter_contests()}
             self._write(f"pending/{code}.nonce", item.ballot_nonce.hex().encode("ascii"))
             self._write(f"pending/{code}.json", encode_ballot(context.group, item.ballot, None, labels))
+        self._append_board(context, [(BoardKind.BALLOT, item.ballot.code_hex) for item in batch.ballots])
         log = device_log(batch.device)
         self._write(
             _device_file(device),
@@ -297,6 +315,8 @@ class Workspace:
             opened = open_ballot(context, ballot, nonce)
         labels = {i: c.label for i, c in context.manifest.iter_contests()}
         self._write(f"ballots/{hex_code}.json", encode_ballot(context.group, ballot, state, labels))
+        kind = BoardKind.CAST if state is BallotState.CAST else BoardKind.CHALLENGE
+        self._append_board(context, [(kind, hex_code)])
         (self.root / f"pending/{hex_code}.json").unlink(missing_ok=True)
         (self.root / f"pending/{hex_code}.nonce").unlink(missing_ok=True)
         return Decision(submitted, opened)
@@ -310,6 +330,9 @@ class Workspace:
         pending = self._names("pending")
         if pending:
             raise BallotStateError(f"{len(pending)} ballot(s) are still waiting to be cast or challenged")
+        board = self._board(context)
+        if board and board[-1].kind is BoardKind.CLOSE:
+            raise BallotStateError("voting is already closed and the tally computed")
         names = self._names("ballots")
         accumulator = TallyAccumulator(context.group, context.manifest)
         progress.start("Aggregating cast ballots", len(names))
@@ -319,6 +342,7 @@ class Workspace:
             progress.advance()
         progress.finish()
         result = accumulator.result()
+        self._append_board(context, [(BoardKind.CLOSE, "")])
         self._write(
             "encrypted_tally.json",
             encode_encrypted_tally(context.group, result, tally_labels(context)),
@@ -390,6 +414,7 @@ class Workspace:
             encrypted,
             tally,
             openings,
+            self._board(context),
             created=utc_now(),
             total_ballots=len(self._names("ballots")),
             replace=replace,

@@ -67,6 +67,7 @@ class ChunkResult:
     challenged: int = 0
     selection_ids: list[bytes] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
+    states: dict[str, str] = field(default_factory=dict)
     challenged_codes: list[str] = field(default_factory=list)
     contest_labels: set[str] = field(default_factory=set)
 
@@ -339,6 +340,7 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
             findings.fail("0.F", subject, "the ballot is neither cast nor challenged")
             continue
         result.codes.append(code)
+        result.states[code] = decoded.state.value
         result.selection_ids.append(ballot.selection_id)
         result.contest_labels.update(decoded.contest_labels.values())
         findings.count("5")

@@ -1,8 +1,9 @@
 """The verification steps of ElectionGuard 2.1 §6.2, with plain-language titles.
 
-Check 0 is Nazaha's own: the record is complete, unaltered since it was indexed, and its
+Checks 0 and B are Nazaha's own: the record is complete, unaltered since it was indexed, and its
 files agree with each other (a file for every ballot a device lists, an opening for every
-challenged ballot, ballots shaped as their ballot style says).
+challenged ballot, ballots shaped as their ballot style says); and the bulletin board's hash
+chain is intact and agrees with the ballots.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ _SPEC = "ElectionGuard 2.1 §6.2"
 
 CHECKS: tuple[Check, ...] = (
     Check("0", "The record is complete, unaltered since it was indexed, and consistent", "Nazaha record format"),
+    Check("B", "The bulletin board is an unbroken hash chain that matches the ballots", "Nazaha record format"),
     Check(
         "1",
         "The election uses the standard 2.1.0 parameters and its base hashes are right",

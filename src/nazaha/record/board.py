@@ -1,0 +1,141 @@
+"""The bulletin board: a hash-chained, append-only log of what happened to every ballot.
+
+Each entry records one event (a ballot received, cast or challenged, or voting closed) and the
+hash of the entry before it, so that deleting, reordering or inserting an entry breaks the
+chain. The first entry links to H_E, which binds the board to one election. The board is
+published in the election record (``board.json``) and the verifier recomputes the chain and
+checks it against the ballots (check B).
+
+    entry_hash = SHA-256( canonical JSON of {position, kind, code, previous, recorded_at} )
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import msgspec
+
+from nazaha.errors import RecordFormatError
+
+__all__ = [
+    "BoardEntry",
+    "BoardKind",
+    "board_from_events",
+    "chain_entry",
+    "decode_board",
+    "encode_board",
+    "entry_hash",
+    "genesis_hash",
+]
+
+BOARD_FORMAT = "nazaha-record/1"
+_HASH = re.compile(r"^[0-9A-F]{64}$")
+
+
+class BoardKind(enum.Enum):
+    BALLOT = "ballot"
+    CAST = "cast"
+    CHALLENGE = "challenge"
+    CLOSE = "close"
+
+
+@dataclass(frozen=True, slots=True)
+class BoardEntry:
+    position: int
+    """1, 2, 3, ... without gaps."""
+    kind: BoardKind
+    code: str
+    """The ballot's confirmation code (uppercase hex); empty for ``close``."""
+    previous: str
+    """The previous entry's hash, or the genesis hash for position 1."""
+    recorded_at: str
+    hash: str
+
+
+class _EntryBody(msgspec.Struct):
+    position: int
+    kind: str
+    code: str
+    previous: str
+    recorded_at: str
+
+
+class _EntryDoc(msgspec.Struct, forbid_unknown_fields=True):
+    position: int
+    kind: str
+    code: str
+    previous: str
+    recorded_at: str
+    hash: str
+
+
+class _BoardDoc(msgspec.Struct, forbid_unknown_fields=True):
+    format: str
+    head: str
+    entries: list[_EntryDoc]
+
+
+def genesis_hash(extended_hash: bytes) -> str:
+    """The 'previous' hash of the first entry: H_E in uppercase hex."""
+    return extended_hash.hex().upper()
+
+
+def entry_hash(position: int, kind: BoardKind, code: str, previous: str, recorded_at: str) -> str:
+    body = msgspec.json.encode(_EntryBody(position, kind.value, code, previous, recorded_at))
+    return hashlib.sha256(b"nazaha-board-entry\x00" + body).hexdigest().upper()
+
+
+def chain_entry(previous: BoardEntry | None, genesis: str, kind: BoardKind, code: str, recorded_at: str) -> BoardEntry:
+    """The entry that follows ``previous`` (or starts the board when it is None)."""
+    position = 1 if previous is None else previous.position + 1
+    link = genesis if previous is None else previous.hash
+    return BoardEntry(position, kind, code, link, recorded_at, entry_hash(position, kind, code, link, recorded_at))
+
+
+def encode_board(entries: Sequence[BoardEntry], genesis: str) -> bytes:
+    head = entries[-1].hash if entries else genesis
+    return msgspec.json.encode(
+        _BoardDoc(
+            format=BOARD_FORMAT,
+            head=head,
+            entries=[_EntryDoc(e.position, e.kind.value, e.code, e.previous, e.recorded_at, e.hash) for e in entries],
+        )
+    )
+
+
+def decode_board(data: bytes, where: str = "board.json") -> tuple[str, list[BoardEntry]]:
+    """The published head hash and the entries, checked for form only (not for the chain)."""
+    try:
+        doc = msgspec.json.decode(data, type=_BoardDoc, strict=True)
+    except (msgspec.ValidationError, msgspec.DecodeError) as error:
+        raise RecordFormatError(where, str(error)) from None
+    if doc.format != BOARD_FORMAT:
+        raise RecordFormatError(f"{where}: format", f"expected {BOARD_FORMAT!r}")
+    entries = []
+    for i, entry in enumerate(doc.entries):
+        field = f"entries[{i}]"
+        try:
+            kind = BoardKind(entry.kind)
+        except ValueError:
+            raise RecordFormatError(f"{where}: {field}.kind", f"unknown kind {entry.kind!r}") from None
+        for name in ("previous", "hash"):
+            if not _HASH.match(getattr(entry, name)):
+                raise RecordFormatError(f"{where}: {field}.{name}", "expected 64 uppercase hex digits")
+        if entry.code and not _HASH.match(entry.code):
+            raise RecordFormatError(f"{where}: {field}.code", "expected a confirmation code")
+        entries.append(BoardEntry(entry.position, kind, entry.code, entry.previous, entry.recorded_at, entry.hash))
+    if not _HASH.match(doc.head):
+        raise RecordFormatError(f"{where}: head", "expected 64 uppercase hex digits")
+    return doc.head, entries
+
+
+def board_from_events(genesis: str, events: Iterable[tuple[BoardKind, str, str]]) -> list[BoardEntry]:
+    """Chain a sequence of (kind, code, time) events into board entries."""
+    entries: list[BoardEntry] = []
+    for kind, code, recorded_at in events:
+        entries.append(chain_entry(entries[-1] if entries else None, genesis, kind, code, recorded_at))
+    return entries
