@@ -48,7 +48,15 @@ def test_lowercase_and_out_of_range_hex_is_refused(election) -> None:  # type: i
 
 def _index() -> RecordIndex:
     return RecordIndex(
-        format=RECORD_FORMAT, spec_version="2.1.0", election="e", created="t", files={}, ballots=0, cast=0, challenged=0
+        format=RECORD_FORMAT,
+        spec_version="2.1.0",
+        election="e",
+        created="t",
+        files={},
+        ballots=0,
+        cast=0,
+        challenged=0,
+        board_head="0" * 64,
     )
 
 
