@@ -14,11 +14,15 @@ guardian 4"``), never print it.
     │   ├── BallotError            a plaintext ballot that breaks a limit or names unknown things
     │   ├── RecordFormatError      a file that cannot be read as what it should be (file + field)
     │   ├── ValueRangeError        an integer outside Z_q, Z_p or the subgroup Z_p^r
-    │   └── KeyFileError           a guardian key file that is corrupt or has a wrong passphrase
+    │   ├── KeyFileError           a guardian key file that is corrupt or has a wrong passphrase
+    │   ├── NotFoundError          no such election or ballot
+    │   ├── AuthorizationError     an administrative action without the right token
+    │   └── PayloadTooLarge        a request body over the configured limit
     ├── ProtocolError              a step of the protocol cannot go on
     │   ├── CeremonyError          the key ceremony found bad data (names sender and receiver)
     │   ├── QuorumError            fewer guardians than the quorum k
     │   ├── BallotStateError       cast/challenge/tally rules broken (double cast, unknown code)
+    │   │   └── ConflictError      a replayed identifier, a step out of order (voting closed)
     │   ├── DecryptionError        a decryption share or proof does not check out
     │   └── InvalidProof           a zero-knowledge proof does not verify (says which part)
     ├── VerificationFailed         a verifier check failed (carries the check's spec number)
@@ -28,16 +32,20 @@ guardian 4"``), never print it.
 from __future__ import annotations
 
 __all__ = [
+    "AuthorizationError",
     "BallotError",
     "BallotStateError",
     "CeremonyError",
+    "ConflictError",
     "DecryptionError",
     "InputError",
     "InvalidProof",
     "KeyFileError",
     "ManifestError",
     "NazahaError",
+    "NotFoundError",
     "ParameterError",
+    "PayloadTooLarge",
     "ProtocolError",
     "QuorumError",
     "RecordFormatError",
@@ -95,6 +103,18 @@ class KeyFileError(InputError):
     """A guardian key file cannot be opened: corrupt, wrong passphrase, or not a key file."""
 
 
+class NotFoundError(InputError):
+    """No election, ballot or resource has the identifier given."""
+
+
+class AuthorizationError(InputError):
+    """An administrative action was asked for without the right token."""
+
+
+class PayloadTooLarge(InputError):
+    """A request body is larger than the service accepts."""
+
+
 class ProtocolError(NazahaError):
     """A protocol step cannot continue with the data it was given."""
 
@@ -118,6 +138,11 @@ class QuorumError(ProtocolError):
 
 class BallotStateError(ProtocolError):
     """A cast-or-challenge or tally rule is broken (unknown code, decided twice, ...)."""
+
+
+class ConflictError(BallotStateError):
+    """The request conflicts with what is stored: a replayed selection encryption identifier,
+    a ballot after voting closed, a step taken out of order."""
 
 
 class DecryptionError(ProtocolError):

@@ -97,7 +97,7 @@ def test_full_election_through_the_cli(election, tmp_path: Path) -> None:  # typ
 
 
 def test_demo_command_verifies_its_record(tmp_path: Path) -> None:
-    result = nazaha("demo", "--ballots", "6", "--jobs", "1", "--seed", "cli-demo", "-o", tmp_path / "rec")
+    result = nazaha("demo", "--no-serve", "--ballots", "6", "--jobs", "1", "--seed", "cli-demo", "-o", tmp_path / "rec")
     assert result.code == 0, result.err
     assert "decrypted counts equal the plaintext counts" in result.out
     assert "verifier: VALID" in result.out

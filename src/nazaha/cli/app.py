@@ -7,11 +7,13 @@ messages and exit codes in ``nazaha.cli.errors``.
 from __future__ import annotations
 
 import os
+import secrets
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
 
 from nazaha.cli.errors import fail, run_guarded
 from nazaha.cli.output import (
@@ -22,15 +24,20 @@ from nazaha.cli.output import (
     report_table,
     tally_table,
 )
+from nazaha.cli.service import admin_app, guardian_app, serve
 from nazaha.crypto.nonces import SystemRandom
 from nazaha.crypto.params import STANDARD_GROUP, group_by_name
 from nazaha.election.ballot import BallotState
 from nazaha.election.manifest import parse_manifest
 from nazaha.interop.formats import verify_any
+from nazaha.service.app import create_app
+from nazaha.service.settings import Settings
+from nazaha.storage.sql.store import SqlStore
 from nazaha.verify.report import Report
 from nazaha.voting.confirmation import ChainingMode
+from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.clock import utc_now
-from nazaha.workflows.demo import load_sample_manifest, run_demo
+from nazaha.workflows.demo import load_sample_manifest, run_demo, run_service_demo
 from nazaha.workflows.workspace import Workspace, parse_ballot_file
 
 __all__ = ["app", "main"]
@@ -45,6 +52,9 @@ app = typer.Typer(
 )
 manifest_app = typer.Typer(help="Check and write election manifests.", no_args_is_help=True)
 app.add_typer(manifest_app, name="manifest")
+app.command("serve")(serve)
+app.add_typer(admin_app, name="admin")
+app.add_typer(guardian_app, name="guardian")
 
 WorkspaceArg = Annotated[Path, typer.Argument(help="The election workspace folder.")]
 
@@ -293,24 +303,48 @@ def demo(
     language: Annotated[str, typer.Option(help="Language of the result table (ar or en).")] = "en",
     group: Annotated[str, typer.Option(help="Group name (tests only may use a small one).")] = STANDARD_GROUP.name,
     verify_record: Annotated[bool, typer.Option("--verify/--no-verify", help="Verify the record at the end.")] = True,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Run the election through the ballot box and serve it.")
+    ] = True,
+    port: Annotated[int, typer.Option(help="Port of the service (with --serve).")] = 8000,
+    data: Annotated[Path, typer.Option(help="Folder for the demo's database (with --serve).")] = Path("demo-data"),
 ) -> None:
-    """Run a complete mock election, write its record and verify it."""
+    """Run a complete mock election, write its record, verify it and (by default) serve it."""
+    workers = jobs or os.cpu_count() or 1
+    manifest = load_sample_manifest()
+    token = secrets.token_urlsafe(18)
+    store: SqlStore | None = None
 
     def action() -> None:
+        nonlocal store
         target = output or Path(f"election-record-{utc_now().replace(':', '').replace('-', '')}")
-        workers = jobs or os.cpu_count() or 1
-        manifest = load_sample_manifest()
         console.print(f"[bold]{manifest.name.get(language)}[/bold]")
         console.print(f"{ballots} ballots, 5 guardians (quorum 3, guardians 2 and 4 absent), {workers} worker(s)")
         with RichProgress() as progress:
-            result = run_demo(
-                ballots=ballots,
-                output=target,
-                group=group_by_name(group),
-                jobs=workers,
-                seed=seed,
-                progress=progress,
-            )
+            if serve_after:
+                data.mkdir(parents=True, exist_ok=True)
+                database = data / "nazaha-demo.db"
+                for stale in data.glob("nazaha-demo.db*"):
+                    stale.unlink()
+                store = SqlStore.open(f"sqlite:///{database}")
+                result = run_service_demo(
+                    BallotBoxService(store),
+                    ballots=ballots,
+                    output=target,
+                    group=group_by_name(group),
+                    jobs=workers,
+                    seed=seed,
+                    progress=progress,
+                )
+            else:
+                result = run_demo(
+                    ballots=ballots,
+                    output=target,
+                    group=group_by_name(group),
+                    jobs=workers,
+                    seed=seed,
+                    progress=progress,
+                )
         console.print(tally_table(manifest, result.tally, result.expected, language))
         console.print(
             f"{result.cast} ballots cast, {len(result.challenged)} challenged (opened, not tallied); "
@@ -329,8 +363,18 @@ def demo(
                 fail("the record of the demonstration does not verify", 1)
             console.print("[bold green]verifier: VALID, every check passed[/bold green]")
         console.print(f"verify it yourself: nazaha verify {result.record}")
+        if serve_after:
+            url = f"http://127.0.0.1:{port}/api/v1"
+            console.print(f"\n[bold]Ballot box serving the demo election at {url}[/bold]")
+            console.print(f"  election:  {url}/elections/{result.election_id}")
+            console.print(f"  board:     {url}/elections/{result.election_id}/board")
+            console.print(f"  API docs:  {url}/docs")
+            console.print(f"  administrator token: {token}   (Ctrl-C stops the service)")
 
     run_guarded(action)
+    if serve_after and store is not None:
+        app_ = create_app(Settings(database_url=str(store.engine.url), admin_token=token), store)
+        uvicorn.run(app_, host="127.0.0.1", port=port, log_level="warning")
 
 
 def main() -> None:

@@ -20,6 +20,8 @@ __all__ = [
     "DecryptedTally",
     "EncryptedTally",
     "EncryptedTallyContest",
+    "GuardianCommitment",
+    "PartialDecryption",
 ]
 
 
@@ -90,3 +92,25 @@ class ChallengedBallot:
 
     confirmation_code: bytes
     contests: tuple[ChallengedContest, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDecryption:
+    """M_i and the commitment hash d_i of guardian i for one option (spec eqs. 84, 88)."""
+
+    guardian: int
+    contest_index: int
+    option_index: int
+    share: int
+    commitment_hash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class GuardianCommitment:
+    """(a_i, b_i), revealed only after every d_j is known."""
+
+    guardian: int
+    contest_index: int
+    option_index: int
+    pad_commitment: int
+    data_commitment: int

@@ -33,41 +33,28 @@ from nazaha.crypto.proofs.chaum_pedersen import DecryptionProof
 from nazaha.election.ballot import EncryptedBallot, ballot_nonce_key
 from nazaha.election.context import ElectionContext
 from nazaha.election.guardian import GuardianKeyShare
-from nazaha.election.tally import DecryptedContest, DecryptedOption, DecryptedTally, EncryptedTally
+from nazaha.election.tally import (
+    DecryptedContest,
+    DecryptedOption,
+    DecryptedTally,
+    EncryptedTally,
+    GuardianCommitment,
+    PartialDecryption,
+)
 from nazaha.errors import DecryptionError, QuorumError
 
 __all__ = [
     "DecryptingGuardian",
     "GuardianCommitment",
     "PartialDecryption",
+    "combine_ballot_nonce",
+    "combine_tally",
     "decrypt_ballot_nonce",
     "decrypt_tally",
     "share_key",
 ]
 
 OptionKey = tuple[int, int]
-
-
-@dataclass(frozen=True, slots=True)
-class PartialDecryption:
-    """M_i and the commitment hash d_i of guardian i for one option."""
-
-    guardian: int
-    contest_index: int
-    option_index: int
-    share: int
-    commitment_hash: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class GuardianCommitment:
-    """(a_i, b_i), revealed only after every d_j is known."""
-
-    guardian: int
-    contest_index: int
-    option_index: int
-    pad_commitment: int
-    data_commitment: int
 
 
 def _commitment_hash(
@@ -319,26 +306,55 @@ def decrypt_tally(
     Raises ``QuorumError`` when fewer than k guardians are present and ``DecryptionError``
     when a guardian's response does not check out (naming the guardian).
     """
-    group = context.group
     present = _check_present(context, [guardian.index for guardian in guardians])
     partials = [p for guardian in guardians for p in guardian.commit(tally, present)]
     commitments = [c for guardian in guardians for c in guardian.reveal(partials)]
     responses = {guardian.index: guardian.respond(partials, commitments) for guardian in guardians}
+    return combine_tally(context, tally, present, partials, commitments, responses)
+
+
+def combine_tally(
+    context: ElectionContext,
+    tally: EncryptedTally,
+    present: Sequence[int],
+    partials: Sequence[PartialDecryption],
+    commitments: Sequence[GuardianCommitment],
+    responses: dict[int, dict[OptionKey, int]],
+) -> DecryptedTally:
+    """The administrator's part once every present guardian has answered (eqs. 86, 89-93).
+
+    Checks each d_j against the revealed (a_j, b_j), each response against the guardian's
+    public share key (Note 3.7), and names the guardian at fault.
+    """
+    group = context.group
+    ordered = _check_present(context, present)
     options = _tally_options(tally)
-    by_key = _index_partials(partials, commitments, present, options)
-    share_keys = {j: share_key(context, j) for j in present}
+    by_key = _index_partials(partials, commitments, ordered, options)
+    share_keys = {j: share_key(context, j) for j in ordered}
     dlog = DiscreteLog(group, context.vote_key)
     decrypted: dict[int, list[DecryptedOption]] = {}
     for key, pad, data in options:
         entries = by_key[key]
-        combined, a_total, b_total = _combine(group, present, entries)
+        for j, (share, digest, a_j, b_j) in entries.items():
+            for value, what in ((share, "M_i"), (a_j, "a_i"), (b_j, "b_i")):
+                if not group.is_element(value):
+                    raise DecryptionError(
+                        f"guardian {j}'s {what} for contest {key[0]}, option {key[1]} is not in Z_p^r"
+                    )
+            expected = _commitment_hash(group, context.extended_hash, key, j, pad, data, a_j, b_j, share, ordered)
+            if expected != digest:
+                raise DecryptionError(
+                    f"guardian {j}'s revealed commitment for contest {key[0]}, option {key[1]} does not match "
+                    f"its commitment hash d_{j}"
+                )
+        combined, a_total, b_total = _combine(group, ordered, entries)
         c = decryption_challenge(group, context.extended_hash, key, pad, data, a_total, b_total, combined)
         total_response = 0
-        for j in present:
-            v_j = responses[j].get(key)
+        for j in ordered:
+            v_j = responses.get(j, {}).get(key)
             if v_j is None or not 0 <= v_j < group.q:
                 raise DecryptionError(f"guardian {j} gave no valid response for contest {key[0]}, option {key[1]}")
-            c_j = c * lagrange_coefficient(group.q, j, present) % group.q
+            c_j = c * lagrange_coefficient(group.q, j, ordered) % group.q
             share, _, a_j, b_j = entries[j]
             if (
                 group.mul(group.pow(share_keys[j], c_j), group.g_pow(v_j)) != a_j
@@ -371,18 +387,25 @@ def decrypt_tally(
         )
         for index, options_ in decrypted.items()
     )
-    return DecryptedTally(contests=contests, guardians_present=present, cast_ballots=tally.cast_ballots)
+    return DecryptedTally(contests=contests, guardians_present=ordered, cast_ballots=tally.cast_ballots)
 
 
 def decrypt_ballot_nonce(
     context: ElectionContext, ballot: EncryptedBallot, guardians: Sequence[DecryptingGuardian]
 ) -> bytes:
     """ξ_B of a challenged ballot from the guardians' shares m_i (eqs. 107, 108, 35, 36)."""
+    return combine_ballot_nonce(context, ballot, {g.index: g.nonce_share(ballot) for g in guardians})
+
+
+def combine_ballot_nonce(context: ElectionContext, ballot: EncryptedBallot, shares: dict[int, int]) -> bytes:
+    """β_B = Π m_i^(w_i) (eq. 108), then ξ_B = C_ξB,1 ⊕ k_1 (eqs. 35, 36)."""
     group = context.group
-    present = _check_present(context, [guardian.index for guardian in guardians])
+    present = _check_present(context, list(shares))
+    for index, share in shares.items():
+        if not group.is_element(share):
+            raise DecryptionError(f"guardian {index}'s ballot nonce share is not in Z_p^r")
     beta = group.prod(
-        group.pow(guardian.nonce_share(ballot), lagrange_coefficient(group.q, guardian.index, present))
-        for guardian in guardians
+        group.pow(share, lagrange_coefficient(group.q, index, present)) for index, share in shares.items()
     )
     nonce = ballot.encrypted_nonce
     return xor_bytes(nonce.masked, ballot_nonce_key(group, ballot.id_hash, nonce.pad, beta))

@@ -26,15 +26,19 @@ from nazaha.election.tally import ChallengedBallot, DecryptedTally
 from nazaha.errors import DecryptionError
 from nazaha.progress import NoProgress, Progress
 from nazaha.record.board import BoardKind, board_from_events, genesis_hash
+from nazaha.record.codec import decode_ballot, decode_challenged, decode_tally, encode_ballot
+from nazaha.record.decryption import CommitMessage, encode_commit, encode_respond, encode_reveal
 from nazaha.tallying.aggregate import aggregate_ballots
 from nazaha.tallying.decrypt import DecryptingGuardian, decrypt_ballot_nonce, decrypt_tally
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.opening import open_ballot
+from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.clock import utc_now
+from nazaha.workflows.election_files import election_files
 from nazaha.workflows.encryption import encrypt_on_devices
 from nazaha.workflows.publish import device_log, write_record
 
-__all__ = ["DemoResult", "generate_ballots", "load_sample_manifest", "run_demo"]
+__all__ = ["DemoResult", "generate_ballots", "load_sample_manifest", "run_demo", "run_service_demo"]
 
 GUARDIAN_NAMES = (
     "Guardian 1 (Tomorrow Party)",
@@ -64,6 +68,7 @@ class DemoResult:
     challenged_expected: dict[bytes, PlaintextBallot] = field(repr=False)
     guardians_present: tuple[int, ...] = ()
     cast: int = 0
+    election_id: str = ""
 
     def decrypted(self) -> dict[tuple[str, str], int]:
         return {
@@ -233,3 +238,108 @@ def _opened_votes(opened: ChallengedBallot) -> dict[tuple[str, str], int]:
         for selection in contest.selections
         if selection.value
     }
+
+
+def run_service_demo(
+    box: BallotBoxService,
+    *,
+    ballots: int,
+    output: Path,
+    group: Group = STANDARD_GROUP,
+    absent: Sequence[int] = (2, 4),
+    challenge_every: int = 50,
+    jobs: int = 1,
+    seed: str | None = None,
+    progress: Progress | None = None,
+) -> DemoResult:
+    """The same mock election, run through the ballot-box service's workflow: ballots are
+    verified at the door and kept on the board, the guardians decrypt by exchanging messages,
+    and the record is written from the store. The election stays in the store, published."""
+    progress = progress or NoProgress()
+    rng: RandomSource = SeededRandom(seed) if seed is not None else SystemRandom()
+    manifest = load_sample_manifest()
+    parameters = ElectionParameters(group, 5, 3)
+    h_p = parameter_base_hash(parameters)
+    participants = [Guardian(parameters, h_p, i, GUARDIAN_NAMES[i - 1], rng) for i in range(1, 6)]
+    context, keys = run_key_ceremony(parameters, manifest, participants)
+    election = box.create_election(election_files(context)).id
+    box.open_voting(election)
+
+    plaintexts = generate_ballots(manifest, ballots, rng)
+    half = (len(plaintexts) + 1) // 2
+    devices = [
+        EncryptionDevice(group, context.extended_hash, "polling-station-1/device-A", ChainingMode.SIMPLE),
+        EncryptionDevice(group, context.extended_hash, "polling-station-2/device-B", ChainingMode.NONE),
+    ]
+    batches = encrypt_on_devices(
+        context,
+        [(devices[0], plaintexts[:half]), (devices[1], plaintexts[half:])],
+        jobs=jobs,
+        seed=seed,
+        progress=progress,
+    )
+    labels = {index: contest.label for index, contest in manifest.iter_contests()}
+    cast_plaintexts: list[PlaintextBallot] = []
+    challenged_expected: dict[bytes, PlaintextBallot] = {}
+    progress.start("Submitting to the ballot box", len(plaintexts))
+    items = [item for batch in batches for item in batch.ballots]
+    for number, (item, plaintext) in enumerate(zip(items, plaintexts[:half] + plaintexts[half:], strict=True)):
+        receipt, _ = box.submit(election, encode_ballot(group, item.ballot, None, labels))
+        challenge = bool(challenge_every) and number % challenge_every == challenge_every - 1
+        state = BallotState.CHALLENGED if challenge else BallotState.CAST
+        box.decide(election, receipt.confirmation_code, state, receipt.decision_token)
+        if challenge:
+            challenged_expected[item.ballot.confirmation_code] = plaintext
+        else:
+            cast_plaintexts.append(plaintext)
+        progress.advance()
+    progress.finish()
+    box.close_voting(election)
+    box.tally(election)
+
+    present = [i for i in range(1, 6) if i not in set(absent)]
+    box.start_decryption(election, present)
+    progress.start("Guardians decrypting", 3)
+    tally = box.encrypted_tally(election)
+    guardians = [DecryptingGuardian(context, keys[i - 1], rng) for i in present]
+    challenged = []
+    for code in box.challenged_codes(election):
+        row = box.store.ballot(election, code)
+        assert row is not None
+        challenged.append(decode_ballot(row.data, group, code).ballot)
+    commits = []
+    for guardian in guardians:
+        partials = guardian.commit(tally, present)
+        shares = {b.code_hex: guardian.nonce_share(b) for b in challenged}
+        message = CommitMessage(guardian.index, tuple(present), tuple(partials), shares)
+        box.post_commit(election, guardian.index, encode_commit(group, message))
+        commits.extend(partials)
+    progress.advance()
+    reveals = []
+    for guardian in guardians:
+        revealed = guardian.reveal(commits)
+        box.post_reveal(election, guardian.index, encode_reveal(group, guardian.index, revealed))
+        reveals.extend(revealed)
+    progress.advance()
+    for guardian in guardians:
+        box.post_respond(
+            election, guardian.index, encode_respond(group, guardian.index, guardian.respond(commits, reveals))
+        )
+    progress.advance()
+    progress.finish()
+
+    record = box.write_record(election, output)
+    tally_data = box.store.artifact(election, "tally.json")
+    assert tally_data is not None
+    openings = [decode_challenged(d, group, n) for n, d in sorted(box.store.artifacts(election, "challenged/").items())]
+    return DemoResult(
+        context=context,
+        record=record,
+        tally=decode_tally(tally_data, group),
+        expected=_counts(cast_plaintexts),
+        challenged=openings,
+        challenged_expected=challenged_expected,
+        guardians_present=tuple(present),
+        cast=len(cast_plaintexts),
+        election_id=election,
+    )

@@ -1,0 +1,183 @@
+"""Commands around the ballot-box service: ``serve``, the administrator's ``admin`` actions and a
+guardian's ``guardian decrypt``."""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import zipfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from nazaha.cli.errors import fail, run_guarded
+from nazaha.cli.output import console
+from nazaha.crypto.nonces import SystemRandom
+from nazaha.service.app import create_app
+from nazaha.service.settings import DEFAULT_DATABASE, Settings
+from nazaha.storage.sql.store import SqlStore
+from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, election_files_of
+
+__all__ = ["admin_app", "guardian_app", "serve"]
+
+admin_app = typer.Typer(help="Administrator actions on a running ballot-box service.", no_args_is_help=True)
+guardian_app = typer.Typer(help="A guardian's part, run on the guardian's own machine.", no_args_is_help=True)
+
+ServiceOpt = Annotated[str, typer.Option("--service", help="Base URL of the service.", envvar="NAZAHA_SERVICE")]
+TokenOpt = Annotated[str, typer.Option("--token", help="Administrator token.", envvar="NAZAHA_ADMIN_TOKEN")]
+ElectionOpt = Annotated[str, typer.Option("--election", help="Election id.")]
+
+
+def serve(
+    database: Annotated[
+        str, typer.Option(help="sqlite:///FILE (default) or postgresql://...", envvar="NAZAHA_DATABASE_URL")
+    ] = DEFAULT_DATABASE,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    admin_token: Annotated[
+        str, typer.Option(help="Administrator token (generated when empty).", envvar="NAZAHA_ADMIN_TOKEN")
+    ] = "",
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+) -> None:
+    """Start the ballot-box service (HTTP API under /api/v1; OpenAPI at /api/v1/docs)."""
+    token = admin_token or secrets.token_urlsafe(24)
+
+    def prepare() -> SqlStore:
+        return SqlStore.open(database)
+
+    store = run_guarded(prepare)
+    console.print(
+        f"Nazaha ballot box on http://{host}:{port}/api/v1  (database: {store.engine.url.render_as_string()})"
+    )
+    if not admin_token:
+        console.print(f"administrator token: {token}")
+    if workers == 1:
+        uvicorn.run(
+            create_app(Settings(database_url=database, admin_token=token), store),
+            host=host,
+            port=port,
+            log_level="warning",
+        )
+        return
+    store.dispose()
+    os.environ["NAZAHA_DATABASE_URL"] = database
+    os.environ["NAZAHA_ADMIN_TOKEN"] = token
+    uvicorn.run(
+        "nazaha.service.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning"
+    )
+
+
+@admin_app.command("create-election")
+def create_election(
+    workspace: Annotated[Path, typer.Argument(help="Workspace of a key ceremony (nazaha ceremony).")],
+    service: ServiceOpt,
+    token: TokenOpt,
+    election_id: Annotated[str, typer.Option("--id", help="Election id (default: from the manifest label).")] = "",
+) -> None:
+    """Create an election on the service from a key ceremony's public files."""
+
+    def action() -> None:
+        client = ServiceClient(service, token)
+        body: dict[str, object] = {"files": election_files_of(workspace)}
+        if election_id:
+            body["id"] = election_id
+        created = client.post("/api/v1/elections", json=body).json()
+        console.print(f"created election {created['id']} (state {created['state']})")
+
+    run_guarded(action)
+
+
+def _admin_post(service: str, token: str, path: str, json: object = None) -> dict[str, object]:
+    result: dict[str, object] = run_guarded(lambda: ServiceClient(service, token).post(path, json=json).json())
+    return result
+
+
+@admin_app.command("open")
+def open_voting(service: ServiceOpt, token: TokenOpt, election: ElectionOpt) -> None:
+    """Open voting."""
+    result = _admin_post(service, token, f"/api/v1/elections/{election}/open")
+    console.print(f"election {election}: {result['state']}")
+
+
+@admin_app.command("close")
+def close_voting(service: ServiceOpt, token: TokenOpt, election: ElectionOpt) -> None:
+    """Close voting: undecided ballots are challenged and the board is closed."""
+    result = _admin_post(service, token, f"/api/v1/elections/{election}/close")
+    console.print(f"election {election}: {result['state']}; challenged at close: {len(result['challenged_at_close'])}")  # type: ignore[arg-type]
+
+
+@admin_app.command("tally")
+def tally(service: ServiceOpt, token: TokenOpt, election: ElectionOpt) -> None:
+    """Compute the encrypted tally of the cast ballots."""
+    result = _admin_post(service, token, f"/api/v1/elections/{election}/tally")
+    console.print(f"election {election}: {result['cast_ballots']} cast ballots aggregated")
+
+
+@admin_app.command("start-decryption")
+def start_decryption(
+    service: ServiceOpt,
+    token: TokenOpt,
+    election: ElectionOpt,
+    guardians: Annotated[str, typer.Option(help="Guardians present, e.g. 1,3,5 (at least the quorum).")],
+) -> None:
+    """Name the guardians who will decrypt; each then runs `nazaha guardian decrypt`."""
+    try:
+        present = [int(g) for g in guardians.split(",") if g.strip()]
+    except ValueError:
+        fail(f"--guardians must be a comma-separated list of numbers, not {guardians!r}")
+    result = _admin_post(service, token, f"/api/v1/elections/{election}/decryption", {"guardians": present})
+    console.print(f"decryption started with guardians {result['present']}")
+
+
+@admin_app.command("record")
+def download_record(
+    service: ServiceOpt,
+    election: ElectionOpt,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to unpack the record into.")],
+) -> None:
+    """Download the published election record."""
+
+    def action() -> None:
+        if output.exists():
+            fail(f"{output} already exists")
+        data = ServiceClient(service).get(f"/api/v1/elections/{election}/record").content
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.extractall(output)
+        console.print(
+            f"election record unpacked into {output}; verify it with: nazaha verify {output}/{election}-record"
+        )
+
+    run_guarded(action)
+
+
+@guardian_app.command("decrypt")
+def guardian_decrypt(
+    service: ServiceOpt,
+    token: TokenOpt,
+    election: ElectionOpt,
+    key: Annotated[Path, typer.Option(help="This guardian's key file.")],
+    passphrase_file: Annotated[Path | None, typer.Option(help="File holding the passphrase (else asked).")] = None,
+    poll: Annotated[float, typer.Option(help="Seconds between checks on the other guardians.")] = 2.0,
+) -> None:
+    """Take part in the decryption with this guardian's key, which never leaves this machine."""
+
+    def action() -> None:
+        if passphrase_file is not None:
+            passphrase = passphrase_file.read_text("utf-8").splitlines()[0]
+        else:
+            passphrase = typer.prompt("Passphrase of the key file", hide_input=True)
+        finished = decrypt_as_guardian(
+            ServiceClient(service, token),
+            election,
+            key.read_bytes(),
+            passphrase,
+            SystemRandom(),
+            poll=poll,
+            say=console.print,
+        )
+        console.print("the decryption is complete" if finished else "this guardian's part is done")
+
+    run_guarded(action)

@@ -1,0 +1,1 @@
+"""The ballot-box HTTP service (FastAPI): ``create_app(settings, store)`` builds it."""

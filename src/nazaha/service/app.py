@@ -1,0 +1,53 @@
+"""``create_app(settings, store)``: the ballot-box service as a FastAPI application.
+
+Nothing happens at import time: the database is opened by whoever calls ``create_app`` (or by
+``app_from_env`` when uvicorn starts a worker).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+
+from nazaha import __version__
+from nazaha.service.errors import install_error_handlers
+from nazaha.service.routes import ballots, decryption, elections
+from nazaha.service.settings import Settings
+from nazaha.storage.ports import ElectionStore
+from nazaha.storage.sql.store import SqlStore
+from nazaha.workflows.ballot_box import BallotBoxService
+
+__all__ = ["app_from_env", "create_app"]
+
+
+def create_app(settings: Settings, store: ElectionStore) -> FastAPI:
+    app = FastAPI(
+        title="Nazaha ballot box",
+        version=__version__,
+        description="End-to-end verifiable elections (ElectionGuard 2.1): encrypted ballots are verified at the "
+        "door and kept on an append-only, hash-chained bulletin board.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.service = BallotBoxService(store)
+    install_error_handlers(app)
+    app.include_router(elections.router)
+    app.include_router(ballots.router)
+    app.include_router(decryption.router)
+
+    @app.get("/api/v1/health", tags=["service"], summary="Health of the service and its database")
+    def health(request: Request) -> dict[str, Any]:
+        request.app.state.store.elections()
+        return {"status": "ok", "version": __version__}
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The application configured from ``NAZAHA_*`` variables (for uvicorn's ``--factory``)."""
+    settings = Settings.from_env()
+    return create_app(settings, SqlStore.open(settings.database_url))

@@ -1,0 +1,103 @@
+"""Errors become RFC 9457 problem responses here, and only here.
+
+================================  ======  =================================
+error                             status  problem type
+================================  ======  =================================
+RecordFormatError, bad request    400     /problems/malformed-request
+AuthorizationError                401/403 /problems/unauthorized
+NotFoundError                     404     /problems/not-found
+ConflictError, BallotStateError   409     /problems/conflict
+PayloadTooLarge                   413     /problems/payload-too-large
+BallotError, ValueRangeError      422     /problems/invalid-ballot
+other InputError                  400     /problems/invalid-input
+ProtocolError (decryption...)     422     /problems/protocol-error
+StorageError                      503     /problems/storage-unavailable
+anything else                     500     /problems/internal-error
+================================  ======  =================================
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nazaha.errors import (
+    AuthorizationError,
+    BallotError,
+    BallotStateError,
+    InputError,
+    NazahaError,
+    NotFoundError,
+    PayloadTooLarge,
+    ProtocolError,
+    RecordFormatError,
+    StorageError,
+    ValueRangeError,
+)
+
+__all__ = ["install_error_handlers", "problem"]
+
+logger = logging.getLogger("nazaha.service")
+
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, slug: str, title: str, detail: str, instance: str) -> JSONResponse:
+    return JSONResponse(
+        {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail, "instance": instance},
+        status_code=status,
+        media_type=PROBLEM,
+        headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
+    )
+
+
+def _classify(error: NazahaError) -> tuple[int, str, str]:
+    if isinstance(error, RecordFormatError):
+        return 400, "malformed-request", "Malformed request"
+    if isinstance(error, AuthorizationError):
+        return (401 if "missing" in str(error) else 403), "unauthorized", "Not authorized"
+    if isinstance(error, NotFoundError):
+        return 404, "not-found", "Not found"
+    if isinstance(error, PayloadTooLarge):
+        return 413, "payload-too-large", "Request body too large"
+    if isinstance(error, (BallotError, ValueRangeError)):
+        return 422, "invalid-ballot", "Invalid ballot"
+    if isinstance(error, InputError):
+        return 400, "invalid-input", "Invalid input"
+    if isinstance(error, BallotStateError):
+        return 409, "conflict", "Conflict with the election's state"
+    if isinstance(error, ProtocolError):
+        return 422, "protocol-error", "Protocol step refused"
+    if isinstance(error, StorageError):
+        return 503, "storage-unavailable", "Storage unavailable"
+    return 500, "internal-error", "Internal error"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NazahaError)
+    async def _nazaha(request: Request, error: NazahaError) -> JSONResponse:
+        status, slug, title = _classify(error)
+        return problem(status, slug, title, str(error), request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0] if error.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        detail = f"{where}: {first.get('msg', 'invalid')}" if where else "invalid request"
+        return problem(400, "malformed-request", "Malformed request", detail, request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
+        return problem(error.status_code, slug, str(error.detail), str(error.detail), request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        logger.error("unexpected error on %s: %s", request.url.path, type(error).__name__)
+        return problem(
+            500, "internal-error", "Internal error", "the service could not complete the request", request.url.path
+        )

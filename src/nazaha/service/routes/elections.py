@@ -1,0 +1,139 @@
+"""Elections: create (admin), read, open and close voting (admin), tally, record."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from nazaha.errors import InputError, NotFoundError, RecordFormatError
+from nazaha.service.deps import read_body, require_admin, service
+from nazaha.storage.ports import ElectionRow, ElectionState
+from nazaha.workflows.ballot_box import BallotBoxService
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/elections", tags=["elections"])
+
+
+class _CreateDoc(msgspec.Struct, forbid_unknown_fields=True):
+    files: dict[str, str]
+    id: str | None = None
+
+
+def summary(box: BallotBoxService, row: ElectionRow) -> dict[str, Any]:
+    context = box.context(row.id)
+    return {
+        "id": row.id,
+        "label": row.label,
+        "state": row.state.value,
+        "created_at": row.created_at,
+        "guardians": context.parameters.guardians,
+        "quorum": context.parameters.quorum,
+        "extended_hash": context.extended_hash.hex().upper(),
+        "board": {"length": row.board_length, "head": row.board_head},
+        "receipt_public_key": box.public_key,
+    }
+
+
+@router.post("", status_code=201, dependencies=[Depends(require_admin)], summary="Create an election (admin)")
+async def create_election(request: Request) -> JSONResponse:
+    """Body: ``{"id": optional, "files": {"parameters.json": "...", "manifest.json": "...", ...}}``,
+    the public files a key ceremony writes (``nazaha ceremony``, folder ``election/``)."""
+    body = await read_body(request)
+    try:
+        doc = msgspec.json.decode(body, type=_CreateDoc, strict=True)
+    except (msgspec.ValidationError, msgspec.DecodeError) as error:
+        raise RecordFormatError("body", str(error)) from None
+    box = service(request)
+    files = {name: text.encode("utf-8") for name, text in doc.files.items()}
+    row = await run_in_threadpool(box.create_election, files, doc.id)
+    return JSONResponse(summary(box, row), status_code=201)
+
+
+@router.get("", summary="List elections")
+def list_elections(request: Request) -> list[dict[str, Any]]:
+    box = service(request)
+    return [summary(box, row) for row in box.store.elections()]
+
+
+@router.get("/{election_id}", summary="An election's state and keys")
+def get_election(election_id: str, request: Request) -> dict[str, Any]:
+    box = service(request)
+    return summary(box, box.store.election(election_id))
+
+
+@router.get("/{election_id}/files/{name:path}", summary="A public election file (manifest, parameters, keys)")
+def get_file(election_id: str, name: str, request: Request) -> Response:
+    files = service(request).store.election(election_id).files
+    if name not in files:
+        raise NotFoundError(f"election {election_id!r} has no file {name!r}")
+    return Response(files[name], media_type="application/json")
+
+
+@router.post("/{election_id}/open", dependencies=[Depends(require_admin)], summary="Open voting (admin)")
+def open_voting(election_id: str, request: Request) -> dict[str, Any]:
+    box = service(request)
+    return summary(box, box.open_voting(election_id))
+
+
+@router.post("/{election_id}/close", dependencies=[Depends(require_admin)], summary="Close voting (admin)")
+def close_voting(election_id: str, request: Request) -> dict[str, Any]:
+    box = service(request)
+    appended = box.close_voting(election_id)
+    result = summary(box, box.store.election(election_id))
+    result["challenged_at_close"] = [e.code for e in appended if e.code]
+    return result
+
+
+@router.post(
+    "/{election_id}/tally", dependencies=[Depends(require_admin)], summary="Compute the encrypted tally (admin)"
+)
+def tally(election_id: str, request: Request) -> dict[str, Any]:
+    box = service(request)
+    result = box.tally(election_id)
+    return {"election": election_id, "cast_ballots": result.cast_ballots, "state": ElectionState.DECRYPTING.value}
+
+
+@router.get("/{election_id}/tally", summary="The decrypted tally, once published")
+def get_tally(election_id: str, request: Request) -> Response:
+    data = service(request).store.artifact(election_id, "tally.json")
+    if data is None:
+        raise NotFoundError(f"election {election_id!r} has no published tally yet")
+    return Response(data, media_type="application/json")
+
+
+@router.get("/{election_id}/record", summary="Download the election record (zip)")
+def get_record(election_id: str, request: Request) -> Response:
+    box = service(request)
+    workdir = Path(tempfile.mkdtemp(prefix="nazaha-record-"))
+    try:
+        record = box.write_record(election_id, workdir / "record")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(record.rglob("*")):
+                if path.is_file():
+                    archive.write(path, f"{election_id}-record/{path.relative_to(record)}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    headers = {"Content-Disposition": f'attachment; filename="{election_id}-record.zip"'}
+    return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
+
+
+def parse_json_object(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise RecordFormatError("body", f"not valid JSON ({error})") from None
+    if not isinstance(value, dict):
+        raise InputError("body: expected a JSON object")
+    return value

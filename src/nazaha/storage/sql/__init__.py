@@ -1,0 +1,1 @@
+"""SQLAlchemy Core storage on SQLite (the default, a file) or PostgreSQL."""

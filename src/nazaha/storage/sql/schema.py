@@ -1,0 +1,77 @@
+"""The tables of the ballot-box store (created by the Alembic migrations, which are the truth)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = ["artifacts", "ballots", "board", "elections", "metadata", "service_secrets"]
+
+metadata = MetaData()
+
+elections = Table(
+    "elections",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("files", LargeBinary, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("board_length", Integer, nullable=False),
+    Column("board_head", String(64), nullable=False),
+)
+
+ballots = Table(
+    "ballots",
+    metadata,
+    Column("election_id", String(80), ForeignKey("elections.id"), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("selection_id", String(64), nullable=False),
+    Column("device", Text, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("received_at", String(32), nullable=False),
+    PrimaryKeyConstraint("election_id", "code"),
+    UniqueConstraint("election_id", "selection_id", name="uq_ballots_selection_id"),
+)
+
+board = Table(
+    "board",
+    metadata,
+    Column("election_id", String(80), ForeignKey("elections.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("previous", String(64), nullable=False),
+    Column("recorded_at", String(32), nullable=False),
+    Column("hash", String(64), nullable=False),
+    PrimaryKeyConstraint("election_id", "position"),
+    Index("ix_board_code", "election_id", "code"),
+)
+
+artifacts = Table(
+    "artifacts",
+    metadata,
+    Column("election_id", String(80), ForeignKey("elections.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("election_id", "name"),
+)
+
+service_secrets = Table(
+    "service_secrets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("secret", LargeBinary, nullable=False),
+)

@@ -1,0 +1,120 @@
+"""The whole ballot-box API on SQLite and on PostgreSQL; the record it exports verifies."""
+
+from __future__ import annotations
+
+import io
+import threading
+import zipfile
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from nazaha.crypto.nonces import SeededRandom
+from nazaha.interop.formats import verify_any
+from nazaha.record.board import BoardKind
+from nazaha.service.app import create_app
+from nazaha.service.settings import Settings
+from nazaha.storage.sql.store import SqlStore
+from nazaha.voting.confirmation import ChainingMode
+from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian
+from tests.integration.conftest import ServiceElection
+
+TOKEN = "administrator-token-for-tests"
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def test_full_election_through_the_api(store: SqlStore, service_election: ServiceElection, tmp_path: Path) -> None:
+    client = TestClient(create_app(Settings(admin_token=TOKEN), store))
+    assert client.get("/api/v1/health").json()["status"] == "ok"
+    assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "Nazaha ballot box"
+    created = client.post("/api/v1/elections", json={"id": "city-2026", "files": service_election.files}, headers=ADMIN)
+    assert created.status_code == 201, created.text
+    assert created.json()["state"] == "setup"
+    assert client.post("/api/v1/elections/city-2026/open", headers=ADMIN).json()["state"] == "open"
+
+    chained = service_election.ballots(3, device="kiosk-chain", mode=ChainingMode.SIMPLE, seed="api")
+    loose = service_election.ballots(3, device="kiosk-loose", mode=ChainingMode.NONE, seed="api")
+    receipts = []
+    for data in chained + loose:
+        response = client.post("/api/v1/elections/city-2026/ballots", content=data)
+        assert response.status_code == 201, response.text
+        receipts.append(response.json())
+    again = client.post("/api/v1/elections/city-2026/ballots", content=chained[0])
+    assert again.status_code == 200 and again.json() == receipts[0], "resubmission is idempotent"
+
+    decisions = ["cast", "cast", "challenge", "cast", "cast", None]
+    for receipt, decision in zip(receipts, decisions, strict=True):
+        if decision:
+            url = f"/api/v1/elections/city-2026/ballots/{receipt['confirmation_code']}/{decision}"
+            assert client.post(url, json={"token": receipt["decision_token"]}).status_code == 200
+    lookup = client.get(f"/api/v1/elections/city-2026/ballots/{receipts[2]['confirmation_code']}").json()
+    assert lookup["state"] == "challenged" and [e["kind"] for e in lookup["entries"]] == ["ballot", "challenge"]
+
+    board = client.get("/api/v1/elections/city-2026/board", params={"limit": 4}).json()
+    assert board["length"] == 6 + 5 and len(board["entries"]) == 4
+    assert board["entries"][0]["previous"] == service_election.context.extended_hash.hex().upper()
+    rest = client.get("/api/v1/elections/city-2026/board", params={"offset": 4, "limit": 100}).json()
+    assert rest["entries"][0]["position"] == 5 and rest["head"] == rest["entries"][-1]["hash"]
+
+    closed = client.post("/api/v1/elections/city-2026/close", headers=ADMIN).json()
+    assert closed["challenged_at_close"] == [receipts[5]["confirmation_code"]]
+    assert client.post("/api/v1/elections/city-2026/tally", headers=ADMIN).json()["cast_ballots"] == 4
+    assert (
+        client.post("/api/v1/elections/city-2026/decryption", json={"guardians": [1, 3, 5]}, headers=ADMIN).status_code
+        == 200
+    )
+
+    finished = []
+    errors = []
+
+    def guardian(index: int) -> None:
+        try:
+            remote = ServiceClient("http://testserver", TOKEN, transport=client._transport)
+            key = (service_election.workspace / f"keys/guardian_{index}.key").read_bytes()
+            finished.append(
+                decrypt_as_guardian(
+                    remote,
+                    "city-2026",
+                    key,
+                    service_election.passphrases[index - 1],
+                    SeededRandom(f"g{index}"),
+                    poll=0.05,
+                )
+            )
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=guardian, args=(i,)) for i in (1, 3, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not errors, errors
+    assert sorted(finished) == [False, False, True]
+    assert client.get("/api/v1/elections/city-2026").json()["state"] == "published"
+    tally = client.get("/api/v1/elections/city-2026/tally").json()
+    assert tally["cast_ballots"] == 4 and tally["guardians_present"] == [1, 3, 5]
+
+    archive = client.get("/api/v1/elections/city-2026/record")
+    assert archive.status_code == 200
+    zipfile.ZipFile(io.BytesIO(archive.content)).extractall(tmp_path)
+    report = verify_any(tmp_path / "city-2026-record")
+    assert report.ok, list(report.failures())
+    assert {r.check.number: r.items for r in report.results}["13"] == 2
+    stored = sum(1 for e in store.board("city-2026", 0, 500) if e.kind is BoardKind.BALLOT)
+    assert stored == 6
+
+
+def test_admin_actions_need_the_token(store: SqlStore, service_election: ServiceElection) -> None:
+    client = TestClient(create_app(Settings(admin_token=TOKEN), store))
+    missing = client.post("/api/v1/elections", json={"files": service_election.files})
+    assert missing.status_code == 401 and missing.headers["content-type"] == "application/problem+json"
+    wrong = client.post(
+        "/api/v1/elections", json={"files": service_election.files}, headers={"Authorization": "Bearer x"}
+    )
+    assert wrong.status_code == 403
+    disabled = TestClient(create_app(Settings(admin_token=""), store))
+    assert (
+        disabled.post("/api/v1/elections", json={"files": {}}, headers={"Authorization": "Bearer "}).status_code == 403
+    )
+    assert client.get("/api/v1/elections").json() == []
