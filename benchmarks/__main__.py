@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from benchmarks import verifier_memory
+from benchmarks import service_load, verifier_memory
 
-print("## Verifier memory: streaming ballots\n")
+print("## Ballot-box service under load\n")
+service_load.main()
+print("\n## Verifier memory: streaming ballots\n")
 verifier_memory.main()

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from nazaha.cli.errors import fail, run_guarded
 from nazaha.cli.output import (
@@ -24,14 +23,12 @@ from nazaha.cli.output import (
     report_table,
     tally_table,
 )
-from nazaha.cli.service import admin_app, guardian_app, serve
+from nazaha.cli.service import admin_app, guardian_app, run_service, serve
 from nazaha.crypto.nonces import SystemRandom
 from nazaha.crypto.params import STANDARD_GROUP, group_by_name
 from nazaha.election.ballot import BallotState
 from nazaha.election.manifest import parse_manifest
 from nazaha.interop.formats import verify_any
-from nazaha.service.app import create_app
-from nazaha.service.settings import Settings
 from nazaha.storage.sql.store import SqlStore
 from nazaha.verify.report import Report
 from nazaha.voting.confirmation import ChainingMode
@@ -373,8 +370,9 @@ def demo(
 
     run_guarded(action)
     if serve_after and store is not None:
-        app_ = create_app(Settings(database_url=str(store.engine.url), admin_token=token), store)
-        uvicorn.run(app_, host="127.0.0.1", port=port, log_level="warning")
+        database = store.engine.url.render_as_string(hide_password=False)
+        store.dispose()
+        run_service(database, token, host="127.0.0.1", port=port)
 
 
 def main() -> None:

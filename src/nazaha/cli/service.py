@@ -16,12 +16,10 @@ import uvicorn
 from nazaha.cli.errors import fail, run_guarded
 from nazaha.cli.output import console
 from nazaha.crypto.nonces import SystemRandom
-from nazaha.service.app import create_app
-from nazaha.service.settings import DEFAULT_DATABASE, Settings
 from nazaha.storage.sql.store import SqlStore
 from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, election_files_of
 
-__all__ = ["admin_app", "guardian_app", "serve"]
+__all__ = ["admin_app", "guardian_app", "run_service", "serve"]
 
 admin_app = typer.Typer(help="Administrator actions on a running ballot-box service.", no_args_is_help=True)
 guardian_app = typer.Typer(help="A guardian's part, run on the guardian's own machine.", no_args_is_help=True)
@@ -34,7 +32,7 @@ ElectionOpt = Annotated[str, typer.Option("--election", help="Election id.")]
 def serve(
     database: Annotated[
         str, typer.Option(help="sqlite:///FILE (default) or postgresql://...", envvar="NAZAHA_DATABASE_URL")
-    ] = DEFAULT_DATABASE,
+    ] = "sqlite:///nazaha.db",
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     admin_token: Annotated[
@@ -54,15 +52,13 @@ def serve(
     )
     if not admin_token:
         console.print(f"administrator token: {token}")
-    if workers == 1:
-        uvicorn.run(
-            create_app(Settings(database_url=database, admin_token=token), store),
-            host=host,
-            port=port,
-            log_level="warning",
-        )
-        return
     store.dispose()
+    run_service(database, token, host=host, port=port, workers=workers)
+
+
+def run_service(database: str, token: str, *, host: str, port: int, workers: int = 1) -> None:
+    """Run the service until interrupted; uvicorn builds it from the environment in each worker,
+    so the command line never imports the service itself."""
     os.environ["NAZAHA_DATABASE_URL"] = database
     os.environ["NAZAHA_ADMIN_TOKEN"] = token
     uvicorn.run(
