@@ -36,6 +36,7 @@ def cached_record(ballots: int, jobs: int = 2) -> Path:
                 "--seed",
                 f"bench-{ballots}",
                 "--no-verify",
+                "--no-serve",
                 "-o",
                 str(target),
             ],

@@ -56,3 +56,23 @@ def test_any_quorum_interpolates_the_secret(coefficients: list[int], data: st.Da
 def test_bounded_discrete_log(value: int, steps: int) -> None:
     dlog = DiscreteLog(G, G.g, baby_steps=steps)
     assert dlog.solve(G.g_pow(value), 5000) == value
+
+
+@given(st.lists(st.tuples(scalars, st.booleans()), min_size=1, max_size=12), st.integers(min_value=0, max_value=2**32))
+def test_batched_membership_agrees_with_one_by_one(items: list[tuple[int, bool]], seed: int) -> None:
+    from nazaha.crypto.nonces import SeededRandom
+
+    values = [G.g_pow(e) if inside else (G.g_pow(e) * G.r) % G.p or 2 for e, inside in items]
+    expected = all(G.is_element(v) for v in values)
+    assert G.batch_safe
+    assert G.are_elements(values, SeededRandom(str(seed))) == expected
+
+
+def test_unsafe_groups_check_one_by_one() -> None:
+    from nazaha.crypto.nonces import SeededRandom
+    from nazaha.crypto.params import TINY_GROUP
+
+    assert not TINY_GROUP.batch_safe
+    members = [TINY_GROUP.g_pow(i) for i in range(1, 6)]
+    assert TINY_GROUP.are_elements(members, SeededRandom("x"))
+    assert not TINY_GROUP.are_elements([*members, TINY_GROUP.p - 1], SeededRandom("x"))

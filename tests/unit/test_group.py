@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 
 import pytest
@@ -63,3 +64,31 @@ def test_arithmetic_helpers() -> None:
     assert group.prod([a, b, group.inverse(a)]) == b
     assert group.pow_pair(a, 3, b, 2) == group.g_pow(29)
     assert group.prod([]) == 1
+
+
+def _pow_many_in_child(values: list[int]) -> list[int]:
+    return TEST_GROUP.pow_many([(v, v + 3) for v in values])
+
+
+def test_pow_many_equals_pow_and_survives_fork() -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from nazaha.crypto.group import set_parallelism
+
+    pairs = [(STANDARD_GROUP.g_pow(i + 1), (i * 7919) % STANDARD_GROUP.q) for i in range(9)]
+    expected = [pow(b, e, STANDARD_GROUP.p) for b, e in pairs]
+    try:
+        for threads in (1, 2, 4):
+            set_parallelism(threads)
+            assert STANDARD_GROUP.pow_many(pairs) == expected
+            assert STANDARD_GROUP.pow_many(pairs[:1]) == expected[:1]
+            assert STANDARD_GROUP.pow_many([]) == []
+        set_parallelism(2)
+        STANDARD_GROUP.pow_many(pairs)  # the parent's thread pool exists before the fork
+        values = list(range(2, 12))
+        with ProcessPoolExecutor(max_workers=2) as pool:
+            assert pool.submit(_pow_many_in_child, values).result(timeout=60) == [
+                pow(v, v + 3, TEST_GROUP.p) for v in values
+            ]
+    finally:
+        set_parallelism(os.cpu_count() or 1)

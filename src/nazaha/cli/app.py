@@ -34,6 +34,7 @@ from nazaha.verify.report import Report
 from nazaha.voting.confirmation import ChainingMode
 from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.clock import utc_now
+from nazaha.workflows.cluster import cluster_executor
 from nazaha.workflows.demo import load_sample_manifest, run_demo, run_service_demo
 from nazaha.workflows.workspace import Workspace, parse_ballot_file
 
@@ -253,8 +254,11 @@ def publish(
 # -- verification ---------------------------------------------------------------------------------
 
 
-def _verify(record: Path, *, jobs: int, as_json: bool, format: str = "auto") -> Report:
+def _verify(record: Path, *, jobs: int, as_json: bool, format: str = "auto", scheduler: str = "") -> Report:
     with RichProgress(enabled=not as_json) as progress:
+        if scheduler:
+            with cluster_executor(scheduler) as executor:
+                return verify_any(record.resolve(), format=format, executor=executor, progress=progress)
         return verify_any(record, format=format, jobs=jobs, progress=progress)
 
 
@@ -266,11 +270,18 @@ def verify(
     format: Annotated[
         str, typer.Option("--format", help="Record format: auto, 2.1 (Nazaha) or 1.x (electionguard-python).")
     ] = "auto",
+    scheduler: Annotated[
+        str,
+        typer.Option(
+            help="Dask scheduler (tcp://HOST:PORT) to check ballots on a cluster; the record must be at "
+            "the same path on every worker."
+        ),
+    ] = "",
 ) -> None:
     """Verify an election record independently. Exit 0: valid; 1: a check failed; 2: unreadable."""
 
     def action() -> Report:
-        return _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format)
+        return _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format, scheduler=scheduler)
 
     report = run_guarded(action)
     if as_json:

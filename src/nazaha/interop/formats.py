@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from pathlib import Path
 
 from nazaha.errors import RecordFormatError
@@ -31,11 +32,19 @@ def detect_format(root: Path) -> str:
     )
 
 
-def verify_any(root: Path, *, format: str = "auto", jobs: int = 1, progress: Progress | None = None) -> Report:
-    """Verify ``root`` by the rules of its format (detected unless given)."""
+def verify_any(
+    root: Path,
+    *,
+    format: str = "auto",
+    jobs: int = 1,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Verify ``root`` by the rules of its format (detected unless given); ballot checks run in
+    ``jobs`` local processes, or on ``executor`` (a Dask cluster) when one is given."""
     if format not in FORMATS:
         raise RecordFormatError(str(root), f"unknown format {format!r} (choose from {', '.join(FORMATS)})")
     chosen = detect_format(root) if format == "auto" else format
     if chosen == "2.1":
-        return verify_record21(root, jobs=jobs, progress=progress)
-    return verify_record1(root, jobs=jobs, progress=progress)
+        return verify_record21(root, jobs=jobs, executor=executor, progress=progress)
+    return verify_record1(root, jobs=jobs, executor=executor, progress=progress)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
-from nazaha.crypto.group import Group
+from nazaha.crypto.group import Group, set_parallelism
 from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.progress import NoProgress, Progress
 from nazaha.record.layout import INDEX_FILE
@@ -101,7 +101,7 @@ def _run_chunks(
             yield check_chunk(context_for(chunk), chunk)
             progress.advance(len(chunk))
         return
-    window = 4 * max(1, getattr(executor, "_max_workers", 2))
+    window = 4 * max(2, getattr(executor, "_max_workers", 4))
     pending: list[tuple[Future[ChunkResult], int]] = []
     for chunk in _chunks(names):
         pending.append((executor.submit(check_chunk, context_for(chunk), chunk), len(chunk)))
@@ -159,7 +159,7 @@ def verify_record21(
     progress.start("Verifying ballots", len(record.ballot_names))
     own_pool = None
     if executor is None and jobs > 1:
-        own_pool = ProcessPoolExecutor(max_workers=jobs)
+        own_pool = ProcessPoolExecutor(max_workers=jobs, initializer=set_parallelism, initargs=(1,))
         executor = own_pool
     try:
         for result in _run_chunks(context_for, record.ballot_names, executor, progress):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from nazaha.crypto.elgamal import add_ciphertexts
 from nazaha.crypto.hashing import ModP, Raw, hash_q
+from nazaha.crypto.nonces import RandomSource, SystemRandom
 from nazaha.crypto.proofs import schnorr
 from nazaha.crypto.proofs.range import verify_range
 from nazaha.election.ballot import EncryptedBallot
@@ -23,9 +24,15 @@ from nazaha.voting.encrypt import contest_challenge, identifier_hash, selection_
 __all__ = ["validate_ballot"]
 
 
-def validate_ballot(context: ElectionContext, ballot: EncryptedBallot) -> None:
-    """Raise ``BallotError`` unless ``ballot`` is a well-formed ballot of this election."""
+def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: RandomSource | None = None) -> None:
+    """Raise ``BallotError`` unless ``ballot`` is a well-formed ballot of this election.
+
+    Membership of every α and β in Z_p^r is tested in one batch (``rng`` draws its exponents).
+    """
     group = context.group
+    rng = rng or SystemRandom()
+    values = [v for c in ballot.contests for s in c.selections for v in (s.ciphertext.pad, s.ciphertext.data)]
+    batch_ok = group.are_elements(values, rng)
     manifest = context.manifest
     if not 1 <= ballot.style_index <= len(manifest.ballot_styles):
         raise BallotError(f"ballot style index {ballot.style_index} names no ballot style")
@@ -45,7 +52,7 @@ def validate_ballot(context: ElectionContext, ballot: EncryptedBallot) -> None:
             option = contest.options[selection.option_index - 1]
             here = f"{where}, option {option.label!r}"
             ciphertext = selection.ciphertext
-            if not (group.is_element(ciphertext.pad) and group.is_element(ciphertext.data)):
+            if not batch_ok and not (group.is_element(ciphertext.pad) and group.is_element(ciphertext.data)):
                 raise BallotError(f"{here}: the encryption is not in the group Z_p^r")
             try:
                 verify_range(

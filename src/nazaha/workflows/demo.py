@@ -244,6 +244,7 @@ def run_service_demo(
     box: BallotBoxService,
     *,
     ballots: int,
+    manifest: Manifest | None = None,
     output: Path,
     group: Group = STANDARD_GROUP,
     absent: Sequence[int] = (2, 4),
@@ -257,7 +258,7 @@ def run_service_demo(
     and the record is written from the store. The election stays in the store, published."""
     progress = progress or NoProgress()
     rng: RandomSource = SeededRandom(seed) if seed is not None else SystemRandom()
-    manifest = load_sample_manifest()
+    manifest = manifest or load_sample_manifest()
     parameters = ElectionParameters(group, 5, 3)
     h_p = parameter_base_hash(parameters)
     participants = [Guardian(parameters, h_p, i, GUARDIAN_NAMES[i - 1], rng) for i in range(1, 6)]

@@ -17,7 +17,7 @@ from nazaha.crypto.nonces import RandomSource, SeededRandom, SystemRandom
 from nazaha.election.ballot import EncryptedBallot, PlaintextBallot
 from nazaha.election.context import ElectionContext
 from nazaha.progress import NoProgress, Progress
-from nazaha.voting.confirmation import EncryptionDevice
+from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.encrypt import encrypt_ballot
 from nazaha.workflows.clock import utc_now
 
@@ -103,6 +103,10 @@ def encrypt_on_devices(
                 results[position].extend(encrypted)
                 progress.advance(len(batch))
     else:
+        # A simple-chaining device's batches run one after another (each needs the previous
+        # code); a device without chaining has independent batches, which all run at once.
+        chained = [device.mode is ChainingMode.SIMPLE for device in devices]
+        parts: list[dict[int, list[EncryptedOnDevice]]] = [{} for _ in devices]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             in_flight: dict[Future[tuple[EncryptionDevice, list[EncryptedOnDevice]]], tuple[int, int]] = {}
 
@@ -114,15 +118,23 @@ def encrypt_on_devices(
                     in_flight[future] = (position, number)
 
             for position in range(len(devices)):
-                submit(position, 0)
+                for number in range(1 if chained[position] else len(batches[position])):
+                    submit(position, number)
             while in_flight:
                 done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
                 for future in done:
                     position, number = in_flight.pop(future)
                     device, encrypted = future.result()
-                    devices[position] = device
-                    results[position].extend(encrypted)
+                    parts[position][number] = encrypted
                     progress.advance(len(encrypted))
-                    submit(position, number + 1)
+                    if chained[position]:
+                        devices[position] = device
+                        submit(position, number + 1)
+        for position, device in enumerate(devices):
+            for number in range(len(batches[position])):
+                results[position].extend(parts[position][number])
+                if not chained[position]:
+                    for item in parts[position][number]:
+                        device.record(item.ballot.confirmation_code)
     progress.finish()
     return [DeviceBatch(device, ballots) for device, ballots in zip(devices, results, strict=True)]

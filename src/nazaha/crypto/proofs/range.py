@@ -94,10 +94,12 @@ def verify_range(
         if not 0 <= vj < q:
             raise InvalidProof("response-range", f"response v_{j} is not in Z_q")
     key = group.fixed_base(public_key)
+    # The 2(R + 1) variable-base exponentiations α^c_j, β^c_j are independent: one batch.
+    powers = group.pow_many([(value, cj) for cj in proof.challenges for value in (ciphertext.pad, ciphertext.data)])
     commitments: list[int] = []
     for j, (cj, vj) in enumerate(zip(proof.challenges, proof.responses, strict=True)):
-        commitments.append(group.mul(group.g_pow(vj), group.pow(ciphertext.pad, cj)))
-        commitments.append(group.mul(key.pow((vj - j * cj) % q), group.pow(ciphertext.data, cj)))
+        commitments.append(group.mul(group.g_pow(vj), powers[2 * j]))
+        commitments.append(group.mul(key.pow((vj - j * cj) % q), powers[2 * j + 1]))
     expected = challenge(commitments)
     if expected != sum(proof.challenges) % q:
         raise InvalidProof("challenge", "the challenges do not add up to the hash of the commitments")

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
-from nazaha.crypto.group import Group
+from nazaha.crypto.group import Group, set_parallelism
 from nazaha.errors import RecordFormatError
 from nazaha.interop.eg1.catalog import CHECKS_1X
 from nazaha.interop.eg1.checks import (
@@ -101,7 +101,11 @@ def verify_record1(
     products: dict[tuple[str, str], tuple[int, int]] = {}
     summaries = []
     progress.start("Verifying ballots", len(names))
-    pool = ProcessPoolExecutor(max_workers=jobs) if executor is None and jobs > 1 else None
+    pool = (
+        ProcessPoolExecutor(max_workers=jobs, initializer=set_parallelism, initargs=(1,))
+        if executor is None and jobs > 1
+        else None
+    )
     try:
         for result in _run(ctx, names, executor or pool, progress):
             findings.merge(result.findings)

@@ -1,0 +1,228 @@
+"""Nazaha against electionguard-python 1.4.0, side by side, on the election shape of BASELINE.md.
+
+Shape: 3 contests (1 of 4, 2 of 5, 1 of 2), 5 guardians, quorum 3, 2 absent at decryption.
+Measured for each side, in fresh processes on the same machine, one after the other:
+
+* encryption per ballot (one process),
+* validation per ballot (one process, and both cores for Nazaha),
+* verification per ballot of a 100-ballot record (one process, and both cores for Nazaha),
+* a whole election of 100 ballots, 10 challenged (spoiled), one process,
+* the whole election's peak resident memory.
+
+The peer runs in a Python 3.10 virtualenv with electionguard 1.4.0 (``.bench/peer-venv``, made
+by this script when a Python 3.10 is found); without it, Nazaha's figures are printed alone.
+
+Run: `.venv/bin/python -m benchmarks.speed` (part of `make bench`).
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import msgspec
+
+from nazaha.crypto.group import set_parallelism
+from nazaha.crypto.nonces import SystemRandom
+from nazaha.election.manifest import Manifest, parse_manifest
+from nazaha.storage.memory import MemoryStore
+from nazaha.verify.runner import verify_record21
+from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
+from nazaha.voting.encrypt import encrypt_ballot
+from nazaha.voting.validate import validate_ballot
+from nazaha.workflows.ballot_box import BallotBoxService
+from nazaha.workflows.demo import generate_ballots, run_service_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+PEER_VENV = ROOT / ".bench" / "peer-venv"
+SHAPE = [("mayor", 4, 1), ("council", 5, 2), ("referendum", 2, 1)]
+SAMPLE = 20
+
+
+def baseline_manifest() -> Manifest:
+    """The BASELINE.md shape as a Nazaha manifest."""
+
+    def text(value: str) -> list[dict[str, str]]:
+        return [{"language": "en", "text": value}]
+
+    contests = []
+    for name, options, allowed in SHAPE:
+        contest: dict[str, object] = {
+            "label": name,
+            "name": text(name),
+            "options": [{"label": f"{name}-{j + 1}", "name": text(f"{name} {j + 1}")} for j in range(options)],
+        }
+        if allowed != 1:
+            contest["selection_limit"] = allowed
+        contests.append(contest)
+    doc = {
+        "format": "nazaha-manifest/1",
+        "label": "baseline-shape",
+        "name": text("Benchmark election"),
+        "languages": ["en"],
+        "contests": contests,
+        "ballot_styles": [{"label": "all", "contests": [1, 2, 3]}],
+    }
+    return parse_manifest(json.dumps(doc).encode())
+
+
+def _validate_many(context: object, ballots: list[object]) -> int:
+    for ballot in ballots:
+        validate_ballot(context, ballot)  # type: ignore[arg-type]
+    return len(ballots)
+
+
+def nazaha_side() -> dict[str, float]:
+    """Every Nazaha figure (run in a fresh process by ``main``)."""
+    manifest = baseline_manifest()
+    results: dict[str, float] = {}
+    work = Path(tempfile.mkdtemp(prefix="nazaha-speed-"))
+    try:
+        start = time.perf_counter()
+        demo = run_service_demo(
+            BallotBoxService(MemoryStore()),
+            ballots=100,
+            manifest=manifest,
+            output=work / "record",
+            challenge_every=10,
+            jobs=1,
+        )
+        results["whole_election"] = time.perf_counter() - start
+        results["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        assert demo.matches(), "the decrypted tally differs from the plaintext counts"
+        context = demo.context
+        rng = SystemRandom()
+        device = EncryptionDevice(context.group, context.extended_hash, "bench", ChainingMode.NONE)
+        plaintexts = generate_ballots(manifest, SAMPLE, rng)
+        encrypted = []
+        start = time.perf_counter()
+        for plaintext in plaintexts:
+            encrypted.append(
+                encrypt_ballot(
+                    context,
+                    plaintext,
+                    selection_id=rng.bytes32(),
+                    ballot_nonce=rng.bytes32(),
+                    device=device.device,
+                    chaining_field=device.chaining_field(),
+                    encrypted_at="2026-11-29T00:00:00Z",
+                    rng=rng,
+                )
+            )
+        results["encrypt"] = (time.perf_counter() - start) / SAMPLE
+        set_parallelism(1)  # one core: no exponentiation threads
+        start = time.perf_counter()
+        _validate_many(context, encrypted)
+        results["validate_1"] = (time.perf_counter() - start) / SAMPLE
+        halves = [encrypted[: SAMPLE // 2], encrypted[SAMPLE // 2 :]]
+        with ProcessPoolExecutor(max_workers=2, initializer=set_parallelism, initargs=(1,)) as pool:
+            list(pool.map(_validate_many, [context, context], [halves[0][:1], halves[1][:1]]))  # warm the workers
+            start = time.perf_counter()
+            list(pool.map(_validate_many, [context, context], halves))
+            results["validate_2"] = (time.perf_counter() - start) / SAMPLE
+        for jobs in (1, 2):
+            set_parallelism(1)
+            start = time.perf_counter()
+            report = verify_record21(demo.record, jobs=jobs)
+            results[f"verify_{jobs}"] = (time.perf_counter() - start) / 100
+            assert report.ok
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def find_python310() -> str | None:
+    candidates = [os.environ.get("NAZAHA_PEER_PYTHON", ""), shutil.which("python3.10") or ""]
+    candidates += sorted(glob.glob(str(Path.home() / ".pyenv/versions/3.10*/bin/python3.10")))
+    for candidate in candidates:
+        if not candidate:
+            continue
+        try:
+            done = subprocess.run([candidate, "--version"], capture_output=True, text=True, timeout=30, check=False)  # noqa: S603
+        except OSError:
+            continue
+        if done.returncode == 0 and "3.10" in done.stdout:
+            return candidate
+    return None
+
+
+def peer_python() -> str | None:
+    """The peer virtualenv's interpreter, created when a Python 3.10 is available."""
+    python = PEER_VENV / "bin" / "python"
+    if python.exists():
+        return str(python)
+    base = find_python310()
+    if base is None:
+        return None
+    print(f"creating {PEER_VENV} with electionguard 1.4.0 (once)", flush=True)
+    subprocess.run([base, "-m", "venv", str(PEER_VENV)], check=True)  # noqa: S603
+    subprocess.run(  # noqa: S603
+        [str(python), "-m", "pip", "install", "-q", "electionguard==1.4.0", "hypothesis", "dacite==1.6.0"], check=True
+    )
+    return str(python)
+
+
+def _child(args: list[str]) -> dict[str, float]:
+    done = subprocess.run(args, capture_output=True, text=True, check=False)  # noqa: S603
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"benchmark child failed: {' '.join(args)}\n{done.stderr[-2000:]}")
+    result: dict[str, float] = json.loads(lines[-1])
+    return result
+
+
+ROWS = [
+    ("encrypt one ballot", "encrypt", "encrypt", 8),
+    ("validate one ballot, 1 core", "validate_1", "validate", 3),
+    ("validate one ballot, 2 cores", "validate_2", "validate", 5),
+    ("verify one ballot of a 100-ballot record, 1 core", "verify_1", "verify", 3),
+    ("verify one ballot of a 100-ballot record, 2 cores", "verify_2", "verify", 5),
+    ("whole election, 100 ballots (10 challenged), one process", "whole_election", "whole_election", 10),
+]
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
+
+
+def main() -> list[str]:
+    ours = _child([sys.executable, "-m", "benchmarks.speed", "--side", "nazaha"])
+    python = peer_python()
+    peer = None
+    if python is not None:
+        peer = _child([python, str(ROOT / "benchmarks" / "peer_electionguard.py")])
+    else:
+        print("electionguard 1.4.0 is not available (no Python 3.10 found): Nazaha's figures alone")
+    lines = ["| step | electionguard 1.4.0 | Nazaha | ratio | target |", "|---|---|---|---|---|"]
+    for label, key, peer_key, target in ROWS:
+        if peer is None:
+            lines.append(f"| {label} | — | {_fmt(ours[key])} | — | ≥ {target}× |")
+            continue
+        ratio = peer[peer_key] / ours[key]
+        mark = "met" if ratio >= target else "NOT met"
+        lines.append(
+            f"| {label} | {_fmt(peer[peer_key])} | {_fmt(ours[key])} | **{ratio:.1f}×** | ≥ {target}× ({mark}) |"
+        )
+    peer_rss = f"{peer['peak_rss_mib']:.0f} MiB" if peer else "—"
+    ratio_rss = f"{peer['peak_rss_mib'] / ours['peak_rss_mib']:.1f}×" if peer else "—"
+    lines.append(
+        f"| peak memory of the whole election | {peer_rss} | {ours['peak_rss_mib']:.0f} MiB | {ratio_rss} | — |"
+    )
+    print("\n".join(lines))
+    return lines
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--side", "nazaha"]:
+        print(msgspec.json.encode(nazaha_side()).decode())
+    else:
+        main()

@@ -1,0 +1,46 @@
+"""Verification on a Dask cluster gives the same report as a local run, tampered or not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from distributed import Client, LocalCluster
+
+from nazaha.interop.formats import verify_any
+from tests.e2e import tamper
+
+FIXTURE_1X = Path(__file__).parent.parent / "fixtures" / "eg1x" / "record-standard"
+
+
+@pytest.fixture(scope="module")
+def cluster_client() -> Iterator[Client]:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def test_same_report_on_the_cluster(cluster_client: Client, record_copy: Callable[[], Path]) -> None:
+    record = record_copy()
+    local = verify_any(record)
+    remote = verify_any(record, executor=cluster_client.get_executor())
+    assert local.ok and remote.to_json() == local.to_json()
+
+
+def test_same_failures_for_a_tampered_record(cluster_client: Client, record_copy: Callable[[], Path]) -> None:
+    record = record_copy()
+    tamper.apply(record, tamper.change_proof_response)
+    tamper.apply(record, tamper.change_tally_count)
+    local = verify_any(record)
+    remote = verify_any(record, executor=cluster_client.get_executor())
+    assert not remote.ok and {"6.D", "10.C"} <= remote.failed_labels()
+    assert remote.to_json() == local.to_json()
+
+
+def test_1x_record_on_the_cluster(cluster_client: Client) -> None:
+    local = verify_any(FIXTURE_1X)
+    remote = verify_any(FIXTURE_1X, executor=cluster_client.get_executor())
+    assert remote.ok and remote.to_json() == local.to_json()
