@@ -11,24 +11,25 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import fixed_base, multi_exp, scaling, service_load, speed, verifier_memory
+from benchmarks import fixed_base, multi_exp, rla_simulation, scaling, service_load, speed, verifier_memory
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOC = DOCS / "benchmarks.md"
 
 
-def write_section(name: str, command: str, lines: list[str]) -> None:
+def write_section(name: str, command: str, lines: list[str], doc: Path = DOC) -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     body = "\n".join([f"Measured on {stamp} with `{command}`:", "", *lines])
     block = f"<!-- {name}:begin -->\n{body}\n<!-- {name}:end -->"
-    text = DOC.read_text("utf-8")
+    text = doc.read_text("utf-8")
     pattern = re.compile(rf"<!-- {name}:begin -->.*?<!-- {name}:end -->", re.DOTALL)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(text, "utf-8")
+    doc.write_text(text, "utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="speed,window,multiexp,load,memory,scaling")
+    parser.add_argument("--only", default="speed,window,multiexp,load,memory,scaling,audit")
     parser.add_argument("--sizes", default="1000,10000", help="ballot counts of the scaling run")
     chosen = set(parser.parse_args().only.split(","))
     arguments = parser.parse_args()
@@ -53,6 +54,9 @@ def main() -> None:
         write_section(
             "scaling", f"python -m benchmarks.scaling --sizes {arguments.sizes}", scaling.main(sizes, [2, 8, 32, 128])
         )
+    if "audit" in chosen:
+        print("\n## Risk-limiting audit simulation study\n")
+        write_section("audit", "python -m benchmarks.rla_simulation", rla_simulation.main(), DOCS / "audits.md")
 
 
 main()

@@ -17,14 +17,16 @@ guardian 4"``), never print it.
     │   ├── KeyFileError           a guardian key file that is corrupt or has a wrong passphrase
     │   ├── NotFoundError          no such election or ballot
     │   ├── AuthorizationError     an administrative action without the right token
-    │   └── PayloadTooLarge        a request body over the configured limit
+    │   ├── PayloadTooLarge        a request body over the configured limit
+    │   └── AuditInputError        an audit input that is malformed or inconsistent (file + row)
     ├── ProtocolError              a step of the protocol cannot go on
     │   ├── CeremonyError          the key ceremony found bad data (names sender and receiver)
     │   ├── QuorumError            fewer guardians than the quorum k
     │   ├── BallotStateError       cast/challenge/tally rules broken (double cast, unknown code)
     │   │   └── ConflictError      a replayed identifier, a step out of order (voting closed)
     │   ├── DecryptionError        a decryption share or proof does not check out
-    │   └── InvalidProof           a zero-knowledge proof does not verify (says which part)
+    │   ├── InvalidProof           a zero-knowledge proof does not verify (says which part)
+    │   └── AuditStateError        an audit step out of order (recording before sampling)
     ├── VerificationFailed         a verifier check failed (carries the check's spec number)
     └── StorageError               the record or workspace cannot be written or read
 """
@@ -32,6 +34,8 @@ guardian 4"``), never print it.
 from __future__ import annotations
 
 __all__ = [
+    "AuditInputError",
+    "AuditStateError",
     "AuthorizationError",
     "BallotError",
     "BallotStateError",
@@ -115,6 +119,18 @@ class PayloadTooLarge(InputError):
     """A request body is larger than the service accepts."""
 
 
+class AuditInputError(InputError):
+    """An input to a risk-limiting audit is malformed or inconsistent with the others.
+
+    ``where`` names the file and, when known, the row or field: ``manifest.csv, row 4``.
+    """
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem
+
+
 class ProtocolError(NazahaError):
     """A protocol step cannot continue with the data it was given."""
 
@@ -160,6 +176,10 @@ class InvalidProof(ProtocolError):
     def __init__(self, part: str, message: str) -> None:
         super().__init__(message)
         self.part = part
+
+
+class AuditStateError(ProtocolError):
+    """An audit step was asked for out of order: readings before a sample, a seed changed."""
 
 
 class VerificationFailed(NazahaError):

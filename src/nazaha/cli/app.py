@@ -14,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from nazaha.cli.errors import fail, run_guarded
+from nazaha.cli.audit import audit_app
+from nazaha.cli.errors import fail, read_input, run_guarded
 from nazaha.cli.output import (
     RichProgress,
     challenged_table,
@@ -53,20 +54,14 @@ app.add_typer(manifest_app, name="manifest")
 app.command("serve")(serve)
 app.add_typer(admin_app, name="admin")
 app.add_typer(guardian_app, name="guardian")
+app.add_typer(audit_app, name="audit")
 
 WorkspaceArg = Annotated[Path, typer.Argument(help="The election workspace folder.")]
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        fail(f"{path}: {error.strerror}", 2)
-
-
 def _passphrases(path: Path | None, count: int, purpose: str, confirm: bool) -> list[str]:
     if path is not None:
-        lines = _read(path).decode("utf-8").splitlines()
+        lines = read_input(path).decode("utf-8").splitlines()
         if len(lines) < count:
             fail(f"{path}: {count} passphrases needed (one per line), found {len(lines)}")
         return lines[:count]
@@ -84,7 +79,7 @@ def manifest_check(path: Annotated[Path, typer.Argument(help="Manifest JSON file
     """Validate a manifest and print its contests and ballot styles."""
 
     def action() -> None:
-        manifest = parse_manifest(_read(path))
+        manifest = parse_manifest(read_input(path))
         console.print(
             f"[green]valid[/green] manifest {manifest.label!r}: {len(manifest.contests)} contests, "
             f"{len(manifest.ballot_styles)} ballot styles, languages {', '.join(manifest.languages)}"
@@ -126,7 +121,7 @@ def ceremony(
     """Run the key ceremony: create the workspace and one sealed key file per guardian."""
 
     def action() -> None:
-        manifest_data = _read(manifest)
+        manifest_data = read_input(manifest)
         parse_manifest(manifest_data)
         if guardians < 1 or not 1 <= quorum <= guardians:
             fail(f"the quorum must be between 1 and the number of guardians ({guardians}), got {quorum}")
@@ -161,7 +156,7 @@ def encrypt(
             mode = ChainingMode(chaining)
         except ValueError:
             fail(f"--chaining must be 'none' or 'simple', not {chaining!r}")
-        plaintexts = parse_ballot_file(_read(ballots), str(ballots))
+        plaintexts = parse_ballot_file(read_input(ballots), str(ballots))
         with RichProgress() as progress:
             encrypted = Workspace(workspace).encrypt(plaintexts, device=device, chaining=mode, progress=progress)
         for ballot in encrypted:
@@ -227,7 +222,7 @@ def decrypt(
 
     def action() -> None:
         phrases = _passphrases(passphrase_file, len(key), "key file", confirm=False)
-        keys = [(str(path), _read(path), phrase) for path, phrase in zip(key, phrases, strict=True)]
+        keys = [(str(path), read_input(path), phrase) for path, phrase in zip(key, phrases, strict=True)]
         ws = Workspace(workspace)
         with RichProgress() as progress:
             result = ws.decrypt(keys, SystemRandom(), progress)

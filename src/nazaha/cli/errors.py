@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import NoReturn, TypeVar
 
 from nazaha.errors import (
@@ -30,7 +31,7 @@ from nazaha.errors import (
     VerificationFailed,
 )
 
-__all__ = ["exit_code_for", "fail", "run_guarded"]
+__all__ = ["exit_code_for", "fail", "read_input", "run_guarded"]
 
 T = TypeVar("T")
 
@@ -52,6 +53,14 @@ def exit_code_for(error: BaseException) -> int:
 def fail(message: str, code: int = 2) -> NoReturn:
     print(f"nazaha: error: {message}", file=sys.stderr)
     raise SystemExit(code)
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of an input file, or exit 2 with a one-line message naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        fail(f"{path}: {error.strerror}", 2)
 
 
 def run_guarded(action: Callable[[], T]) -> T:
