@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JOBS ?= 2
 
-.PHONY: setup demo test lint typecheck imports unit bench clean
+.PHONY: setup demo test lint typecheck imports unit bench screenshots clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,9 @@ test: setup lint typecheck imports
 
 bench: setup
 	$(BIN)/python -m benchmarks
+
+screenshots: setup
+	$(BIN)/python -m benchmarks.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

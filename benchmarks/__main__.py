@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import fixed_base, multi_exp, rla_simulation, scaling, service_load, speed, verifier_memory
+from benchmarks import booth, fixed_base, multi_exp, rla_simulation, scaling, service_load, speed, verifier_memory
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 DOC = DOCS / "benchmarks.md"
@@ -29,7 +29,7 @@ def write_section(name: str, command: str, lines: list[str], doc: Path = DOC) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="speed,window,multiexp,load,memory,scaling,audit")
+    parser.add_argument("--only", default="speed,window,multiexp,load,memory,scaling,audit,booth")
     parser.add_argument("--sizes", default="1000,10000", help="ballot counts of the scaling run")
     chosen = set(parser.parse_args().only.split(","))
     arguments = parser.parse_args()
@@ -54,6 +54,9 @@ def main() -> None:
         write_section(
             "scaling", f"python -m benchmarks.scaling --sizes {arguments.sizes}", scaling.main(sizes, [2, 8, 32, 128])
         )
+    if "booth" in chosen:
+        print("\n## Encrypting in the browser\n")
+        write_section("booth", "python -m benchmarks.booth", booth.main())
     if "audit" in chosen:
         print("\n## Risk-limiting audit simulation study\n")
         write_section("audit", "python -m benchmarks.rla_simulation", rla_simulation.main(), DOCS / "audits.md")

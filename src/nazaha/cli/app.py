@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -30,6 +31,7 @@ from nazaha.crypto.params import STANDARD_GROUP, group_by_name
 from nazaha.election.ballot import BallotState
 from nazaha.election.manifest import parse_manifest
 from nazaha.interop.formats import verify_any
+from nazaha.record.archive import extract_record, is_record_archive
 from nazaha.storage.sql.store import SqlStore
 from nazaha.verify.report import Report
 from nazaha.voting.confirmation import ChainingMode
@@ -259,7 +261,7 @@ def _verify(record: Path, *, jobs: int, as_json: bool, format: str = "auto", sch
 
 @app.command()
 def verify(
-    record: Annotated[Path, typer.Argument(help="The election record folder.")],
+    record: Annotated[Path, typer.Argument(help="The election record: a folder, or a zip file of one.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     jobs: Annotated[int, typer.Option(help="Worker processes for ballot checks (0: all cores).")] = 1,
     format: Annotated[
@@ -275,8 +277,14 @@ def verify(
 ) -> None:
     """Verify an election record independently. Exit 0: valid; 1: a check failed; 2: unreadable."""
 
+    def run(folder: Path) -> Report:
+        return _verify(folder, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format, scheduler=scheduler)
+
     def action() -> Report:
-        return _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format, scheduler=scheduler)
+        if is_record_archive(record):
+            with tempfile.TemporaryDirectory(prefix="nazaha-verify-") as unpacked:
+                return run(extract_record(record, Path(unpacked)))
+        return run(record)
 
     report = run_guarded(action)
     if as_json:
@@ -367,11 +375,13 @@ def demo(
             console.print("[bold green]verifier: VALID, every check passed[/bold green]")
         console.print(f"verify it yourself: nazaha verify {result.record}")
         if serve_after:
-            url = f"http://127.0.0.1:{port}/api/v1"
-            console.print(f"\n[bold]Ballot box serving the demo election at {url}[/bold]")
-            console.print(f"  election:  {url}/elections/{result.election_id}")
-            console.print(f"  board:     {url}/elections/{result.election_id}/board")
-            console.print(f"  API docs:  {url}/docs")
+            site = f"http://127.0.0.1:{port}"
+            url = f"{site}/api/v1"
+            console.print(f"\n[bold]Ballot box serving the demo election at {site}/[/bold]")
+            console.print(f"  results:   {site}/en/elections/{result.election_id}/results  (Arabic: /ar/...)")
+            console.print(f"  board:     {site}/en/elections/{result.election_id}/board")
+            console.print(f"  officials: {site}/en/admin")
+            console.print(f"  API:       {url}/elections/{result.election_id}  (docs: {url}/docs)")
             console.print(f"  administrator token: {token}   (Ctrl-C stops the service)")
 
     run_guarded(action)

@@ -6,12 +6,15 @@ Nothing happens at import time: the database is opened by whoever calls ``create
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
 
 from nazaha import __version__
 from nazaha.service.errors import install_error_handlers
+from nazaha.service.pages import routes as pages
 from nazaha.service.routes import ballots, decryption, elections
 from nazaha.service.settings import Settings
 from nazaha.storage.ports import ElectionStore
@@ -34,10 +37,13 @@ def create_app(settings: Settings, store: ElectionStore) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.service = BallotBoxService(store)
+    app.state.render_error = pages.render_error
     install_error_handlers(app)
     app.include_router(elections.router)
     app.include_router(ballots.router)
     app.include_router(decryption.router)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "static")), name="static")
+    app.include_router(pages.router)
 
     @app.get("/api/v1/health", tags=["service"], summary="Health of the service and its database")
     def health(request: Request) -> dict[str, Any]:

@@ -22,7 +22,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nazaha.errors import (
@@ -77,23 +77,33 @@ def _classify(error: NazahaError) -> tuple[int, str, str]:
     return 500, "internal-error", "Internal error"
 
 
+def _answer(request: Request, status: int, slug: str, title: str, detail: str) -> Response:
+    """A problem document for the API; for a page, the same error as an HTML page."""
+    render = getattr(request.app.state, "render_error", None)
+    path = request.url.path
+    if render is not None and not path.startswith(("/api/", "/static/")):
+        response: Response = render(request, status, title, detail)
+        return response
+    return problem(status, slug, title, detail, path)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NazahaError)
-    async def _nazaha(request: Request, error: NazahaError) -> JSONResponse:
+    async def _nazaha(request: Request, error: NazahaError) -> Response:
         status, slug, title = _classify(error)
-        return problem(status, slug, title, str(error), request.url.path)
+        return _answer(request, status, slug, title, str(error))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, error: RequestValidationError) -> Response:
         first = error.errors()[0] if error.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
         detail = f"{where}: {first.get('msg', 'invalid')}" if where else "invalid request"
-        return problem(400, "malformed-request", "Malformed request", detail, request.url.path)
+        return _answer(request, 400, "malformed-request", "Malformed request", detail)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
         slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
-        return problem(error.status_code, slug, str(error.detail), str(error.detail), request.url.path)
+        return _answer(request, error.status_code, slug, str(error.detail), str(error.detail))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -19,6 +19,7 @@ from nazaha.errors import InputError, NotFoundError, RecordFormatError
 from nazaha.service.deps import read_body, require_admin, service
 from nazaha.storage.ports import ElectionRow, ElectionState
 from nazaha.workflows.ballot_box import BallotBoxService
+from nazaha.workflows.booth import booth_context
 
 __all__ = ["router"]
 
@@ -70,6 +71,12 @@ def list_elections(request: Request) -> list[dict[str, Any]]:
 def get_election(election_id: str, request: Request) -> dict[str, Any]:
     box = service(request)
     return summary(box, box.store.election(election_id))
+
+
+@router.get("/{election_id}/booth", summary="What a voter's browser needs to encrypt a ballot")
+def get_booth(election_id: str, request: Request) -> dict[str, Any]:
+    """The group, H_E, K, K-hat and the contests with their limits (``static/js/electionguard.js``)."""
+    return booth_context(service(request).context(election_id))
 
 
 @router.get("/{election_id}/files/{name:path}", summary="A public election file (manifest, parameters, keys)")

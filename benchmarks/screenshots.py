@@ -1,0 +1,70 @@
+"""Screenshots of the pages for the README: `.venv/bin/python -m benchmarks.screenshots`.
+
+Runs a sample election on a local ballot box (see ``benchmarks.browser``) and photographs, with
+Debian's Chromium: the booth in Arabic and in English (desktop), the booth on a phone-sized
+screen, the confirmation code, the bulletin board, and the results in both languages. Writes PNG
+files to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+from benchmarks.browser import CHROMIUM, ELECTION, TOKEN, cast_machine_ballots, publish_results, running_site
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def _mark(page: Page) -> None:
+    for selector in ("#o-1-1-2", "#o-1-2-1", "#o-1-2-4", "#o-1-2-5", "#o-1-3-1"):
+        page.check(selector)
+
+
+def main() -> list[Path]:
+    OUT.mkdir(parents=True, exist_ok=True)
+    shots = []
+
+    def shoot(page: Page, name: str, *, full: bool = True) -> None:
+        path = OUT / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full)
+        shots.append(path)
+        print(f"wrote {path}")
+
+    with running_site() as site, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        desktop = browser.new_page(viewport={"width": 1100, "height": 900})
+        for lang in ("ar", "en"):
+            desktop.goto(f"{site.url}/{lang}/elections/{ELECTION}/vote")
+            _mark(desktop)
+            shoot(desktop, f"booth-{lang}")
+        desktop.click("#review-button")
+        desktop.click("#encrypt-button")
+        desktop.wait_for_selector("#step-decide:not([hidden])", timeout=60_000)
+        shoot(desktop, "booth-code-en", full=False)
+        desktop.click("#cast-button")
+        desktop.wait_for_selector("#step-receipt:not([hidden])")
+
+        phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+        phone.goto(f"{site.url}/ar/elections/{ELECTION}/vote")
+        _mark(phone)
+        shoot(phone, "booth-phone-ar", full=False)
+
+        cast_machine_ballots(site, 24)
+        desktop.goto(f"{site.url}/en/elections/{ELECTION}/board")
+        shoot(desktop, "board-en", full=False)
+        publish_results(site)
+        for lang in ("ar", "en"):
+            desktop.goto(f"{site.url}/{lang}/elections/{ELECTION}/results")
+            shoot(desktop, f"results-{lang}")
+        desktop.goto(f"{site.url}/en/admin")
+        desktop.fill("#token", TOKEN)
+        desktop.click("button[type=submit]")
+        shoot(desktop, "officials-en")
+        browser.close()
+    return shots
+
+
+if __name__ == "__main__":
+    main()

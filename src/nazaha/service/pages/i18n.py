@@ -1,0 +1,303 @@
+"""The pages' words in Arabic and English, and numbers and dates written the way each reads them.
+
+Arabic pages run right to left and write numbers with Arabic-Indic digits (٠١٢٣٤٥٦٧٨٩) and the
+Arabic thousands separator; English pages run left to right with Western digits. Dates are shown
+in UTC, with the month's name in the page's language. Candidate and contest names come from the
+manifest, which carries them in both languages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+__all__ = ["LANGUAGES", "Catalog", "catalog", "direction", "format_date", "format_number", "format_percent"]
+
+LANGUAGES = ("ar", "en")
+
+_ARABIC_DIGITS = str.maketrans("0123456789,.", "٠١٢٣٤٥٦٧٨٩٬٫")
+
+_MONTHS = {
+    "en": [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ],
+    "ar": [
+        "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+        "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+    ],
+}  # fmt: skip
+
+Catalog = dict[str, str]
+
+_TEXTS: dict[str, Catalog] = {
+    "en": {
+        "site": "Nazaha",
+        "tagline": "Verifiable elections",
+        "skip": "Skip to the main content",
+        "language_other": "العربية",
+        "language_other_code": "ar",
+        "elections": "Elections",
+        "no_elections": "No election has been created yet.",
+        "state": "State",
+        "state_setup": "Being set up",
+        "state_open": "Voting is open",
+        "state_closed": "Voting is closed",
+        "state_decrypting": "Counting",
+        "state_published": "Results published",
+        "vote": "Vote",
+        "board": "Bulletin board",
+        "results": "Results",
+        "status": "Election status",
+        "timeline": "Timeline",
+        "created": "Election created",
+        "first_ballot": "First ballot received",
+        "last_entry": "Latest board entry",
+        "closed_at": "Voting closed",
+        "published_at": "Results published",
+        "not_yet": "not yet",
+        "guardians": "Guardians",
+        "quorum": "Any {k} of {n} guardians can decrypt",
+        "board_head": "Head of the board's hash chain",
+        "board_length": "Entries on the board",
+        "extended_hash": "Election hash (H_E)",
+        "position": "Position",
+        "kind": "Entry",
+        "kind_ballot": "ballot received",
+        "kind_cast": "cast",
+        "kind_challenge": "challenged",
+        "kind_close": "voting closed",
+        "code": "Confirmation code",
+        "recorded_at": "Recorded at",
+        "entry_hash": "Entry hash",
+        "search": "Search by confirmation code",
+        "search_button": "Search",
+        "previous_page": "Previous page",
+        "next_page": "Next page",
+        "page_of": "Page {page} of {pages}",
+        "no_entries": "No entries match.",
+        "results_pending": "The results are not published yet.",
+        "option": "Option",
+        "votes": "Votes",
+        "share": "Share",
+        "cast_ballots": "Ballots cast",
+        "chart_label": "Votes for each option in {contest}",
+        "download_record": "Download the election record",
+        "verify_title": "Check the count yourself",
+        "verify_text": "Anyone can check that every ballot was counted as cast and that the results are right. "
+        "Download the election record, install Nazaha (Python 3.11: python -m pip install . in its source "
+        "folder), then run:",
+        "verify_after": "It checks every proof of the specification and prints what, if anything, failed.",
+        # the booth
+        "booth_title": "Your ballot",
+        "booth_intro": "Mark your choices. Your ballot is encrypted on this device: the server never sees your vote.",
+        "choose_style": "Your district",
+        "choose_up_to": "Choose up to {n}.",
+        "choose_one": "Choose one.",
+        "limit_reached": "You have chosen {n}, the most this contest allows. Unmark a choice to pick another.",
+        "review": "Review my choices",
+        "review_title": "Check your choices",
+        "no_choice": "No choice (blank)",
+        "edit": "Change my choices",
+        "encrypt": "Encrypt my ballot",
+        "encrypting": "Encrypting your ballot on this device… {seconds} s",
+        "encrypted_in": "Encrypted on this device in {seconds} seconds.",
+        "code_title": "Your confirmation code",
+        "code_help": "Write down the first characters. After casting, you can find this code on the bulletin board.",
+        "cast": "Cast my ballot",
+        "challenge": "Challenge: show what was encrypted",
+        "decide_help": "Cast to count this ballot. Or challenge it to check that this device encrypted your choices; "
+        "a challenged ballot is not counted and you vote again.",
+        "receipt_title": "Your ballot is cast",
+        "receipt_text": "Keep your confirmation code. The bulletin board lists it at position {position}.",
+        "see_on_board": "See it on the bulletin board",
+        "challenged_title": "Your ballot was challenged and opened",
+        "challenged_text": "This is what the device encrypted. If it is not what you chose, tell an election official. "
+        "This ballot will not be counted.",
+        "nonce": "Ballot nonce (anyone can use it to check the encryption)",
+        "start_again": "Vote again",
+        "voting_closed": "Voting is not open for this election.",
+        "needs_secure": "This page needs a secure connection (HTTPS) to encrypt your ballot.",
+        "error": "Something went wrong",
+        "try_again": "Try again",
+        # officials
+        "admin": "Officials",
+        "admin_login": "Officials' sign-in",
+        "token": "Administrator token",
+        "sign_in": "Sign in",
+        "sign_out": "Sign out",
+        "bad_token": "That token is not valid.",
+        "create_election": "Create an election",
+        "create_help": "Upload the public files of the key ceremony (the election folder that 'nazaha ceremony' "
+        "writes: parameters.json, manifest.json, hashes.json and guardians/...).",
+        "files": "Election files",
+        "election_id": "Election identifier (optional)",
+        "create": "Create",
+        "open_voting": "Open voting",
+        "close_voting": "Close voting",
+        "tally": "Compute the encrypted tally",
+        "start_decryption": "Start decryption with the guardians present",
+        "present": "Guardians present",
+        "ceremony": "Key ceremony",
+        "ceremony_done": "Complete: {n} guardians published their keys and proofs.",
+        "decryption": "Decryption",
+        "guardian": "Guardian",
+        "round_commit": "Commitments",
+        "round_reveal": "Shares",
+        "round_respond": "Responses",
+        "done": "done",
+        "waiting": "waiting",
+        "absent": "absent",
+        "guardian_help": "Guardians act from their own machines: nazaha guardian decrypt --service URL ...",
+        "done_action": "Done.",
+    },
+    "ar": {
+        "site": "نزاهة",
+        "tagline": "انتخابات قابلة للتحقق",
+        "skip": "انتقل إلى المحتوى الرئيسي",
+        "language_other": "English",
+        "language_other_code": "en",
+        "elections": "الانتخابات",
+        "no_elections": "لم تُنشأ أي انتخابات بعد.",
+        "state": "الحالة",
+        "state_setup": "قيد الإعداد",
+        "state_open": "التصويت مفتوح",
+        "state_closed": "التصويت مغلق",
+        "state_decrypting": "جارٍ الفرز",
+        "state_published": "نُشرت النتائج",
+        "vote": "صوّت",
+        "board": "لوحة النشر",
+        "results": "النتائج",
+        "status": "حالة الانتخابات",
+        "timeline": "الجدول الزمني",
+        "created": "إنشاء الانتخابات",
+        "first_ballot": "استلام أول ورقة اقتراع",
+        "last_entry": "آخر قيد في اللوحة",
+        "closed_at": "إغلاق التصويت",
+        "published_at": "نشر النتائج",
+        "not_yet": "لم يحدث بعد",
+        "guardians": "الأمناء",
+        "quorum": "يكفي {k} من {n} أمناء لفك التشفير",
+        "board_head": "رأس سلسلة التجزئة في اللوحة",
+        "board_length": "عدد القيود في اللوحة",
+        "extended_hash": "بصمة الانتخابات (H_E)",
+        "position": "الموضع",
+        "kind": "القيد",
+        "kind_ballot": "استلام ورقة",
+        "kind_cast": "إدلاء",
+        "kind_challenge": "طعن",
+        "kind_close": "إغلاق التصويت",
+        "code": "رمز التأكيد",
+        "recorded_at": "وقت التسجيل",
+        "entry_hash": "بصمة القيد",
+        "search": "ابحث برمز التأكيد",
+        "search_button": "بحث",
+        "previous_page": "الصفحة السابقة",
+        "next_page": "الصفحة التالية",
+        "page_of": "الصفحة {page} من {pages}",
+        "no_entries": "لا توجد قيود مطابقة.",
+        "results_pending": "لم تُنشر النتائج بعد.",
+        "option": "الخيار",
+        "votes": "الأصوات",
+        "share": "النسبة",
+        "cast_ballots": "الأوراق المُدلى بها",
+        "chart_label": "أصوات كل خيار في {contest}",
+        "download_record": "تنزيل سجل الانتخابات",
+        "verify_title": "تحقّق من الفرز بنفسك",
+        "verify_text": "يمكن لأي شخص أن يتحقق من أن كل ورقة حُسبت كما أُدلي بها وأن النتائج صحيحة. "
+        "نزّل سجل الانتخابات، وثبّت نزاهة (بايثون 3.11: python -m pip install . في مجلد مصدرها)، ثم شغّل:",
+        "verify_after": "يتحقق الأمر من كل براهين المواصفة ويذكر ما فشل منها إن وُجد.",
+        "booth_title": "ورقة اقتراعك",
+        "booth_intro": "اختر ما تريد. تُشفَّر ورقتك على هذا الجهاز، ولا يرى الخادم صوتك أبدًا.",
+        "choose_style": "دائرتك",
+        "choose_up_to": "اختر حتى {n}.",
+        "choose_one": "اختر واحدًا.",
+        "limit_reached": "اخترت {n}، وهو أقصى ما تسمح به هذه المنافسة. ألغِ اختيارًا لتختار غيره.",
+        "review": "راجع اختياراتي",
+        "review_title": "تحقّق من اختياراتك",
+        "no_choice": "بلا اختيار (ورقة بيضاء)",
+        "edit": "غيّر اختياراتي",
+        "encrypt": "شفّر ورقتي",
+        "encrypting": "جارٍ تشفير ورقتك على هذا الجهاز… {seconds} ث",
+        "encrypted_in": "شُفّرت على هذا الجهاز في {seconds} ثانية.",
+        "code_title": "رمز التأكيد الخاص بك",
+        "code_help": "دوّن أوائل الرموز. بعد الإدلاء ستجد هذا الرمز في لوحة النشر.",
+        "cast": "أدلِ بصوتي",
+        "challenge": "اطعن: أظهر ما شُفّر",
+        "decide_help": "أدلِ بالورقة لتُحسب، أو اطعن فيها لتتأكد أن هذا الجهاز شفّر اختياراتك؛ "
+        "الورقة المطعون فيها لا تُحسب وتصوّت من جديد.",
+        "receipt_title": "أُدلي بصوتك",
+        "receipt_text": "احتفظ برمز التأكيد. تُدرجه لوحة النشر في الموضع {position}.",
+        "see_on_board": "اعرضه في لوحة النشر",
+        "challenged_title": "طُعن في ورقتك وفُتحت",
+        "challenged_text": "هذا ما شفّره الجهاز. إن لم يكن ما اخترته فأبلغ أحد مسؤولي الانتخابات. لن تُحسب هذه الورقة.",
+        "nonce": "رقم الورقة العشوائي (يمكن لأي شخص التحقق به من التشفير)",
+        "start_again": "صوّت من جديد",
+        "voting_closed": "التصويت غير مفتوح في هذه الانتخابات.",
+        "needs_secure": "تحتاج هذه الصفحة إلى اتصال آمن (HTTPS) لتشفير ورقتك.",
+        "error": "حدث خطأ",
+        "try_again": "حاول مرة أخرى",
+        "admin": "المسؤولون",
+        "admin_login": "دخول المسؤولين",
+        "token": "رمز المسؤول",
+        "sign_in": "دخول",
+        "sign_out": "خروج",
+        "bad_token": "هذا الرمز غير صالح.",
+        "create_election": "إنشاء انتخابات",
+        "create_help": "ارفع الملفات العامة لمراسم المفاتيح (مجلد الانتخابات الذي يكتبه الأمر 'nazaha ceremony': "
+        "parameters.json و manifest.json و hashes.json و guardians/...).",
+        "files": "ملفات الانتخابات",
+        "election_id": "معرّف الانتخابات (اختياري)",
+        "create": "أنشئ",
+        "open_voting": "افتح التصويت",
+        "close_voting": "أغلق التصويت",
+        "tally": "احسب المجموع المشفّر",
+        "start_decryption": "ابدأ فك التشفير بالأمناء الحاضرين",
+        "present": "الأمناء الحاضرون",
+        "ceremony": "مراسم المفاتيح",
+        "ceremony_done": "اكتملت: نشر {n} أمناء مفاتيحهم وبراهينهم.",
+        "decryption": "فك التشفير",
+        "guardian": "الأمين",
+        "round_commit": "الالتزامات",
+        "round_reveal": "الحصص",
+        "round_respond": "الردود",
+        "done": "تم",
+        "waiting": "بانتظار",
+        "absent": "غائب",
+        "guardian_help": "يعمل الأمناء من أجهزتهم: nazaha guardian decrypt --service URL ...",
+        "done_action": "تم.",
+    },
+}
+
+
+def catalog(language: str) -> Catalog:
+    return _TEXTS[language]
+
+
+def direction(language: str) -> str:
+    return "rtl" if language == "ar" else "ltr"
+
+
+def format_number(value: float, language: str, decimals: int = 0) -> str:
+    """1234567 → "1,234,567" (en) or "١٬٢٣٤٬٥٦٧" (ar)."""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(_ARABIC_DIGITS) if language == "ar" else text
+
+
+def format_percent(share: float, language: str) -> str:
+    """0.1605 → "16.1%" (en) or "١٦٫١٪" (ar, with the Arabic percent sign)."""
+    return format_number(share * 100, language, 1) + ("٪" if language == "ar" else "%")
+
+
+def format_date(iso: str | None, language: str) -> str:
+    """An ISO 8601 UTC time as "29 November 2026, 08:00 UTC" in the page's language."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    month = _MONTHS[language][moment.month - 1]
+    if language == "ar":
+        text = f"{moment.day} {month} {moment.year}، {moment.hour:02d}:{moment.minute:02d} UTC"
+        return text.translate(_ARABIC_DIGITS)
+    return f"{moment.day} {month} {moment.year}, {moment.hour:02d}:{moment.minute:02d} UTC"

@@ -1,0 +1,411 @@
+"""The pages: voters' booth, observers' board and results, officials' dashboard; Arabic and English.
+
+Server-rendered with Jinja2; every script, style sheet and image comes from ``/static`` (no
+outside resource). URLs carry the language: ``/ar/...`` (right to left) or ``/en/...``. The
+officials' pages need the administrator token, given once on a sign-in form and kept in an
+HttpOnly, SameSite=Strict cookie; every form that changes something also carries a token derived
+from it (against cross-site requests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import re
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from nazaha.election.context import ElectionContext
+from nazaha.election.tally import DecryptedTally
+from nazaha.errors import AuthorizationError, InputError, NazahaError, NotFoundError
+from nazaha.record.board import BoardEntry, BoardKind
+from nazaha.record.codec import decode_tally
+from nazaha.service.deps import service
+from nazaha.service.pages.i18n import LANGUAGES, catalog, direction, format_date, format_number, format_percent
+from nazaha.service.routes.ballots import entry
+from nazaha.service.settings import Settings
+from nazaha.storage.ports import ElectionRow, ElectionState
+from nazaha.workflows.booth import booth_context
+
+__all__ = ["render_error", "router", "templates"]
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.filters["num"] = format_number
+templates.env.filters["date"] = format_date
+templates.env.filters["percent"] = format_percent
+
+router = APIRouter(include_in_schema=False)
+
+COOKIE = "nazaha_admin"
+SECURITY_HEADERS = {
+    # Only Nazaha's own scripts, styles and images; the booth talks to this server alone.
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+PAGE_SIZE = 50
+
+
+def _language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise NotFoundError(f"no pages in language {lang!r} (ar or en)")
+    return lang
+
+
+def _page(request: Request, name: str, lang: str, status: int = 200, **values: Any) -> HTMLResponse:
+    texts = catalog(lang)
+    path = request.url.path
+    other = texts["language_other_code"]
+    values.update(
+        lang=lang,
+        dir=direction(lang),
+        t=texts,
+        other_url=re.sub(r"^/(ar|en)(?=/|$)", f"/{other}", path)
+        + (f"?{request.url.query}" if request.url.query else ""),
+        path=path,
+    )
+    response = templates.TemplateResponse(request, name, values, status_code=status)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def render_error(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
+    """The HTML form of an error (``service/errors.py`` decides the status)."""
+    match = re.match(r"^/(ar|en)(/|$)", request.url.path)
+    lang = match.group(1) if match else "en"
+    return _page(request, "error.html", lang, status=status, title=title, detail=detail)
+
+
+def _text(texts: Any, lang: str) -> str:
+    return str(texts.get(lang))
+
+
+def _election_view(row: ElectionRow, context: ElectionContext, lang: str) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": _text(context.manifest.name, lang),
+        "state": row.state.value,
+        "created_at": row.created_at,
+        "board_length": row.board_length,
+        "board_head": row.board_head,
+        "guardians": context.parameters.guardians,
+        "quorum": context.parameters.quorum,
+        "extended_hash": context.extended_hash.hex().upper(),
+    }
+
+
+@router.get("/")
+def root(request: Request) -> RedirectResponse:
+    accept = request.headers.get("accept-language", "")
+    lang = "ar" if accept.lower().startswith("ar") else "en"
+    return RedirectResponse(f"/{lang}/", status_code=303)
+
+
+@router.get("/{lang}/", response_class=HTMLResponse)
+def index(request: Request, lang: str) -> HTMLResponse:
+    lang = _language(lang)
+    box = service(request)
+    elections = [_election_view(row, box.context(row.id), lang) for row in box.store.elections()]
+    return _page(request, "index.html", lang, elections=elections)
+
+
+@router.get("/{lang}/elections/{election_id}", response_class=HTMLResponse)
+def election_page(request: Request, lang: str, election_id: str) -> HTMLResponse:
+    lang = _language(lang)
+    box = service(request)
+    row = box.store.election(election_id)
+    view = _election_view(row, box.context(election_id), lang)
+    first = box.store.board(election_id, 0, 1)
+    last = box.store.board(election_id, max(0, row.board_length - 1), 1) if row.board_length else []
+    closing = [e for e in box.store.board(election_id, max(0, row.board_length - 1), 1) if e.kind is BoardKind.CLOSE]
+    timeline = [
+        ("created", row.created_at),
+        ("first_ballot", first[0].recorded_at if first else None),
+        ("last_entry", last[0].recorded_at if last else None),
+        ("closed_at", closing[0].recorded_at if closing else None),
+    ]
+    return _page(request, "election.html", lang, election=view, timeline=timeline)
+
+
+def _style_view(context: ElectionContext, lang: str) -> list[dict[str, Any]]:
+    manifest = context.manifest
+    styles = []
+    for index, style in enumerate(manifest.ballot_styles, start=1):
+        contests = []
+        for contest_index in style.contests:
+            contest = manifest.contest(contest_index)
+            contests.append(
+                {
+                    "index": contest_index,
+                    "label": contest.label,
+                    "names": dict(contest.name.texts),
+                    "limit": contest.contest_limit,
+                    "options": [
+                        {
+                            "index": option_index,
+                            "label": option.label,
+                            "names": dict(option.name.texts),
+                            "parties": dict(option.party.texts) if option.party else {},
+                            "limit": contest.option_limit(option),
+                        }
+                        for option_index, option in enumerate(contest.options, start=1)
+                    ],
+                }
+            )
+        styles.append({"index": index, "label": style.label, "contests": contests})
+    shared = set.intersection(*(set(style.contests) for style in manifest.ballot_styles))
+    for style, view in zip(manifest.ballot_styles, styles, strict=True):
+        own = [manifest.contest(index) for index in style.contests if index not in shared]
+        view["names"] = {
+            code: " · ".join(contest.name.get(code) for contest in own) or style.label for code in manifest.languages
+        }
+    return styles
+
+
+@router.get("/{lang}/elections/{election_id}/vote", response_class=HTMLResponse)
+def booth(request: Request, lang: str, election_id: str) -> HTMLResponse:
+    lang = _language(lang)
+    box = service(request)
+    row = box.store.election(election_id)
+    context = box.context(election_id)
+    catalogs = {code: catalog(code) for code in LANGUAGES}
+    names = {code: _text(context.manifest.name, code) for code in LANGUAGES}
+    return _page(
+        request,
+        "booth.html",
+        lang,
+        election=_election_view(row, context, lang),
+        open=row.state is ElectionState.OPEN,
+        styles=_style_view(context, lang),
+        booth_json=json.dumps(
+            {
+                "election": election_id,
+                "context": booth_context(context),
+                "styles": _style_view(context, lang),
+                "catalogs": catalogs,
+                "names": names,
+            },
+            ensure_ascii=False,
+        ).replace("</", "<\\/"),
+    )
+
+
+@router.get("/{lang}/elections/{election_id}/board", response_class=HTMLResponse)
+def board(request: Request, lang: str, election_id: str, page: int = 1, code: str = "") -> HTMLResponse:
+    lang = _language(lang)
+    box = service(request)
+    row = box.store.election(election_id)
+    view = _election_view(row, box.context(election_id), lang)
+    pages = max(1, math.ceil(row.board_length / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    code = code.strip().upper()
+    if code:
+        if not re.fullmatch(r"[0-9A-F]{4,64}", code):
+            entries: list[BoardEntry] = []
+        elif len(code) == 64:
+            try:
+                entries = box.lookup(election_id, code).entries
+            except NotFoundError:
+                entries = []
+        else:
+            entries = [e for e in box.store.board(election_id, 0, row.board_length) if e.code.startswith(code)][
+                :PAGE_SIZE
+            ]
+    else:
+        entries = box.store.board(election_id, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    return _page(
+        request,
+        "board.html",
+        lang,
+        election=view,
+        entries=[entry(e) for e in entries],
+        page=page,
+        pages=pages,
+        code=code,
+    )
+
+
+def _results(context: ElectionContext, tally: DecryptedTally, lang: str) -> list[dict[str, Any]]:
+    contests = []
+    for contest in tally.contests:
+        spec = context.manifest.contest(contest.contest_index)
+        total = sum(option.value for option in contest.options)
+        rows = []
+        for option, spec_option in zip(contest.options, spec.options, strict=True):
+            rows.append(
+                {
+                    "name": _text(spec_option.name, lang),
+                    "party": _text(spec_option.party, lang) if spec_option.party else "",
+                    "votes": option.value,
+                    "share": option.value / total if total else 0.0,
+                }
+            )
+        contests.append({"name": _text(spec.name, lang), "label": spec.label, "rows": rows, "total": total})
+    return contests
+
+
+@router.get("/{lang}/elections/{election_id}/results", response_class=HTMLResponse)
+def results(request: Request, lang: str, election_id: str) -> HTMLResponse:
+    lang = _language(lang)
+    box = service(request)
+    row = box.store.election(election_id)
+    context = box.context(election_id)
+    data = box.store.artifact(election_id, "tally.json")
+    tally = decode_tally(data, context.group) if data else None
+    return _page(
+        request,
+        "results.html",
+        lang,
+        election=_election_view(row, context, lang),
+        contests=_results(context, tally, lang) if tally else None,
+        cast=tally.cast_ballots if tally else 0,
+    )
+
+
+# -- officials ------------------------------------------------------------------------------------
+
+
+def _admin_token(request: Request) -> str:
+    settings: Settings = request.app.state.settings
+    return settings.admin_token
+
+
+def _signed_in(request: Request) -> bool:
+    token = _admin_token(request)
+    given = request.cookies.get(COOKIE, "")
+    return bool(token) and hmac.compare_digest(given, _cookie_value(token))
+
+
+def _cookie_value(token: str) -> str:
+    return hashlib.sha256(b"nazaha admin session\x00" + token.encode()).hexdigest()
+
+
+def _form_token(request: Request) -> str:
+    return hmac.new(_admin_token(request).encode(), b"nazaha form", hashlib.sha256).hexdigest()
+
+
+def _require_form(request: Request, form_token: str) -> None:
+    if not _signed_in(request):
+        raise AuthorizationError("missing administrator sign-in")
+    if not hmac.compare_digest(form_token, _form_token(request)):
+        raise AuthorizationError("the form's token is not valid; reload the page")
+
+
+@router.get("/{lang}/admin", response_class=HTMLResponse)
+def admin(request: Request, lang: str, done: str = "", error: str = "") -> HTMLResponse:
+    lang = _language(lang)
+    if not _signed_in(request):
+        return _page(request, "admin_login.html", lang, failed=bool(error))
+    box = service(request)
+    elections = []
+    for row in box.store.elections():
+        context = box.context(row.id)
+        view = _election_view(row, context, lang)
+        status = box.decryption_status(row.id)
+        view["guardian_rows"] = [
+            {
+                "index": guardian.index,
+                "name": guardian.name,
+                "present": guardian.index in status.present,
+                "commit": guardian.index in status.committed,
+                "reveal": guardian.index in status.revealed,
+                "respond": guardian.index in status.responded,
+            }
+            for guardian in context.guardians
+        ]
+        view["decrypting"] = bool(status.present)
+        elections.append(view)
+    return _page(
+        request, "admin.html", lang, elections=elections, form_token=_form_token(request), done=done, error=error
+    )
+
+
+@router.post("/{lang}/admin/login")
+def admin_login(request: Request, lang: str, token: Annotated[str, Form()] = "") -> RedirectResponse:
+    lang = _language(lang)
+    expected = _admin_token(request)
+    if not expected or not hmac.compare_digest(token.strip(), expected):
+        return RedirectResponse(f"/{lang}/admin?error=token", status_code=303)
+    response = RedirectResponse(f"/{lang}/admin", status_code=303)
+    response.set_cookie(COOKIE, _cookie_value(expected), httponly=True, samesite="strict", path="/")
+    return response
+
+
+@router.post("/{lang}/admin/logout")
+def admin_logout(lang: str) -> RedirectResponse:
+    response = RedirectResponse(f"/{_language(lang)}/admin", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+def _election_file_name(name: str) -> str:
+    """An uploaded file's name inside the election folder (folder uploads carry their path)."""
+    parts = [part for part in name.replace("\\", "/").split("/") if part] or [name]
+    base = parts[-1]
+    if re.fullmatch(r"guardian_[1-9][0-9]*\.json", base):
+        return f"guardians/{base}"
+    return base
+
+
+@router.post("/{lang}/admin/elections")
+async def admin_create(
+    request: Request,
+    lang: str,
+    files: list[UploadFile],
+    form_token: Annotated[str, Form()] = "",
+    election_id: Annotated[str, Form()] = "",
+) -> Response:
+    lang = _language(lang)
+    _require_form(request, form_token)
+    contents: dict[str, bytes] = {}
+    for upload in files:
+        data = await upload.read()
+        if upload.filename and data:
+            contents[_election_file_name(upload.filename)] = data
+    try:
+        row = await run_in_threadpool(service(request).create_election, contents, election_id.strip() or None)
+    except NazahaError as error:
+        return RedirectResponse(f"/{lang}/admin?error={_quote(str(error))}", status_code=303)
+    return RedirectResponse(f"/{lang}/admin?done={row.id}", status_code=303)
+
+
+def _quote(text: str) -> str:
+    return quote(text[:300])
+
+
+@router.post("/{lang}/admin/elections/{election_id}/{action}")
+async def admin_action(
+    request: Request,
+    lang: str,
+    election_id: str,
+    action: str,
+    form_token: Annotated[str, Form()] = "",
+    present: Annotated[list[int] | None, Form()] = None,
+) -> Response:
+    lang = _language(lang)
+    _require_form(request, form_token)
+    box = service(request)
+    try:
+        if action == "open":
+            await run_in_threadpool(box.open_voting, election_id)
+        elif action == "close":
+            await run_in_threadpool(box.close_voting, election_id)
+        elif action == "tally":
+            await run_in_threadpool(box.tally, election_id)
+        elif action == "decrypt":
+            await run_in_threadpool(box.start_decryption, election_id, list(present or []))
+        else:
+            raise InputError(f"unknown action {action!r}")
+    except NazahaError as error:
+        return RedirectResponse(f"/{lang}/admin?error={_quote(str(error))}", status_code=303)
+    return RedirectResponse(f"/{lang}/admin?done={_quote(action)}", status_code=303)

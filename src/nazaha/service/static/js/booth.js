@@ -1,0 +1,268 @@
+// The voting booth: mark, review, encrypt on this device, then cast or challenge.
+// The plaintext never leaves the page: only the encrypted ballot (electionguard.js) is sent.
+
+import {
+  bytesToHex,
+  deviceChainingField,
+  encryptBallot,
+  loadContext,
+  openBallot,
+  randomBytes,
+  utcNow,
+} from "./electionguard.js";
+
+const data = JSON.parse(document.getElementById("booth-data").textContent);
+const booth = document.getElementById("booth");
+const election = data.election;
+let lang = booth.dataset.lang;
+const context = loadContext(data.context);
+const labels = Object.fromEntries(data.context.contests.map((c) => [c.index, c.label]));
+const $ = (id) => document.getElementById(id);
+
+let current = null; // {doc, nonce, receipt, values, style}
+
+function fmt(number, digits = 0) {
+  return new Intl.NumberFormat(lang === "ar" ? "ar-EG" : "en-GB", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(number);
+}
+
+function t(key, params = {}) {
+  let text = data.catalogs[lang][key] || key;
+  for (const [name, value] of Object.entries(params)) text = text.replace(`{${name}}`, value);
+  return text;
+}
+
+function showError(message) {
+  const box = $("booth-error");
+  box.textContent = `${t("error")}: ${message}`;
+  box.hidden = !message;
+}
+
+// -- language: switch at any time without losing the marks ---------------------------------------
+
+function setLanguage(next) {
+  lang = next;
+  document.documentElement.lang = next;
+  document.documentElement.dir = next === "ar" ? "rtl" : "ltr";
+  for (const el of document.querySelectorAll("[data-text]")) el.textContent = t(el.dataset.text);
+  for (const el of document.querySelectorAll("[data-names]")) el.textContent = JSON.parse(el.dataset.names)[next];
+  for (const el of document.querySelectorAll("[data-name=election]")) el.textContent = data.names[next];
+  for (const el of document.querySelectorAll("[data-limit-text]")) {
+    const n = Number(el.dataset.limitText);
+    el.textContent = n === 1 ? t("choose_one") : t("choose_up_to", { n: fmt(n) });
+  }
+  for (const a of document.querySelectorAll("a[href^='/ar/'], a[href^='/en/']")) {
+    a.setAttribute("href", a.getAttribute("href").replace(/^\/(ar|en)\//, `/${next}/`));
+  }
+  const other = next === "ar" ? "en" : "ar";
+  const switcher = $("language-switch");
+  switcher.textContent = data.catalogs[next].language_other;
+  switcher.lang = other;
+  switcher.setAttribute("hreflang", other);
+  switcher.setAttribute("href", location.pathname.replace(/^\/(ar|en)\//, `/${other}/`));
+  history.replaceState(null, "", location.pathname.replace(/^\/(ar|en)\//, `/${next}/`));
+  document.title = `${t("booth_title")} · ${data.names[next]} · ${t("site")}`;
+  for (const fieldset of document.querySelectorAll("fieldset.contest")) enforceLimit(fieldset);
+  if (!$("step-review").hidden) renderReview();
+  if (current && current.encryptMs !== undefined) renderTiming();
+  if (current && current.receipt && !$("step-receipt").hidden) renderReceipt();
+  if (current && current.opened && !$("step-challenged").hidden) renderOpened();
+}
+
+$("language-switch").addEventListener("click", (event) => {
+  event.preventDefault();
+  setLanguage(lang === "ar" ? "en" : "ar");
+});
+
+// -- marking ----------------------------------------------------------------------------------------
+
+function styleIndex() {
+  const select = $("style");
+  return select ? Number(select.value) : data.styles[0].index;
+}
+
+function styleBlock() {
+  return document.querySelector(`.style[data-style="${styleIndex()}"]`);
+}
+
+function enforceLimit(fieldset) {
+  const limit = Number(fieldset.dataset.limit);
+  const boxes = [...fieldset.querySelectorAll("input[type=checkbox]")];
+  const chosen = boxes.filter((box) => box.checked).length;
+  const full = chosen >= limit;
+  for (const box of boxes) {
+    box.disabled = full && !box.checked;
+    box.setAttribute("aria-disabled", String(box.disabled));
+  }
+  fieldset.querySelector(".limit-message").textContent = full && boxes.length > 1 ? t("limit_reached", { n: fmt(limit) }) : "";
+}
+
+for (const fieldset of document.querySelectorAll("fieldset.contest")) {
+  fieldset.addEventListener("change", () => enforceLimit(fieldset));
+}
+
+if ($("style")) {
+  $("style").addEventListener("change", () => {
+    for (const block of document.querySelectorAll(".style")) block.hidden = Number(block.dataset.style) !== styleIndex();
+  });
+}
+
+function marks() {
+  const style = data.styles.find((s) => s.index === styleIndex());
+  const block = styleBlock();
+  const values = {};
+  const chosen = {};
+  for (const contest of style.contests) {
+    const fieldset = block.querySelector(`fieldset[data-contest="${contest.index}"]`);
+    const boxes = [...fieldset.querySelectorAll("input[type=checkbox]")];
+    values[contest.index] = boxes.map((box) => (box.checked ? 1 : 0));
+    chosen[contest.index] = contest.options.filter((_, j) => boxes[j].checked);
+  }
+  return { style, values, chosen };
+}
+
+function describe(list, style, valuesOrChosen, fromValues) {
+  list.replaceChildren();
+  for (const contest of style.contests) {
+    const dt = document.createElement("dt");
+    dt.textContent = contest.names[lang];
+    const dd = document.createElement("dd");
+    const picked = fromValues
+      ? contest.options.filter((_, j) => valuesOrChosen[contest.index][j] > 0)
+      : valuesOrChosen[contest.index];
+    dd.textContent = picked.length ? picked.map((o) => o.names[lang]).join(lang === "ar" ? "، " : ", ") : t("no_choice");
+    dd.dataset.contest = contest.label;
+    list.append(dt, dd);
+  }
+}
+
+function renderReview() {
+  const { style, chosen } = marks();
+  describe($("review-list"), style, chosen, false);
+}
+
+function show(step) {
+  for (const id of ["step-mark", "step-review", "step-decide", "step-receipt", "step-challenged"]) $(id).hidden = id !== step;
+  const heading = $(step).querySelector("h2[tabindex]");
+  if (heading) heading.focus();
+}
+
+$("ballot-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  showError("");
+  renderReview();
+  show("step-review");
+});
+
+$("edit-button").addEventListener("click", () => show("step-mark"));
+
+// -- encrypting ---------------------------------------------------------------------------------------
+
+function renderTiming() {
+  $("encrypted-in").textContent = t("encrypted_in", { seconds: fmt(current.encryptMs / 1000, 2) });
+}
+
+async function api(path, body) {
+  const response = await fetch(`/api/v1/elections/${election}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body,
+  });
+  const reply = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(reply.detail || `${response.status}`);
+  return reply;
+}
+
+$("encrypt-button").addEventListener("click", async () => {
+  showError("");
+  if (!globalThis.crypto || !globalThis.crypto.subtle) {
+    showError(t("needs_secure"));
+    return;
+  }
+  const { style, values } = marks();
+  const button = $("encrypt-button");
+  button.disabled = true;
+  $("edit-button").disabled = true;
+  const started = performance.now();
+  const ticker = setInterval(() => {
+    $("progress").textContent = t("encrypting", { seconds: fmt((performance.now() - started) / 1000, 1) });
+  }, 100);
+  try {
+    const nonce = randomBytes(32);
+    const doc = await encryptBallot(
+      context,
+      { style: style.index, values },
+      {
+        selectionId: randomBytes(32),
+        ballotNonce: nonce,
+        device: data.context.device,
+        chainingField: await deviceChainingField(context, data.context.device),
+        encryptedAt: utcNow(),
+        labels,
+      },
+    );
+    const encryptMs = performance.now() - started;
+    clearInterval(ticker);
+    $("progress").textContent = "";
+    const receipt = await api("/ballots", JSON.stringify(doc));
+    current = { doc, nonce, receipt, style, encryptMs };
+    window.nazahaBooth = { encryptMs, code: doc.confirmation_code };
+    $("confirmation-code").textContent = doc.confirmation_code.match(/.{1,8}/g).join(" ");
+    renderTiming();
+    show("step-decide");
+  } catch (error) {
+    clearInterval(ticker);
+    $("progress").textContent = "";
+    showError(error.message);
+  } finally {
+    button.disabled = false;
+    $("edit-button").disabled = false;
+  }
+});
+
+// -- cast or challenge -------------------------------------------------------------------------------
+
+function renderReceipt() {
+  $("receipt-code").textContent = current.doc.confirmation_code.match(/.{1,8}/g).join(" ");
+  $("receipt-text").textContent = t("receipt_text", { position: fmt(current.decided.entry.position) });
+  $("board-link").href = `/${lang}/elections/${election}/board?code=${current.doc.confirmation_code}`;
+}
+
+async function decide(kind) {
+  showError("");
+  for (const id of ["cast-button", "challenge-button"]) $(id).disabled = true;
+  try {
+    current.decided = await api(
+      `/ballots/${current.doc.confirmation_code}/${kind}`,
+      JSON.stringify({ token: current.receipt.decision_token }),
+    );
+    if (kind === "cast") {
+      renderReceipt();
+      show("step-receipt");
+    } else {
+      current.opened = await openBallot(context, current.doc, current.nonce);
+      renderOpened();
+      show("step-challenged");
+    }
+  } catch (error) {
+    showError(error.message);
+  } finally {
+    for (const id of ["cast-button", "challenge-button"]) $(id).disabled = false;
+  }
+}
+
+function renderOpened() {
+  describe($("opened-list"), current.style, current.opened, true);
+  $("ballot-nonce").textContent = bytesToHex(current.nonce);
+  $("challenged-code").textContent = current.doc.confirmation_code.match(/.{1,8}/g).join(" ");
+}
+
+$("cast-button").addEventListener("click", () => decide("cast"));
+$("challenge-button").addEventListener("click", () => decide("challenge"));
+
+$("again-button").addEventListener("click", () => {
+  current = null;
+  show("step-mark");
+});

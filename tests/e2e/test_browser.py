@@ -1,0 +1,248 @@
+"""The pages in a real browser: Playwright for Python driving Debian's Chromium.
+
+An official creates the election from the ceremony's files and opens voting; a voter votes in
+Arabic and casts; another votes in English, challenges, checks what the device encrypted, switches
+to Arabic half-way through marking again and casts; the official closes voting and tallies, three
+of five guardians decrypt; the results pages show the counts that were cast; the record downloaded
+from the results page passes ``nazaha verify``.
+
+Needs Chromium at /usr/bin/chromium (``apt-get install chromium``; ``.ci/run`` installs it) or at
+NAZAHA_CHROMIUM. Without it the test is skipped, except under CI=true where it fails.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from nazaha.ceremony.keyfile import KDF_TEST_ONLY
+from nazaha.crypto.nonces import SeededRandom
+from nazaha.crypto.params import STANDARD_GROUP
+from nazaha.service.app import create_app
+from nazaha.service.settings import Settings
+from nazaha.storage.sql.store import SqlStore
+from nazaha.workflows.demo import load_sample_manifest
+from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian
+from nazaha.workflows.workspace import Workspace
+from tests.conftest import require_external
+from tests.e2e.cli import nazaha
+
+CHROMIUM = os.environ.get("NAZAHA_CHROMIUM", "/usr/bin/chromium")
+TOKEN = "browser-test-admin-token"
+PASSPHRASES = [f"passphrase of guardian {i}" for i in range(1, 6)]
+
+
+@dataclass
+class Site:
+    url: str
+    workspace: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    require_external(
+        Path(CHROMIUM).exists() and importlib.util.find_spec("playwright") is not None,
+        f"Chromium is not at {CHROMIUM}; install it (apt-get install chromium) or set NAZAHA_CHROMIUM to run the browser tests",
+    )
+    root = tmp_path_factory.mktemp("browser")
+    workspace = root / "workspace"
+    Workspace.create(
+        workspace,
+        manifest_data=load_sample_manifest().canonical_bytes,
+        group=STANDARD_GROUP,
+        guardian_names=[f"Guardian {i}" for i in range(1, 6)],
+        quorum=3,
+        passphrases=PASSPHRASES,
+        rng=SeededRandom("browser test"),
+        kdf=KDF_TEST_ONLY,
+    )
+    url = f"sqlite:///{root / 'box.db'}"
+    app = create_app(Settings(database_url=url, admin_token=TOKEN), SqlStore.open(url))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the service did not start"
+        time.sleep(0.05)
+    yield Site(f"http://127.0.0.1:{port}", workspace)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _mark(page, style: int, contest: int, option: int) -> None:  # type: ignore[no-untyped-def]
+    page.check(f"#o-{style}-{contest}-{option}")
+
+
+def _encrypt(page) -> str:  # type: ignore[no-untyped-def]
+    page.click("#review-button")
+    page.click("#encrypt-button")
+    page.wait_for_selector("#step-decide:not([hidden])", timeout=60_000)
+    timing = page.evaluate("window.nazahaBooth")
+    assert timing["encryptMs"] > 0
+    return str(timing["code"])
+
+
+def test_vote_challenge_tally_and_verify(site: Site, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        errors: list[str] = []
+        context = browser.new_context(accept_downloads=True)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        # -- the official creates the election and opens voting ------------------------------
+        page.goto(f"{site.url}/en/admin")
+        page.fill("#token", "wrong")
+        page.click("button[type=submit]")
+        assert page.is_visible("text=That token is not valid.")
+        page.fill("#token", TOKEN)
+        page.click("button[type=submit]")
+        files = sorted(str(path) for path in (site.workspace / "election").rglob("*.json"))
+        page.set_input_files("#files", files)
+        page.fill("#election_id", "wadi")
+        page.click("form[action$='/admin/elections'] button[type=submit]")
+        assert page.is_visible("text=Done."), page.inner_text("main")
+        page.click("text=Open voting")
+        assert page.is_visible("text=Voting is open")
+
+        # -- voter 1, in Arabic, casts ------------------------------------------------------
+        page.goto(f"{site.url}/ar/elections/wadi/vote")
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        _mark(page, 1, 1, 1)  # mayor: the first candidate
+        for option in (1, 2, 3):  # council: three of six, the limit
+            _mark(page, 1, 2, option)
+        assert page.is_disabled("#o-1-2-4")
+        assert "أقصى" in page.text_content("#limit-1-2")
+        _mark(page, 1, 3, 1)  # referendum: yes
+        first_code = _encrypt(page)
+        assert "ثانية" in page.text_content("#encrypted-in")
+        page.click("#cast-button")
+        page.wait_for_selector("#step-receipt:not([hidden])")
+        assert page.text_content("#receipt-code").replace(" ", "") == first_code
+        page.click("#board-link")
+        page.wait_for_load_state()
+        assert first_code in page.content()
+        assert "إدلاء" in page.content()
+
+        # -- voter 2, in English: south district, challenges, then casts in Arabic -----------
+        page.goto(f"{site.url}/en/elections/wadi/vote")
+        page.select_option("#style", "2")
+        _mark(page, 2, 1, 2)  # mayor: the second candidate
+        _mark(page, 2, 5, 1)  # south district seat: the first candidate
+        challenged_code = _encrypt(page)
+        page.click("#challenge-button")
+        page.wait_for_selector("#step-challenged:not([hidden])")
+        opened = page.inner_text("#opened-list")
+        mayor = load_sample_manifest().contest(1)
+        south = load_sample_manifest().contest(5)
+        assert mayor.options[1].name.get("en") in opened
+        assert south.options[0].name.get("en") in opened
+        assert "No choice" in opened
+        assert len(page.text_content("#ballot-nonce")) == 64
+        page.click("#again-button")
+        page.uncheck("#o-2-1-2")
+        _mark(page, 2, 1, 3)  # changes the mayor vote to the third candidate
+        page.click("#language-switch")  # to Arabic, keeping the marks
+        assert page.evaluate("document.documentElement.lang") == "ar"
+        assert page.url.endswith("/ar/elections/wadi/vote")
+        assert page.is_checked("#o-2-1-3")
+        assert page.text_content("legend").strip() == mayor.name.get("ar")
+        second_code = _encrypt(page)
+        assert second_code != challenged_code
+        page.click("#cast-button")
+        page.wait_for_selector("#step-receipt:not([hidden])")
+
+        # -- the board lists all three ballots and the decisions -----------------------------
+        page.goto(f"{site.url}/en/elections/wadi/board")
+        board = page.content()
+        for code in (first_code, challenged_code, second_code):
+            assert code in board
+        page.fill("#code", challenged_code[:12])
+        page.click("text=Search")
+        assert "challenged" in page.inner_text("table.board")
+
+        # -- close, tally, decrypt with guardians 1, 3 and 5 ---------------------------------
+        page.goto(f"{site.url}/en/admin")
+        page.click("text=Close voting")
+        page.click("text=Compute the encrypted tally")
+        page.uncheck("#present-wadi-2")
+        page.uncheck("#present-wadi-4")
+        page.click("text=Start decryption with the guardians present")
+        assert page.is_visible("text=absent")
+        _decrypt(site, (1, 3, 5))
+        page.reload()
+        assert page.inner_text("table.guardians").count("✓") == 9
+
+        # -- results: the counts that were cast -----------------------------------------------
+        page.goto(f"{site.url}/en/elections/wadi/results")
+        assert page.text_content("#cast-count") == "2"
+        mayor_votes = _votes(page.inner_text("table[data-contest=mayor]"))
+        assert [mayor_votes[option.name.get("en")] for option in mayor.options] == [1, 0, 1, 0]
+        council = _votes(page.inner_text("table[data-contest=council]"))
+        assert sorted(council.values()) == [0, 0, 0, 1, 1, 1]
+        assert page.locator("svg.chart").count() == 5
+        page.goto(f"{site.url}/ar/elections/wadi/results")
+        assert page.text_content("#cast-count") == "٢"
+        with page.expect_download() as download:
+            page.click("#download-record")
+        archive = tmp_path / "wadi-record.zip"
+        download.value.save_as(archive)
+        assert errors == []
+        browser.close()
+
+    verified = nazaha("verify", archive)
+    assert verified.code == 0, verified.out + verified.err
+    assert "VALID" in verified.out
+
+
+def _votes(table: str) -> dict[str, int]:
+    """Option name (without the party) to votes, from a results table's text."""
+    votes = {}
+    for line in table.splitlines()[1:]:
+        name, count, _ = line.split("\t")
+        votes[name.split(" (")[0]] = int(count)
+    return votes
+
+
+def _decrypt(site: Site, guardians: tuple[int, ...]) -> None:
+    outcomes: dict[int, BaseException | bool] = {}
+
+    def run(index: int) -> None:
+        client = ServiceClient(site.url, TOKEN)
+        try:
+            key = (site.workspace / "keys" / f"guardian_{index}.key").read_bytes()
+            outcomes[index] = decrypt_as_guardian(
+                client, "wadi", key, PASSPHRASES[index - 1], SeededRandom(f"guardian {index}"), poll=0.2, timeout=300
+            )
+        except BaseException as error:
+            outcomes[index] = error
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in guardians]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    failures = [outcome for outcome in outcomes.values() if isinstance(outcome, BaseException)]
+    assert not failures, failures
+    assert any(outcome is True for outcome in outcomes.values())
