@@ -12,6 +12,7 @@ from nazaha.service.app import create_app
 from nazaha.service.pages.i18n import catalog, format_date, format_number, format_percent
 from nazaha.service.settings import Settings
 from nazaha.storage.memory import MemoryStore
+from nazaha.storage.sql.store import SqlStore
 from nazaha.workflows.booth import booth_context
 from tests.integration.conftest import ServiceElection
 
@@ -128,3 +129,18 @@ def test_officials_need_the_token_and_the_form_token(client: TestClient) -> None
     assert 'class="notice error"' in again.text, "a refused step is reported on the page"
     assert client.post("/en/admin/logout", follow_redirects=True).status_code == 200
     assert 'id="token"' in client.get("/en/admin").text
+
+
+def test_board_search_by_prefix_on_each_database(store: SqlStore, service_election: ServiceElection) -> None:
+    client = TestClient(create_app(Settings(admin_token=TOKEN), store))
+    client.post("/api/v1/elections", json={"id": "city", "files": service_election.files}, headers=ADMIN)
+    client.post("/api/v1/elections/city/open", headers=ADMIN)
+    codes = sorted(
+        client.post("/api/v1/elections/city/ballots", content=data).json()["confirmation_code"]
+        for data in service_election.ballots(3, device="prefix-kiosk", seed="prefix")
+    )
+    assert store.codes_with_prefix("city", codes[0][:6], 10) == [codes[0]]
+    assert store.codes_with_prefix("city", "", 10) == codes
+    assert store.codes_with_prefix("city", "x%", 10) == []
+    page = client.get("/en/elections/city/board", params={"code": codes[2][:8]}).text
+    assert codes[2] in page and codes[0] not in page

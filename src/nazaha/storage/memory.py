@@ -115,6 +115,11 @@ class MemoryStore:
             self._get(election_id)
             return self._ballots[election_id].get(code)
 
+    def codes_with_prefix(self, election_id: str, prefix: str, limit: int) -> list[str]:
+        with self._lock:
+            self._get(election_id)
+            return sorted(code for code in self._ballots[election_id] if code.startswith(prefix))[:limit]
+
     def ballots(self, election_id: str) -> Iterator[BallotRow]:
         with self._lock:
             rows = sorted(self._ballots[election_id].values(), key=lambda b: b.position)

@@ -106,6 +106,10 @@ class ElectionStore(Protocol):
 
     def ballot(self, election_id: str, code: str) -> BallotRow | None: ...
 
+    def codes_with_prefix(self, election_id: str, prefix: str, limit: int) -> list[str]:
+        """Up to ``limit`` confirmation codes starting with ``prefix`` (upper-case hexadecimal), sorted."""
+        ...
+
     def ballots(self, election_id: str) -> Iterator[BallotRow]:
         """Every ballot in board order, read in batches."""
         ...

@@ -218,8 +218,10 @@ def board(request: Request, lang: str, election_id: str, page: int = 1, code: st
             except NotFoundError:
                 entries = []
         else:
-            entries = [e for e in box.store.board(election_id, 0, row.board_length) if e.code.startswith(code)][
-                :PAGE_SIZE
+            entries = [
+                found
+                for match in box.store.codes_with_prefix(election_id, code, PAGE_SIZE)
+                for found in box.store.entries_for(election_id, match)
             ]
     else:
         entries = box.store.board(election_id, (page - 1) * PAGE_SIZE, PAGE_SIZE)

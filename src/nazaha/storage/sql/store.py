@@ -10,6 +10,7 @@ and board entries.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -254,6 +255,25 @@ class SqlStore:
                 )
             ).one_or_none()
         return _ballot(row) if row is not None else None
+
+    def codes_with_prefix(self, election_id: str, prefix: str, limit: int) -> list[str]:
+        if not re.fullmatch(r"[0-9A-F]*", prefix):
+            return []
+        upper = prefix + "G"  # every code with this prefix sorts between prefix and prefix + "G"
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(schema.ballots.c.code)
+                .where(
+                    and_(
+                        schema.ballots.c.election_id == election_id,
+                        schema.ballots.c.code >= prefix,
+                        schema.ballots.c.code < upper,
+                    )
+                )
+                .order_by(schema.ballots.c.code)
+                .limit(limit)
+            ).all()
+        return [row[0] for row in rows]
 
     def ballots(self, election_id: str) -> Iterator[BallotRow]:
         after = 0
