@@ -239,6 +239,9 @@ async function decide(kind) {
       JSON.stringify({ token: current.receipt.decision_token }),
     );
     if (kind === "cast") {
+      // A cast ballot's nonce would let anyone who holds it read the vote: destroy it (spec §3.5).
+      current.nonce.fill(0);
+      current.nonce = null;
       renderReceipt();
       show("step-receipt");
     } else {
