@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,35 +32,42 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default="speed,window,multiexp,load,memory,scaling,audit,booth")
     parser.add_argument("--sizes", default="1000,10000", help="ballot counts of the scaling run")
-    chosen = set(parser.parse_args().only.split(","))
     arguments = parser.parse_args()
-    if "speed" in chosen:
-        print("## Nazaha and electionguard 1.4.0, side by side\n")
-        write_section("speed", "python -m benchmarks.speed", speed.main())
-    if "window" in chosen:
-        print("\n## Fixed-base windows\n")
-        write_section("window", "python -m benchmarks.fixed_base", fixed_base.main())
-    if "multiexp" in chosen:
-        print("\n## g^v x^c\n")
-        write_section("multiexp", "python -m benchmarks.multi_exp", multi_exp.main())
-    if "load" in chosen:
-        print("\n## Ballot-box service under load\n")
-        write_section("load", "python -m benchmarks.service_load", service_load.main())
-    if "memory" in chosen:
-        print("\n## Verifier memory: streaming ballots\n")
-        write_section("memory", "python -m benchmarks.verifier_memory", verifier_memory.main())
-    if "scaling" in chosen:
-        print("\n## Scaling\n")
-        sizes = [int(s) for s in arguments.sizes.split(",")]
-        write_section(
-            "scaling", f"python -m benchmarks.scaling --sizes {arguments.sizes}", scaling.main(sizes, [2, 8, 32, 128])
-        )
-    if "booth" in chosen:
-        print("\n## Encrypting in the browser\n")
-        write_section("booth", "python -m benchmarks.booth", booth.main())
-    if "audit" in chosen:
-        print("\n## Risk-limiting audit simulation study\n")
-        write_section("audit", "python -m benchmarks.rla_simulation", rla_simulation.main(), DOCS / "audits.md")
+    chosen = set(arguments.only.split(","))
+    sizes = [int(s) for s in arguments.sizes.split(",")]
+    # (name, heading, command, run, document)
+    sections: list[tuple[str, str, str, Callable[[], list[str]], Path]] = [
+        ("speed", "Nazaha and electionguard 1.4.0, side by side", "python -m benchmarks.speed", speed.main, DOC),
+        ("window", "Fixed-base windows", "python -m benchmarks.fixed_base", fixed_base.main, DOC),
+        ("multiexp", "g^v x^c", "python -m benchmarks.multi_exp", multi_exp.main, DOC),
+        ("load", "Ballot-box service under load", "python -m benchmarks.service_load", service_load.main, DOC),
+        (
+            "memory",
+            "Verifier memory: streaming ballots",
+            "python -m benchmarks.verifier_memory",
+            verifier_memory.main,
+            DOC,
+        ),
+        (
+            "scaling",
+            "Scaling",
+            f"python -m benchmarks.scaling --sizes {arguments.sizes}",
+            lambda: scaling.main(sizes, [2, 8, 32, 128]),
+            DOC,
+        ),
+        ("booth", "Encrypting in the browser", "python -m benchmarks.booth", booth.main, DOC),
+        (
+            "audit",
+            "Risk-limiting audit simulation study",
+            "python -m benchmarks.rla_simulation",
+            rla_simulation.main,
+            DOCS / "audits.md",
+        ),
+    ]
+    for name, heading, command, run, document in sections:
+        if name in chosen:
+            print(f"\n## {heading}\n")
+            write_section(name, command, run(), document)
 
 
 main()

@@ -377,6 +377,10 @@ class Audit:
             result.append((index, draw, self._identifiers[draw.identifier]))
         return result
 
+    def _drawn(self, seed: str, prefix: int) -> list[CardRef]:
+        """The cards of the first ``prefix`` draws, in order (a card twice if drawn twice)."""
+        return [card for _, _, card in self.sample(seed, 0, prefix)]
+
     def contests_on(self, card: CardRef) -> list[str]:
         return [name for name, cards in self._populations.items() if card in cards]
 
@@ -384,8 +388,7 @@ class Audit:
 
     def status(self, seed: str, prefix: int, readings: Mapping[CardRef, CardRecord]) -> list[ContestStatus]:
         """Measured risk per contest over the first ``prefix`` draws and the readings so far."""
-        order = self._order(seed)
-        drawn = [self._identifiers[draw.identifier] for draw in (order.get(i) for i in range(prefix)) if draw]
+        drawn = self._drawn(seed, prefix)
         drawn_set = set(drawn)
         for card in readings:
             if card not in drawn_set:
@@ -412,9 +415,7 @@ class Audit:
         """The contest's measured risk after each of its draws: where a one-card-per-round audit
         would have stopped (the first value at or below the risk limit)."""
         contest = self.contests.contest(contest_id, "risk path")
-        order = self._order(seed)
-        drawn = [self._identifiers[draw.identifier] for draw in (order.get(i) for i in range(prefix)) if draw]
-        in_sample, records, _ = self._read_in_order(contest, drawn, readings)
+        in_sample, records, _ = self._read_in_order(contest, self._drawn(seed, prefix), readings)
         cards = in_sample[: len(records)]
         risks = [0.0] * len(records)
         for assertion in self._assertions[contest.id]:

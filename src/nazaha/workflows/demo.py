@@ -20,6 +20,7 @@ from nazaha.crypto.nonces import RandomSource, SeededRandom, SystemRandom
 from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.election.ballot import BallotState, PlaintextBallot, SubmittedBallot
 from nazaha.election.context import ElectionContext
+from nazaha.election.guardian import GuardianKeyShare
 from nazaha.election.manifest import Manifest, parse_manifest
 from nazaha.election.parameters import ElectionParameters, parameter_base_hash
 from nazaha.election.tally import ChallengedBallot, DecryptedTally
@@ -35,7 +36,7 @@ from nazaha.voting.opening import open_ballot
 from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.clock import utc_now
 from nazaha.workflows.election_files import election_files
-from nazaha.workflows.encryption import encrypt_on_devices
+from nazaha.workflows.encryption import DeviceBatch, encrypt_on_devices
 from nazaha.workflows.publish import device_log, write_record
 
 __all__ = ["DemoResult", "generate_ballots", "load_sample_manifest", "run_demo", "run_service_demo"]
@@ -115,6 +116,47 @@ def _counts(ballots: Sequence[PlaintextBallot]) -> dict[tuple[str, str], int]:
     return dict(counts)
 
 
+def _ceremony(
+    parameters: ElectionParameters, manifest: Manifest, rng: RandomSource, progress: Progress | None = None
+) -> tuple[ElectionContext, list[GuardianKeyShare]]:
+    """The demo's key ceremony, all guardians in this process, named after ``GUARDIAN_NAMES``."""
+    progress = progress or NoProgress()
+    h_p = parameter_base_hash(parameters)
+    progress.start("Key ceremony", parameters.guardians)
+    participants = []
+    for index in range(1, parameters.guardians + 1):
+        name = GUARDIAN_NAMES[index - 1] if index <= len(GUARDIAN_NAMES) else f"Guardian {index}"
+        participants.append(Guardian(parameters, h_p, index, name, rng))
+        progress.advance()
+    result = run_key_ceremony(parameters, manifest, participants)
+    progress.finish()
+    return result
+
+
+def _encrypt_on_two_devices(
+    context: ElectionContext,
+    plaintexts: Sequence[PlaintextBallot],
+    *,
+    jobs: int,
+    seed: str | None,
+    progress: Progress,
+) -> list[DeviceBatch]:
+    """The first half of the ballots on a chaining device, the rest on one without chaining."""
+    group = context.group
+    half = (len(plaintexts) + 1) // 2
+    devices = [
+        EncryptionDevice(group, context.extended_hash, "polling-station-1/device-A", ChainingMode.SIMPLE),
+        EncryptionDevice(group, context.extended_hash, "polling-station-2/device-B", ChainingMode.NONE),
+    ]
+    return encrypt_on_devices(
+        context,
+        [(devices[0], plaintexts[:half]), (devices[1], plaintexts[half:])],
+        jobs=jobs,
+        seed=seed,
+        progress=progress,
+    )
+
+
 def run_demo(
     *,
     ballots: int,
@@ -132,39 +174,16 @@ def run_demo(
     progress = progress or NoProgress()
     rng: RandomSource = SeededRandom(seed) if seed is not None else SystemRandom()
     manifest = load_sample_manifest()
-    parameters = ElectionParameters(group, guardians, quorum)
-    h_p = parameter_base_hash(parameters)
-
-    progress.start("Key ceremony", guardians)
-    participants = []
-    for index in range(1, guardians + 1):
-        name = GUARDIAN_NAMES[index - 1] if index <= len(GUARDIAN_NAMES) else f"Guardian {index}"
-        participants.append(Guardian(parameters, h_p, index, name, rng))
-        progress.advance()
-    context, keys = run_key_ceremony(parameters, manifest, participants)
-    progress.finish()
-
+    context, keys = _ceremony(ElectionParameters(group, guardians, quorum), manifest, rng, progress)
     plaintexts = generate_ballots(manifest, ballots, rng)
-    half = (len(plaintexts) + 1) // 2
-    devices = [
-        EncryptionDevice(group, context.extended_hash, "polling-station-1/device-A", ChainingMode.SIMPLE),
-        EncryptionDevice(group, context.extended_hash, "polling-station-2/device-B", ChainingMode.NONE),
-    ]
-    batches = encrypt_on_devices(
-        context,
-        [(devices[0], plaintexts[:half]), (devices[1], plaintexts[half:])],
-        jobs=jobs,
-        seed=seed,
-        progress=progress,
-    )
+    batches = _encrypt_on_two_devices(context, plaintexts, jobs=jobs, seed=seed, progress=progress)
     encrypted = [item for batch in batches for item in batch.ballots]
-    ordered_plaintexts = plaintexts[:half] + plaintexts[half:]
 
     submitted: list[SubmittedBallot] = []
     events: list[tuple[BoardKind, str, str]] = []
     cast_plaintexts: list[PlaintextBallot] = []
     challenged_expected: dict[bytes, PlaintextBallot] = {}
-    for number, (item, plaintext) in enumerate(zip(encrypted, ordered_plaintexts, strict=True)):
+    for number, (item, plaintext) in enumerate(zip(encrypted, plaintexts, strict=True)):
         events.append((BoardKind.BALLOT, item.ballot.code_hex, item.ballot.encrypted_at))
         if challenge_every and number % challenge_every == challenge_every - 1:
             events.append((BoardKind.CHALLENGE, item.ballot.code_hex, item.ballot.encrypted_at))
@@ -259,32 +278,18 @@ def run_service_demo(
     progress = progress or NoProgress()
     rng: RandomSource = SeededRandom(seed) if seed is not None else SystemRandom()
     manifest = manifest or load_sample_manifest()
-    parameters = ElectionParameters(group, 5, 3)
-    h_p = parameter_base_hash(parameters)
-    participants = [Guardian(parameters, h_p, i, GUARDIAN_NAMES[i - 1], rng) for i in range(1, 6)]
-    context, keys = run_key_ceremony(parameters, manifest, participants)
+    context, keys = _ceremony(ElectionParameters(group, 5, 3), manifest, rng)
     election = box.create_election(election_files(context)).id
     box.open_voting(election)
 
     plaintexts = generate_ballots(manifest, ballots, rng)
-    half = (len(plaintexts) + 1) // 2
-    devices = [
-        EncryptionDevice(group, context.extended_hash, "polling-station-1/device-A", ChainingMode.SIMPLE),
-        EncryptionDevice(group, context.extended_hash, "polling-station-2/device-B", ChainingMode.NONE),
-    ]
-    batches = encrypt_on_devices(
-        context,
-        [(devices[0], plaintexts[:half]), (devices[1], plaintexts[half:])],
-        jobs=jobs,
-        seed=seed,
-        progress=progress,
-    )
+    batches = _encrypt_on_two_devices(context, plaintexts, jobs=jobs, seed=seed, progress=progress)
     labels = {index: contest.label for index, contest in manifest.iter_contests()}
     cast_plaintexts: list[PlaintextBallot] = []
     challenged_expected: dict[bytes, PlaintextBallot] = {}
     progress.start("Submitting to the ballot box", len(plaintexts))
     items = [item for batch in batches for item in batch.ballots]
-    for number, (item, plaintext) in enumerate(zip(items, plaintexts[:half] + plaintexts[half:], strict=True)):
+    for number, (item, plaintext) in enumerate(zip(items, plaintexts, strict=True)):
         receipt, _ = box.submit(election, encode_ballot(group, item.ballot, None, labels))
         challenge = bool(challenge_every) and number % challenge_every == challenge_every - 1
         state = BallotState.CHALLENGED if challenge else BallotState.CAST

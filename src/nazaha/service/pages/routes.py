@@ -126,8 +126,8 @@ def election_page(request: Request, lang: str, election_id: str) -> HTMLResponse
     row = box.store.election(election_id)
     view = _election_view(row, box.context(election_id), lang)
     first = box.store.board(election_id, 0, 1)
-    last = box.store.board(election_id, max(0, row.board_length - 1), 1) if row.board_length else []
-    closing = [e for e in box.store.board(election_id, max(0, row.board_length - 1), 1) if e.kind is BoardKind.CLOSE]
+    last = box.store.board(election_id, row.board_length - 1, 1) if row.board_length else []
+    closing = [entry for entry in last if entry.kind is BoardKind.CLOSE]
     timeline = [
         ("created", row.created_at),
         ("first_ballot", first[0].recorded_at if first else None),
