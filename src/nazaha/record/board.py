@@ -14,12 +14,15 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import msgspec
 
 from nazaha.errors import RecordFormatError
+from nazaha.record.stream import Field, StreamedDocument, stream_document, struct_item
 
 __all__ = [
     "BoardEntry",
@@ -30,6 +33,7 @@ __all__ = [
     "encode_board",
     "entry_hash",
     "genesis_hash",
+    "stream_board",
 ]
 
 BOARD_FORMAT = "nazaha-record/1"
@@ -115,22 +119,53 @@ def decode_board(data: bytes, where: str = "board.json") -> tuple[str, list[Boar
         raise RecordFormatError(where, str(error)) from None
     if doc.format != BOARD_FORMAT:
         raise RecordFormatError(f"{where}: format", f"expected {BOARD_FORMAT!r}")
-    entries = []
-    for i, entry in enumerate(doc.entries):
-        field = f"entries[{i}]"
-        try:
-            kind = BoardKind(entry.kind)
-        except ValueError:
-            raise RecordFormatError(f"{where}: {field}.kind", f"unknown kind {entry.kind!r}") from None
-        for name in ("previous", "hash"):
-            if not _HASH.match(getattr(entry, name)):
-                raise RecordFormatError(f"{where}: {field}.{name}", "expected 64 uppercase hex digits")
-        if entry.code and not _HASH.match(entry.code):
-            raise RecordFormatError(f"{where}: {field}.code", "expected a confirmation code")
-        entries.append(BoardEntry(entry.position, kind, entry.code, entry.previous, entry.recorded_at, entry.hash))
+    if msgspec.json.encode(doc) != data:
+        raise RecordFormatError(where, "the file is not in canonical form")
+    entries = [_entry(entry, f"{where}: entries[{i}]") for i, entry in enumerate(doc.entries)]
     if not _HASH.match(doc.head):
         raise RecordFormatError(f"{where}: head", "expected 64 uppercase hex digits")
     return doc.head, entries
+
+
+def _entry(entry: _EntryDoc, where: str) -> BoardEntry:
+    try:
+        kind = BoardKind(entry.kind)
+    except ValueError:
+        raise RecordFormatError(f"{where}.kind", f"unknown kind {entry.kind!r}") from None
+    for name in ("previous", "hash"):
+        if not _HASH.match(getattr(entry, name)):
+            raise RecordFormatError(f"{where}.{name}", "expected 64 uppercase hex digits")
+    if entry.code and not _HASH.match(entry.code):
+        raise RecordFormatError(f"{where}.code", "expected a confirmation code")
+    return BoardEntry(entry.position, kind, entry.code, entry.previous, entry.recorded_at, entry.hash)
+
+
+_as_entry_doc = struct_item(_EntryDoc)
+
+
+def _entry_item(value: Any, where: str) -> BoardEntry:
+    doc: _EntryDoc = _as_entry_doc(value, where)
+    return _entry(doc, where)
+
+
+BOARD_FIELDS = (Field("format", "str"), Field("head", "str"), Field("entries", "array", item=_entry_item))
+
+
+def stream_board(path: Path, header: StreamedDocument, where: str = "board.json") -> Iterator[BoardEntry]:
+    """The entries of ``board.json`` one at a time, checked for form only (as ``decode_board``);
+    ``header.scalars["head"]`` holds the published head hash."""
+    for position, entry in enumerate(stream_document(path, where, BOARD_FIELDS, header)):
+        if position == 0:
+            _check_board_header(header, where)
+        yield entry
+    _check_board_header(header, where)
+
+
+def _check_board_header(header: StreamedDocument, where: str) -> None:
+    if header.scalars["format"] != BOARD_FORMAT:
+        raise RecordFormatError(f"{where}: format", f"expected {BOARD_FORMAT!r}")
+    if not _HASH.match(header.scalars["head"]):
+        raise RecordFormatError(f"{where}: head", "expected 64 uppercase hex digits")
 
 
 def board_from_events(genesis: str, events: Iterable[tuple[BoardKind, str, str]]) -> list[BoardEntry]:

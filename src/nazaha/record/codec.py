@@ -14,7 +14,9 @@ value from outside checks that (the verifier as part of its checks, the workflow
 from __future__ import annotations
 
 import re
-from typing import TypeVar
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -45,6 +47,7 @@ from nazaha.election.tally import (
     EncryptedTallyContest,
 )
 from nazaha.errors import ParameterError, RecordFormatError
+from nazaha.record.stream import Field, StreamedDocument, stream_document
 
 __all__ = [
     "RECORD_FORMAT",
@@ -71,6 +74,8 @@ __all__ = [
     "encode_parameters",
     "encode_record_index",
     "encode_tally",
+    "stream_device",
+    "stream_record_index",
 ]
 
 RECORD_FORMAT = "nazaha-record/1"
@@ -592,6 +597,42 @@ def encode_device(log: DeviceLog) -> bytes:
     return msgspec.json.encode(log)
 
 
+def _code_item(value: Any, where: str) -> str:
+    if not isinstance(value, str) or len(value) != 64 or not _UPPER_HEX.match(value):
+        raise RecordFormatError(where, "not a confirmation code")
+    return value
+
+
+DEVICE_FIELDS = (
+    Field("format", "str"),
+    Field("device", "str"),
+    Field("chaining", "str"),
+    Field("ballots", "array", item=_code_item),
+    Field("closing_hash", "str", omit_if=""),
+)
+"""``DeviceLog`` read as a stream (same fields, same order)."""
+
+
+def stream_device(path: Path, where: str, header: StreamedDocument) -> Iterator[str]:
+    """The confirmation codes of a device log, one at a time; its other fields land in
+    ``header.scalars``, ``device`` and ``chaining`` before the first code (spec §3.7)."""
+    for position, code in enumerate(stream_document(path, where, DEVICE_FIELDS, header)):
+        if position == 0:
+            _check_device_header(header, where)
+        yield code
+    _check_device_header(header, where)
+    closing = header.scalars["closing_hash"]
+    if closing and (len(closing) != 64 or not _UPPER_HEX.match(closing)):
+        raise RecordFormatError(f"{where}: closing_hash", "expected 64 uppercase hex digits")
+
+
+def _check_device_header(header: StreamedDocument, where: str) -> None:
+    if header.scalars["format"] != RECORD_FORMAT:
+        raise RecordFormatError(f"{where}: format", f"expected {RECORD_FORMAT!r}, got {header.scalars['format']!r}")
+    if header.scalars["chaining"] not in ("none", "simple"):
+        raise RecordFormatError(f"{where}: chaining", f"unknown chaining mode {header.scalars['chaining']!r}")
+
+
 def decode_device(data: bytes, where: str) -> DeviceLog:
     doc = _decode(data, DeviceLog, where)
     if doc.chaining not in ("none", "simple"):
@@ -785,3 +826,32 @@ def encode_record_index(index: RecordIndex) -> bytes:
 
 def decode_record_index(data: bytes, where: str = "record.json") -> RecordIndex:
     return _decode(data, RecordIndex, where)
+
+
+def _listing_item(value: Any, where: str) -> tuple[str, str]:
+    name, digest = value
+    if len(digest) != 64 or not _UPPER_HEX.match(digest):
+        raise RecordFormatError(where, "expected a SHA-256 digest in 64 uppercase hex digits")
+    return name, digest
+
+
+INDEX_FIELDS = (
+    Field("format", "str"),
+    Field("spec_version", "str"),
+    Field("election", "str"),
+    Field("created", "str"),
+    Field("files", "map", item=_listing_item),
+    Field("ballots", "int"),
+    Field("cast", "int"),
+    Field("challenged", "int"),
+    Field("board_head", "str"),
+)
+"""``RecordIndex`` read as a stream (same fields, same order)."""
+
+
+def stream_record_index(path: Path, header: StreamedDocument) -> Iterator[tuple[str, str]]:
+    """(file name, SHA-256) of every file listed in ``record.json``, one at a time; the other
+    fields land in ``header.scalars`` (complete when the listing is exhausted)."""
+    yield from stream_document(path, "record.json", INDEX_FIELDS, header)
+    if header.scalars["format"] != RECORD_FORMAT:
+        raise RecordFormatError("record.json: format", f"expected {RECORD_FORMAT!r}, got {header.scalars['format']!r}")

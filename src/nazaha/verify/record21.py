@@ -1,7 +1,9 @@
 """Reading an ElectionGuard 2.1 record written in Nazaha's layout, for the verifier.
 
-Small files are read at once; ballots are read one file at a time when the checks reach them.
-A file that cannot be decoded raises ``RecordFormatError`` naming the file and field.
+Small files are read at once. What grows with the number of ballots is not loaded here: the
+runner streams ``record.json``, ``board.json`` and the device logs (``nazaha.record.stream``)
+and reads ballots one file at a time when the checks reach them. A file that cannot be decoded
+raises ``RecordFormatError`` naming the file and field.
 """
 
 from __future__ import annotations
@@ -15,18 +17,15 @@ from nazaha.election.manifest import Manifest, parse_manifest
 from nazaha.election.parameters import ElectionParameters
 from nazaha.election.tally import DecryptedTally, EncryptedTally
 from nazaha.errors import ManifestError, RecordFormatError
-from nazaha.record.board import BoardEntry, decode_board
 from nazaha.record.codec import (
-    DeviceLog,
     ElectionHashes,
-    decode_device,
     decode_encrypted_tally,
     decode_guardian,
     decode_hashes,
     decode_parameters,
     decode_tally,
 )
-from nazaha.record.layout import RecordReader
+from nazaha.record.layout import INDEX_FILE, RecordReader
 
 __all__ = ["Record21", "load_record21"]
 
@@ -40,14 +39,9 @@ class Record21:
     manifest_file: bytes = field(repr=False)
     hashes: ElectionHashes
     guardians: list[GuardianPublicKey]
-    devices: list[DeviceLog]
     encrypted_tally: EncryptedTally
     encrypted_tally_labels: dict[int, tuple[str, tuple[str, ...]]]
     tally: DecryptedTally
-    ballot_names: list[str]
-    challenged_names: list[str]
-    board_head: str
-    board: list[BoardEntry]
 
     @property
     def group(self) -> Group:
@@ -55,7 +49,9 @@ class Record21:
 
 
 def load_record21(root: Path) -> Record21:
-    reader = RecordReader(root)
+    reader = RecordReader(root, read_index=False)
+    if not (root / INDEX_FILE).is_file():
+        raise RecordFormatError(f"{root}/{INDEX_FILE}", "missing: the record is incomplete or not a Nazaha record")
     parameters, version = decode_parameters(reader.read("parameters.json"))
     group = parameters.group
     manifest_file = reader.read("manifest.json")
@@ -67,9 +63,7 @@ def load_record21(root: Path) -> Record21:
     for index in range(1, parameters.guardians + 1):
         name = f"guardians/guardian_{index}.json"
         guardians.append(decode_guardian(reader.read(name), group, name))
-    devices = [decode_device(data, name) for name, data in reader.iter_files("devices")]
     encrypted, labels = decode_encrypted_tally(reader.read("encrypted_tally.json"), group)
-    board_head, board = decode_board(reader.read("board.json"))
     return Record21(
         reader=reader,
         parameters=parameters,
@@ -78,12 +72,7 @@ def load_record21(root: Path) -> Record21:
         manifest_file=manifest_file,
         hashes=decode_hashes(reader.read("hashes.json"), group),
         guardians=guardians,
-        devices=devices,
         encrypted_tally=encrypted,
         encrypted_tally_labels=labels,
         tally=decode_tally(reader.read("tally.json"), group),
-        ballot_names=reader.names("ballots"),
-        challenged_names=reader.names("challenged"),
-        board_head=board_head,
-        board=board,
     )

@@ -8,14 +8,17 @@ executor with the ``concurrent.futures`` interface; the report is the same eithe
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
 from nazaha.crypto.group import Group, set_parallelism
 from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.progress import NoProgress, Progress
+from nazaha.record.codec import stream_device, stream_record_index
 from nazaha.record.layout import INDEX_FILE
+from nazaha.record.stream import StreamedDocument
 from nazaha.verify import spec_hashes
 from nazaha.verify.checks.ballots import BallotCheckContext, ChainLink, ChunkResult, check_chunk
 from nazaha.verify.checks.board import check_board
@@ -25,85 +28,96 @@ from nazaha.verify.checks.tally import check_aggregation, check_tally
 from nazaha.verify.findings import Findings
 from nazaha.verify.record21 import Record21, load_record21
 from nazaha.verify.report import CheckResult, Report
+from nazaha.verify.scratch import Scratch
 
 __all__ = ["verify_record21"]
 
 CHUNK = 24
 
 
-def _check_files(record: Record21, findings: Findings) -> dict[str, str]:
+def _read_index(root: Path, scratch: Scratch, findings: Findings) -> StreamedDocument:
+    """Stream record.json's listing into ``scratch``; its other fields come back."""
+    header = StreamedDocument(INDEX_FILE)
+    for name, digest in stream_record_index(root / INDEX_FILE, header):
+        if not scratch.add_listed(name, digest):
+            findings.fail("0.A", name, "listed twice in record.json")
+    return header
+
+
+def _check_files(root: Path, scratch: Scratch, findings: Findings) -> None:
     """Check 0.A-0.C for every file except ballots and openings (checked in the chunks)."""
-    index = record.reader.index
-    assert index is not None
-    root = record.reader.root
-    listed = dict(index.files)
-    present = {
-        str(path.relative_to(root)).replace("\\", "/")
-        for path in root.rglob("*")
-        if path.is_file() and path.name != INDEX_FILE and not path.name.startswith(".")
-    }
-    for name in sorted(present - set(listed)):
+    for folder, _, files in os.walk(root):
+        relative = os.path.relpath(folder, root).replace("\\", "/")
+        prefix = "" if relative == "." else relative + "/"
+        for file_name in files:
+            if file_name.startswith(".") or (not prefix and file_name == INDEX_FILE):
+                continue
+            scratch.add_present(prefix + file_name)
+    for name in scratch.unlisted():
         findings.fail("0.B", name, "the file is not listed in record.json")
-    for name in sorted(set(listed) - present):
+    for name in scratch.missing():
         findings.fail("0.A", name, "listed in record.json but missing from the record")
-    for name in sorted(present & set(listed)):
-        if name.startswith(("ballots/", "challenged/")):
-            continue
+    for name, digest in scratch.listed_present_outside(("ballots/", "challenged/")):
         findings.count("0")
-        digest = hashlib.sha256((root / name).read_bytes()).hexdigest().upper()
-        if digest != listed[name]:
+        with open(root / name, "rb") as handle:
+            actual = hashlib.file_digest(handle, "sha256").hexdigest().upper()
+        if actual != digest:
             findings.fail("0.A", name, "the file's SHA-256 differs from the one in record.json")
-    return listed
 
 
-def _device_chains(record: Record21, findings: Findings) -> dict[str, ChainLink]:
-    """Check 8.F/8.G once per device and map each listed confirmation code to its link."""
+def _device_chains(record: Record21, scratch: Scratch, findings: Findings) -> None:
+    """Check 8.F/8.G once per device and note in ``scratch`` where each listed code sits."""
     group = record.group
     h_e = record.hashes.extended_hash
-    chains: dict[str, ChainLink] = {}
-    for log in record.devices:
-        subject = f"device {log.device!r}"
-        h_di = spec_hashes.device_hash(group, h_e, log.device)
-        previous: bytes | None = None
-        for code in log.ballots:
-            if code in chains:
+    for name in scratch.present_in("devices"):
+        header = StreamedDocument(name)
+        previous: str | None = None
+        subject = ""
+        for code in stream_device(record.reader.root / name, name, header):
+            device, mode = header.scalars["device"], header.scalars["chaining"]
+            subject = f"device {device!r}"
+            if not scratch.add_link(code, device, mode, previous):
                 findings.fail("0.D", subject, f"ballot {code[:16]}… is listed twice in the device lists")
-            chains[code] = ChainLink(device=log.device, mode=log.chaining, previous=previous)
-            previous = bytes.fromhex(code)
-        if log.chaining == "simple":
+            previous = code
+        device = header.scalars["device"]
+        subject = f"device {device!r}"
+        if header.scalars["chaining"] == "simple":
             findings.count("8")
-            last = previous if previous is not None else spec_hashes.chain_initial_hash(group, h_e, h_di)
+            h_di = spec_hashes.device_hash(group, h_e, device)
+            last = bytes.fromhex(previous) if previous is not None else spec_hashes.chain_initial_hash(group, h_e, h_di)
             closing = spec_hashes.chain_closing_hash(group, h_e, last, h_di)
-            if log.closing_hash != closing.hex().upper():
+            if header.scalars["closing_hash"] != closing.hex().upper():
                 findings.fail(
                     "8.G",
                     subject,
                     "the chain's closing hash is wrong: ballots were added, removed or reordered at its end",
                 )
-        elif log.closing_hash:
+        elif header.scalars["closing_hash"]:
             findings.fail("8.G", subject, "a device without chaining must not publish a closing hash")
-    return chains
 
 
-def _chunks(names: Sequence[str]) -> Iterator[list[str]]:
-    for start in range(0, len(names), CHUNK):
-        yield list(names[start : start + CHUNK])
+def _chunks(scratch: Scratch) -> Iterator[list[str]]:
+    """The ballot files in name order, CHUNK at a time (read from the scratch database page by page)."""
+    after = ""
+    while chunk := scratch.present_in("ballots", after=after, limit=CHUNK):
+        yield chunk
+        after = chunk[-1]
 
 
 def _run_chunks(
     context_for: Callable[[list[str]], BallotCheckContext],
-    names: Sequence[str],
+    chunks: Iterable[list[str]],
     executor: Executor | None,
     progress: Progress,
 ) -> Iterator[ChunkResult]:
     if executor is None:
-        for chunk in _chunks(names):
+        for chunk in chunks:
             yield check_chunk(context_for(chunk), chunk)
             progress.advance(len(chunk))
         return
     window = 4 * max(2, getattr(executor, "_max_workers", 4))
     pending: list[tuple[Future[ChunkResult], int]] = []
-    for chunk in _chunks(names):
+    for chunk in chunks:
         pending.append((executor.submit(check_chunk, context_for(chunk), chunk), len(chunk)))
         if len(pending) >= window:
             future, size = pending.pop(0)
@@ -114,30 +128,21 @@ def _run_chunks(
         progress.advance(size)
 
 
-def verify_record21(
-    root: Path,
-    *,
-    jobs: int = 1,
-    expected_group: Group = STANDARD_GROUP,
-    executor: Executor | None = None,
-    progress: Progress | None = None,
-) -> Report:
-    """Verify the 2.1 record at ``root``. Raises ``RecordFormatError`` if it cannot be read."""
-    progress = progress or NoProgress()
-    record = load_record21(root)
-    findings = check_election(record, expected_group)
-    listed = _check_files(record, findings)
-    chains = _device_chains(record, findings)
-    index = record.reader.index
-    assert index is not None
+def _check_ballots(
+    record: Record21,
+    scratch: Scratch,
+    findings: Findings,
+    jobs: int,
+    executor: Executor | None,
+    progress: Progress,
+) -> tuple[dict[int, list[tuple[int, int]]], int, int, set[str]]:
+    """Verifications 5-8, 13 and 14 of every ballot, chunk by chunk, and the checks across ballots."""
+    root = record.reader.root
 
     def context_for(chunk: list[str]) -> BallotCheckContext:
         codes = [name.removeprefix("ballots/").removesuffix(".json") for name in chunk]
-        digests = {name: listed[name] for name in chunk if name in listed}
-        for code in codes:
-            opening = f"challenged/{code}.json"
-            if opening in listed:
-                digests[opening] = listed[opening]
+        digests = scratch.digests(chunk + [f"challenged/{code}.json" for code in codes])
+        links = scratch.links(codes)
         return BallotCheckContext(
             root=str(root),
             group=record.group,
@@ -145,42 +150,37 @@ def verify_record21(
             vote_key=record.hashes.vote_key,
             extended_hash=record.hashes.extended_hash,
             digests=digests,
-            chains={code: chains[code] for code in codes if code in chains},
+            chains={
+                code: ChainLink(device, mode, None if previous is None else bytes.fromhex(previous))
+                for code, (device, mode, previous) in links.items()
+            },
         )
 
     products: dict[int, list[tuple[int, int]]] = {}
     p = record.group.p
     cast = challenged = 0
-    seen_ids: set[bytes] = set()
-    seen_codes: set[str] = set()
-    challenged_codes: set[str] = set()
     labels: set[str] = set()
-    states: dict[str, str] = {}
-    progress.start("Verifying ballots", len(record.ballot_names))
+    progress.start("Verifying ballots", scratch.count_present_in("ballots"))
     own_pool = None
     if executor is None and jobs > 1:
         own_pool = ProcessPoolExecutor(max_workers=jobs, initializer=set_parallelism, initargs=(1,))
         executor = own_pool
     try:
-        for result in _run_chunks(context_for, record.ballot_names, executor, progress):
+        for result in _run_chunks(context_for, _chunks(scratch), executor, progress):
             findings.merge(result.findings)
             cast += result.cast
             challenged += result.challenged
             labels |= result.contest_labels
-            challenged_codes.update(result.challenged_codes)
-            states.update(result.states)
             for selection_id in result.selection_ids:
-                if selection_id in seen_ids:
+                if not scratch.add_selection_id(selection_id):
                     findings.fail(
                         "5.A",
                         f"identifier {selection_id.hex().upper()[:16]}…",
                         "two ballots share this selection encryption identifier",
                     )
-                seen_ids.add(selection_id)
             for code in result.codes:
-                if code in seen_codes:
+                if not scratch.add_ballot(code, result.states[code]):
                     findings.fail("0.D", f"ballot {code[:16]}…", "two ballot files hold the same confirmation code")
-                seen_codes.add(code)
             for contest, row in result.products.items():
                 current = products.setdefault(contest, [(1, 1)] * len(row))
                 products[contest] = [(a * c % p, b * d % p) for (a, b), (c, d) in zip(current, row, strict=True)]
@@ -189,27 +189,52 @@ def verify_record21(
             own_pool.shutdown()
         progress.finish()
 
-    for code in sorted(set(chains) - seen_codes):
+    for code, device in scratch.listed_without_ballot():
         findings.fail(
             "0.D",
             f"ballot {code[:16]}…",
-            f"device {chains[code].device!r} lists it, but the record has no such ballot",
+            f"device {device!r} lists it, but the record has no such ballot",
         )
-    for code in sorted(seen_codes - set(chains)):
+    for code in scratch.ballots_without_link():
         findings.fail("0.D", f"ballot {code[:16]}…", "no device lists this ballot")
-    for name in record.challenged_names:
+    for name in scratch.present_in("challenged"):
         code = name.removeprefix("challenged/").removesuffix(".json")
-        if code not in challenged_codes:
+        if scratch.ballot_state(code) != "challenged":
             findings.fail("0.D", name, "an opening for a ballot that was not challenged")
-    if (index.ballots, index.cast, index.challenged) != (cast + challenged, cast, challenged):
-        findings.fail(
-            "0.C",
-            INDEX_FILE,
-            f"record.json counts {index.ballots} ballots ({index.cast} cast, {index.challenged} challenged); "
-            + f"the record holds {cast + challenged} ({cast}, {challenged})",
-        )
+    return products, cast, challenged, labels
 
-    check_board(record, states, findings)
+
+def verify_record21(
+    root: Path,
+    *,
+    jobs: int = 1,
+    expected_group: Group = STANDARD_GROUP,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Verify the 2.1 record at ``root``. Raises ``RecordFormatError`` if it cannot be read.
+
+    Memory does not grow with the number of ballots: the large files are streamed, ballots are
+    checked a chunk at a time, and what must be remembered about each ballot goes into a
+    temporary database (``Scratch``).
+    """
+    progress = progress or NoProgress()
+    record = load_record21(root)
+    findings = check_election(record, expected_group)
+    with Scratch() as scratch:
+        index = _read_index(root, scratch, findings)
+        _check_files(root, scratch, findings)
+        _device_chains(record, scratch, findings)
+        products, cast, challenged, labels = _check_ballots(record, scratch, findings, jobs, executor, progress)
+        listed = (index.scalars["ballots"], index.scalars["cast"], index.scalars["challenged"])
+        if listed != (cast + challenged, cast, challenged):
+            findings.fail(
+                "0.C",
+                INDEX_FILE,
+                f"record.json counts {listed[0]} ballots ({listed[1]} cast, {listed[2]} challenged); "
+                + f"the record holds {cast + challenged} ({cast}, {challenged})",
+            )
+        check_board(root, record.hashes.extended_hash, index.scalars["board_head"], scratch, findings)
     check_aggregation(record, products, cast, findings)
     check_tally(record, labels, findings)
 

@@ -1,0 +1,186 @@
+"""The verifier's scratch space: what it must remember about every ballot, kept on disk.
+
+Checks across ballots (a confirmation code or selection identifier used twice, a ballot listed
+by no device, a board entry without its ballot, a file missing from ``record.json``) need sets
+that grow with the election. Held in Python they cost a few kilobytes per ballot, gigabytes at
+ten million. They live instead in a temporary SQLite database (``TMPDIR`` chooses where) with a
+small page cache, so the verifier's memory stays flat whatever the number of ballots; the
+database is deleted when verification ends.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+
+__all__ = ["Scratch"]
+
+_SCHEMA = """
+CREATE TABLE listed (name TEXT PRIMARY KEY, digest TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE present (name TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE links (code TEXT PRIMARY KEY, device TEXT NOT NULL, mode TEXT NOT NULL, previous TEXT) WITHOUT ROWID;
+CREATE TABLE ballots (code TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE ids (id BLOB PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE board (code TEXT PRIMARY KEY, received INTEGER, decided TEXT) WITHOUT ROWID;
+"""
+
+_CACHE_KIB = 8192
+
+
+class Scratch:
+    """A temporary on-disk database of names, codes and identifiers. Use as a context manager."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="nazaha-verify-")
+        self._db = sqlite3.connect(Path(self._folder.name) / "scratch.sqlite3", isolation_level=None)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{_CACHE_KIB}", "temp_store=FILE"):
+            self._db.execute(f"PRAGMA {pragma}")
+        self._db.executescript(_SCHEMA)
+        self._db.execute("BEGIN")
+
+    def __enter__(self) -> Scratch:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._db.close()
+        self._folder.cleanup()
+
+    def _insert(self, sql: str, values: tuple[object, ...]) -> bool:
+        """Run an ``INSERT OR IGNORE``; False when the key was already there."""
+        return self._db.execute(sql, values).rowcount == 1
+
+    # -- files ------------------------------------------------------------------------------------
+
+    def add_listed(self, name: str, digest: str) -> bool:
+        return self._insert("INSERT OR IGNORE INTO listed VALUES (?, ?)", (name, digest))
+
+    def add_present(self, name: str) -> None:
+        self._insert("INSERT OR IGNORE INTO present VALUES (?)", (name,))
+
+    def unlisted(self) -> Iterator[str]:
+        """Files in the folder that ``record.json`` does not list, in name order."""
+        query = "SELECT name FROM present WHERE name NOT IN (SELECT name FROM listed) ORDER BY name"
+        for (name,) in self._db.execute(query):
+            yield str(name)
+
+    def missing(self) -> Iterator[str]:
+        """Files that ``record.json`` lists but the folder lacks, in name order."""
+        query = "SELECT name FROM listed WHERE name NOT IN (SELECT name FROM present) ORDER BY name"
+        for (name,) in self._db.execute(query):
+            yield str(name)
+
+    def listed_present_outside(self, folders: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+        """(name, digest) of listed files that are present and not in ``folders``, by name."""
+        query = "SELECT l.name, l.digest FROM listed l JOIN present p ON p.name = l.name ORDER BY l.name"
+        for name, digest in self._db.execute(query):
+            if not str(name).startswith(folders):
+                yield str(name), str(digest)
+
+    def digest(self, name: str) -> str | None:
+        row = self._db.execute("SELECT digest FROM listed WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def digests(self, names: list[str]) -> dict[str, str]:
+        marks = ",".join("?" * len(names))
+        rows = self._db.execute(f"SELECT name, digest FROM listed WHERE name IN ({marks})", names)  # noqa: S608
+        return {str(name): str(digest) for name, digest in rows}
+
+    def present_in(self, folder: str, *, after: str = "", limit: int = -1) -> list[str]:
+        """Present ``folder/<name>.json`` files (directly in ``folder``), in name order, after ``after``."""
+        low = max(after, folder + "/")
+        query = (
+            "SELECT name FROM present WHERE name > ? AND name < ? AND name GLOB '*.json' "
+            "AND instr(substr(name, ?), '/') = 0 ORDER BY name LIMIT ?"
+        )
+        rows = self._db.execute(query, (low, folder + "0", len(folder) + 2, limit)).fetchall()
+        return [str(name) for (name,) in rows]
+
+    def count_present_in(self, folder: str) -> int:
+        query = (
+            "SELECT count(*) FROM present WHERE name > ? AND name < ? AND name GLOB '*.json' "
+            "AND instr(substr(name, ?), '/') = 0"
+        )
+        return int(self._db.execute(query, (folder + "/", folder + "0", len(folder) + 2)).fetchone()[0])
+
+    # -- device logs ------------------------------------------------------------------------------
+
+    def add_link(self, code: str, device: str, mode: str, previous: str | None) -> bool:
+        return self._insert("INSERT OR IGNORE INTO links VALUES (?, ?, ?, ?)", (code, device, mode, previous))
+
+    def links(self, codes: list[str]) -> dict[str, tuple[str, str, str | None]]:
+        """(device, mode, previous code) of each code that a device log lists."""
+        marks = ",".join("?" * len(codes))
+        query = f"SELECT code, device, mode, previous FROM links WHERE code IN ({marks})"  # noqa: S608
+        rows = self._db.execute(query, codes)
+        return {str(code): (str(device), str(mode), previous) for code, device, mode, previous in rows}
+
+    # -- ballots ----------------------------------------------------------------------------------
+
+    def add_ballot(self, code: str, state: str) -> bool:
+        return self._insert("INSERT OR IGNORE INTO ballots VALUES (?, ?)", (code, state))
+
+    def add_selection_id(self, identifier: bytes) -> bool:
+        return self._insert("INSERT OR IGNORE INTO ids VALUES (?)", (identifier,))
+
+    def ballot_state(self, code: str) -> str | None:
+        row = self._db.execute("SELECT state FROM ballots WHERE code = ?", (code,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def listed_without_ballot(self) -> Iterator[tuple[str, str]]:
+        """(code, device) of codes a device lists but no ballot file holds, by code."""
+        query = "SELECT code, device FROM links WHERE code NOT IN (SELECT code FROM ballots) ORDER BY code"
+        for code, device in self._db.execute(query):
+            yield str(code), str(device)
+
+    def ballots_without_link(self) -> Iterator[str]:
+        query = "SELECT code FROM ballots WHERE code NOT IN (SELECT code FROM links) ORDER BY code"
+        for (code,) in self._db.execute(query):
+            yield str(code)
+
+    # -- bulletin board ---------------------------------------------------------------------------
+
+    def receive(self, code: str, position: int) -> bool:
+        """Note that the board received ``code``; False if it was received before."""
+        row = self._db.execute("SELECT received FROM board WHERE code = ?", (code,)).fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO board VALUES (?, ?, NULL)", (code, position))
+            return True
+        if row[0] is None:
+            self._db.execute("UPDATE board SET received = ? WHERE code = ?", (position, code))
+            return True
+        return False
+
+    def board_state(self, code: str) -> tuple[bool, str | None]:
+        """(received, decision) of ``code`` on the board so far."""
+        row = self._db.execute("SELECT received, decided FROM board WHERE code = ?", (code,)).fetchone()
+        return (False, None) if row is None else (row[0] is not None, row[1])
+
+    def decide(self, code: str, decision: str) -> None:
+        self._db.execute(
+            "INSERT INTO board VALUES (?, NULL, ?) ON CONFLICT (code) DO UPDATE SET decided = excluded.decided",
+            (code, decision),
+        )
+
+    def ballots_against_board(self) -> Iterator[tuple[str, str, bool, str | None]]:
+        """(code, state in the record, received on the board, decision on the board), by code."""
+        query = (
+            "SELECT b.code, b.state, d.received IS NOT NULL, d.decided "
+            "FROM ballots b LEFT JOIN board d ON d.code = b.code ORDER BY b.code"
+        )
+        for code, state, received, decided in self._db.execute(query):
+            yield str(code), str(state), bool(received), decided
+
+    def received_without_ballot(self) -> Iterator[str]:
+        query = (
+            "SELECT code FROM board WHERE received IS NOT NULL AND code NOT IN (SELECT code FROM ballots) ORDER BY code"
+        )
+        for (code,) in self._db.execute(query):
+            yield str(code)
