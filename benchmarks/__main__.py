@@ -12,7 +12,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import booth, fixed_base, multi_exp, rla_simulation, scaling, service_load, speed, verifier_memory
+from benchmarks import (
+    booth,
+    fixed_base,
+    multi_exp,
+    rla_simulation,
+    scaling,
+    service_load,
+    speed,
+    verifier_bookkeeping,
+    verifier_memory,
+)
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 DOC = DOCS / "benchmarks.md"
@@ -30,7 +40,7 @@ def write_section(name: str, command: str, lines: list[str], doc: Path = DOC) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="speed,window,multiexp,load,memory,scaling,audit,booth")
+    parser.add_argument("--only", default="speed,window,multiexp,load,memory,scaling,bookkeeping,audit,booth")
     parser.add_argument("--sizes", default="1000,10000", help="ballot counts of the scaling run")
     arguments = parser.parse_args()
     chosen = set(arguments.only.split(","))
@@ -53,6 +63,13 @@ def main() -> None:
             "Scaling",
             f"python -m benchmarks.scaling --sizes {arguments.sizes}",
             lambda: scaling.main(sizes, [2, 8, 32, 128]),
+            DOC,
+        ),
+        (
+            "bookkeeping",
+            "The verifier's bookkeeping up to a million ballots",
+            "python -m benchmarks.verifier_bookkeeping --sizes 10000,100000,1000000",
+            lambda: verifier_bookkeeping.main([10_000, 100_000, 1_000_000]),
             DOC,
         ),
         ("booth", "Encrypting in the browser", "python -m benchmarks.booth", booth.main, DOC),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -46,11 +47,30 @@ def cached_record(ballots: int, jobs: int = 2) -> Path:
     return target
 
 
+def own_peak_rss_kib() -> int:
+    """This process's own peak resident memory in KiB.
+
+    Linux's ``VmHWM`` belongs to the process image and starts afresh at ``exec``, whereas
+    ``getrusage``'s ``ru_maxrss`` carries over the high-water mark of the parent it was forked
+    from (a parent holding a large synthetic record would inflate its child's figure).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 @dataclass(frozen=True)
 class Measured:
     seconds: float
     peak_rss_mib: float
     returncode: int
+    worker_peak_rss_mib: float = 0.0
+    """The largest peak of any worker process it started (0 when it started none)."""
 
 
 def measure(*args: str) -> Measured:
@@ -66,4 +86,4 @@ def measure(*args: str) -> Measured:
     seconds = time.perf_counter() - start
     last = [line for line in done.stderr.splitlines() if line.startswith("{")][-1]
     report = json.loads(last)
-    return Measured(seconds, report["peak_rss_kib"] / 1024, report["exit"])
+    return Measured(seconds, report["peak_rss_kib"] / 1024, report["exit"], report.get("worker_peak_rss_kib", 0) / 1024)

@@ -289,3 +289,47 @@ def slip_in_ballot(root: Path) -> None:
     board["entries"] = [e for e in board["entries"] if e["code"] != code]
     rechain(board, load(root, "hashes.json")["extended_hash"])
     save(root, "board.json", board)
+
+
+def list_ballot_on_two_devices(root: Path) -> None:
+    """A ballot claimed by two devices: appended to the log of a device that did not make it."""
+    logs = sorted((root / "devices").glob("*.json"))
+    first, second = load(root, f"devices/{logs[0].name}"), load(root, f"devices/{logs[1].name}")
+    second["ballots"].append(first["ballots"][0])
+    save(root, f"devices/{logs[1].name}", second)
+
+
+def opening_for_a_cast_ballot(root: Path) -> None:
+    """Publish an 'opening' of a cast ballot (copied from a challenged one)."""
+    opening = load(root, ballots(root, "challenged")[0].replace("ballots/", "challenged/"))
+    code = load(root, ballots(root, "cast")[0])["confirmation_code"]
+    opening["confirmation_code"] = code
+    save(root, f"challenged/{code}.json", opening)
+
+
+def receive_twice_on_board(root: Path) -> None:
+    """Repeat a ballot's 'received' entry on the board and re-hash the chain."""
+    board = load(root, "board.json")
+    entries = board["entries"]
+    first = next(e for e in entries if e["kind"] == "ballot")
+    entries.insert(entries.index(first) + 1, dict(first))
+    rechain(board, load(root, "hashes.json")["extended_hash"])
+    save(root, "board.json", board)
+
+
+def add_unlisted_file(root: Path) -> None:
+    (root / "guardians" / "guardian_9.json").write_bytes(b"{}")
+
+
+def remove_listed_file(root: Path) -> None:
+    (root / "devices" / "device_2.json").unlink()
+
+
+def pretty_print(name: str) -> Mutation:
+    """Rewrite a file with the same content but indented (not canonical)."""
+
+    def mutate(root: Path) -> None:
+        (root / name).write_text(json.dumps(load(root, name), indent=1), "utf-8")
+
+    mutate.__name__ = f"pretty_print_{name.replace('/', '_').removesuffix('.json')}"
+    return mutate

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from nazaha.errors import RecordFormatError
 from nazaha.verify.runner import verify_record21
 from tests.e2e import tamper
 
@@ -37,6 +38,9 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper.swap_board_entries, "B.1"),
     (tamper.rewrite_board_decision, "B.3"),
     (tamper.slip_in_ballot, "B.3"),
+    (tamper.list_ballot_on_two_devices, "0.D"),
+    (tamper.opening_for_a_cast_ballot, "0.D"),
+    (tamper.receive_twice_on_board, "B.2"),
 ]
 
 
@@ -62,6 +66,22 @@ def test_editing_without_reindexing_is_caught_by_the_index(record_copy) -> None:
     tamper.apply(record, tamper.change_proof_response, reindex_after=False)
     labels = verify_record21(record).failed_labels()
     assert {"0.A", "6.D"} <= labels
+
+
+@pytest.mark.parametrize(("mutation", "label"), [(tamper.add_unlisted_file, "0.B"), (tamper.remove_listed_file, "0.A")])
+def test_the_index_and_the_folder_must_agree(record_copy, mutation, label) -> None:  # type: ignore[no-untyped-def]
+    record = record_copy()
+    tamper.apply(record, mutation, reindex_after=False)
+    assert label in verify_record21(record).failed_labels()
+
+
+@pytest.mark.parametrize("name", ["record.json", "board.json", "devices/device_1.json"])
+def test_streamed_files_must_be_canonical(record_copy, name) -> None:  # type: ignore[no-untyped-def]
+    """The files read as streams are held to canonical form like every other file."""
+    record = record_copy()
+    tamper.apply(record, tamper.pretty_print(name), reindex_after=name != "record.json")
+    with pytest.raises(RecordFormatError, match=f"{name}: the file is not in canonical form"):
+        verify_record21(record)
 
 
 def test_all_failures_are_listed_not_just_the_first(record_copy) -> None:  # type: ignore[no-untyped-def]

@@ -65,15 +65,13 @@ def _check_files(root: Path, scratch: Scratch, findings: Findings) -> None:
             findings.fail("0.A", name, "the file's SHA-256 differs from the one in record.json")
 
 
-def _device_chains(record: Record21, scratch: Scratch, findings: Findings) -> None:
+def _device_chains(root: Path, group: Group, h_e: bytes, scratch: Scratch, findings: Findings) -> None:
     """Check 8.F/8.G once per device and note in ``scratch`` where each listed code sits."""
-    group = record.group
-    h_e = record.hashes.extended_hash
     for name in scratch.present_in("devices"):
         header = StreamedDocument(name)
         previous: str | None = None
         subject = ""
-        for code in stream_device(record.reader.root / name, name, header):
+        for code in stream_device(root / name, name, header):
             device, mode = header.scalars["device"], header.scalars["chaining"]
             subject = f"device {device!r}"
             if not scratch.add_link(code, device, mode, previous):
@@ -224,7 +222,7 @@ def verify_record21(
     with Scratch() as scratch:
         index = _read_index(root, scratch, findings)
         _check_files(root, scratch, findings)
-        _device_chains(record, scratch, findings)
+        _device_chains(root, record.group, record.hashes.extended_hash, scratch, findings)
         products, cast, challenged, labels = _check_ballots(record, scratch, findings, jobs, executor, progress)
         listed = (index.scalars["ballots"], index.scalars["cast"], index.scalars["challenged"])
         if listed != (cast + challenged, cast, challenged):
