@@ -1,7 +1,8 @@
 """Helpers shared by the benchmarks: cached records and measuring child processes.
 
-Every measured command runs in a fresh interpreter started by this small process, so that no
-benchmark inherits another's memory (Linux keeps a process's peak resident size across exec).
+Every measured command runs in a fresh interpreter, which reports its own peak resident memory
+from VmHWM (``own_peak_rss_kib``): ``getrusage`` would report at least the benchmark process's
+peak, since Linux keeps a process's ``ru_maxrss`` across fork and exec.
 """
 
 from __future__ import annotations

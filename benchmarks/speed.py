@@ -20,7 +20,6 @@ from __future__ import annotations
 import glob
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import msgspec
 
+from benchmarks.common import own_peak_rss_kib
 from nazaha.crypto.group import set_parallelism
 from nazaha.crypto.nonces import SystemRandom
 from nazaha.election.manifest import Manifest, parse_manifest
@@ -97,7 +97,7 @@ def nazaha_side() -> dict[str, float]:
             jobs=1,
         )
         results["whole_election"] = time.perf_counter() - start
-        results["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        results["peak_rss_mib"] = own_peak_rss_kib() / 1024
         assert demo.matches(), "the decrypted tally differs from the plaintext counts"
         context = demo.context
         rng = SystemRandom()

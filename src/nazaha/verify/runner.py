@@ -96,10 +96,7 @@ def _device_chains(root: Path, group: Group, h_e: bytes, scratch: Scratch, findi
 
 def _chunks(scratch: Scratch) -> Iterator[list[str]]:
     """The ballot files in name order, CHUNK at a time (read from the scratch database page by page)."""
-    after = ""
-    while chunk := scratch.present_in("ballots", after=after, limit=CHUNK):
-        yield chunk
-        after = chunk[-1]
+    return scratch.iter_present_in("ballots", page=CHUNK)
 
 
 def _run_chunks(
@@ -195,10 +192,11 @@ def _check_ballots(
         )
     for code in scratch.ballots_without_link():
         findings.fail("0.D", f"ballot {code[:16]}…", "no device lists this ballot")
-    for name in scratch.present_in("challenged"):
-        code = name.removeprefix("challenged/").removesuffix(".json")
-        if scratch.ballot_state(code) != "challenged":
-            findings.fail("0.D", name, "an opening for a ballot that was not challenged")
+    for page in scratch.iter_present_in("challenged"):
+        for name in page:
+            code = name.removeprefix("challenged/").removesuffix(".json")
+            if scratch.ballot_state(code) != "challenged":
+                findings.fail("0.D", name, "an opening for a ballot that was not challenged")
     return products, cast, challenged, labels
 
 

@@ -103,6 +103,13 @@ class Scratch:
         rows = self._db.execute(query, (low, folder + "0", len(folder) + 2, limit)).fetchall()
         return [str(name) for (name,) in rows]
 
+    def iter_present_in(self, folder: str, page: int = 256) -> Iterator[list[str]]:
+        """``present_in(folder)`` a page at a time, so that no list grows with the record."""
+        after = ""
+        while names := self.present_in(folder, after=after, limit=page):
+            yield names
+            after = names[-1]
+
     def count_present_in(self, folder: str) -> int:
         query = (
             "SELECT count(*) FROM present WHERE name > ? AND name < ? AND name GLOB '*.json' "
