@@ -99,3 +99,18 @@ def test_parallel_verification_gives_the_same_report(record_copy) -> None:  # ty
     one = verify_record21(record, jobs=1)
     two = verify_record21(record, jobs=2)
     assert one.to_json() == two.to_json()
+
+
+def test_a_full_scratch_disk_is_a_clear_storage_error(standard_record, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The verifier's cross-ballot sets live in a temporary database; its failure names TMPDIR."""
+    import sqlite3
+
+    from nazaha.errors import StorageError
+    from nazaha.verify.scratch import Scratch
+
+    def full(*_: object) -> bool:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Scratch, "add_ballot", full)
+    with pytest.raises(StorageError, match=r"disk is full.*TMPDIR"):
+        verify_record21(standard_record.record)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
 from nazaha.crypto.group import Group, set_parallelism
 from nazaha.crypto.params import STANDARD_GROUP
+from nazaha.errors import StorageError
 from nazaha.progress import NoProgress, Progress
 from nazaha.record.codec import stream_device, stream_record_index
 from nazaha.record.layout import INDEX_FILE
@@ -217,6 +220,27 @@ def verify_record21(
     progress = progress or NoProgress()
     record = load_record21(root)
     findings = check_election(record, expected_group)
+    try:
+        products, cast, challenged, labels = _check_record_files_and_ballots(record, findings, jobs, executor, progress)
+    except sqlite3.Error as error:
+        raise StorageError(
+            f"the verifier's scratch database under {tempfile.gettempdir()} failed ({error}); "
+            "point TMPDIR at a folder with more free space"
+        ) from None
+    check_aggregation(record, products, cast, findings)
+    check_tally(record, labels, findings)
+    return _report(root, findings, challenged)
+
+
+def _check_record_files_and_ballots(
+    record: Record21,
+    findings: Findings,
+    jobs: int,
+    executor: Executor | None,
+    progress: Progress,
+) -> tuple[dict[int, list[tuple[int, int]]], int, int, set[str]]:
+    """Checks 0, 5-8, 13, 14 and B, with the scratch database; what the tally checks need comes back."""
+    root = record.reader.root
     with Scratch() as scratch:
         index = _read_index(root, scratch, findings)
         _check_files(root, scratch, findings)
@@ -231,9 +255,10 @@ def verify_record21(
                 + f"the record holds {cast + challenged} ({cast}, {challenged})",
             )
         check_board(root, record.hashes.extended_hash, index.scalars["board_head"], scratch, findings)
-    check_aggregation(record, products, cast, findings)
-    check_tally(record, labels, findings)
+    return products, cast, challenged, labels
 
+
+def _report(root: Path, findings: Findings, challenged: int) -> Report:
     results: list[CheckResult] = []
     for check in CHECKS:
         verdict = CheckResult(
