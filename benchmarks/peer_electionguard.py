@@ -7,11 +7,13 @@ line with its figures. It drives the peer's public API only; nothing of the peer
 from __future__ import annotations
 
 import json
-import resource
 import secrets
 import time
 from datetime import datetime
 
+# Run as a script by the peer's Python 3.10, so its own folder is on the path: the stdlib-only
+# benchmarks/common.py is importable as `common`.
+from common import own_peak_rss_kib  # type: ignore[import-not-found]
 from electionguard.ballot import (
     BallotBoxState,
     PlaintextBallot,
@@ -43,18 +45,6 @@ from electionguard_tools.helpers.tally_ceremony_orchestrator import TallyCeremon
 
 SHAPE = [("mayor", 4, 1), ("council", 5, 2), ("referendum", 2, 1)]
 SAMPLE = 10
-
-
-def _own_peak_rss_kib() -> int:
-    """Peak resident memory of this process image (VmHWM; see benchmarks.common.own_peak_rss_kib)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def manifest() -> Manifest:
@@ -131,7 +121,7 @@ def main() -> None:
     plaintext_tally = decrypter.get_plaintext_tally(tally, description)
     decrypter.get_plaintext_ballots(spoiled, description)
     results["whole_election"] = time.perf_counter() - start
-    results["peak_rss_mib"] = _own_peak_rss_kib() / 1024
+    results["peak_rss_mib"] = own_peak_rss_kib() / 1024
 
     # Verification of the record with the peer's own primitives: every ballot's proofs, then
     # every decryption share (and the compensated parts) of the tally.

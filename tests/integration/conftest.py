@@ -22,6 +22,7 @@ from nazaha.workflows.demo import generate_ballots, load_sample_manifest
 from nazaha.workflows.encryption import encrypt_on_devices
 from nazaha.workflows.remote import election_files_of
 from nazaha.workflows.workspace import Workspace
+from tests.conftest import require_external
 
 POSTGRES_URL = os.environ.get("NAZAHA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -47,9 +48,8 @@ def postgres_database() -> Iterator[str]:
             f"PostgreSQL is not reachable at {POSTGRES_URL} ({type(error).__name__}); start it, or set "
             "NAZAHA_TEST_POSTGRES_URL to a server where the user may create databases, to run these tests"
         )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        require_external(False, message)
+        raise
     name = f"nazaha_test_{secrets.token_hex(6)}"
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')

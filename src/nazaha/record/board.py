@@ -22,6 +22,7 @@ from typing import Any
 import msgspec
 
 from nazaha.errors import RecordFormatError
+from nazaha.record.codec import RECORD_FORMAT, decode_document
 from nazaha.record.stream import Field, StreamedDocument, stream_document, struct_item
 
 __all__ = [
@@ -36,7 +37,7 @@ __all__ = [
     "stream_board",
 ]
 
-BOARD_FORMAT = "nazaha-record/1"
+BOARD_FORMAT = RECORD_FORMAT
 _HASH = re.compile(r"^[0-9A-F]{64}$")
 
 
@@ -113,14 +114,7 @@ def encode_board(entries: Sequence[BoardEntry], genesis: str) -> bytes:
 
 def decode_board(data: bytes, where: str = "board.json") -> tuple[str, list[BoardEntry]]:
     """The published head hash and the entries, checked for form only (not for the chain)."""
-    try:
-        doc = msgspec.json.decode(data, type=_BoardDoc, strict=True)
-    except (msgspec.ValidationError, msgspec.DecodeError) as error:
-        raise RecordFormatError(where, str(error)) from None
-    if doc.format != BOARD_FORMAT:
-        raise RecordFormatError(f"{where}: format", f"expected {BOARD_FORMAT!r}")
-    if msgspec.json.encode(doc) != data:
-        raise RecordFormatError(where, "the file is not in canonical form")
+    doc = decode_document(data, _BoardDoc, where)
     entries = [_entry(entry, f"{where}: entries[{i}]") for i, entry in enumerate(doc.entries)]
     if not _HASH.match(doc.head):
         raise RecordFormatError(f"{where}: head", "expected 64 uppercase hex digits")
@@ -154,11 +148,7 @@ BOARD_FIELDS = (Field("format", "str"), Field("head", "str"), Field("entries", "
 def stream_board(path: Path, header: StreamedDocument, where: str = "board.json") -> Iterator[BoardEntry]:
     """The entries of ``board.json`` one at a time, checked for form only (as ``decode_board``);
     ``header.scalars["head"]`` holds the published head hash."""
-    for position, entry in enumerate(stream_document(path, where, BOARD_FIELDS, header)):
-        if position == 0:
-            _check_board_header(header, where)
-        yield entry
-    _check_board_header(header, where)
+    yield from stream_document(path, where, BOARD_FIELDS, header, lambda doc: _check_board_header(doc, where))
 
 
 def _check_board_header(header: StreamedDocument, where: str) -> None:

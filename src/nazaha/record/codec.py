@@ -59,6 +59,7 @@ __all__ = [
     "decode_ballot",
     "decode_challenged",
     "decode_device",
+    "decode_document",
     "decode_encrypted_tally",
     "decode_guardian",
     "decode_hashes",
@@ -310,7 +311,8 @@ def _fmt_raw(data: bytes) -> str:
     return data.hex().upper()
 
 
-def _decode(data: bytes, doc_type: type[T], where: str) -> T:
+def decode_document(data: bytes, doc_type: type[T], where: str) -> T:
+    """Decode one record file strictly: known fields only, the record format, canonical bytes."""
     try:
         doc = msgspec.json.decode(data, type=doc_type, strict=True)
     except msgspec.ValidationError as error:
@@ -355,7 +357,7 @@ def decode_parameters(data: bytes, where: str = "parameters.json") -> tuple[Elec
     The group is looked up by name and must equal the values in the file; Verification 1
     compares it with the standard parameters.
     """
-    doc = _decode(data, _ParametersDoc, where)
+    doc = decode_document(data, _ParametersDoc, where)
     try:
         group = group_by_name(doc.group.name)
     except ParameterError as error:
@@ -395,7 +397,7 @@ def encode_hashes(group: Group, hashes: ElectionHashes) -> bytes:
 
 
 def decode_hashes(data: bytes, group: Group, where: str = "hashes.json") -> ElectionHashes:
-    doc = _decode(data, _HashesDoc, where)
+    doc = decode_document(data, _HashesDoc, where)
     hx = Hex(group, where)
     return ElectionHashes(
         parameter_hash=hx.raw(doc.parameter_hash, 32, "parameter_hash"),
@@ -433,7 +435,7 @@ def encode_guardian(group: Group, guardian: GuardianPublicKey) -> bytes:
 
 
 def decode_guardian(data: bytes, group: Group, where: str) -> GuardianPublicKey:
-    doc = _decode(data, _GuardianDoc, where)
+    doc = decode_document(data, _GuardianDoc, where)
     hx = Hex(group, where)
 
     def proof(value: _CoefficientProofDoc, field: str) -> CoefficientProof:
@@ -534,7 +536,7 @@ class DecodedBallot(msgspec.Struct, frozen=True):
 
 def decode_ballot(data: bytes, group: Group, where: str) -> DecodedBallot:
     """Decode a ballot file (the verifier checks the contest labels it carries, 11.D)."""
-    doc = _decode(data, _BallotDoc, where)
+    doc = decode_document(data, _BallotDoc, where)
     hx = Hex(group, where)
     state: BallotState | None
     if doc.state == PENDING:
@@ -616,11 +618,7 @@ DEVICE_FIELDS = (
 def stream_device(path: Path, where: str, header: StreamedDocument) -> Iterator[str]:
     """The confirmation codes of a device log, one at a time; its other fields land in
     ``header.scalars``, ``device`` and ``chaining`` before the first code (spec §3.7)."""
-    for position, code in enumerate(stream_document(path, where, DEVICE_FIELDS, header)):
-        if position == 0:
-            _check_device_header(header, where)
-        yield code
-    _check_device_header(header, where)
+    yield from stream_document(path, where, DEVICE_FIELDS, header, lambda doc: _check_device_header(doc, where))
     closing = header.scalars["closing_hash"]
     if closing and (len(closing) != 64 or not _UPPER_HEX.match(closing)):
         raise RecordFormatError(f"{where}: closing_hash", "expected 64 uppercase hex digits")
@@ -634,7 +632,7 @@ def _check_device_header(header: StreamedDocument, where: str) -> None:
 
 
 def decode_device(data: bytes, where: str) -> DeviceLog:
-    doc = _decode(data, DeviceLog, where)
+    doc = decode_document(data, DeviceLog, where)
     if doc.chaining not in ("none", "simple"):
         raise RecordFormatError(f"{where}: chaining", f"unknown chaining mode {doc.chaining!r}")
     for position, code in enumerate(doc.ballots):
@@ -680,7 +678,7 @@ def decode_encrypted_tally(
     data: bytes, group: Group, where: str = "encrypted_tally.json"
 ) -> tuple[EncryptedTally, dict[int, tuple[str, tuple[str, ...]]]]:
     """The encrypted tally and its (contest label, option labels) per contest index."""
-    doc = _decode(data, _EncryptedTallyDoc, where)
+    doc = decode_document(data, _EncryptedTallyDoc, where)
     hx = Hex(group, where)
     labels: dict[int, tuple[str, tuple[str, ...]]] = {}
     contests = []
@@ -735,7 +733,7 @@ def encode_tally(group: Group, tally: DecryptedTally) -> bytes:
 
 
 def decode_tally(data: bytes, group: Group, where: str = "tally.json") -> DecryptedTally:
-    doc = _decode(data, _TallyDoc, where)
+    doc = decode_document(data, _TallyDoc, where)
     hx = Hex(group, where)
     contests = []
     for ci, contest in enumerate(doc.contests):
@@ -791,7 +789,7 @@ def encode_challenged(group: Group, ballot: ChallengedBallot) -> bytes:
 
 
 def decode_challenged(data: bytes, group: Group, where: str) -> ChallengedBallot:
-    doc = _decode(data, _ChallengedDoc, where)
+    doc = decode_document(data, _ChallengedDoc, where)
     hx = Hex(group, where)
     contests = []
     for ci, contest in enumerate(doc.contests):
@@ -825,7 +823,7 @@ def encode_record_index(index: RecordIndex) -> bytes:
 
 
 def decode_record_index(data: bytes, where: str = "record.json") -> RecordIndex:
-    return _decode(data, RecordIndex, where)
+    return decode_document(data, RecordIndex, where)
 
 
 def _listing_item(value: Any, where: str) -> tuple[str, str]:
@@ -852,6 +850,9 @@ INDEX_FIELDS = (
 def stream_record_index(path: Path, header: StreamedDocument) -> Iterator[tuple[str, str]]:
     """(file name, SHA-256) of every file listed in ``record.json``, one at a time; the other
     fields land in ``header.scalars`` (complete when the listing is exhausted)."""
-    yield from stream_document(path, "record.json", INDEX_FIELDS, header)
+    yield from stream_document(path, "record.json", INDEX_FIELDS, header, _check_index_header)
+
+
+def _check_index_header(header: StreamedDocument) -> None:
     if header.scalars["format"] != RECORD_FORMAT:
         raise RecordFormatError("record.json: format", f"expected {RECORD_FORMAT!r}, got {header.scalars['format']!r}")

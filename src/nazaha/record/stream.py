@@ -5,7 +5,7 @@
 would need gigabytes; :func:`stream_document` walks the file with ijson's C parser instead and
 hands over the large member one item at a time, so memory stays flat.
 
-It refuses what :func:`nazaha.record.codec._decode` refuses: unknown, missing, repeated or
+It refuses what :func:`nazaha.record.codec.decode_document` refuses: unknown, missing, repeated or
 misordered fields, values of the wrong type, and any byte that differs from the canonical
 encoding. Canonical form is checked without holding the file: the events are re-encoded in
 compact canonical JSON into one SHA-256 while the bytes read go into another, and the two must
@@ -114,12 +114,13 @@ def stream_document(
     where: str,
     fields: tuple[Field, ...],
     document: StreamedDocument | None = None,
+    on_start: Callable[[StreamedDocument], None] | None = None,
 ) -> Iterator[Any]:
     """Yield the items of the one streamed member of the JSON object in ``path``.
 
-    The scalars land in ``document.scalars`` as they are read (so a scalar placed before the
-    streamed member is there when its first item arrives). Raises ``RecordFormatError`` naming
-    the file and member on any departure from the canonical form.
+    The scalars land in ``document.scalars`` as they are read. ``on_start`` is called once, when
+    the streamed member begins, with every scalar placed before it: the place to check them.
+    Raises ``RecordFormatError`` naming the file and member on any departure from canonical form.
     """
     document = document if document is not None else StreamedDocument(where)
     by_name: Mapping[str, tuple[int, Field]] = {f.name: (i, f) for i, f in enumerate(fields)}
@@ -181,6 +182,8 @@ def stream_document(
                     raise RecordFormatError(f"{where}: {current.name}", f"expected {kind}")
                 depth = 2
                 item_count = 0
+                if on_start is not None:
+                    on_start(document)
                 continue
             # depth >= 2: inside the streamed member
             assert current is not None

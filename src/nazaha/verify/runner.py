@@ -73,12 +73,10 @@ def _device_chains(root: Path, group: Group, h_e: bytes, scratch: Scratch, findi
     for name in scratch.present_in("devices"):
         header = StreamedDocument(name)
         previous: str | None = None
-        subject = ""
-        for code in stream_device(root / name, name, header):
-            device, mode = header.scalars["device"], header.scalars["chaining"]
-            subject = f"device {device!r}"
-            if not scratch.add_link(code, device, mode, previous):
-                findings.fail("0.D", subject, f"ballot {code[:16]}… is listed twice in the device lists")
+        for code in stream_device(root / name, name, header):  # device and chaining come first
+            if not scratch.add_link(code, header.scalars["device"], header.scalars["chaining"], previous):
+                where = f"device {header.scalars['device']!r}"
+                findings.fail("0.D", where, f"ballot {code[:16]}… is listed twice in the device lists")
             previous = code
         device = header.scalars["device"]
         subject = f"device {device!r}"

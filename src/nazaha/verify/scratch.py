@@ -29,6 +29,14 @@ CREATE TABLE board (code TEXT PRIMARY KEY, received INTEGER, decided TEXT) WITHO
 
 _CACHE_KIB = 8192
 
+_IN_FOLDER = "name > ? AND name < ? AND name GLOB '*.json' AND instr(substr(name, ?), '/') = 0"
+"""Names of ``.json`` files directly in one folder, by a range scan of the primary key."""
+
+
+def _in_folder(folder: str, after: str = "") -> tuple[str, str, int]:
+    """The parameters of ``_IN_FOLDER``: "0" follows "/", so [folder/, folder0) is the folder."""
+    return max(after, folder + "/"), folder + "0", len(folder) + 2
+
 
 class Scratch:
     """A temporary on-disk database of names, codes and identifiers. Use as a context manager."""
@@ -95,12 +103,8 @@ class Scratch:
 
     def present_in(self, folder: str, *, after: str = "", limit: int = -1) -> list[str]:
         """Present ``folder/<name>.json`` files (directly in ``folder``), in name order, after ``after``."""
-        low = max(after, folder + "/")
-        query = (
-            "SELECT name FROM present WHERE name > ? AND name < ? AND name GLOB '*.json' "
-            "AND instr(substr(name, ?), '/') = 0 ORDER BY name LIMIT ?"
-        )
-        rows = self._db.execute(query, (low, folder + "0", len(folder) + 2, limit)).fetchall()
+        query = f"SELECT name FROM present WHERE {_IN_FOLDER} ORDER BY name LIMIT ?"  # noqa: S608
+        rows = self._db.execute(query, (*_in_folder(folder, after), limit)).fetchall()
         return [str(name) for (name,) in rows]
 
     def iter_present_in(self, folder: str, page: int = 256) -> Iterator[list[str]]:
@@ -111,11 +115,8 @@ class Scratch:
             after = names[-1]
 
     def count_present_in(self, folder: str) -> int:
-        query = (
-            "SELECT count(*) FROM present WHERE name > ? AND name < ? AND name GLOB '*.json' "
-            "AND instr(substr(name, ?), '/') = 0"
-        )
-        return int(self._db.execute(query, (folder + "/", folder + "0", len(folder) + 2)).fetchone()[0])
+        query = f"SELECT count(*) FROM present WHERE {_IN_FOLDER}"  # noqa: S608
+        return int(self._db.execute(query, _in_folder(folder)).fetchone()[0])
 
     # -- device logs ------------------------------------------------------------------------------
 
