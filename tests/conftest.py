@@ -73,15 +73,3 @@ def record_copy(standard_record: DemoResult, tmp_path: Path) -> Callable[[], Pat
         return target
 
     return copy
-
-
-def require_external(available: bool, message: str) -> None:
-    """Skip a test that needs a program outside Python, with ``message`` saying how to enable it;
-    under CI=true the program must be there, so its absence fails the test instead."""
-    import os
-
-    if available:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)

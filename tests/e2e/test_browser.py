@@ -33,8 +33,8 @@ from nazaha.storage.sql.store import SqlStore
 from nazaha.workflows.demo import load_sample_manifest
 from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian
 from nazaha.workflows.workspace import Workspace
-from tests.conftest import require_external
 from tests.e2e.cli import nazaha
+from tests.support.external import require_external
 
 CHROMIUM = os.environ.get("NAZAHA_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "browser-test-admin-token"

@@ -22,7 +22,7 @@ from nazaha.workflows.demo import generate_ballots, load_sample_manifest
 from nazaha.workflows.encryption import encrypt_on_devices
 from nazaha.workflows.remote import election_files_of
 from nazaha.workflows.workspace import Workspace
-from tests.conftest import require_external
+from tests.support.external import require_external
 
 POSTGRES_URL = os.environ.get("NAZAHA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -13,8 +13,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.conftest import require_external
 from tests.js.make_vectors import VECTORS, build
+from tests.support.external import require_external
 
 ROOT = Path(__file__).resolve().parents[2]
 
