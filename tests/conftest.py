@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from nazaha.ceremony.base_hashes import parameter_base_hash
 from nazaha.ceremony.guardian import Guardian
 from nazaha.ceremony.phases import run_key_ceremony
 from nazaha.crypto.nonces import SeededRandom
@@ -17,7 +18,7 @@ from nazaha.crypto.params import STANDARD_GROUP, TEST_GROUP
 from nazaha.election.context import ElectionContext
 from nazaha.election.guardian import GuardianKeyShare
 from nazaha.election.manifest import Manifest
-from nazaha.election.parameters import ElectionParameters, parameter_base_hash
+from nazaha.election.parameters import ElectionParameters
 from nazaha.workflows.demo import DemoResult, load_sample_manifest, run_demo
 
 settings.register_profile(

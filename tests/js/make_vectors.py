@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from nazaha.ceremony.base_hashes import parameter_base_hash
 from nazaha.ceremony.guardian import Guardian
 from nazaha.ceremony.phases import run_key_ceremony
 from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.election.ballot import PlaintextBallot
 from nazaha.election.manifest import Manifest
-from nazaha.election.parameters import ElectionParameters, parameter_base_hash
+from nazaha.election.parameters import ElectionParameters
 from nazaha.record.codec import encode_ballot
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.encrypt import encrypt_ballot

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from nazaha.ceremony.base_hashes import parameter_base_hash
 from nazaha.ceremony.guardian import Guardian
 from nazaha.ceremony.keys import check_guardian_public_key
 from nazaha.ceremony.phases import run_key_ceremony
@@ -13,7 +14,7 @@ from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import TEST_GROUP
 from nazaha.crypto.polynomial import lagrange_coefficient
 from nazaha.election.guardian import CoefficientProof
-from nazaha.election.parameters import ElectionParameters, parameter_base_hash
+from nazaha.election.parameters import ElectionParameters
 from nazaha.errors import CeremonyError, ParameterError
 from nazaha.workflows.demo import load_sample_manifest
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import gmpy2
 
+from nazaha.ceremony.base_hashes import parameter_base_hash
 from nazaha.crypto.hashing import File, ModP, Raw, hash_h
 from nazaha.crypto.params import STANDARD_GROUP
-from nazaha.election.parameters import ElectionParameters, parameter_base_hash
+from nazaha.election.parameters import ElectionParameters
 
 DATA = Path(__file__).parent / "data"
 G = STANDARD_GROUP

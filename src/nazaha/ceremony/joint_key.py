@@ -1,4 +1,5 @@
-"""The guardian record hash H_G, by which guardians compare their views of the ceremony.
+"""The joint keys K and K-hat (eqs. 25, 26) and the guardian record hash H_G, by which guardians
+compare their views of the ceremony.
 
 Spec §3.2.2 "Share verification and the guardian record", eq. (27):
 H_G = H(H_B; 0x13, K, K-hat, K_1,0..K_n,k-1, K-hat_1,0..K-hat_n,k-1, κ_1..κ_n).
@@ -12,7 +13,7 @@ from nazaha.crypto.group import Group
 from nazaha.crypto.hashing import ModP, hash_h
 from nazaha.election.guardian import GuardianPublicKey
 
-__all__ = ["guardian_record_hash"]
+__all__ = ["guardian_record_hash", "joint_data_key", "joint_vote_key"]
 
 
 def guardian_record_hash(
@@ -34,3 +35,13 @@ def guardian_record_hash(
         *(ModP(value) for guardian in ordered for value in guardian.data_commitments),
         *(ModP(guardian.communication_key) for guardian in ordered),
     )
+
+
+def joint_vote_key(group: Group, guardians: Sequence[GuardianPublicKey]) -> int:
+    """K = Π_i K_i mod p (spec eq. 25)."""
+    return group.prod(guardian.vote_key for guardian in guardians)
+
+
+def joint_data_key(group: Group, guardians: Sequence[GuardianPublicKey]) -> int:
+    """K-hat = Π_i K-hat_i mod p (spec eq. 26)."""
+    return group.prod(guardian.data_key for guardian in guardians)

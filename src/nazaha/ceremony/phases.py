@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from nazaha.ceremony.context import build_context
 from nazaha.ceremony.guardian import Guardian
-from nazaha.election.context import ElectionContext, build_context
+from nazaha.election.context import ElectionContext
 from nazaha.election.guardian import GuardianKeyShare
 from nazaha.election.manifest import Manifest
 from nazaha.election.parameters import ElectionParameters

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from nazaha.crypto.elgamal import Ciphertext
-from nazaha.crypto.group import Group
-from nazaha.crypto.hashing import ModP, hash_h, kdf_block
 from nazaha.crypto.proofs.range import RangeProof
 from nazaha.crypto.proofs.schnorr import SchnorrProof
 
@@ -26,7 +24,6 @@ __all__ = [
     "EncryptedSelection",
     "PlaintextBallot",
     "SubmittedBallot",
-    "ballot_nonce_key",
 ]
 
 
@@ -116,10 +113,3 @@ class SubmittedBallot:
 
     ballot: EncryptedBallot
     state: BallotState
-
-
-def ballot_nonce_key(group: Group, id_hash: bytes, pad: int, shared: int) -> bytes:
-    """k_1 that masks the ballot nonce: h = H(H_I; 0x22, α_B, β_B) (eq. 35) and
-    k_1 = HMAC(h, 0x01 ‖ "ballot nonce" ‖ 0x00 ‖ "ballot nonce encrypt" ‖ 0x0100) (eq. 36)."""
-    secret = hash_h(group, id_hash, 0x22, ModP(pad), ModP(shared))
-    return kdf_block(secret, b"\x01", "ballot nonce", b"ballot nonce encrypt", (256).to_bytes(2, "big"))

@@ -1,24 +1,19 @@
-"""What a guardian publishes in the key ceremony, and the joint keys built from it.
+"""What a guardian publishes in the key ceremony, and what it keeps.
 
 Spec §3.2.2: guardian G_i publishes commitments K_i,j = g^(a_i,j) and K-hat_i,j for 0 <= j < k,
 a communication key κ_i = g^(ζ_i), and two compact Schnorr proofs (c_i, v_i,0..v_i,k) and
-(c-hat_i, v-hat_i,0..v-hat_i,k) (eqs. 10-13). The joint keys are K = Π K_i,0 and
-K-hat = Π K-hat_i,0 (eqs. 25, 26).
+(c-hat_i, v-hat_i,0..v-hat_i,k) (eqs. 10-13). The joint keys built from them are the
+ceremony's (``nazaha.ceremony.joint_key``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from nazaha.crypto.group import Group
 
 __all__ = [
     "CoefficientProof",
     "GuardianKeyShare",
     "GuardianPublicKey",
-    "joint_data_key",
-    "joint_vote_key",
 ]
 
 
@@ -55,16 +50,6 @@ class GuardianPublicKey:
     def data_key(self) -> int:
         """K-hat_i = K-hat_i,0."""
         return self.data_commitments[0]
-
-
-def joint_vote_key(group: Group, guardians: Sequence[GuardianPublicKey]) -> int:
-    """K = Π_i K_i mod p (spec eq. 25)."""
-    return group.prod(guardian.vote_key for guardian in guardians)
-
-
-def joint_data_key(group: Group, guardians: Sequence[GuardianPublicKey]) -> int:
-    """K-hat = Π_i K-hat_i mod p (spec eq. 26)."""
-    return group.prod(guardian.data_key for guardian in guardians)
 
 
 @dataclass(frozen=True, slots=True)

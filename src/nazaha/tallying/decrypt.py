@@ -30,7 +30,7 @@ from nazaha.crypto.nonces import RandomSource
 from nazaha.crypto.polynomial import commitment_at, lagrange_coefficient
 from nazaha.crypto.proofs import schnorr
 from nazaha.crypto.proofs.chaum_pedersen import DecryptionProof
-from nazaha.election.ballot import EncryptedBallot, ballot_nonce_key
+from nazaha.election.ballot import EncryptedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.guardian import GuardianKeyShare
 from nazaha.election.tally import (
@@ -42,6 +42,7 @@ from nazaha.election.tally import (
     PartialDecryption,
 )
 from nazaha.errors import DecryptionError, QuorumError
+from nazaha.voting.nonce_encryption import ballot_nonce_key
 
 __all__ = [
     "DecryptingGuardian",

@@ -32,12 +32,12 @@ from nazaha.election.ballot import (
     EncryptedNonce,
     EncryptedSelection,
     PlaintextBallot,
-    ballot_nonce_key,
 )
 from nazaha.election.context import ElectionContext
 from nazaha.election.manifest import Manifest
 from nazaha.errors import BallotError
 from nazaha.voting.confirmation import confirmation_code, contest_hash
+from nazaha.voting.nonce_encryption import ballot_nonce_key
 
 __all__ = [
     "contest_challenge",

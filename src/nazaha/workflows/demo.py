@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from nazaha.ceremony.base_hashes import parameter_base_hash
 from nazaha.ceremony.guardian import Guardian
 from nazaha.ceremony.phases import run_key_ceremony
 from nazaha.crypto.group import Group
@@ -22,7 +23,7 @@ from nazaha.election.ballot import BallotState, PlaintextBallot, SubmittedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.guardian import GuardianKeyShare
 from nazaha.election.manifest import Manifest, parse_manifest
-from nazaha.election.parameters import ElectionParameters, parameter_base_hash
+from nazaha.election.parameters import ElectionParameters
 from nazaha.election.tally import ChallengedBallot, DecryptedTally
 from nazaha.errors import DecryptionError
 from nazaha.progress import NoProgress, Progress

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from nazaha.ceremony.base_hashes import parameter_base_hash
+from nazaha.ceremony.context import build_context
 from nazaha.ceremony.keys import check_guardian_public_key
-from nazaha.election.context import ElectionContext, build_context
+from nazaha.election.context import ElectionContext
 from nazaha.election.manifest import parse_manifest
-from nazaha.election.parameters import parameter_base_hash
 from nazaha.errors import CeremonyError, ManifestError, RecordFormatError
 from nazaha.record.codec import (
     ElectionHashes,

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import msgspec
 
+from nazaha.ceremony.base_hashes import parameter_base_hash
 from nazaha.ceremony.guardian import Guardian
 from nazaha.ceremony.keyfile import KDF_INTERACTIVE, KdfSettings, open_key_share, seal_key_share
 from nazaha.ceremony.phases import run_key_ceremony
@@ -34,7 +35,7 @@ from nazaha.crypto.nonces import RandomSource
 from nazaha.election.ballot import BallotState, EncryptedBallot, PlaintextBallot, SubmittedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.manifest import parse_manifest
-from nazaha.election.parameters import ElectionParameters, parameter_base_hash
+from nazaha.election.parameters import ElectionParameters
 from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally
 from nazaha.errors import (
     BallotError,
