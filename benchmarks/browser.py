@@ -28,6 +28,7 @@ from nazaha.service.app import create_app
 from nazaha.service.settings import Settings
 from nazaha.storage.sql.store import SqlStore
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
+from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.demo import generate_ballots, load_sample_manifest
 from nazaha.workflows.encryption import encrypt_on_devices
 from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, election_files_of
@@ -65,7 +66,7 @@ def running_site() -> Iterator[RunningSite]:
             kdf=KDF_TEST_ONLY,
         )
         url = f"sqlite:///{root / 'box.db'}"
-        app = create_app(Settings(database_url=url, admin_token=TOKEN), SqlStore.open(url))
+        app = create_app(Settings(database_url=url, admin_token=TOKEN), BallotBoxService(SqlStore.open(url)))
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]

@@ -23,7 +23,8 @@ guardian 4"``), never print it.
     │   ├── CeremonyError          the key ceremony found bad data (names sender and receiver)
     │   ├── QuorumError            fewer guardians than the quorum k
     │   ├── BallotStateError       cast/challenge/tally rules broken (double cast, unknown code)
-    │   │   └── ConflictError      a replayed identifier, a step out of order (voting closed)
+    │   │   ├── ConflictError      a replayed identifier, a step out of order (voting closed)
+    │   │   └── UnknownBallotError a decision for a confirmation code that is not on the board
     │   ├── DecryptionError        a decryption share or proof does not check out
     │   ├── InvalidProof           a zero-knowledge proof does not verify (says which part)
     │   └── AuditStateError        an audit step out of order (recording before sampling)
@@ -54,6 +55,7 @@ __all__ = [
     "QuorumError",
     "RecordFormatError",
     "StorageError",
+    "UnknownBallotError",
     "ValueRangeError",
     "VerificationFailed",
 ]
@@ -159,6 +161,10 @@ class BallotStateError(ProtocolError):
 class ConflictError(BallotStateError):
     """The request conflicts with what is stored: a replayed selection encryption identifier,
     a ballot after voting closed, a step taken out of order."""
+
+
+class UnknownBallotError(BallotStateError):
+    """A cast or challenge names a confirmation code that no pending ballot has."""
 
 
 class DecryptionError(ProtocolError):

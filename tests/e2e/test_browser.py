@@ -30,6 +30,7 @@ from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.service.app import create_app
 from nazaha.service.settings import Settings
 from nazaha.storage.sql.store import SqlStore
+from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.demo import load_sample_manifest
 from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian
 from nazaha.workflows.workspace import Workspace
@@ -72,7 +73,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         kdf=KDF_TEST_ONLY,
     )
     url = f"sqlite:///{root / 'box.db'}"
-    app = create_app(Settings(database_url=url, admin_token=TOKEN), SqlStore.open(url))
+    app = create_app(Settings(database_url=url, admin_token=TOKEN), BallotBoxService(SqlStore.open(url)))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

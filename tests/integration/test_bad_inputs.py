@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from nazaha.ceremony.keyfile import KDF_TEST_ONLY
 from nazaha.crypto.elgamal import add_ciphertexts, encrypt
 from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import STANDARD_GROUP
@@ -24,10 +23,8 @@ from nazaha.service.settings import Settings
 from nazaha.storage.sql.store import SqlStore
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice, confirmation_code, contest_hash
 from nazaha.voting.encrypt import contest_challenge, encrypt_ballot, selection_challenge
-from nazaha.workflows.demo import load_sample_manifest
-from nazaha.workflows.remote import election_files_of
-from nazaha.workflows.workspace import Workspace
-from tests.integration.conftest import ServiceElection
+from nazaha.workflows.ballot_box import BallotBoxService
+from tests.support.elections import ServiceElection
 
 TOKEN = "corpus-token"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
@@ -125,10 +122,15 @@ def _crafted(
 
 
 @pytest.fixture(scope="module")
-def corpus(service_election: ServiceElection, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
+def corpus(
+    service_election: ServiceElection,
+    other_election: ServiceElection,
+    third_election: ServiceElection,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Corpus]:
     root = tmp_path_factory.mktemp("corpus")
     store = SqlStore.open(f"sqlite:///{root / 'corpus.db'}")
-    client = TestClient(create_app(Settings(admin_token=TOKEN, max_body_bytes=LIMIT), store))
+    client = TestClient(create_app(Settings(admin_token=TOKEN, max_body_bytes=LIMIT), BallotBoxService(store)))
     assert (
         client.post(
             "/api/v1/elections", json={"id": "live", "files": service_election.files}, headers=ADMIN
@@ -137,13 +139,13 @@ def corpus(service_election: ServiceElection, tmp_path_factory: pytest.TempPathF
     )
     assert (
         client.post(
-            "/api/v1/elections", json={"id": "not-open", "files": service_election.files}, headers=ADMIN
+            "/api/v1/elections", json={"id": "not-open", "files": other_election.files}, headers=ADMIN
         ).status_code
         == 201
     )
     assert (
         client.post(
-            "/api/v1/elections", json={"id": "closed", "files": service_election.files}, headers=ADMIN
+            "/api/v1/elections", json={"id": "closed", "files": third_election.files}, headers=ADMIN
         ).status_code
         == 201
     )
@@ -154,19 +156,7 @@ def corpus(service_election: ServiceElection, tmp_path_factory: pytest.TempPathF
     first = client.post("/api/v1/elections/live/ballots", content=good[0])
     assert first.status_code == 201
 
-    other_root = root / "other"
-    _, other = Workspace.create(
-        other_root,
-        manifest_data=load_sample_manifest().canonical_bytes,
-        group=G,
-        guardian_names=[f"G{i}" for i in range(1, 4)],
-        quorum=2,
-        passphrases=[f"other passphrase {i}" for i in range(1, 4)],
-        rng=SeededRandom("other"),
-        kdf=KDF_TEST_ONLY,
-    )
-    foreign_election = ServiceElection(other_root, other, election_files_of(other_root), [])
-    foreign = foreign_election.ballots(1, device="corpus", seed="foreign")[0]
+    foreign = other_election.ballots(1, device="corpus", seed="foreign")[0]
 
     accepted_id = bytes.fromhex(json.loads(good[0])["selection_id"])
     chain = service_election.ballots(2, device="chain-kiosk", mode=ChainingMode.SIMPLE, seed="corpus")

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from nazaha.record.board import BoardKind, entry_hash
-from tests.integration.conftest import ServiceElection
+from tests.support.elections import ServiceElection
 
 TOKEN = "crash-test-token"
 

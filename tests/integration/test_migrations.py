@@ -31,10 +31,13 @@ def test_upgrade_downgrade_upgrade(database_url: str) -> None:
 
 def test_ballots_and_board_refuse_updates_and_deletes(store: SqlStore) -> None:
     store.create_election(
-        ElectionRow("e", "e", ElectionState.OPEN, {"parameters.json": b"{}"}, "2026-11-29T00:00:00Z", 0, "A" * 64)
+        ElectionRow(
+            "e", "e", ElectionState.OPEN, {"parameters.json": b"{}"}, "2026-11-29T00:00:00Z", 0, "A" * 64, "E" * 64
+        )
     )
-    store.append_ballot("e", NewBallot("B" * 64, "C" * 64, "d", b"{}"), "2026-11-29T00:00:01Z")
-    store.append_decision("e", "B" * 64, BoardKind.CAST, "2026-11-29T00:00:02Z")
+    with store.transaction("e") as tx:
+        tx.append_ballot(NewBallot("B" * 64, "C" * 64, "d", b"{}"), "2026-11-29T00:00:01Z")
+        tx.append_entry(BoardKind.CAST, "B" * 64, "2026-11-29T00:00:02Z")
     for statement in (
         "UPDATE ballots SET device = 'x'",
         "DELETE FROM ballots",

@@ -13,8 +13,9 @@ from nazaha.service.pages.i18n import catalog, format_date, format_number, forma
 from nazaha.service.settings import Settings
 from nazaha.storage.memory import MemoryStore
 from nazaha.storage.sql.store import SqlStore
+from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.booth import booth_context
-from tests.integration.conftest import ServiceElection
+from tests.support.elections import ServiceElection
 
 TOKEN = "pages-admin-token"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
@@ -22,7 +23,7 @@ ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 
 @pytest.fixture
 def client(service_election: ServiceElection) -> TestClient:
-    client = TestClient(create_app(Settings(admin_token=TOKEN), MemoryStore()))
+    client = TestClient(create_app(Settings(admin_token=TOKEN), BallotBoxService(MemoryStore())))
     assert (
         client.post(
             "/api/v1/elections", json={"id": "city", "files": service_election.files}, headers=ADMIN
@@ -132,7 +133,7 @@ def test_officials_need_the_token_and_the_form_token(client: TestClient) -> None
 
 
 def test_board_search_by_prefix_on_each_database(store: SqlStore, service_election: ServiceElection) -> None:
-    client = TestClient(create_app(Settings(admin_token=TOKEN), store))
+    client = TestClient(create_app(Settings(admin_token=TOKEN), BallotBoxService(store)))
     client.post("/api/v1/elections", json={"id": "city", "files": service_election.files}, headers=ADMIN)
     client.post("/api/v1/elections/city/open", headers=ADMIN)
     codes = sorted(

@@ -16,15 +16,16 @@ from nazaha.service.app import create_app
 from nazaha.service.settings import Settings
 from nazaha.storage.sql.store import SqlStore
 from nazaha.voting.confirmation import ChainingMode
+from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian
-from tests.integration.conftest import ServiceElection
+from tests.support.elections import ServiceElection
 
 TOKEN = "administrator-token-for-tests"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def test_full_election_through_the_api(store: SqlStore, service_election: ServiceElection, tmp_path: Path) -> None:
-    client = TestClient(create_app(Settings(admin_token=TOKEN), store))
+    client = TestClient(create_app(Settings(admin_token=TOKEN), BallotBoxService(store)))
     assert client.get("/api/v1/health").json()["status"] == "ok"
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "Nazaha ballot box"
     created = client.post("/api/v1/elections", json={"id": "city-2026", "files": service_election.files}, headers=ADMIN)
@@ -106,14 +107,14 @@ def test_full_election_through_the_api(store: SqlStore, service_election: Servic
 
 
 def test_admin_actions_need_the_token(store: SqlStore, service_election: ServiceElection) -> None:
-    client = TestClient(create_app(Settings(admin_token=TOKEN), store))
+    client = TestClient(create_app(Settings(admin_token=TOKEN), BallotBoxService(store)))
     missing = client.post("/api/v1/elections", json={"files": service_election.files})
     assert missing.status_code == 401 and missing.headers["content-type"] == "application/problem+json"
     wrong = client.post(
         "/api/v1/elections", json={"files": service_election.files}, headers={"Authorization": "Bearer x"}
     )
     assert wrong.status_code == 403
-    disabled = TestClient(create_app(Settings(admin_token=""), store))
+    disabled = TestClient(create_app(Settings(admin_token=""), BallotBoxService(store)))
     assert (
         disabled.post("/api/v1/elections", json={"files": {}}, headers={"Authorization": "Bearer "}).status_code == 403
     )

@@ -119,9 +119,9 @@ def test_decryption_proof(secret: int, u: int, pad_exponent: int, field: str) ->
 
 @given(st.integers(min_value=0, max_value=10**6), st.data())
 def test_guardian_key_proofs(seed: int, data: st.DataObject) -> None:
+    from nazaha.ceremony.base_hashes import parameter_base_hash
     from nazaha.ceremony.keys import check_guardian_public_key, generate_guardian_secrets
     from nazaha.election.guardian import CoefficientProof
-    from nazaha.ceremony.base_hashes import parameter_base_hash
     from nazaha.election.parameters import ElectionParameters
 
     parameters = ElectionParameters(G, 4, 3)

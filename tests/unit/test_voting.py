@@ -7,9 +7,18 @@ import dataclasses
 import pytest
 
 from nazaha.crypto.nonces import SeededRandom
-from nazaha.election.ballot import BallotState, PlaintextBallot
+from nazaha.election.ballot import PlaintextBallot
 from nazaha.errors import BallotError, BallotStateError
-from nazaha.voting.ballot_box import BallotBox
+from nazaha.record.board import BoardKind
+from nazaha.voting.ballot_box import (
+    BoardEvent,
+    ElectionState,
+    admit_ballot,
+    ballot_decision,
+    close_voting,
+    decide_ballot,
+    transition,
+)
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.encrypt import encrypt_ballot, marked_values
 from nazaha.voting.opening import open_ballot
@@ -121,17 +130,32 @@ def test_simple_chaining_links_codes(election) -> None:  # type: ignore[no-untyp
 
 
 def test_ballot_box_rules(election) -> None:  # type: ignore[no-untyped-def]
-    box = BallotBox()
+    """The pure rules: a ballot gets in once, while voting is open; it is decided once."""
+    open_ = ElectionState.OPEN
     encrypted, _ = encrypt(election)
-    box.submit(encrypted)
+    code, data = encrypted.code_hex, b"the ballot's bytes"
+    event = admit_ballot(open_, code=code, data=data, stored_with_code=None, selection_id_taken=False)
+    assert event == BoardEvent(BoardKind.BALLOT, code)
+    assert admit_ballot(open_, code=code, data=data, stored_with_code=data, selection_id_taken=True) is None
     with pytest.raises(BallotStateError, match="already submitted"):
-        box.submit(encrypted)
+        admit_ballot(open_, code=code, data=b"other bytes", stored_with_code=data, selection_id_taken=False)
     with pytest.raises(BallotStateError, match="reuses the selection encryption identifier"):
-        box.submit(dataclasses.replace(encrypted, confirmation_code=bytes(32)))
-    box.challenge(encrypted.confirmation_code)
+        admit_ballot(open_, code="00" * 32, data=data, stored_with_code=None, selection_id_taken=True)
+    with pytest.raises(BallotStateError, match="voting is not open"):
+        admit_ballot(ElectionState.CLOSED, code=code, data=data, stored_with_code=None, selection_id_taken=False)
+    challenged = decide_ballot(open_, code, [BoardKind.BALLOT], BoardKind.CHALLENGE)
+    assert challenged == BoardEvent(BoardKind.CHALLENGE, code)
     with pytest.raises(BallotStateError, match="already challenged"):
-        box.cast(encrypted.confirmation_code)
+        decide_ballot(open_, code, [BoardKind.BALLOT, BoardKind.CHALLENGE], BoardKind.CAST)
     with pytest.raises(BallotStateError, match="no pending ballot"):
-        box.cast(bytes(32))
-    assert box.cast_ballots() == []
-    assert [s.state for s in box.submitted()] == [BallotState.CHALLENGED]
+        decide_ballot(open_, "00" * 32, [], BoardKind.CAST)
+    with pytest.raises(BallotStateError, match="voting is not open"):
+        decide_ballot(ElectionState.SETUP, code, [BoardKind.BALLOT], BoardKind.CAST)
+    assert close_voting(open_, [code]) == [BoardEvent(BoardKind.CHALLENGE, code), BoardEvent(BoardKind.CLOSE, "")]
+    with pytest.raises(BallotStateError, match="voting is not open"):
+        close_voting(ElectionState.CLOSED, [])
+    assert ballot_decision([BoardKind.BALLOT, BoardKind.CAST]) is BoardKind.CAST
+    assert ballot_decision([BoardKind.BALLOT]) is None
+    assert transition("e", ElectionState.SETUP, ElectionState.OPEN) is ElectionState.OPEN
+    with pytest.raises(BallotStateError, match="cannot become published"):
+        transition("e", ElectionState.OPEN, ElectionState.PUBLISHED)

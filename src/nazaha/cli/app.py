@@ -32,12 +32,10 @@ from nazaha.election.ballot import BallotState
 from nazaha.election.manifest import parse_manifest
 from nazaha.interop.formats import verify_any
 from nazaha.record.archive import extract_record, is_record_archive
-from nazaha.storage.sql.store import SqlStore
 from nazaha.verify.report import Report
 from nazaha.voting.confirmation import ChainingMode
-from nazaha.workflows.ballot_box import BallotBoxService
+from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box
 from nazaha.workflows.clock import utc_now
-from nazaha.workflows.cluster import cluster_executor
 from nazaha.workflows.demo import load_sample_manifest, run_demo, run_service_demo
 from nazaha.workflows.workspace import Workspace, parse_ballot_file
 
@@ -254,6 +252,9 @@ def publish(
 def _verify(record: Path, *, jobs: int, as_json: bool, format: str = "auto", scheduler: str = "") -> Report:
     with RichProgress(enabled=not as_json) as progress:
         if scheduler:
+            # Dask comes with the ``cluster`` extra: imported only when a scheduler is asked for.
+            from nazaha.workflows.cluster import cluster_executor  # noqa: PLC0415
+
             with cluster_executor(scheduler) as executor:
                 return verify_any(record.resolve(), format=format, executor=executor, progress=progress)
         return verify_any(record, format=format, jobs=jobs, progress=progress)
@@ -324,10 +325,11 @@ def demo(
     workers = jobs or os.cpu_count() or 1
     manifest = load_sample_manifest()
     token = secrets.token_urlsafe(18)
-    store: SqlStore | None = None
+    box: BallotBoxService | None = None
+    database_url = ""
 
     def action() -> None:
-        nonlocal store
+        nonlocal box, database_url
         target = output or Path(f"election-record-{utc_now().replace(':', '').replace('-', '')}")
         console.print(f"[bold]{manifest.name.get(language)}[/bold]")
         console.print(f"{ballots} ballots, 5 guardians (quorum 3, guardians 2 and 4 absent), {workers} worker(s)")
@@ -337,9 +339,10 @@ def demo(
                 database = data / "nazaha-demo.db"
                 for stale in data.glob("nazaha-demo.db*"):
                     stale.unlink()
-                store = SqlStore.open(f"sqlite:///{database}")
+                database_url = f"sqlite:///{database}"
+                box = open_ballot_box(database_url)
                 result = run_service_demo(
-                    BallotBoxService(store),
+                    box,
                     ballots=ballots,
                     output=target,
                     group=group_by_name(group),
@@ -385,10 +388,9 @@ def demo(
             console.print(f"  administrator token: {token}   (Ctrl-C stops the service)")
 
     run_guarded(action)
-    if serve_after and store is not None:
-        database = store.engine.url.render_as_string(hide_password=False)
-        store.dispose()
-        run_service(database, token, host="127.0.0.1", port=port)
+    if serve_after and box is not None:
+        box.close_store()
+        run_service(database_url, token, host="127.0.0.1", port=port)
 
 
 def main() -> None:

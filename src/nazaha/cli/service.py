@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import secrets
 import zipfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from nazaha.cli.errors import fail, run_guarded
 from nazaha.cli.output import console
 from nazaha.crypto.nonces import SystemRandom
-from nazaha.storage.sql.store import SqlStore
+from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box
 from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, election_files_of
 
 __all__ = ["admin_app", "guardian_app", "run_service", "serve"]
@@ -43,22 +43,27 @@ def serve(
     """Start the ballot-box service (HTTP API under /api/v1; OpenAPI at /api/v1/docs)."""
     token = admin_token or secrets.token_urlsafe(24)
 
-    def prepare() -> SqlStore:
-        return SqlStore.open(database)
+    def prepare() -> BallotBoxService:
+        return open_ballot_box(database)  # migrates the schema once, before the workers start
 
-    store = run_guarded(prepare)
-    console.print(
-        f"Nazaha ballot box on http://{host}:{port}/api/v1  (database: {store.engine.url.render_as_string()})"
-    )
+    box = run_guarded(prepare)
+    console.print(f"Nazaha ballot box on http://{host}:{port}/api/v1  (database: {_masked(database)})")
     if not admin_token:
         console.print(f"administrator token: {token}")
-    store.dispose()
+    box.close_store()
     run_service(database, token, host=host, port=port, workers=workers)
+
+
+def _masked(url: str) -> str:
+    """A database URL fit to print: the password replaced by ***."""
+    return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
 def run_service(database: str, token: str, *, host: str, port: int, workers: int = 1) -> None:
     """Run the service until interrupted; uvicorn builds it from the environment in each worker,
     so the command line never imports the service itself."""
+    import uvicorn  # noqa: PLC0415  (the service extra; the rest of the command line runs without it)
+
     os.environ["NAZAHA_DATABASE_URL"] = database
     os.environ["NAZAHA_ADMIN_TOKEN"] = token
     uvicorn.run(

@@ -1,7 +1,8 @@
-"""``create_app(settings, store)``: the ballot-box service as a FastAPI application.
+"""``create_app(settings, box)``: the ballot-box service as a FastAPI application.
 
-Nothing happens at import time: the database is opened by whoever calls ``create_app`` (or by
-``app_from_env`` when uvicorn starts a worker).
+Nothing happens at import time: the database is opened by whoever builds the ``BallotBoxService``
+given to ``create_app`` (or by ``app_from_env`` when uvicorn starts a worker). The service layer
+talks to the workflows only; it never touches storage or the record codec itself.
 """
 
 from __future__ import annotations
@@ -17,14 +18,12 @@ from nazaha.service.errors import install_error_handlers
 from nazaha.service.pages import routes as pages
 from nazaha.service.routes import ballots, decryption, elections
 from nazaha.service.settings import Settings
-from nazaha.storage.ports import ElectionStore
-from nazaha.storage.sql.store import SqlStore
-from nazaha.workflows.ballot_box import BallotBoxService
+from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box
 
 __all__ = ["app_from_env", "create_app"]
 
 
-def create_app(settings: Settings, store: ElectionStore) -> FastAPI:
+def create_app(settings: Settings, box: BallotBoxService) -> FastAPI:
     app = FastAPI(
         title="Nazaha ballot box",
         version=__version__,
@@ -35,8 +34,7 @@ def create_app(settings: Settings, store: ElectionStore) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.store = store
-    app.state.service = BallotBoxService(store)
+    app.state.service = box
     app.state.render_error = pages.render_error
     install_error_handlers(app)
     app.include_router(elections.router)
@@ -47,7 +45,8 @@ def create_app(settings: Settings, store: ElectionStore) -> FastAPI:
 
     @app.get("/api/v1/health", tags=["service"], summary="Health of the service and its database")
     def health(request: Request) -> dict[str, Any]:
-        request.app.state.store.elections()
+        box: BallotBoxService = request.app.state.service
+        box.check_health()
         return {"status": "ok", "version": __version__}
 
     return app
@@ -56,4 +55,4 @@ def create_app(settings: Settings, store: ElectionStore) -> FastAPI:
 def app_from_env() -> FastAPI:
     """The application configured from ``NAZAHA_*`` variables (for uvicorn's ``--factory``)."""
     settings = Settings.from_env()
-    return create_app(settings, SqlStore.open(settings.database_url))
+    return create_app(settings, open_ballot_box(settings.database_url))

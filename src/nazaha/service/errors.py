@@ -5,7 +5,7 @@ error                             status  problem type
 ================================  ======  =================================
 RecordFormatError, bad request    400     /problems/malformed-request
 AuthorizationError                401/403 /problems/unauthorized
-NotFoundError                     404     /problems/not-found
+NotFoundError, UnknownBallotError 404     /problems/not-found
 ConflictError, BallotStateError   409     /problems/conflict
 PayloadTooLarge                   413     /problems/payload-too-large
 BallotError, ValueRangeError      422     /problems/invalid-ballot
@@ -36,6 +36,7 @@ from nazaha.errors import (
     ProtocolError,
     RecordFormatError,
     StorageError,
+    UnknownBallotError,
     ValueRangeError,
 )
 
@@ -60,7 +61,7 @@ def _classify(error: NazahaError) -> tuple[int, str, str]:
         return 400, "malformed-request", "Malformed request"
     if isinstance(error, AuthorizationError):
         return (401 if "missing" in str(error) else 403), "unauthorized", "Not authorized"
-    if isinstance(error, NotFoundError):
+    if isinstance(error, (NotFoundError, UnknownBallotError)):
         return 404, "not-found", "Not found"
     if isinstance(error, PayloadTooLarge):
         return 413, "payload-too-large", "Request body too large"

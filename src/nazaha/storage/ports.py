@@ -1,19 +1,30 @@
-"""What the ballot-box service needs from storage, as a Protocol with two implementations:
-``nazaha.storage.sql`` (SQLite or PostgreSQL through SQLAlchemy Core) and ``MemoryStore``.
+"""What the election lifecycle needs from storage: the ``ElectionStore`` port.
 
-Ballots and board entries are append-only: no method updates or deletes them. Each append
-runs in one transaction that also extends the bulletin board's hash chain, so a ballot is
-stored if and only if its board entry is.
+Three adapters implement it and hold no rules: ``nazaha.storage.sql`` (SQLite or PostgreSQL
+through SQLAlchemy Core), ``MemoryStore`` (in memory, for tests and demonstrations) and
+``FolderStore`` (an election workspace folder on one machine). The rules live in
+``nazaha.voting.ballot_box``; ``nazaha.workflows.lifecycle`` applies them.
+
+Every change goes through a **unit of work**: ``store.transaction(election_id)`` locks the
+election, lets the lifecycle read the facts a rule needs (the state, the ballot already stored
+under a code, the device's last code) and append what the rule allows (ballots, board entries,
+artifacts, a new state), and commits all of it at once when the block ends without an error, or
+none of it. Two transactions on one election never interleave, so a check and the append it
+allows cannot be separated by another request (compare-and-append).
+
+Ballots, board entries and artifacts are append-only: nothing is updated or deleted. A ballot is
+stored if and only if its board entry is. Reads outside a transaction see committed data only.
 """
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from nazaha.record.board import BoardEntry, BoardKind
+from nazaha.voting.ballot_box import ElectionState
 
 __all__ = [
     "BallotRow",
@@ -21,17 +32,8 @@ __all__ = [
     "ElectionState",
     "ElectionStore",
     "NewBallot",
+    "StoreTransaction",
 ]
-
-
-class ElectionState(enum.Enum):
-    """An election's life: created, voting open, voting closed, decrypting, published."""
-
-    SETUP = "setup"
-    OPEN = "open"
-    CLOSED = "closed"
-    DECRYPTING = "decrypting"
-    PUBLISHED = "published"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ class ElectionRow:
     created_at: str
     board_length: int
     board_head: str
+    extended_hash: str
+    """H_E in uppercase hex: no two elections in one store share it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,40 +72,64 @@ class BallotRow:
     received_at: str
 
 
+class StoreTransaction(Protocol):
+    """One election, locked, inside one transaction (see the module docstring)."""
+
+    @property
+    def election(self) -> ElectionRow:
+        """The election as this transaction sees it (its own appends included)."""
+        ...
+
+    def set_state(self, state: ElectionState) -> None: ...
+
+    def ballot(self, code: str) -> BallotRow | None: ...
+
+    def selection_id_taken(self, selection_id: str) -> bool: ...
+
+    def last_code_for_device(self, device: str) -> str | None:
+        """The confirmation code of the latest ballot received from ``device``, if any."""
+        ...
+
+    def entries_for(self, code: str) -> list[BoardEntry]:
+        """The board entries of the ballot ``code``, in board order."""
+        ...
+
+    def undecided_codes(self) -> list[str]:
+        """Codes of the ballots with neither a ``cast`` nor a ``challenge`` entry, in board order."""
+        ...
+
+    def append_ballot(self, ballot: NewBallot, recorded_at: str) -> tuple[BallotRow, BoardEntry]:
+        """Store a ballot together with its ``ballot`` board entry."""
+        ...
+
+    def append_entry(self, kind: BoardKind, code: str, recorded_at: str) -> BoardEntry:
+        """Append an entry to the board, chained to the one before."""
+        ...
+
+    def artifact(self, name: str) -> bytes | None: ...
+
+    def put_artifact(self, name: str, data: bytes) -> None:
+        """Store a named artifact once; ``ConflictError`` if the name is taken."""
+        ...
+
+
 class ElectionStore(Protocol):
-    """Persistence for the ballot-box service. Every method is one transaction."""
+    """Persistence for elections: a unit of work for changes, plain reads for everything else."""
 
     def create_election(self, election: ElectionRow) -> None:
-        """Store a new election; ``ConflictError`` if the id is taken."""
+        """Store a new election; ``ConflictError`` if its id or its H_E is taken."""
+        ...
+
+    def transaction(self, election_id: str) -> AbstractContextManager[StoreTransaction]:
+        """Lock the election for one unit of work; ``NotFoundError`` if there is none."""
         ...
 
     def election(self, election_id: str) -> ElectionRow:
         """The election; ``NotFoundError`` if there is none."""
         ...
 
-    def elections(self) -> list[ElectionRow]: ...
-
-    def transition(self, election_id: str, allowed: Sequence[ElectionState], to: ElectionState) -> ElectionRow:
-        """Move the election to ``to`` if its state is one of ``allowed``, else ``ConflictError``."""
-        ...
-
-    def append_ballot(
-        self, election_id: str, ballot: NewBallot, recorded_at: str
-    ) -> tuple[BallotRow, BoardEntry, bool]:
-        """Store a ballot and its ``ballot`` board entry while voting is open.
-
-        Returns (row, entry, created). Submitting the very same bytes again returns the stored
-        row and entry with ``created`` False. Another ballot with the same selection
-        encryption identifier or code is a ``ConflictError``.
-        """
-        ...
-
-    def append_decision(self, election_id: str, code: str, kind: BoardKind, recorded_at: str) -> BoardEntry:
-        """Record that the ballot ``code`` was cast or challenged (once, while voting is open)."""
-        ...
-
-    def close_voting(self, election_id: str, recorded_at: str) -> list[BoardEntry]:
-        """Close voting: challenge every undecided ballot, then append the ``close`` entry."""
+    def elections(self) -> list[ElectionRow]:
+        """Every election, oldest first."""
         ...
 
     def ballot(self, election_id: str, code: str) -> BallotRow | None: ...
@@ -114,17 +142,11 @@ class ElectionStore(Protocol):
         """Every ballot in board order, read in batches."""
         ...
 
-    def last_code_for_device(self, election_id: str, device: str) -> str | None:
-        """The confirmation code of the latest ballot received from ``device``, if any."""
+    def board(self, election_id: str, offset: int, limit: int) -> list[BoardEntry]:
+        """Up to ``limit`` entries after position ``offset``, in board order."""
         ...
-
-    def board(self, election_id: str, offset: int, limit: int) -> list[BoardEntry]: ...
 
     def entries_for(self, election_id: str, code: str) -> list[BoardEntry]: ...
-
-    def put_artifact(self, election_id: str, name: str, data: bytes) -> None:
-        """Store a named artifact once (tallies, decryption messages); ``ConflictError`` if it exists."""
-        ...
 
     def artifact(self, election_id: str, name: str) -> bytes | None: ...
 

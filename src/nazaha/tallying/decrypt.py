@@ -20,7 +20,7 @@ challenged ballot is decrypted the same way with the shares z-hat_i (§3.6.7, eq
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nazaha.crypto.dlog import DiscreteLog
@@ -48,6 +48,9 @@ __all__ = [
     "DecryptingGuardian",
     "GuardianCommitment",
     "PartialDecryption",
+    "check_commitment",
+    "check_response",
+    "check_reveal",
     "combine_ballot_nonce",
     "combine_tally",
     "decrypt_ballot_nonce",
@@ -295,6 +298,100 @@ def _combine(
     a_total = group.prod(entries[j][2] for j in present)
     b_total = group.prod(entries[j][3] for j in present)
     return combined, a_total, b_total
+
+
+def check_commitment(
+    context: ElectionContext,
+    tally: EncryptedTally,
+    guardian: int,
+    partials: Sequence[PartialDecryption],
+    nonce_shares: Mapping[str, int],
+) -> None:
+    """Guardian ``guardian``'s first message, before it is stored: exactly one share M_i and hash
+    d_i for every option of the tally (eqs. 84, 88), every M_i and nonce share m_i in Z_p^r."""
+    group = context.group
+    wanted = [key for key, _, _ in _tally_options(tally)]
+    given = [(p.contest_index, p.option_index) for p in partials]
+    if sorted(given) != sorted(wanted) or len(set(given)) != len(given):
+        raise DecryptionError(f"guardian {guardian}'s commitment must hold exactly one share for every option")
+    for partial in partials:
+        if partial.guardian != guardian:
+            raise DecryptionError(f"guardian {guardian}'s commitment holds a share of guardian {partial.guardian}")
+        if not group.is_element(partial.share):
+            raise DecryptionError(
+                f"guardian {guardian}'s M_i for contest {partial.contest_index}, option {partial.option_index} "
+                "is not in Z_p^r"
+            )
+    for code, share in nonce_shares.items():
+        if not group.is_element(share):
+            raise DecryptionError(f"guardian {guardian}'s ballot nonce share for ballot {code} is not in Z_p^r")
+
+
+def check_reveal(
+    context: ElectionContext,
+    tally: EncryptedTally,
+    present: Sequence[int],
+    partials: Sequence[PartialDecryption],
+    guardian: int,
+    commitments: Sequence[GuardianCommitment],
+) -> None:
+    """Guardian ``guardian``'s revealed (a_i, b_i), before they are stored: one pair per option,
+    in Z_p^r, matching the hash d_i it committed to (eq. 88)."""
+    group = context.group
+    ordered = _check_present(context, present)
+    options = _tally_options(tally)
+    if len(commitments) != len(options) or any(c.guardian != guardian for c in commitments):
+        raise DecryptionError(f"guardian {guardian}'s reveal must hold exactly one commitment for every option")
+    mine = [p for p in partials if p.guardian == guardian]
+    by_key = _index_partials(mine, commitments, [guardian], options)
+    for key, pad, data in options:
+        share, digest, a, b = by_key[key][guardian]
+        if not (group.is_element(a) and group.is_element(b)):
+            raise DecryptionError(
+                f"guardian {guardian}'s a_i or b_i for contest {key[0]}, option {key[1]} is not in Z_p^r"
+            )
+        expected = _commitment_hash(group, context.extended_hash, key, guardian, pad, data, a, b, share, ordered)
+        if expected != digest:
+            raise DecryptionError(
+                f"guardian {guardian}'s revealed commitment for contest {key[0]}, option {key[1]} does not match "
+                f"its commitment hash d_{guardian}"
+            )
+
+
+def check_response(
+    context: ElectionContext,
+    tally: EncryptedTally,
+    present: Sequence[int],
+    partials: Sequence[PartialDecryption],
+    commitments: Sequence[GuardianCommitment],
+    guardian: int,
+    responses: Mapping[OptionKey, int],
+) -> None:
+    """Guardian ``guardian``'s responses v_i, before they are stored: one per option, in Z_q, and
+    each passing Note 3.7's check against the guardian's public share key g^(z_i):
+    g^(v_i) · (g^(z_i))^(c_i) = a_i and A^(v_i) · M_i^(c_i) = b_i with c_i = c · w_i (eqs. 90-92)."""
+    group = context.group
+    ordered = _check_present(context, present)
+    options = _tally_options(tally)
+    if sorted(responses) != sorted(key for key, _, _ in options):
+        raise DecryptionError(f"guardian {guardian}'s response must hold exactly one value for every option")
+    by_key = _index_partials(partials, commitments, ordered, options)
+    public = share_key(context, guardian)
+    weight = lagrange_coefficient(group.q, guardian, ordered)
+    for key, pad, data in options:
+        entries = by_key[key]
+        combined, a_total, b_total = _combine(group, ordered, entries)
+        c = decryption_challenge(group, context.extended_hash, key, pad, data, a_total, b_total, combined)
+        v = responses[key]
+        if not 0 <= v < group.q:
+            raise DecryptionError(f"guardian {guardian}'s response for contest {key[0]}, option {key[1]} is not in Z_q")
+        c_i = c * weight % group.q
+        share, _, a_i, b_i = entries[guardian]
+        if group.mul(group.pow(public, c_i), group.g_pow(v)) != a_i or group.pow_pair(pad, v, share, c_i) != b_i:
+            raise DecryptionError(
+                f"guardian {guardian}'s decryption share or response for contest {key[0]}, option {key[1]} is wrong "
+                "(Note 3.7 check failed)"
+            )
 
 
 def decrypt_tally(

@@ -1,66 +1,158 @@
-"""The ballot box rules: every ballot is cast or challenged once, and only cast ballots count.
+"""The ballot box's rules, and only its rules: which ballots get in, who decides, what closing does.
 
 Spec §3.4.4 "Ballot casting or challenging": once the voter has the confirmation code, the
-ballot is either cast or challenged; a challenged ballot is opened and never tallied. The box
-refuses a second ballot with the same selection encryption identifier (Verification 5.A) or
-the same confirmation code.
+ballot is either cast or challenged, once; a challenged ballot is opened and never tallied. A
+ballot that is neither cast nor challenged when voting closes is *implicitly challenged*
+(the spec's "uncast (implicitly or explicitly challenged) ballot"): it is never counted, and
+the guardians open it like any other challenged ballot (docs/decisions.md, "Pending ballots at
+close").
+
+Every function here is pure: it takes the facts it needs (the election's state, what is already
+stored under the same code or identifier, the device's last code) and returns the bulletin-board
+events to append, or raises. Storage adapters hold no rules; ``nazaha.workflows.lifecycle``
+reads the facts and appends the events inside one store transaction, so a rule and the append
+it allows cannot be separated by another request.
 """
 
 from __future__ import annotations
 
-from nazaha.election.ballot import BallotState, EncryptedBallot, SubmittedBallot
-from nazaha.errors import BallotStateError
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-__all__ = ["BallotBox"]
+from nazaha.crypto.group import Group
+from nazaha.election.ballot import EncryptedBallot
+from nazaha.errors import BallotError, ConflictError, UnknownBallotError
+from nazaha.record.board import BoardKind
+from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
+
+__all__ = [
+    "BoardEvent",
+    "ElectionState",
+    "admit_ballot",
+    "ballot_decision",
+    "check_device_chain",
+    "close_voting",
+    "decide_ballot",
+    "require_state",
+    "require_voting_open",
+    "transition",
+]
 
 
-class BallotBox:
-    """An in-memory ballot box that holds encrypted ballots until the voter decides."""
+class ElectionState(enum.Enum):
+    """An election's life: created, voting open, voting closed, decrypting, published."""
 
-    def __init__(self) -> None:
-        self._pending: dict[bytes, EncryptedBallot] = {}
-        self._decided: dict[bytes, SubmittedBallot] = {}
-        self._selection_ids: set[bytes] = set()
+    SETUP = "setup"
+    OPEN = "open"
+    CLOSED = "closed"
+    DECRYPTING = "decrypting"
+    PUBLISHED = "published"
 
-    def submit(self, ballot: EncryptedBallot) -> None:
-        """Accept an encrypted ballot that waits for the voter's decision."""
-        code = ballot.confirmation_code
-        if code in self._pending or code in self._decided:
-            raise BallotStateError(f"ballot {ballot.code_hex} was already submitted")
-        if ballot.selection_id in self._selection_ids:
-            raise BallotStateError(
-                f"ballot {ballot.code_hex} reuses the selection encryption identifier of another ballot"
-            )
-        self._selection_ids.add(ballot.selection_id)
-        self._pending[code] = ballot
 
-    def decide(self, code: bytes, state: BallotState) -> SubmittedBallot:
-        """Cast or challenge the pending ballot with confirmation code ``code``."""
-        ballot = self._pending.pop(code, None)
-        if ballot is None:
-            if code in self._decided:
-                previous = self._decided[code].state.value
-                raise BallotStateError(f"ballot {code.hex().upper()} was already {previous}")
-            raise BallotStateError(f"no pending ballot has confirmation code {code.hex().upper()}")
-        submitted = SubmittedBallot(ballot=ballot, state=state)
-        self._decided[code] = submitted
-        return submitted
+_ALLOWED_FROM: dict[ElectionState, tuple[ElectionState, ...]] = {
+    ElectionState.OPEN: (ElectionState.SETUP,),
+    ElectionState.CLOSED: (ElectionState.OPEN,),
+    ElectionState.DECRYPTING: (ElectionState.CLOSED,),
+    ElectionState.PUBLISHED: (ElectionState.DECRYPTING,),
+}
 
-    def cast(self, code: bytes) -> SubmittedBallot:
-        return self.decide(code, BallotState.CAST)
 
-    def challenge(self, code: bytes) -> SubmittedBallot:
-        return self.decide(code, BallotState.CHALLENGED)
+@dataclass(frozen=True, slots=True)
+class BoardEvent:
+    """An entry to append to the bulletin board: its kind and the ballot's code ("" for close)."""
 
-    def pending(self) -> list[EncryptedBallot]:
-        return list(self._pending.values())
+    kind: BoardKind
+    code: str
 
-    def submitted(self) -> list[SubmittedBallot]:
-        """Every decided ballot, in the order decided."""
-        return list(self._decided.values())
 
-    def cast_ballots(self) -> list[EncryptedBallot]:
-        return [s.ballot for s in self._decided.values() if s.state is BallotState.CAST]
+def transition(election_id: str, state: ElectionState, to: ElectionState) -> ElectionState:
+    """The election's next state ``to``, if the lifecycle allows it from ``state``."""
+    if state not in _ALLOWED_FROM.get(to, ()):
+        raise ConflictError(f"election {election_id!r} is {state.value}; cannot become {to.value}")
+    return to
 
-    def challenged_ballots(self) -> list[EncryptedBallot]:
-        return [s.ballot for s in self._decided.values() if s.state is BallotState.CHALLENGED]
+
+def require_state(state: ElectionState, wanted: ElectionState, doing: str) -> None:
+    """Refuse ``doing`` unless the election is in state ``wanted``."""
+    if state is not wanted:
+        raise ConflictError(f"the election is {state.value}; {doing} needs it to be {wanted.value}")
+
+
+def require_voting_open(state: ElectionState) -> None:
+    """Ballots and decisions are taken only while voting is open."""
+    if state is not ElectionState.OPEN:
+        raise ConflictError(f"voting is not open (the election is {state.value})")
+
+
+def admit_ballot(
+    state: ElectionState,
+    *,
+    code: str,
+    data: bytes,
+    stored_with_code: bytes | None,
+    selection_id_taken: bool,
+) -> BoardEvent | None:
+    """Whether an encrypted ballot, already verified at the door, gets onto the board.
+
+    Returns the ``ballot`` event to append, or None when the very same bytes were submitted
+    before (a retry after a lost answer is answered with the first receipt). A second ballot
+    with the same confirmation code or the same selection encryption identifier is refused
+    (Verification 5.A: identifiers are unique), and so is any ballot while voting is not open.
+    """
+    if stored_with_code is not None and stored_with_code == data:
+        return None
+    if selection_id_taken:
+        raise ConflictError(f"ballot {code} reuses the selection encryption identifier of a ballot already submitted")
+    if stored_with_code is not None:
+        raise ConflictError(f"a different ballot with confirmation code {code} was already submitted")
+    require_voting_open(state)
+    return BoardEvent(BoardKind.BALLOT, code)
+
+
+def check_device_chain(group: Group, extended_hash: bytes, ballot: EncryptedBallot, last_code: str | None) -> None:
+    """With simple chaining, B_C must hold the confirmation code of the device's previous ballot
+    on the board, or the chain's start H_0 for its first (eqs. 74-76); ``last_code`` is that
+    previous code, read in the same transaction that appends the ballot."""
+    if ballot.chaining_field[:4] != ChainingMode.SIMPLE.identifier:
+        return
+    device = EncryptionDevice(group, extended_hash, ballot.device, ChainingMode.SIMPLE)
+    expected = device.initial_hash if last_code is None else bytes.fromhex(last_code)
+    if ballot.chaining_field[4:] != expected:
+        raise BallotError(
+            f"the chaining field does not continue device {ballot.device!r}'s chain "
+            "(it must hold the confirmation code of that device's previous ballot)"
+        )
+
+
+def ballot_decision(kinds: Iterable[BoardKind]) -> BoardKind | None:
+    """The voter's decision (``cast`` or ``challenge``) among a ballot's board entries, if any."""
+    for kind in kinds:
+        if kind in (BoardKind.CAST, BoardKind.CHALLENGE):
+            return kind
+    return None
+
+
+def decide_ballot(state: ElectionState, code: str, kinds: Sequence[BoardKind], decision: BoardKind) -> BoardEvent:
+    """Cast or challenge the ballot ``code`` whose board entries so far have ``kinds``.
+
+    Only while voting is open, only a ballot that was submitted, and only once.
+    """
+    if decision not in (BoardKind.CAST, BoardKind.CHALLENGE):
+        raise ValueError(f"{decision.value} is not a decision")
+    require_voting_open(state)
+    if BoardKind.BALLOT not in kinds:
+        raise UnknownBallotError(f"no pending ballot has confirmation code {code}")
+    previous = ballot_decision(kinds)
+    if previous is not None:
+        word = "cast" if previous is BoardKind.CAST else "challenged"
+        raise ConflictError(f"ballot {code} was already {word}")
+    return BoardEvent(decision, code)
+
+
+def close_voting(state: ElectionState, undecided: Sequence[str]) -> list[BoardEvent]:
+    """Close voting: every undecided ballot is challenged (never counted), then the board closes."""
+    require_voting_open(state)
+    events = [BoardEvent(BoardKind.CHALLENGE, code) for code in undecided]
+    events.append(BoardEvent(BoardKind.CLOSE, ""))
+    return events

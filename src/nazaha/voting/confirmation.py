@@ -40,6 +40,14 @@ class ChainingMode(enum.Enum):
     def identifier(self) -> bytes:
         return b"\x00\x00\x00\x00" if self is ChainingMode.NONE else b"\x00\x00\x00\x01"
 
+    @classmethod
+    def of_field(cls, chaining_field: bytes) -> ChainingMode:
+        """The mode whose identifier starts the chaining field B_C; ``ValueError`` if none does."""
+        for mode in cls:
+            if chaining_field[:4] == mode.identifier:
+                return mode
+        raise ValueError(f"unknown chaining mode 0x{chaining_field[:4].hex()}")
+
 
 def contest_hash(group: Group, id_hash: bytes, contest_index: int, ciphertexts: Sequence[Ciphertext]) -> bytes:
     """χ_l of eq. (70) for a contest without contest data."""

@@ -19,7 +19,7 @@ from nazaha.ceremony.phases import run_key_ceremony
 from nazaha.crypto.group import Group
 from nazaha.crypto.nonces import RandomSource, SeededRandom, SystemRandom
 from nazaha.crypto.params import STANDARD_GROUP
-from nazaha.election.ballot import BallotState, PlaintextBallot, SubmittedBallot
+from nazaha.election.ballot import BallotState, PlaintextBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.guardian import GuardianKeyShare
 from nazaha.election.manifest import Manifest, parse_manifest
@@ -27,18 +27,16 @@ from nazaha.election.parameters import ElectionParameters
 from nazaha.election.tally import ChallengedBallot, DecryptedTally
 from nazaha.errors import DecryptionError
 from nazaha.progress import NoProgress, Progress
-from nazaha.record.board import BoardKind, board_from_events, genesis_hash
-from nazaha.record.codec import decode_ballot, decode_challenged, decode_tally, encode_ballot
+from nazaha.record.codec import decode_ballot, decode_encrypted_tally, encode_ballot
 from nazaha.record.decryption import CommitMessage, encode_commit, encode_respond, encode_reveal
-from nazaha.tallying.aggregate import aggregate_ballots
-from nazaha.tallying.decrypt import DecryptingGuardian, decrypt_ballot_nonce, decrypt_tally
+from nazaha.storage.memory import MemoryStore
+from nazaha.tallying.decrypt import DecryptingGuardian
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.opening import open_ballot
 from nazaha.workflows.ballot_box import BallotBoxService
-from nazaha.workflows.clock import utc_now
 from nazaha.workflows.election_files import election_files
-from nazaha.workflows.encryption import DeviceBatch, encrypt_on_devices
-from nazaha.workflows.publish import device_log, write_record
+from nazaha.workflows.encryption import DeviceBatch, EncryptedOnDevice, encrypt_on_devices
+from nazaha.workflows.lifecycle import ElectionLifecycle
 
 __all__ = ["DemoResult", "generate_ballots", "load_sample_manifest", "run_demo", "run_service_demo"]
 
@@ -171,80 +169,82 @@ def run_demo(
     seed: str | None = None,
     progress: Progress | None = None,
 ) -> DemoResult:
-    """Run a mock election and write its record to ``output``; see the module docstring."""
+    """Run a mock election through the election lifecycle in memory and write its record to
+    ``output``; see the module docstring."""
     progress = progress or NoProgress()
     rng: RandomSource = SeededRandom(seed) if seed is not None else SystemRandom()
     manifest = load_sample_manifest()
     context, keys = _ceremony(ElectionParameters(group, guardians, quorum), manifest, rng, progress)
+    lifecycle = ElectionLifecycle(MemoryStore())
+    election = lifecycle.create(election_files(context)).id
+    lifecycle.open(election)
     plaintexts = generate_ballots(manifest, ballots, rng)
-    batches = _encrypt_on_two_devices(context, plaintexts, jobs=jobs, seed=seed, progress=progress)
-    encrypted = [item for batch in batches for item in batch.ballots]
-
-    submitted: list[SubmittedBallot] = []
-    events: list[tuple[BoardKind, str, str]] = []
-    cast_plaintexts: list[PlaintextBallot] = []
-    challenged_expected: dict[bytes, PlaintextBallot] = {}
-    for number, (item, plaintext) in enumerate(zip(encrypted, plaintexts, strict=True)):
-        events.append((BoardKind.BALLOT, item.ballot.code_hex, item.ballot.encrypted_at))
-        if challenge_every and number % challenge_every == challenge_every - 1:
-            events.append((BoardKind.CHALLENGE, item.ballot.code_hex, item.ballot.encrypted_at))
+    items = _encrypted_items(context, plaintexts, jobs=jobs, seed=seed, progress=progress)
+    labels = {index: contest.label for index, contest in manifest.iter_contests()}
+    lifecycle.admit_many(
+        election, [encode_ballot(group, item.ballot, None, labels) for item in items], jobs=jobs, progress=progress
+    )
+    votes = _Votes()
+    progress.start("Voters casting or challenging", len(items))
+    for number, (item, plaintext) in enumerate(zip(items, plaintexts, strict=True)):
+        challenge = _challenges(number, challenge_every)
+        if challenge:
             # The voter challenges: the device opens the ballot with its nonce at once.
             opened = open_ballot(context, item.ballot, item.ballot_nonce)
             if _opened_votes(opened) != _nonzero(plaintext):
                 raise DecryptionError(f"challenged ballot {item.ballot.code_hex} opened wrongly")
-            submitted.append(SubmittedBallot(item.ballot, BallotState.CHALLENGED))
-            challenged_expected[item.ballot.confirmation_code] = plaintext
-        else:
-            events.append((BoardKind.CAST, item.ballot.code_hex, item.ballot.encrypted_at))
-            submitted.append(SubmittedBallot(item.ballot, BallotState.CAST))
-            cast_plaintexts.append(plaintext)
-    events.append((BoardKind.CLOSE, "", utc_now()))
-    board = board_from_events(genesis_hash(context.extended_hash), events)
-
-    progress.start("Aggregating cast ballots", 1)
-    encrypted_tally = aggregate_ballots(group, manifest, [s for s in submitted if s.state is BallotState.CAST])
-    progress.advance()
-    progress.finish()
-
-    present_indices = [i for i in range(1, guardians + 1) if i not in set(absent)]
-    present = [DecryptingGuardian(context, keys[i - 1], rng) for i in present_indices]
-    progress.start("Decrypting the tally", 1)
-    tally = decrypt_tally(context, encrypted_tally, present)
-    progress.advance()
-    progress.finish()
-
-    challenged_ballots = [s.ballot for s in submitted if s.state is BallotState.CHALLENGED]
-    progress.start("Opening challenged ballots", len(challenged_ballots))
-    openings = []
-    for ballot in challenged_ballots:
-        nonce = decrypt_ballot_nonce(context, ballot, present)
-        openings.append(open_ballot(context, ballot, nonce))
+        lifecycle.decide(election, item.ballot.code_hex, BallotState.CHALLENGED if challenge else BallotState.CAST)
+        votes.add(item, plaintext, challenge)
         progress.advance()
     progress.finish()
-
-    record = write_record(
-        output,
-        context,
-        submitted,
-        [device_log(batch.device) for batch in batches],
-        encrypted_tally,
-        tally,
-        openings,
-        board,
-        created=utc_now(),
-        total_ballots=len(submitted),
-        progress=progress,
-    )
+    lifecycle.close(election)
+    lifecycle.tally(election, progress)
+    present_indices = [i for i in range(1, guardians + 1) if i not in set(absent)]
+    present = [DecryptingGuardian(context, keys[i - 1], rng) for i in present_indices]
+    tally = lifecycle.decrypt_here(election, present, progress)
+    record = lifecycle.write_record(election, output, progress=progress)
     return DemoResult(
         context=context,
         record=record,
         tally=tally,
-        expected=_counts(cast_plaintexts),
-        challenged=openings,
-        challenged_expected=challenged_expected,
+        expected=_counts(votes.cast),
+        challenged=lifecycle.openings(election),
+        challenged_expected=votes.challenged,
         guardians_present=tuple(present_indices),
-        cast=len(cast_plaintexts),
+        cast=len(votes.cast),
+        election_id=election,
     )
+
+
+@dataclass(slots=True)
+class _Votes:
+    """The plaintexts kept aside: those cast, and those challenged by confirmation code."""
+
+    cast: list[PlaintextBallot] = field(default_factory=list)
+    challenged: dict[bytes, PlaintextBallot] = field(default_factory=dict)
+
+    def add(self, item: EncryptedOnDevice, plaintext: PlaintextBallot, challenged: bool) -> None:
+        if challenged:
+            self.challenged[item.ballot.confirmation_code] = plaintext
+        else:
+            self.cast.append(plaintext)
+
+
+def _challenges(number: int, every: int) -> bool:
+    """Whether the ``number``-th voter (from 0) challenges: every ``every``-th does."""
+    return bool(every) and number % every == every - 1
+
+
+def _encrypted_items(
+    context: ElectionContext,
+    plaintexts: Sequence[PlaintextBallot],
+    *,
+    jobs: int,
+    seed: str | None,
+    progress: Progress,
+) -> list[EncryptedOnDevice]:
+    batches = _encrypt_on_two_devices(context, plaintexts, jobs=jobs, seed=seed, progress=progress)
+    return [item for batch in batches for item in batch.ballots]
 
 
 def _nonzero(ballot: PlaintextBallot) -> dict[tuple[str, str], int]:
@@ -274,8 +274,9 @@ def run_service_demo(
     progress: Progress | None = None,
 ) -> DemoResult:
     """The same mock election, run through the ballot-box service's workflow: ballots are
-    verified at the door and kept on the board, the guardians decrypt by exchanging messages,
-    and the record is written from the store. The election stays in the store, published."""
+    verified at the door and kept on the board, voters decide with their receipts' tokens, the
+    guardians decrypt by posting their messages as remote guardians do, and the record is written
+    from the store. The election stays in the store, published."""
     progress = progress or NoProgress()
     rng: RandomSource = SeededRandom(seed) if seed is not None else SystemRandom()
     manifest = manifest or load_sample_manifest()
@@ -284,21 +285,16 @@ def run_service_demo(
     box.open_voting(election)
 
     plaintexts = generate_ballots(manifest, ballots, rng)
-    batches = _encrypt_on_two_devices(context, plaintexts, jobs=jobs, seed=seed, progress=progress)
+    items = _encrypted_items(context, plaintexts, jobs=jobs, seed=seed, progress=progress)
     labels = {index: contest.label for index, contest in manifest.iter_contests()}
-    cast_plaintexts: list[PlaintextBallot] = []
-    challenged_expected: dict[bytes, PlaintextBallot] = {}
+    votes = _Votes()
     progress.start("Submitting to the ballot box", len(plaintexts))
-    items = [item for batch in batches for item in batch.ballots]
     for number, (item, plaintext) in enumerate(zip(items, plaintexts, strict=True)):
         receipt, _ = box.submit(election, encode_ballot(group, item.ballot, None, labels))
-        challenge = bool(challenge_every) and number % challenge_every == challenge_every - 1
+        challenge = _challenges(number, challenge_every)
         state = BallotState.CHALLENGED if challenge else BallotState.CAST
         box.decide(election, receipt.confirmation_code, state, receipt.decision_token)
-        if challenge:
-            challenged_expected[item.ballot.confirmation_code] = plaintext
-        else:
-            cast_plaintexts.append(plaintext)
+        votes.add(item, plaintext, challenge)
         progress.advance()
     progress.finish()
     box.close_voting(election)
@@ -306,47 +302,56 @@ def run_service_demo(
 
     present = [i for i in range(1, 6) if i not in set(absent)]
     box.start_decryption(election, present)
-    progress.start("Guardians decrypting", 3)
-    tally = box.encrypted_tally(election)
-    guardians = [DecryptingGuardian(context, keys[i - 1], rng) for i in present]
-    challenged = []
-    for code in box.challenged_codes(election):
-        row = box.store.ballot(election, code)
-        assert row is not None
-        challenged.append(decode_ballot(row.data, group, code).ballot)
-    commits = []
-    for guardian in guardians:
-        partials = guardian.commit(tally, present)
-        shares = {b.code_hex: guardian.nonce_share(b) for b in challenged}
-        message = CommitMessage(guardian.index, tuple(present), tuple(partials), shares)
-        box.post_commit(election, guardian.index, encode_commit(group, message))
-        commits.extend(partials)
-    progress.advance()
-    reveals = []
-    for guardian in guardians:
-        revealed = guardian.reveal(commits)
-        box.post_reveal(election, guardian.index, encode_reveal(group, guardian.index, revealed))
-        reveals.extend(revealed)
-    progress.advance()
-    for guardian in guardians:
-        box.post_respond(
-            election, guardian.index, encode_respond(group, guardian.index, guardian.respond(commits, reveals))
-        )
-    progress.advance()
-    progress.finish()
-
+    _guardians_post(box, election, context, [DecryptingGuardian(context, keys[i - 1], rng) for i in present], progress)
     record = box.write_record(election, output)
-    tally_data = box.store.artifact(election, "tally.json")
-    assert tally_data is not None
-    openings = [decode_challenged(d, group, n) for n, d in sorted(box.store.artifacts(election, "challenged/").items())]
+    tally = box.decrypted_tally(election)
+    if tally is None:
+        raise DecryptionError("the demonstration's decryption did not finish")
     return DemoResult(
         context=context,
         record=record,
-        tally=decode_tally(tally_data, group),
-        expected=_counts(cast_plaintexts),
-        challenged=openings,
-        challenged_expected=challenged_expected,
+        tally=tally,
+        expected=_counts(votes.cast),
+        challenged=box.openings(election),
+        challenged_expected=votes.challenged,
         guardians_present=tuple(present),
-        cast=len(cast_plaintexts),
+        cast=len(votes.cast),
         election_id=election,
     )
+
+
+def _guardians_post(
+    box: BallotBoxService,
+    election: str,
+    context: ElectionContext,
+    guardians: Sequence[DecryptingGuardian],
+    progress: Progress,
+) -> None:
+    """Each guardian's three rounds of messages, posted to the ballot box as from its own machine."""
+    group = context.group
+    present = [guardian.index for guardian in guardians]
+    tally, _ = decode_encrypted_tally(box.encrypted_tally_document(election) or b"", group)
+    challenged = [
+        decode_ballot(box.challenged_ballot(election, code), group, code).ballot
+        for code in box.challenged_codes(election)
+    ]
+    progress.start("Guardians decrypting", 3)
+    partials = []
+    for guardian in guardians:
+        mine = guardian.commit(tally, present)
+        shares = {b.code_hex: guardian.nonce_share(b) for b in challenged}
+        message = CommitMessage(guardian.index, tuple(present), tuple(mine), shares)
+        box.post_message(election, "commit", guardian.index, encode_commit(group, message))
+        partials.extend(mine)
+    progress.advance()
+    reveals = []
+    for guardian in guardians:
+        revealed = guardian.reveal(partials)
+        box.post_message(election, "reveal", guardian.index, encode_reveal(group, guardian.index, revealed))
+        reveals.extend(revealed)
+    progress.advance()
+    for guardian in guardians:
+        responses = guardian.respond(partials, reveals)
+        box.post_message(election, "respond", guardian.index, encode_respond(group, guardian.index, responses))
+    progress.advance()
+    progress.finish()

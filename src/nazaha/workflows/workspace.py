@@ -1,26 +1,28 @@
 """An election run step by step from the command line, kept in a workspace folder.
 
-Layout::
+The workspace runs the same election lifecycle as the ballot-box service
+(``nazaha.workflows.lifecycle``) over a ``FolderStore``, and adds what only a machine holding
+the secrets has: the guardians' sealed key files, and the encrypting device's ballot nonces
+until the voter decides. Layout::
 
-    workspace.json            format and election label
+    workspace.json            format, election id and label
     election/                 public files: parameters, manifest, hashes, guardians
+    ballots/, artifacts/, journal.jsonl
+                              the ballot box (``nazaha.storage.folder``): ballots verified at the
+                              door, the hash-chained board, tallies and decryption messages
     keys/guardian_<i>.key     each guardian's sealed key share (hand each to its guardian)
-    devices/<name>.json       each voting device's ballots in order (its chain)
-    pending/<code>.json       encrypted ballots waiting for the voter to cast or challenge
-    pending/<code>.nonce      the device's ballot nonce ξ_B, destroyed once the voter decides
-    ballots/<code>.json       cast and challenged ballots
-    board.json                the bulletin board: every ballot received, cast or challenged
-    encrypted_tally.json      after ``tally``
-    tally.json, challenged/   after ``decrypt``
+    nonces/<code>.nonce       the device's ballot nonce ξ_B, destroyed once the voter decides
 
-Every step checks its inputs before it writes anything, and each file is written atomically,
-so a failed step leaves the workspace as it was.
+The election opens as soon as the key ceremony has made the workspace. ``tally`` closes voting
+(a ballot neither cast nor challenged by then is challenged, as on the service) and aggregates;
+``decrypt`` runs the guardians' three message rounds in this process. Every step checks its
+inputs before it writes anything and commits in one unit of work, so a failed step leaves the
+workspace as it was.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,42 +39,19 @@ from nazaha.election.context import ElectionContext
 from nazaha.election.manifest import parse_manifest
 from nazaha.election.parameters import ElectionParameters
 from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally
-from nazaha.errors import (
-    BallotError,
-    BallotStateError,
-    InputError,
-    KeyFileError,
-    RecordFormatError,
-    StorageError,
-)
-from nazaha.progress import NoProgress, Progress
-from nazaha.record.board import BoardEntry, BoardKind, chain_entry, decode_board, encode_board, genesis_hash
-from nazaha.record.codec import (
-    RECORD_FORMAT,
-    DeviceLog,
-    decode_ballot,
-    decode_challenged,
-    decode_device,
-    decode_encrypted_tally,
-    decode_tally,
-    encode_ballot,
-    encode_challenged,
-    encode_device,
-    encode_encrypted_tally,
-    encode_tally,
-)
+from nazaha.errors import BallotError, InputError, KeyFileError, RecordFormatError, StorageError
+from nazaha.progress import Progress
+from nazaha.record.codec import decode_ballot, encode_ballot
 from nazaha.record.layout import write_file_atomically
-from nazaha.tallying.aggregate import TallyAccumulator
-from nazaha.tallying.decrypt import DecryptingGuardian, decrypt_ballot_nonce, decrypt_tally
-from nazaha.voting.ballot_box import BallotBox
+from nazaha.storage.folder import FolderStore
+from nazaha.tallying.decrypt import DecryptingGuardian
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.encrypt import marked_values
 from nazaha.voting.opening import open_ballot
-from nazaha.voting.validate import validate_ballot
 from nazaha.workflows.clock import utc_now
-from nazaha.workflows.election_files import election_files, load_context
+from nazaha.workflows.election_files import election_files
 from nazaha.workflows.encryption import encrypt_on_devices
-from nazaha.workflows.publish import device_log, tally_labels, write_record
+from nazaha.workflows.lifecycle import ElectionLifecycle, normalize_code
 
 __all__ = [
     "BallotFile",
@@ -80,15 +59,15 @@ __all__ = [
     "parse_ballot_file",
 ]
 
-WORKSPACE_FORMAT = "nazaha-workspace/1"
+WORKSPACE_FORMAT = "nazaha-workspace/2"
 BALLOTS_FORMAT = "nazaha-ballots/1"
-_CODE = re.compile(r"^[0-9A-Fa-f]{64}$")
 
 
 class _WorkspaceDoc(msgspec.Struct, forbid_unknown_fields=True):
     format: str
     election: str
     created: str
+    id: str = ""
 
 
 class _PlainBallotDoc(msgspec.Struct, forbid_unknown_fields=True):
@@ -114,18 +93,6 @@ def parse_ballot_file(data: bytes, where: str) -> list[PlaintextBallot]:
     return [PlaintextBallot(style=b.style, votes=b.votes) for b in doc.ballots]
 
 
-def _code_bytes(code: str) -> bytes:
-    cleaned = code.strip().replace(" ", "").replace("-", "")
-    if not _CODE.match(cleaned):
-        raise InputError(f"{code!r} is not a confirmation code (64 hex digits)")
-    return bytes.fromhex(cleaned)
-
-
-def _device_file(name: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "device"
-    return f"devices/{slug}.json"
-
-
 @dataclass(frozen=True, slots=True)
 class Decision:
     """The outcome of casting or challenging: the ballot and, if challenged, what it held."""
@@ -139,6 +106,8 @@ class Workspace:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._lifecycle: ElectionLifecycle | None = None
+        self._id = ""
 
     # -- creation -----------------------------------------------------------------------------
 
@@ -155,7 +124,8 @@ class Workspace:
         rng: RandomSource,
         kdf: KdfSettings = KDF_INTERACTIVE,
     ) -> tuple[Workspace, ElectionContext]:
-        """Run the key ceremony and write the workspace with one sealed key file per guardian."""
+        """Run the key ceremony, write the workspace with one sealed key file per guardian, and
+        open voting."""
         if root.exists() and any(root.iterdir()):
             raise StorageError(f"{root} exists and is not empty; choose a new workspace folder")
         if len(passphrases) != len(guardian_names):
@@ -175,13 +145,16 @@ class Workspace:
             for key, passphrase in zip(keys, passphrases, strict=True)
         }
         workspace = cls(root)
-        for name, data in election_files(context).items():
-            workspace._write(f"election/{name}", data)
+        lifecycle = ElectionLifecycle(FolderStore(root))
+        election = lifecycle.create(election_files(context))
+        lifecycle.open(election.id)
         for name, data in sealed.items():
             workspace._write(name, data)
         workspace._write(
             "workspace.json",
-            msgspec.json.encode(_WorkspaceDoc(format=WORKSPACE_FORMAT, election=manifest.label, created=utc_now())),
+            msgspec.json.encode(
+                _WorkspaceDoc(format=WORKSPACE_FORMAT, election=manifest.label, created=utc_now(), id=election.id)
+            ),
         )
         return workspace, context
 
@@ -196,8 +169,10 @@ class Workspace:
         except FileNotFoundError:
             raise StorageError(f"{self.root / name} is missing") from None
 
-    def context(self) -> ElectionContext:
-        """Load and check the workspace's public election files."""
+    def _open(self) -> tuple[ElectionLifecycle, str]:
+        """The lifecycle over this workspace's folder store, and its election's id."""
+        if self._lifecycle is not None:
+            return self._lifecycle, self._id
         if not (self.root / "workspace.json").is_file():
             raise StorageError(f"{self.root} is not a Nazaha workspace (no workspace.json)")
         try:
@@ -205,53 +180,19 @@ class Workspace:
         except (msgspec.ValidationError, msgspec.DecodeError) as error:
             raise RecordFormatError("workspace.json", str(error)) from None
         if doc.format != WORKSPACE_FORMAT:
-            raise RecordFormatError("workspace.json: format", f"unsupported {doc.format!r}")
-        return load_context(lambda name: self._read(f"election/{name}"))
+            raise RecordFormatError(
+                "workspace.json: format",
+                f"unsupported {doc.format!r} (this version reads {WORKSPACE_FORMAT!r}; finish an older workspace "
+                "with the version that made it)",
+            )
+        self._lifecycle = ElectionLifecycle(FolderStore(self.root))
+        self._id = doc.id
+        return self._lifecycle, self._id
 
-    def _names(self, folder: str, suffix: str = ".json") -> list[str]:
-        directory = self.root / folder
-        if not directory.is_dir():
-            return []
-        return sorted(f"{folder}/{p.name}" for p in directory.iterdir() if p.name.endswith(suffix))
-
-    def pending(self, context: ElectionContext) -> Iterator[EncryptedBallot]:
-        """Ballots waiting for the voter's decision."""
-        for name in self._names("pending"):
-            decoded = decode_ballot(self._read(name), context.group, name)
-            if decoded.state is not None:
-                raise RecordFormatError(name, "a pending ballot must not be cast or challenged")
-            yield decoded.ballot
-
-    def submitted(self, context: ElectionContext) -> Iterator[SubmittedBallot]:
-        for name in self._names("ballots"):
-            yield decode_ballot(self._read(name), context.group, name).submitted(name)
-
-    def _box(self, context: ElectionContext) -> BallotBox:
-        box = BallotBox()
-        for ballot in self.pending(context):
-            box.submit(ballot)
-        for submitted in self.submitted(context):
-            box.submit(submitted.ballot)
-            box.decide(submitted.ballot.confirmation_code, submitted.state)
-        return box
-
-    def _board(self, context: ElectionContext) -> list[BoardEntry]:
-        if not (self.root / "board.json").exists():
-            return []
-        head, entries = decode_board(self._read("board.json"))
-        if (entries[-1].hash if entries else genesis_hash(context.extended_hash)) != head:
-            raise RecordFormatError("board.json: head", "the head hash is not the last entry's hash")
-        return entries
-
-    def _append_board(self, context: ElectionContext, events: list[tuple[BoardKind, str]]) -> None:
-        entries = self._board(context)
-        genesis = genesis_hash(context.extended_hash)
-        for kind, code in events:
-            entries.append(chain_entry(entries[-1] if entries else None, genesis, kind, code, utc_now()))
-        self._write("board.json", encode_board(entries, genesis))
-
-    def _devices(self) -> list[DeviceLog]:
-        return [decode_device(self._read(name), name) for name in self._names("devices")]
+    def context(self) -> ElectionContext:
+        """Load and check the workspace's public election files."""
+        lifecycle, election = self._open()
+        return lifecycle.context(election)
 
     # -- voting -------------------------------------------------------------------------------
 
@@ -264,91 +205,72 @@ class Workspace:
         rng_seed: str | None = None,
         progress: Progress | None = None,
     ) -> list[EncryptedBallot]:
-        """Encrypt plaintext ballots on ``device``; they wait in ``pending/`` for a decision."""
-        context = self.context()
-        if (self.root / "encrypted_tally.json").exists():
-            raise BallotStateError("voting is closed: the tally has been computed")
+        """Encrypt plaintext ballots on ``device`` and hand them to the ballot box, where they
+        wait for the voter's decision. The device keeps each ballot nonce until then."""
+        lifecycle, election = self._open()
+        context = lifecycle.context(election)
         for number, ballot in enumerate(ballots, start=1):
             try:
                 marked_values(context.manifest, ballot)
             except BallotError as error:
                 raise BallotError(f"ballot {number}: {error}") from None
-        logs = {log.device: log for log in self._devices()}
-        existing = logs.get(device)
-        if existing is not None and existing.chaining != chaining.value:
-            raise InputError(f"device {device!r} already uses {existing.chaining} chaining")
-        resumed = EncryptionDevice.resume(
-            context.group,
-            context.extended_hash,
-            device,
-            chaining,
-            [bytes.fromhex(code) for code in existing.ballots] if existing else [],
-        )
+        resumed = self._resume_device(lifecycle, election, device, chaining)
         batch = encrypt_on_devices(context, [(resumed, ballots)], seed=rng_seed, progress=progress)[0]
+        labels = {i: c.label for i, c in context.manifest.iter_contests()}
+        blobs = [encode_ballot(context.group, item.ballot, None, labels) for item in batch.ballots]
         for item in batch.ballots:
-            code = item.ballot.code_hex
-            labels = {i: c.label for i, c in context.manifest.iter_contests()}
-            self._write(f"pending/{code}.nonce", item.ballot_nonce.hex().encode("ascii"))
-            self._write(f"pending/{code}.json", encode_ballot(context.group, item.ballot, None, labels))
-        self._append_board(context, [(BoardKind.BALLOT, item.ballot.code_hex) for item in batch.ballots])
-        log = device_log(batch.device)
-        self._write(
-            _device_file(device),
-            encode_device(
-                DeviceLog(format=RECORD_FORMAT, device=log.device, chaining=log.chaining, ballots=log.ballots)
-            ),
-        )
+            self._write(f"nonces/{item.ballot.code_hex}.nonce", item.ballot_nonce.hex().encode("ascii"))
+        try:
+            lifecycle.admit_many(election, blobs, progress=progress)
+        except BaseException:
+            for item in batch.ballots:
+                (self.root / f"nonces/{item.ballot.code_hex}.nonce").unlink(missing_ok=True)
+            raise
         return [item.ballot for item in batch.ballots]
+
+    def _resume_device(
+        self, lifecycle: ElectionLifecycle, election: str, device: str, chaining: ChainingMode
+    ) -> EncryptionDevice:
+        """The device, ready for its next ballot: its chain continues from its last ballot on the board."""
+        context = lifecycle.context(election)
+        last = lifecycle.last_ballot_of_device(election, device)
+        codes: list[bytes] = []
+        if last is not None:
+            mode = ChainingMode.of_field(last.chaining_field)
+            if mode is not chaining:
+                raise InputError(f"device {device!r} already uses {mode.value} chaining")
+            codes = [last.confirmation_code]
+        return EncryptionDevice.resume(context.group, context.extended_hash, device, chaining, codes)
 
     def decide(self, code: str, state: BallotState) -> Decision:
         """Cast or challenge a pending ballot. A challenged ballot is opened with the device's
         nonce so the voter can see what it held; the nonce is then destroyed either way."""
-        context = self.context()
-        code_bytes = _code_bytes(code)
-        box = self._box(context)
-        submitted = box.decide(code_bytes, state)
-        ballot = submitted.ballot
-        validate_ballot(context, ballot)
-        hex_code = ballot.code_hex
+        lifecycle, election = self._open()
+        context = lifecycle.context(election)
+        normalized = normalize_code(code)
         opened = None
-        if state is BallotState.CHALLENGED:
-            nonce = bytes.fromhex(self._read(f"pending/{hex_code}.nonce").decode("ascii"))
+        nonce_file = self.root / f"nonces/{normalized}.nonce"
+        row_data = lifecycle.ballot_document(election, normalized)
+        if state is BallotState.CHALLENGED and row_data is not None and nonce_file.is_file():
+            ballot = decode_ballot(row_data, context.group, f"ballot {normalized}").ballot
+            nonce = bytes.fromhex(nonce_file.read_text("ascii"))
             opened = open_ballot(context, ballot, nonce)
-        labels = {i: c.label for i, c in context.manifest.iter_contests()}
-        self._write(f"ballots/{hex_code}.json", encode_ballot(context.group, ballot, state, labels))
-        kind = BoardKind.CAST if state is BallotState.CAST else BoardKind.CHALLENGE
-        self._append_board(context, [(kind, hex_code)])
-        (self.root / f"pending/{hex_code}.json").unlink(missing_ok=True)
-        (self.root / f"pending/{hex_code}.nonce").unlink(missing_ok=True)
-        return Decision(submitted, opened)
+        lifecycle.decide(election, normalized, state)
+        nonce_file.unlink(missing_ok=True)
+        assert row_data is not None  # decide refuses a code that is not on the board
+        ballot = decode_ballot(row_data, context.group, f"ballot {normalized}").ballot
+        return Decision(SubmittedBallot(ballot, state), opened)
 
     # -- tally and decryption -----------------------------------------------------------------
 
     def tally(self, progress: Progress | None = None) -> EncryptedTally:
-        """Close voting and aggregate the cast ballots into the encrypted tally."""
-        progress = progress or NoProgress()
-        context = self.context()
-        pending = self._names("pending")
-        if pending:
-            raise BallotStateError(f"{len(pending)} ballot(s) are still waiting to be cast or challenged")
-        board = self._board(context)
-        if board and board[-1].kind is BoardKind.CLOSE:
-            raise BallotStateError("voting is already closed and the tally computed")
-        names = self._names("ballots")
-        accumulator = TallyAccumulator(context.group, context.manifest)
-        progress.start("Aggregating cast ballots", len(names))
-        for submitted in self.submitted(context):
-            if submitted.state is BallotState.CAST:
-                accumulator.add(submitted.ballot)
-            progress.advance()
-        progress.finish()
-        result = accumulator.result()
-        self._append_board(context, [(BoardKind.CLOSE, "")])
-        self._write(
-            "encrypted_tally.json",
-            encode_encrypted_tally(context.group, result, tally_labels(context)),
-        )
-        return result
+        """Close voting (undecided ballots are challenged) and aggregate the cast ballots."""
+        lifecycle, election = self._open()
+        challenged = lifecycle.close(election)
+        for entry in challenged:
+            if entry.code:
+                (self.root / f"nonces/{entry.code}.nonce").unlink(missing_ok=True)
+        return lifecycle.tally(election, progress)
 
     def decrypt(
         self,
@@ -360,11 +282,8 @@ class Workspace:
 
         ``keys`` holds (where, key file bytes, passphrase) for each guardian present.
         """
-        progress = progress or NoProgress()
-        context = self.context()
-        if not (self.root / "encrypted_tally.json").exists():
-            raise BallotStateError("compute the tally first (nazaha tally)")
-        encrypted, _ = decode_encrypted_tally(self._read("encrypted_tally.json"), context.group)
+        lifecycle, election = self._open()
+        context = lifecycle.context(election)
         guardians = []
         for where, data, passphrase in keys:
             try:
@@ -372,52 +291,9 @@ class Workspace:
             except KeyFileError as error:
                 raise KeyFileError(f"{where}: {error}") from None
             guardians.append(DecryptingGuardian(context, share, rng))
-        progress.start("Decrypting the tally", 1)
-        tally = decrypt_tally(context, encrypted, guardians)
-        progress.advance()
-        progress.finish()
-        challenged = [s.ballot for s in self.submitted(context) if s.state is BallotState.CHALLENGED]
-        progress.start("Opening challenged ballots", len(challenged))
-        openings = []
-        for ballot in challenged:
-            openings.append(open_ballot(context, ballot, decrypt_ballot_nonce(context, ballot, guardians)))
-            progress.advance()
-        progress.finish()
-        for opened in openings:
-            self._write(
-                f"challenged/{opened.confirmation_code.hex().upper()}.json",
-                encode_challenged(context.group, opened),
-            )
-        self._write("tally.json", encode_tally(context.group, tally))
-        return tally
+        return lifecycle.decrypt_here(election, guardians, progress)
 
     def publish(self, output: Path, progress: Progress | None = None, replace: bool = False) -> Path:
         """Write the election record from a decrypted workspace into ``output``."""
-        context = self.context()
-        if not (self.root / "tally.json").exists():
-            raise BallotStateError("decrypt the tally first (nazaha decrypt)")
-        group = context.group
-        encrypted, _ = decode_encrypted_tally(self._read("encrypted_tally.json"), group)
-        tally = decode_tally(self._read("tally.json"), group)
-        openings = [decode_challenged(self._read(n), group, n) for n in self._names("challenged")]
-        devices = []
-        for log in self._devices():
-            mode = ChainingMode(log.chaining)
-            device = EncryptionDevice.resume(
-                group, context.extended_hash, log.device, mode, [bytes.fromhex(c) for c in log.ballots]
-            )
-            devices.append(device_log(device))
-        return write_record(
-            output,
-            context,
-            self.submitted(context),
-            devices,
-            encrypted,
-            tally,
-            openings,
-            self._board(context),
-            created=utc_now(),
-            total_ballots=len(self._names("ballots")),
-            replace=replace,
-            progress=progress,
-        )
+        lifecycle, election = self._open()
+        return lifecycle.write_record(election, output, replace=replace, progress=progress)

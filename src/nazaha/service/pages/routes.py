@@ -26,13 +26,11 @@ from fastapi.templating import Jinja2Templates
 from nazaha.election.context import ElectionContext
 from nazaha.election.tally import DecryptedTally
 from nazaha.errors import AuthorizationError, InputError, NazahaError, NotFoundError
-from nazaha.record.board import BoardEntry, BoardKind
-from nazaha.record.codec import decode_tally
 from nazaha.service.deps import service
 from nazaha.service.pages.i18n import LANGUAGES, catalog, direction, format_date, format_number, format_percent
-from nazaha.service.routes.ballots import entry
 from nazaha.service.settings import Settings
-from nazaha.storage.ports import ElectionRow, ElectionState
+from nazaha.voting.ballot_box import ElectionState
+from nazaha.workflows.ballot_box import ElectionView, EntryView
 from nazaha.workflows.booth import booth_context
 
 __all__ = ["render_error", "router", "templates"]
@@ -90,7 +88,8 @@ def _text(texts: Any, lang: str) -> str:
     return str(texts.get(lang))
 
 
-def _election_view(row: ElectionRow, context: ElectionContext, lang: str) -> dict[str, Any]:
+def _election_view(row: ElectionView, lang: str) -> dict[str, Any]:
+    context = row.context
     return {
         "id": row.id,
         "name": _text(context.manifest.name, lang),
@@ -115,7 +114,7 @@ def root(request: Request) -> RedirectResponse:
 def index(request: Request, lang: str) -> HTMLResponse:
     lang = _language(lang)
     box = service(request)
-    elections = [_election_view(row, box.context(row.id), lang) for row in box.store.elections()]
+    elections = [_election_view(row, lang) for row in box.elections()]
     return _page(request, "index.html", lang, elections=elections)
 
 
@@ -123,16 +122,13 @@ def index(request: Request, lang: str) -> HTMLResponse:
 def election_page(request: Request, lang: str, election_id: str) -> HTMLResponse:
     lang = _language(lang)
     box = service(request)
-    row = box.store.election(election_id)
-    view = _election_view(row, box.context(election_id), lang)
-    first = box.store.board(election_id, 0, 1)
-    last = box.store.board(election_id, row.board_length - 1, 1) if row.board_length else []
-    closing = [entry for entry in last if entry.kind is BoardKind.CLOSE]
+    view = _election_view(box.election(election_id), lang)
+    times = box.timeline(election_id)
     timeline = [
-        ("created", row.created_at),
-        ("first_ballot", first[0].recorded_at if first else None),
-        ("last_entry", last[0].recorded_at if last else None),
-        ("closed_at", closing[0].recorded_at if closing else None),
+        ("created", times.created),
+        ("first_ballot", times.first_ballot),
+        ("last_entry", times.last_entry),
+        ("closed_at", times.closed_at),
     ]
     return _page(request, "election.html", lang, election=view, timeline=timeline)
 
@@ -176,15 +172,15 @@ def _style_view(context: ElectionContext, lang: str) -> list[dict[str, Any]]:
 def booth(request: Request, lang: str, election_id: str) -> HTMLResponse:
     lang = _language(lang)
     box = service(request)
-    row = box.store.election(election_id)
-    context = box.context(election_id)
+    row = box.election(election_id)
+    context = row.context
     catalogs = {code: catalog(code) for code in LANGUAGES}
     names = {code: _text(context.manifest.name, code) for code in LANGUAGES}
     return _page(
         request,
         "booth.html",
         lang,
-        election=_election_view(row, context, lang),
+        election=_election_view(row, lang),
         open=row.state is ElectionState.OPEN,
         styles=_style_view(context, lang),
         booth_json=json.dumps(
@@ -204,33 +200,29 @@ def booth(request: Request, lang: str, election_id: str) -> HTMLResponse:
 def board(request: Request, lang: str, election_id: str, page: int = 1, code: str = "") -> HTMLResponse:
     lang = _language(lang)
     box = service(request)
-    row = box.store.election(election_id)
-    view = _election_view(row, box.context(election_id), lang)
+    row = box.election(election_id)
+    view = _election_view(row, lang)
     pages = max(1, math.ceil(row.board_length / PAGE_SIZE))
     page = min(max(1, page), pages)
     code = code.strip().upper()
     if code:
         if not re.fullmatch(r"[0-9A-F]{4,64}", code):
-            entries: list[BoardEntry] = []
+            entries: list[EntryView] = []
         elif len(code) == 64:
             try:
                 entries = box.lookup(election_id, code).entries
             except NotFoundError:
                 entries = []
         else:
-            entries = [
-                found
-                for match in box.store.codes_with_prefix(election_id, code, PAGE_SIZE)
-                for found in box.store.entries_for(election_id, match)
-            ]
+            entries = box.search_board(election_id, code, PAGE_SIZE)
     else:
-        entries = box.store.board(election_id, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        _, entries = box.board(election_id, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     return _page(
         request,
         "board.html",
         lang,
         election=view,
-        entries=[entry(e) for e in entries],
+        entries=[e.as_dict() for e in entries],
         page=page,
         pages=pages,
         code=code,
@@ -260,15 +252,14 @@ def _results(context: ElectionContext, tally: DecryptedTally, lang: str) -> list
 def results(request: Request, lang: str, election_id: str) -> HTMLResponse:
     lang = _language(lang)
     box = service(request)
-    row = box.store.election(election_id)
-    context = box.context(election_id)
-    data = box.store.artifact(election_id, "tally.json")
-    tally = decode_tally(data, context.group) if data else None
+    row = box.election(election_id)
+    context = row.context
+    tally = box.decrypted_tally(election_id)
     return _page(
         request,
         "results.html",
         lang,
-        election=_election_view(row, context, lang),
+        election=_election_view(row, lang),
         contests=_results(context, tally, lang) if tally else None,
         cast=tally.cast_ballots if tally else 0,
     )
@@ -310,9 +301,9 @@ def admin(request: Request, lang: str, done: str = "", error: str = "") -> HTMLR
         return _page(request, "admin_login.html", lang, failed=bool(error))
     box = service(request)
     elections = []
-    for row in box.store.elections():
-        context = box.context(row.id)
-        view = _election_view(row, context, lang)
+    for row in box.elections():
+        context = row.context
+        view = _election_view(row, lang)
         status = box.decryption_status(row.id)
         view["guardian_rows"] = [
             {

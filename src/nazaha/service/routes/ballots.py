@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 
 from nazaha.election.ballot import BallotState
 from nazaha.errors import InputError
-from nazaha.record.board import BoardEntry
 from nazaha.service.deps import read_body, service
 from nazaha.service.routes.elections import parse_json_object
 
@@ -35,17 +34,6 @@ _BALLOT_BODY = {
 }
 
 
-def entry(value: BoardEntry) -> dict[str, Any]:
-    return {
-        "position": value.position,
-        "kind": value.kind.value,
-        "code": value.code,
-        "previous": value.previous,
-        "recorded_at": value.recorded_at,
-        "hash": value.hash,
-    }
-
-
 @router.post("/ballots", summary="Submit an encrypted ballot", openapi_extra=_BALLOT_BODY)
 async def submit_ballot(election_id: str, request: Request) -> JSONResponse:
     """Every proof, the confirmation code, the ballot style and the device's chain are checked
@@ -61,7 +49,12 @@ async def _decide(election_id: str, code: str, request: Request, state: BallotSt
     if not isinstance(token, str):
         raise InputError("body: 'token' (the decision token from the receipt) is required")
     decided = await run_in_threadpool(service(request).decide, election_id, code, state, token)
-    return {"election": election_id, "confirmation_code": decided.code, "state": state.value, "entry": entry(decided)}
+    return {
+        "election": election_id,
+        "confirmation_code": decided.code,
+        "state": state.value,
+        "entry": decided.as_dict(),
+    }
 
 
 @router.post("/ballots/{code}/cast", summary="Cast a ballot (with its decision token)")
@@ -79,11 +72,11 @@ def get_ballot(election_id: str, code: str, request: Request) -> dict[str, Any]:
     view = service(request).lookup(election_id, code)
     return {
         "election": election_id,
-        "confirmation_code": view.row.code,
+        "confirmation_code": view.code,
         "state": view.state,
-        "device": view.row.device,
-        "received_at": view.row.received_at,
-        "entries": [entry(e) for e in view.entries],
+        "device": view.device,
+        "received_at": view.received_at,
+        "entries": [e.as_dict() for e in view.entries],
     }
 
 
@@ -99,5 +92,5 @@ def get_board(
         "election": election_id,
         "head": election.board_head,
         "length": election.board_length,
-        "entries": [entry(e) for e in entries],
+        "entries": [e.as_dict() for e in entries],
     }

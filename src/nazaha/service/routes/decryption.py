@@ -15,12 +15,11 @@ from fastapi.responses import Response
 from nazaha.errors import InputError, NotFoundError
 from nazaha.service.deps import read_body, require_admin, service
 from nazaha.service.routes.elections import parse_json_object
+from nazaha.workflows.lifecycle import ROUNDS
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/elections/{election_id}/decryption", tags=["decryption"])
-
-_ROUNDS = ("commit", "reveal", "respond")
 
 
 @router.post(
@@ -39,10 +38,10 @@ async def start(election_id: str, request: Request) -> dict[str, Any]:
 def status(election_id: str, request: Request) -> dict[str, Any]:
     box = service(request)
     state = box.decryption_status(election_id)
-    tally = box.store.artifact(election_id, "encrypted_tally.json")
+    tally = box.encrypted_tally_document(election_id)
     return {
         "election": election_id,
-        "state": box.store.election(election_id).state.value,
+        "state": box.election(election_id).state.value,
         "present": state.present,
         "committed": state.committed,
         "revealed": state.revealed,
@@ -55,26 +54,13 @@ def status(election_id: str, request: Request) -> dict[str, Any]:
 
 @router.get("/challenged/{code}", dependencies=[Depends(require_admin)], summary="A challenged ballot to decrypt")
 def challenged_ballot(election_id: str, code: str, request: Request) -> Response:
-    box = service(request)
-    if code.upper() not in box.challenged_codes(election_id):
-        raise NotFoundError(f"{code} is not a challenged ballot of election {election_id!r}")
-    row = box.store.ballot(election_id, code.upper())
-    if row is None:
-        raise NotFoundError(f"no ballot {code}")
-    return Response(row.data, media_type="application/json")
+    return Response(service(request).challenged_ballot(election_id, code), media_type="application/json")
 
 
 @router.post("/{round_}/{guardian}", dependencies=[Depends(require_admin)], summary="Post a guardian's message")
 async def post(election_id: str, round_: str, guardian: int, request: Request) -> dict[str, Any]:
-    if round_ not in _ROUNDS:
-        raise NotFoundError(f"unknown round {round_!r} (commit, reveal or respond)")
+    if round_ not in ROUNDS:
+        raise NotFoundError(f"unknown round {round_[:40]!r} (commit, reveal or respond)")
     body = await read_body(request)
-    box = service(request)
-    finished = False
-    if round_ == "commit":
-        await run_in_threadpool(box.post_commit, election_id, guardian, body)
-    elif round_ == "reveal":
-        await run_in_threadpool(box.post_reveal, election_id, guardian, body)
-    else:
-        finished = await run_in_threadpool(box.post_respond, election_id, guardian, body)
+    finished = await run_in_threadpool(service(request).post_message, election_id, round_, guardian, body)
     return {"election": election_id, "guardian": guardian, "round": round_, "finished": finished}

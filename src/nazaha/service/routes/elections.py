@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import shutil
-import tempfile
-import zipfile
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -17,8 +12,8 @@ from fastapi.responses import JSONResponse, Response
 
 from nazaha.errors import InputError, NotFoundError, RecordFormatError
 from nazaha.service.deps import read_body, require_admin, service
-from nazaha.storage.ports import ElectionRow, ElectionState
-from nazaha.workflows.ballot_box import BallotBoxService
+from nazaha.voting.ballot_box import ElectionState
+from nazaha.workflows.ballot_box import BallotBoxService, ElectionView
 from nazaha.workflows.booth import booth_context
 
 __all__ = ["router"]
@@ -31,8 +26,8 @@ class _CreateDoc(msgspec.Struct, forbid_unknown_fields=True):
     id: str | None = None
 
 
-def summary(box: BallotBoxService, row: ElectionRow) -> dict[str, Any]:
-    context = box.context(row.id)
+def summary(box: BallotBoxService, row: ElectionView) -> dict[str, Any]:
+    context = row.context
     return {
         "id": row.id,
         "label": row.label,
@@ -64,13 +59,13 @@ async def create_election(request: Request) -> JSONResponse:
 @router.get("", summary="List elections")
 def list_elections(request: Request) -> list[dict[str, Any]]:
     box = service(request)
-    return [summary(box, row) for row in box.store.elections()]
+    return [summary(box, row) for row in box.elections()]
 
 
 @router.get("/{election_id}", summary="An election's state and keys")
 def get_election(election_id: str, request: Request) -> dict[str, Any]:
     box = service(request)
-    return summary(box, box.store.election(election_id))
+    return summary(box, box.election(election_id))
 
 
 @router.get("/{election_id}/booth", summary="What a voter's browser needs to encrypt a ballot")
@@ -81,10 +76,7 @@ def get_booth(election_id: str, request: Request) -> dict[str, Any]:
 
 @router.get("/{election_id}/files/{name:path}", summary="A public election file (manifest, parameters, keys)")
 def get_file(election_id: str, name: str, request: Request) -> Response:
-    files = service(request).store.election(election_id).files
-    if name not in files:
-        raise NotFoundError(f"election {election_id!r} has no file {name!r}")
-    return Response(files[name], media_type="application/json")
+    return Response(service(request).election_file(election_id, name), media_type="application/json")
 
 
 @router.post("/{election_id}/open", dependencies=[Depends(require_admin)], summary="Open voting (admin)")
@@ -97,7 +89,7 @@ def open_voting(election_id: str, request: Request) -> dict[str, Any]:
 def close_voting(election_id: str, request: Request) -> dict[str, Any]:
     box = service(request)
     appended = box.close_voting(election_id)
-    result = summary(box, box.store.election(election_id))
+    result = summary(box, box.election(election_id))
     result["challenged_at_close"] = [e.code for e in appended if e.code]
     return result
 
@@ -113,7 +105,7 @@ def tally(election_id: str, request: Request) -> dict[str, Any]:
 
 @router.get("/{election_id}/tally", summary="The decrypted tally, once published")
 def get_tally(election_id: str, request: Request) -> Response:
-    data = service(request).store.artifact(election_id, "tally.json")
+    data = service(request).decrypted_tally_document(election_id)
     if data is None:
         raise NotFoundError(f"election {election_id!r} has no published tally yet")
     return Response(data, media_type="application/json")
@@ -121,19 +113,9 @@ def get_tally(election_id: str, request: Request) -> Response:
 
 @router.get("/{election_id}/record", summary="Download the election record (zip)")
 def get_record(election_id: str, request: Request) -> Response:
-    box = service(request)
-    workdir = Path(tempfile.mkdtemp(prefix="nazaha-record-"))
-    try:
-        record = box.write_record(election_id, workdir / "record")
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(record.rglob("*")):
-                if path.is_file():
-                    archive.write(path, f"{election_id}-record/{path.relative_to(record)}")
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    data = service(request).record_zip(election_id)
     headers = {"Content-Disposition": f'attachment; filename="{election_id}-record.zip"'}
-    return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
+    return Response(data, media_type="application/zip", headers=headers)
 
 
 def parse_json_object(body: bytes) -> dict[str, Any]:

@@ -30,6 +30,8 @@ elections = Table(
     Column("created_at", String(32), nullable=False),
     Column("board_length", Integer, nullable=False),
     Column("board_head", String(64), nullable=False),
+    Column("extended_hash", String(64), nullable=False),
+    Index("uq_elections_extended_hash", "extended_hash", unique=True),
 )
 
 ballots = Table(

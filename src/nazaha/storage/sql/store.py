@@ -1,17 +1,19 @@
-"""The ballot-box store on SQLite or PostgreSQL, with SQLAlchemy Core.
+"""The election store on SQLite or PostgreSQL, with SQLAlchemy Core (``nazaha.storage.ports``).
 
-Appends to an election's board are serialized: on PostgreSQL by locking the election's row
-(``SELECT ... FOR UPDATE``), on SQLite by write transactions that take the database lock at
-their start (``BEGIN IMMEDIATE``). Inside that transaction the store checks the state and the
-uniqueness rules, inserts the ballot and its board entry and moves the board's head; either all
-of it is committed or none of it. The schema's triggers refuse any UPDATE or DELETE of ballots
-and board entries.
+A unit of work is one database transaction on one election, serialized with every other: on
+PostgreSQL by locking the election's row (``SELECT ... FOR UPDATE``), on SQLite by write
+transactions that take the database lock at their start (``BEGIN IMMEDIATE``). The lifecycle's
+reads and appends inside it are committed together or not at all. The adapter holds no rules;
+the schema's triggers refuse any UPDATE or DELETE of ballots and board entries, and unique keys
+back the uniqueness the rules ask for (a code, a selection encryption identifier, an H_E).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import msgspec
@@ -47,6 +49,7 @@ def _election(row: Any) -> ElectionRow:
         created_at=row.created_at,
         board_length=row.board_length,
         board_head=row.board_head,
+        extended_hash=row.extended_hash,
     )
 
 
@@ -56,6 +59,138 @@ def _entry(row: Any) -> BoardEntry:
 
 def _ballot(row: Any) -> BallotRow:
     return BallotRow(row.code, row.selection_id, row.device, bytes(row.data), row.position, row.received_at)
+
+
+class _SqlTransaction:
+    """One election locked inside one database transaction (``StoreTransaction``)."""
+
+    def __init__(self, conn: Connection, row: Any) -> None:
+        self._conn = conn
+        self._row = _election(row)
+
+    @property
+    def election(self) -> ElectionRow:
+        return self._row
+
+    def set_state(self, state: ElectionState) -> None:
+        self._conn.execute(
+            update(schema.elections).where(schema.elections.c.id == self._row.id).values(state=state.value)
+        )
+        self._row = replace(self._row, state=state)
+
+    def ballot(self, code: str) -> BallotRow | None:
+        row = self._conn.execute(
+            select(schema.ballots).where(
+                and_(schema.ballots.c.election_id == self._row.id, schema.ballots.c.code == code)
+            )
+        ).one_or_none()
+        return _ballot(row) if row is not None else None
+
+    def selection_id_taken(self, selection_id: str) -> bool:
+        row = self._conn.execute(
+            select(schema.ballots.c.code).where(
+                and_(schema.ballots.c.election_id == self._row.id, schema.ballots.c.selection_id == selection_id)
+            )
+        ).first()
+        return row is not None
+
+    def last_code_for_device(self, device: str) -> str | None:
+        return _last_code_for_device(self._conn, self._row.id, device)
+
+    def entries_for(self, code: str) -> list[BoardEntry]:
+        return _entries_for(self._conn, self._row.id, code)
+
+    def undecided_codes(self) -> list[str]:
+        rows = self._conn.execute(
+            select(schema.board.c.code, schema.board.c.kind)
+            .where(schema.board.c.election_id == self._row.id)
+            .order_by(schema.board.c.position)
+        ).all()
+        decided = {r.code for r in rows if r.kind in (BoardKind.CAST.value, BoardKind.CHALLENGE.value)}
+        return [r.code for r in rows if r.kind == BoardKind.BALLOT.value and r.code not in decided]
+
+    def append_entry(self, kind: BoardKind, code: str, recorded_at: str) -> BoardEntry:
+        election = self._row
+        previous = None
+        if election.board_length:
+            last = self._conn.execute(
+                select(schema.board).where(
+                    and_(schema.board.c.election_id == election.id, schema.board.c.position == election.board_length)
+                )
+            ).one()
+            previous = _entry(last)
+        entry = chain_entry(previous, election.board_head, kind, code, recorded_at)
+        self._conn.execute(
+            insert(schema.board).values(
+                election_id=election.id,
+                position=entry.position,
+                kind=entry.kind.value,
+                code=entry.code,
+                previous=entry.previous,
+                recorded_at=entry.recorded_at,
+                hash=entry.hash,
+            )
+        )
+        self._conn.execute(
+            update(schema.elections)
+            .where(schema.elections.c.id == election.id)
+            .values(board_length=entry.position, board_head=entry.hash)
+        )
+        self._row = replace(election, board_length=entry.position, board_head=entry.hash)
+        return entry
+
+    def append_ballot(self, ballot: NewBallot, recorded_at: str) -> tuple[BallotRow, BoardEntry]:
+        entry = self.append_entry(BoardKind.BALLOT, ballot.code, recorded_at)
+        self._conn.execute(
+            insert(schema.ballots).values(
+                election_id=self._row.id,
+                code=ballot.code,
+                selection_id=ballot.selection_id,
+                device=ballot.device,
+                data=ballot.data,
+                position=entry.position,
+                received_at=recorded_at,
+            )
+        )
+        return BallotRow(
+            ballot.code, ballot.selection_id, ballot.device, ballot.data, entry.position, recorded_at
+        ), entry
+
+    def artifact(self, name: str) -> bytes | None:
+        return _artifact(self._conn, self._row.id, name)
+
+    def put_artifact(self, name: str, data: bytes) -> None:
+        if _artifact(self._conn, self._row.id, name) is not None:
+            raise ConflictError(f"{name} was already stored")
+        self._conn.execute(insert(schema.artifacts).values(election_id=self._row.id, name=name, data=data))
+
+
+def _last_code_for_device(conn: Connection, election_id: str, device: str) -> str | None:
+    row = conn.execute(
+        select(schema.ballots.c.code)
+        .where(and_(schema.ballots.c.election_id == election_id, schema.ballots.c.device == device))
+        .order_by(schema.ballots.c.position.desc())
+        .limit(1)
+    ).one_or_none()
+    return row.code if row is not None else None
+
+
+def _entries_for(conn: Connection, election_id: str, code: str) -> list[BoardEntry]:
+    rows = conn.execute(
+        select(schema.board)
+        .where(and_(schema.board.c.election_id == election_id, schema.board.c.code == code))
+        .order_by(schema.board.c.position)
+    ).all()
+    return [_entry(r) for r in rows]
+
+
+def _artifact(conn: Connection, election_id: str, name: str) -> bytes | None:
+    row = conn.execute(
+        select(schema.artifacts.c.data).where(
+            and_(schema.artifacts.c.election_id == election_id, schema.artifacts.c.name == name)
+        )
+    ).one_or_none()
+    return bytes(row.data) if row is not None else None
 
 
 class SqlStore:
@@ -83,6 +218,14 @@ class SqlStore:
     def create_election(self, election: ElectionRow) -> None:
         try:
             with self.engine.begin() as conn:
+                taken = conn.execute(
+                    select(schema.elections.c.id).where(
+                        (schema.elections.c.id == election.id)
+                        | (schema.elections.c.extended_hash == election.extended_hash)
+                    )
+                ).first()
+                if taken is not None:
+                    raise _taken(election, taken.id)
                 conn.execute(
                     insert(schema.elections).values(
                         id=election.id,
@@ -92,19 +235,22 @@ class SqlStore:
                         created_at=election.created_at,
                         board_length=election.board_length,
                         board_head=election.board_head,
+                        extended_hash=election.extended_hash,
                     )
                 )
         except IntegrityError:
-            raise ConflictError(f"an election with id {election.id!r} already exists") from None
+            raise ConflictError(f"an election with id {election.id!r} or with the same H_E already exists") from None
 
-    def _locked(self, conn: Connection, election_id: str) -> Any:
-        query = select(schema.elections).where(schema.elections.c.id == election_id)
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = conn.execute(query).one_or_none()
-        if row is None:
-            raise NotFoundError(f"no election {election_id!r}")
-        return row
+    @contextmanager
+    def transaction(self, election_id: str) -> Iterator[_SqlTransaction]:
+        with self.engine.begin() as conn:
+            query = select(schema.elections).where(schema.elections.c.id == election_id)
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            row = conn.execute(query).one_or_none()
+            if row is None:
+                raise NotFoundError(f"no election {election_id!r}")
+            yield _SqlTransaction(conn, row)
 
     def election(self, election_id: str) -> ElectionRow:
         with self.engine.connect() as conn:
@@ -118,134 +264,7 @@ class SqlStore:
             rows = conn.execute(select(schema.elections).order_by(schema.elections.c.created_at)).all()
         return [_election(row) for row in rows]
 
-    def transition(self, election_id: str, allowed: Sequence[ElectionState], to: ElectionState) -> ElectionRow:
-        with self.engine.begin() as conn:
-            row = self._locked(conn, election_id)
-            state = ElectionState(row.state)
-            if state not in allowed:
-                raise ConflictError(f"election {election_id!r} is {state.value}; cannot become {to.value}")
-            conn.execute(update(schema.elections).where(schema.elections.c.id == election_id).values(state=to.value))
-        return self.election(election_id)
-
-    # -- the board ------------------------------------------------------------------------------
-
-    def _append_entry(self, conn: Connection, row: Any, kind: BoardKind, code: str, recorded_at: str) -> BoardEntry:
-        previous = None
-        if row.board_length:
-            last = conn.execute(
-                select(schema.board).where(
-                    and_(schema.board.c.election_id == row.id, schema.board.c.position == row.board_length)
-                )
-            ).one()
-            previous = _entry(last)
-        entry = chain_entry(previous, row.board_head if previous is None else previous.hash, kind, code, recorded_at)
-        conn.execute(
-            insert(schema.board).values(
-                election_id=row.id,
-                position=entry.position,
-                kind=entry.kind.value,
-                code=entry.code,
-                previous=entry.previous,
-                recorded_at=entry.recorded_at,
-                hash=entry.hash,
-            )
-        )
-        conn.execute(
-            update(schema.elections)
-            .where(schema.elections.c.id == row.id)
-            .values(board_length=entry.position, board_head=entry.hash)
-        )
-        return entry
-
-    def append_ballot(
-        self, election_id: str, ballot: NewBallot, recorded_at: str
-    ) -> tuple[BallotRow, BoardEntry, bool]:
-        with self.engine.begin() as conn:
-            row = self._locked(conn, election_id)
-            existing = conn.execute(
-                select(schema.ballots).where(
-                    and_(
-                        schema.ballots.c.election_id == election_id,
-                        (schema.ballots.c.code == ballot.code) | (schema.ballots.c.selection_id == ballot.selection_id),
-                    )
-                )
-            ).first()
-            if existing is not None:
-                if existing.code == ballot.code and bytes(existing.data) == ballot.data:
-                    first = conn.execute(
-                        select(schema.board).where(
-                            and_(
-                                schema.board.c.election_id == election_id, schema.board.c.position == existing.position
-                            )
-                        )
-                    ).one()
-                    return _ballot(existing), _entry(first), False
-                if existing.selection_id == ballot.selection_id:
-                    raise ConflictError("a ballot with this selection encryption identifier was already submitted")
-                raise ConflictError("a different ballot with this confirmation code was already submitted")
-            if ElectionState(row.state) is not ElectionState.OPEN:
-                raise ConflictError(f"voting is not open (the election is {row.state})")
-            entry = self._append_entry(conn, row, BoardKind.BALLOT, ballot.code, recorded_at)
-            conn.execute(
-                insert(schema.ballots).values(
-                    election_id=election_id,
-                    code=ballot.code,
-                    selection_id=ballot.selection_id,
-                    device=ballot.device,
-                    data=ballot.data,
-                    position=entry.position,
-                    received_at=recorded_at,
-                )
-            )
-        stored = BallotRow(ballot.code, ballot.selection_id, ballot.device, ballot.data, entry.position, recorded_at)
-        return stored, entry, True
-
-    def _decisions(self, conn: Connection, election_id: str, code: str) -> list[BoardEntry]:
-        rows = conn.execute(
-            select(schema.board)
-            .where(and_(schema.board.c.election_id == election_id, schema.board.c.code == code))
-            .order_by(schema.board.c.position)
-        ).all()
-        return [_entry(r) for r in rows]
-
-    def append_decision(self, election_id: str, code: str, kind: BoardKind, recorded_at: str) -> BoardEntry:
-        with self.engine.begin() as conn:
-            row = self._locked(conn, election_id)
-            if ElectionState(row.state) is not ElectionState.OPEN:
-                raise ConflictError(f"voting is not open (the election is {row.state})")
-            entries = self._decisions(conn, election_id, code)
-            if not entries:
-                raise NotFoundError(f"no ballot with confirmation code {code}")
-            decided = [e for e in entries if e.kind in (BoardKind.CAST, BoardKind.CHALLENGE)]
-            if decided:
-                raise ConflictError(
-                    f"ballot {code} was already {'cast' if decided[0].kind is BoardKind.CAST else 'challenged'}"
-                )
-            return self._append_entry(conn, row, kind, code, recorded_at)
-
-    def close_voting(self, election_id: str, recorded_at: str) -> list[BoardEntry]:
-        with self.engine.begin() as conn:
-            row = self._locked(conn, election_id)
-            if ElectionState(row.state) is not ElectionState.OPEN:
-                raise ConflictError(f"voting is not open (the election is {row.state})")
-            rows = conn.execute(
-                select(schema.board.c.code, schema.board.c.kind)
-                .where(schema.board.c.election_id == election_id)
-                .order_by(schema.board.c.position)
-            ).all()
-            decided = {r.code for r in rows if r.kind in (BoardKind.CAST.value, BoardKind.CHALLENGE.value)}
-            undecided = [r.code for r in rows if r.kind == BoardKind.BALLOT.value and r.code not in decided]
-            appended = []
-            for code in undecided:
-                appended.append(self._append_entry(conn, row, BoardKind.CHALLENGE, code, recorded_at))
-                row = self._locked(conn, election_id)
-            appended.append(self._append_entry(conn, row, BoardKind.CLOSE, "", recorded_at))
-            conn.execute(
-                update(schema.elections)
-                .where(schema.elections.c.id == election_id)
-                .values(state=ElectionState.CLOSED.value)
-            )
-        return appended
+    # -- reads ----------------------------------------------------------------------------------
 
     def ballot(self, election_id: str, code: str) -> BallotRow | None:
         with self.engine.connect() as conn:
@@ -291,16 +310,6 @@ class SqlStore:
                 yield _ballot(row)
             after = rows[-1].position
 
-    def last_code_for_device(self, election_id: str, device: str) -> str | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(schema.ballots.c.code)
-                .where(and_(schema.ballots.c.election_id == election_id, schema.ballots.c.device == device))
-                .order_by(schema.ballots.c.position.desc())
-                .limit(1)
-            ).one_or_none()
-        return row.code if row is not None else None
-
     def board(self, election_id: str, offset: int, limit: int) -> list[BoardEntry]:
         with self.engine.connect() as conn:
             rows = conn.execute(
@@ -313,25 +322,11 @@ class SqlStore:
 
     def entries_for(self, election_id: str, code: str) -> list[BoardEntry]:
         with self.engine.connect() as conn:
-            return self._decisions(conn, election_id, code)
-
-    # -- artifacts ------------------------------------------------------------------------------
-
-    def put_artifact(self, election_id: str, name: str, data: bytes) -> None:
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(schema.artifacts).values(election_id=election_id, name=name, data=data))
-        except IntegrityError:
-            raise ConflictError(f"{name} was already stored") from None
+            return _entries_for(conn, election_id, code)
 
     def artifact(self, election_id: str, name: str) -> bytes | None:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(schema.artifacts.c.data).where(
-                    and_(schema.artifacts.c.election_id == election_id, schema.artifacts.c.name == name)
-                )
-            ).one_or_none()
-        return bytes(row.data) if row is not None else None
+            return _artifact(conn, election_id, name)
 
     def artifacts(self, election_id: str, prefix: str) -> dict[str, bytes]:
         with self.engine.connect() as conn:
@@ -349,3 +344,12 @@ class SqlStore:
                 return bytes(row.secret)
             conn.execute(insert(schema.service_secrets).values(id=1, secret=make))
         return make
+
+
+def _taken(election: ElectionRow, existing: str) -> ConflictError:
+    if existing == election.id:
+        return ConflictError(f"an election with id {election.id!r} already exists")
+    return ConflictError(
+        f"election {existing!r} already has this H_E (the same key ceremony and manifest): every election "
+        "needs its own manifest (election id and dates), or its ballots could be replayed into the other"
+    )

@@ -1,0 +1,656 @@
+"""The one election lifecycle that the ballot-box service and the command line both run.
+
+create → open → admit (ballots verified at the door) → decide (cast or challenge) → close →
+tally → decrypt (by the guardians' commit, reveal and respond messages, from their own machines
+or all in this process) → publish the record.
+
+Each step reads the facts a rule needs and appends what the rule allows inside one store
+transaction (``ElectionStore.transaction``): the rules themselves are in
+``nazaha.voting.ballot_box``, the cryptography in ``voting`` and ``tallying``, and the adapters
+(SQL, memory, folder) hold none. Every step that writes several things (the tally and the list
+of challenged ballots; the decrypted tally, the opened ballots and the new state) writes them in
+one transaction, and every message is checked before it is stored, so nothing invalid is ever
+stored and a crash leaves each step either done or not begun.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+
+from nazaha.election.ballot import BallotState, EncryptedBallot, SubmittedBallot
+from nazaha.election.context import ElectionContext
+from nazaha.election.tally import (
+    ChallengedBallot,
+    DecryptedTally,
+    EncryptedTally,
+    GuardianCommitment,
+    PartialDecryption,
+)
+from nazaha.errors import (
+    BallotError,
+    ConflictError,
+    DecryptionError,
+    InputError,
+    NotFoundError,
+    QuorumError,
+    RecordFormatError,
+)
+from nazaha.progress import NoProgress, Progress
+from nazaha.record.board import BoardEntry, BoardKind, genesis_hash
+from nazaha.record.codec import (
+    decode_ballot,
+    decode_challenged,
+    decode_encrypted_tally,
+    decode_tally,
+    encode_challenged,
+    encode_encrypted_tally,
+    encode_tally,
+)
+from nazaha.record.decryption import (
+    CommitMessage,
+    decode_commit,
+    decode_respond,
+    decode_reveal,
+    encode_commit,
+    encode_respond,
+    encode_reveal,
+)
+from nazaha.storage.ports import BallotRow, ElectionRow, ElectionStore, NewBallot, StoreTransaction
+from nazaha.tallying.aggregate import TallyAccumulator
+from nazaha.tallying.decrypt import (
+    DecryptingGuardian,
+    check_commitment,
+    check_response,
+    check_reveal,
+    combine_ballot_nonce,
+    combine_tally,
+)
+from nazaha.voting import ballot_box as rules
+from nazaha.voting.ballot_box import ElectionState
+from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
+from nazaha.voting.encrypt import identifier_hash
+from nazaha.voting.opening import open_ballot
+from nazaha.voting.validate import validate_ballot
+from nazaha.workflows.clock import utc_now
+from nazaha.workflows.election_files import load_context
+from nazaha.workflows.publish import device_log, tally_labels, write_record
+
+__all__ = ["ROUNDS", "Admitted", "DecryptionStatus", "ElectionLifecycle"]
+
+_ELECTION_FILE = re.compile(r"(parameters|manifest|hashes)\.json|guardians/guardian_[1-9][0-9]{0,5}\.json")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,78}[a-z0-9]")
+_CODE = re.compile(r"[0-9A-F]{64}")
+ROUNDS = ("commit", "reveal", "respond")
+"""The three rounds of the decryption (spec §3.6.5), in order."""
+
+_ENCRYPTED_TALLY = "encrypted_tally.json"
+_CHALLENGED_CODES = "challenged_codes.json"
+_TALLY = "tally.json"
+_PRESENT = "decryption/present.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Admitted:
+    """A ballot on the board: its row, its ``ballot`` entry, and whether this call stored it."""
+
+    row: BallotRow
+    entry: BoardEntry
+    created: bool
+
+
+@dataclass(slots=True)
+class DecryptionStatus:
+    """Who was named to decrypt, who has posted which round, and the messages posted."""
+
+    present: list[int]
+    committed: list[int]
+    revealed: list[int]
+    responded: list[int]
+    messages: dict[str, bytes] = field(repr=False)
+
+
+def election_id_for(label: str) -> str:
+    """The default election id: the manifest label as lowercase letters, digits and hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:70] or "election"
+
+
+def normalize_code(code: str) -> str:
+    """A confirmation code as the board keeps it (64 uppercase hex digits); ``InputError`` if not one."""
+    cleaned = code.strip().replace(" ", "").replace("-", "").upper()
+    if not _CODE.fullmatch(cleaned):
+        raise InputError(f"{code[:80]!r} is not a confirmation code (64 hex digits)")
+    return cleaned
+
+
+def _check_at_door(context: ElectionContext, data: bytes) -> tuple[EncryptedBallot, NewBallot]:
+    """Everything about an encrypted ballot that does not depend on what is stored (pure, so it
+    can run in worker processes): its encoding, state, contests, H_I and every proof."""
+    decoded = decode_ballot(data, context.group, "ballot")
+    ballot = decoded.ballot
+    if decoded.state is not None:
+        raise BallotError("a ballot is submitted with state 'pending'; it is cast or challenged afterwards")
+    manifest = context.manifest
+    for index, label in decoded.contest_labels.items():
+        if not 1 <= index <= len(manifest.contests) or manifest.contest(index).label != label:
+            raise BallotError(f"contest {index} is labelled {label!r}, which is not this election's manifest")
+    if ballot.id_hash != identifier_hash(context.group, context.extended_hash, ballot.selection_id):
+        raise BallotError("the ballot was not encrypted for this election (its H_I does not match H_E)")
+    validate_ballot(context, ballot)
+    return ballot, NewBallot(ballot.code_hex, ballot.selection_id.hex().upper(), ballot.device, data)
+
+
+def _checked_at_door(
+    context: ElectionContext, first: int, blobs: Sequence[bytes]
+) -> list[tuple[EncryptedBallot, NewBallot]]:
+    """``_check_at_door`` for ballots numbered from ``first``; an error names the ballot's number."""
+    checked = []
+    for number, data in enumerate(blobs, start=first):
+        try:
+            checked.append(_check_at_door(context, data))
+        except RecordFormatError as error:
+            raise RecordFormatError(f"ballot {number}: {error.where}", error.problem) from None
+        except BallotError as error:
+            raise BallotError(f"ballot {number}: {error}") from None
+    return checked
+
+
+class ElectionLifecycle:
+    """Runs every step of an election over an ``ElectionStore``; thread-safe as the store is."""
+
+    def __init__(self, store: ElectionStore, *, clock: Callable[[], str] = utc_now, cached_contexts: int = 64) -> None:
+        self._store = store
+        self._clock = clock
+        self._contexts: OrderedDict[str, ElectionContext] = OrderedDict()
+        self._cached = cached_contexts
+        self._lock = threading.Lock()
+
+    # -- elections ------------------------------------------------------------------------------
+
+    def create(self, files: Mapping[str, bytes], election_id: str | None = None) -> ElectionRow:
+        """Create an election from the public files of a key ceremony (checked in full)."""
+        for name in files:
+            if not _ELECTION_FILE.fullmatch(name):
+                raise InputError(f"files: {name[:120]!r} is not an election file")
+
+        def read(name: str) -> bytes:
+            try:
+                return files[name]
+            except KeyError:
+                raise RecordFormatError(f"files: {name}", "missing") from None
+
+        context = load_context(read)
+        identifier = election_id or election_id_for(context.manifest.label)
+        if not _ID.fullmatch(identifier):
+            raise InputError(f"election id {identifier[:120]!r}: use 2 to 80 lowercase letters, digits and hyphens")
+        row = ElectionRow(
+            id=identifier,
+            label=context.manifest.label,
+            state=ElectionState.SETUP,
+            files=dict(files),
+            created_at=self._clock(),
+            board_length=0,
+            board_head=genesis_hash(context.extended_hash),
+            extended_hash=context.extended_hash.hex().upper(),
+        )
+        self._store.create_election(row)
+        self._remember(identifier, context)
+        return row
+
+    def context(self, election_id: str) -> ElectionContext:
+        """The election's context, loaded and checked once, then kept (least recently used first out)."""
+        with self._lock:
+            cached = self._contexts.get(election_id)
+            if cached is not None:
+                self._contexts.move_to_end(election_id)
+                return cached
+        files = self._store.election(election_id).files
+        context = load_context(lambda name: files[name])
+        self._remember(election_id, context)
+        return context
+
+    def _remember(self, election_id: str, context: ElectionContext) -> None:
+        with self._lock:
+            self._contexts[election_id] = context
+            self._contexts.move_to_end(election_id)
+            while len(self._contexts) > self._cached:
+                self._contexts.popitem(last=False)
+
+    def _transition(self, election_id: str, to: ElectionState) -> ElectionRow:
+        with self._store.transaction(election_id) as tx:
+            tx.set_state(rules.transition(election_id, tx.election.state, to))
+            return tx.election
+
+    def open(self, election_id: str) -> ElectionRow:
+        """Open voting."""
+        return self._transition(election_id, ElectionState.OPEN)
+
+    # -- ballots --------------------------------------------------------------------------------
+
+    def admit(self, election_id: str, data: bytes) -> Admitted:
+        """Verify an encrypted ballot at the door and put it on the board (or find it there)."""
+        context = self.context(election_id)
+        stored = self._store.ballot(election_id, _code_of(data))
+        if stored is not None and stored.data == data:
+            # The very same bytes again (a retry after a lost answer): the first receipt's entry.
+            return Admitted(stored, self._store.entries_for(election_id, stored.code)[0], created=False)
+        # Refuse early, before the proofs are checked, when no ballot could get in; the rule is
+        # applied again inside the transaction, where it counts.
+        rules.require_voting_open(self._store.election(election_id).state)
+        ballot, new = _check_at_door(context, data)
+        with self._store.transaction(election_id) as tx:
+            return self._admit_in(tx, context, ballot, new)
+
+    def admit_many(
+        self, election_id: str, blobs: Sequence[bytes], *, jobs: int = 1, progress: Progress | None = None
+    ) -> list[Admitted]:
+        """Verify many ballots at the door (in ``jobs`` processes) and admit them all in one
+        transaction, in order: all of them get onto the board, or none does."""
+        progress = progress or NoProgress()
+        context = self.context(election_id)
+        progress.start("Checking ballots at the door", len(blobs))
+        checked: list[tuple[EncryptedBallot, NewBallot]] = []
+        size = max(1, min(16, len(blobs) // max(1, jobs)))
+        starts = range(0, len(blobs), size)
+        if jobs > 1 and len(blobs) > 1:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                chunks = [list(blobs[i : i + size]) for i in starts]
+                for result in pool.map(_checked_at_door, [context] * len(chunks), [i + 1 for i in starts], chunks):
+                    checked.extend(result)
+                    progress.advance(len(result))
+        else:
+            for start in starts:
+                result = _checked_at_door(context, start + 1, blobs[start : start + size])
+                checked.extend(result)
+                progress.advance(len(result))
+        progress.finish()
+        with self._store.transaction(election_id) as tx:
+            return [self._admit_in(tx, context, ballot, new) for ballot, new in checked]
+
+    def _admit_in(
+        self, tx: StoreTransaction, context: ElectionContext, ballot: EncryptedBallot, new: NewBallot
+    ) -> Admitted:
+        stored = tx.ballot(new.code)
+        event = rules.admit_ballot(
+            tx.election.state,
+            code=new.code,
+            data=new.data,
+            stored_with_code=stored.data if stored is not None else None,
+            selection_id_taken=tx.selection_id_taken(new.selection_id),
+        )
+        if event is None and stored is not None:
+            return Admitted(stored, tx.entries_for(stored.code)[0], created=False)
+        rules.check_device_chain(context.group, context.extended_hash, ballot, tx.last_code_for_device(new.device))
+        row, entry = tx.append_ballot(new, self._clock())
+        return Admitted(row, entry, created=True)
+
+    def last_ballot_of_device(self, election_id: str, device: str) -> EncryptedBallot | None:
+        """The latest ballot on the board from ``device`` (where its chain continues), if any."""
+        context = self.context(election_id)
+        with self._store.transaction(election_id) as tx:
+            code = tx.last_code_for_device(device)
+            row = tx.ballot(code) if code is not None else None
+        return decode_ballot(row.data, context.group, f"ballot {row.code}").ballot if row is not None else None
+
+    def ballot_document(self, election_id: str, code: str) -> bytes | None:
+        """A ballot's encoding exactly as admitted, or None if no ballot has the code."""
+        row = self._store.ballot(election_id, normalize_code(code))
+        return row.data if row is not None else None
+
+    def decide(self, election_id: str, code: str, state: BallotState) -> BoardEntry:
+        """Cast or challenge the pending ballot ``code``."""
+        code = normalize_code(code)
+        decision = BoardKind.CAST if state is BallotState.CAST else BoardKind.CHALLENGE
+        with self._store.transaction(election_id) as tx:
+            kinds = [entry.kind for entry in tx.entries_for(code)]
+            event = rules.decide_ballot(tx.election.state, code, kinds, decision)
+            return tx.append_entry(event.kind, event.code, self._clock())
+
+    def close(self, election_id: str) -> list[BoardEntry]:
+        """Close voting: undecided ballots are challenged (never counted), then the board closes."""
+        with self._store.transaction(election_id) as tx:
+            events = rules.close_voting(tx.election.state, tx.undecided_codes())
+            now = self._clock()
+            appended = [tx.append_entry(event.kind, event.code, now) for event in events]
+            tx.set_state(rules.transition(election_id, tx.election.state, ElectionState.CLOSED))
+            return appended
+
+    # -- the tally ------------------------------------------------------------------------------
+
+    def _decisions(self, election_id: str) -> dict[str, BoardKind]:
+        decisions: dict[str, BoardKind] = {}
+        offset = 0
+        while True:
+            page = self._store.board(election_id, offset, 500)
+            if not page:
+                return decisions
+            for entry in page:
+                if entry.kind in (BoardKind.CAST, BoardKind.CHALLENGE):
+                    decisions[entry.code] = entry.kind
+            offset = page[-1].position
+
+    def submitted(self, election_id: str) -> Iterator[SubmittedBallot]:
+        """Every decided ballot in board order (all of them, once voting is closed)."""
+        context = self.context(election_id)
+        decisions = self._decisions(election_id)
+        for row in self._store.ballots(election_id):
+            ballot = decode_ballot(row.data, context.group, f"ballot {row.code}").ballot
+            kind = decisions.get(row.code)
+            if kind is None:
+                raise ConflictError(f"ballot {row.code} is neither cast nor challenged; close voting first")
+            yield SubmittedBallot(ballot, BallotState.CAST if kind is BoardKind.CAST else BallotState.CHALLENGED)
+
+    def tally(self, election_id: str, progress: Progress | None = None) -> EncryptedTally:
+        """Aggregate the cast ballots (verified at the door, not again) into the encrypted tally."""
+        progress = progress or NoProgress()
+        election = self._store.election(election_id)
+        rules.require_state(election.state, ElectionState.CLOSED, "the tally")
+        context = self.context(election_id)
+        accumulator = TallyAccumulator(context.group, context.manifest)
+        challenged = []
+        progress.start("Aggregating cast ballots", election.board_length)
+        for submitted in self.submitted(election_id):
+            if submitted.state is BallotState.CAST:
+                accumulator.add(submitted.ballot)
+            else:
+                challenged.append(submitted.ballot.code_hex)
+            progress.advance()
+        progress.finish()
+        result = accumulator.result()
+        with self._store.transaction(election_id) as tx:
+            tx.set_state(rules.transition(election_id, tx.election.state, ElectionState.DECRYPTING))
+            tx.put_artifact(_ENCRYPTED_TALLY, encode_encrypted_tally(context.group, result, tally_labels(context)))
+            tx.put_artifact(_CHALLENGED_CODES, msgspec.json.encode(challenged))
+        return result
+
+    def encrypted_tally(self, election_id: str) -> EncryptedTally:
+        data = self._store.artifact(election_id, _ENCRYPTED_TALLY)
+        if data is None:
+            raise ConflictError("the tally has not been computed yet")
+        return decode_encrypted_tally(data, self.context(election_id).group)[0]
+
+    def encrypted_tally_document(self, election_id: str) -> bytes | None:
+        """The encrypted tally as published, or None before the tally."""
+        return self._store.artifact(election_id, _ENCRYPTED_TALLY)
+
+    def challenged_codes(self, election_id: str) -> list[str]:
+        data = self._store.artifact(election_id, _CHALLENGED_CODES)
+        return msgspec.json.decode(data, type=list[str]) if data else []
+
+    def challenged_ballot(self, election_id: str, code: str) -> bytes:
+        """A challenged ballot's encoding, for the guardians who open it."""
+        code = normalize_code(code)
+        if code not in self.challenged_codes(election_id):
+            raise NotFoundError(f"{code} is not a challenged ballot of election {election_id!r}")
+        row = self._store.ballot(election_id, code)
+        if row is None:
+            raise NotFoundError(f"no ballot {code}")
+        return row.data
+
+    def decrypted_tally(self, election_id: str) -> DecryptedTally | None:
+        """The decrypted tally once published, else None."""
+        data = self._store.artifact(election_id, _TALLY)
+        return decode_tally(data, self.context(election_id).group) if data is not None else None
+
+    def decrypted_tally_document(self, election_id: str) -> bytes | None:
+        return self._store.artifact(election_id, _TALLY)
+
+    def openings(self, election_id: str) -> list[ChallengedBallot]:
+        """The challenged ballots as the guardians opened them, once published."""
+        group = self.context(election_id).group
+        return [
+            decode_challenged(data, group, name)
+            for name, data in sorted(self._store.artifacts(election_id, "challenged/").items())
+        ]
+
+    # -- the decryption -------------------------------------------------------------------------
+
+    def start_decryption(self, election_id: str, present: Sequence[int]) -> list[int]:
+        """Name the guardians who will decrypt (at least k of the n)."""
+        context = self.context(election_id)
+        ordered = _present(context, present)
+        with self._store.transaction(election_id) as tx:
+            rules.require_state(tx.election.state, ElectionState.DECRYPTING, "naming the guardians who decrypt")
+            tx.put_artifact(_PRESENT, msgspec.json.encode(ordered))
+        return ordered
+
+    def decryption_status(self, election_id: str) -> DecryptionStatus:
+        present_data = self._store.artifact(election_id, _PRESENT)
+        present = msgspec.json.decode(present_data, type=list[int]) if present_data else []
+        messages = self._store.artifacts(election_id, "decryption/")
+        return DecryptionStatus(
+            present,
+            _posted(messages, "commit"),
+            _posted(messages, "reveal"),
+            _posted(messages, "respond"),
+            {name: data for name, data in messages.items() if name != _PRESENT},
+        )
+
+    def post(self, election_id: str, round_: str, guardian: int, data: bytes) -> bool:
+        """Store a guardian's message of ``round_`` once checked; True when it finished the decryption."""
+        if round_ not in ROUNDS:
+            raise NotFoundError(f"unknown round {round_!r} (commit, reveal or respond)")
+        context = self.context(election_id)
+        tally = self.encrypted_tally(election_id)
+        with self._store.transaction(election_id) as tx:
+            return _Decryption(tx, context, tally).post(round_, guardian, data, self._clock)
+
+    def decrypt_here(
+        self, election_id: str, guardians: Sequence[DecryptingGuardian], progress: Progress | None = None
+    ) -> DecryptedTally:
+        """Decrypt with guardians whose keys are in this process, by the same messages a remote
+        decryption exchanges, all stored in one transaction (so a failure stores nothing)."""
+        progress = progress or NoProgress()
+        context = self.context(election_id)
+        present = _present(context, [guardian.index for guardian in guardians])
+        tally = self.encrypted_tally(election_id)
+        group = context.group
+        challenged = [
+            decode_ballot(self.challenged_ballot(election_id, code), group, f"ballot {code}").ballot
+            for code in self.challenged_codes(election_id)
+        ]
+        progress.start("Guardians decrypting", 3 * len(guardians))
+        with self._store.transaction(election_id) as tx:
+            rules.require_state(tx.election.state, ElectionState.DECRYPTING, "the decryption")
+            tx.put_artifact(_PRESENT, msgspec.json.encode(present))
+            decryption = _Decryption(tx, context, tally)
+            partials = []
+            for guardian in guardians:
+                mine = guardian.commit(tally, present)
+                shares = {ballot.code_hex: guardian.nonce_share(ballot) for ballot in challenged}
+                message = CommitMessage(guardian.index, tuple(present), tuple(mine), shares)
+                decryption.post("commit", guardian.index, encode_commit(group, message), self._clock)
+                partials.extend(mine)
+                progress.advance()
+            reveals = []
+            for guardian in guardians:
+                revealed = guardian.reveal(partials)
+                decryption.post("reveal", guardian.index, encode_reveal(group, guardian.index, revealed), self._clock)
+                reveals.extend(revealed)
+                progress.advance()
+            for guardian in guardians:
+                responses = guardian.respond(partials, reveals)
+                data = encode_respond(group, guardian.index, responses)
+                decryption.post("respond", guardian.index, data, self._clock)
+                progress.advance()
+        progress.finish()
+        decrypted = self.decrypted_tally(election_id)
+        if decrypted is None:
+            raise DecryptionError("the decryption did not complete")
+        return decrypted
+
+    # -- the record -----------------------------------------------------------------------------
+
+    def write_record(
+        self, election_id: str, target: Path, *, replace: bool = False, progress: Progress | None = None
+    ) -> Path:
+        """Write the published election record into ``target`` (atomically)."""
+        election = self._store.election(election_id)
+        rules.require_state(election.state, ElectionState.PUBLISHED, "the record")
+        context = self.context(election_id)
+        group = context.group
+        tally = self.decrypted_tally(election_id)
+        if tally is None:
+            raise ConflictError("the decrypted tally is missing")
+        devices: dict[str, tuple[ChainingMode, list[bytes]]] = {}
+        for row in self._store.ballots(election_id):
+            ballot = decode_ballot(row.data, group, row.code).ballot
+            mode = ChainingMode.of_field(ballot.chaining_field)
+            devices.setdefault(row.device, (mode, []))[1].append(ballot.confirmation_code)
+        logs = [
+            device_log(EncryptionDevice.resume(group, context.extended_hash, name, mode, codes))
+            for name, (mode, codes) in sorted(devices.items())
+        ]
+        board: list[BoardEntry] = []
+        offset = 0
+        while True:
+            page = self._store.board(election_id, offset, 500)
+            if not page:
+                break
+            board.extend(page)
+            offset = page[-1].position
+        return write_record(
+            target,
+            context,
+            self.submitted(election_id),
+            logs,
+            self.encrypted_tally(election_id),
+            tally,
+            self.openings(election_id),
+            board,
+            created=self._clock(),
+            total_ballots=sum(1 for e in board if e.kind is BoardKind.BALLOT),
+            replace=replace,
+            progress=progress,
+        )
+
+
+class _Decryption:
+    """The decryption's messages inside one transaction: each checked before it is stored, and
+    the result combined, stored and published in the same transaction as the last response."""
+
+    def __init__(self, tx: StoreTransaction, context: ElectionContext, tally: EncryptedTally) -> None:
+        self._tx = tx
+        self._context = context
+        self._tally = tally
+
+    def _present(self) -> list[int]:
+        data = self._tx.artifact(_PRESENT)
+        if data is None:
+            raise ConflictError("the decryption has not been started")
+        return msgspec.json.decode(data, type=list[int])
+
+    def _messages(self, round_: str, present: Sequence[int]) -> dict[int, bytes]:
+        found = {}
+        for index in present:
+            data = self._tx.artifact(f"decryption/{round_}/{index}")
+            if data is not None:
+                found[index] = data
+        return found
+
+    def post(self, round_: str, guardian: int, data: bytes, clock: Callable[[], str]) -> bool:
+        rules.require_state(self._tx.election.state, ElectionState.DECRYPTING, "the decryption")
+        present = self._present()
+        if guardian not in present:
+            raise ConflictError(f"guardian {guardian} is not among the guardians decrypting {present}")
+        name = f"decryption/{round_}/{guardian}"
+        stored = self._tx.artifact(name)
+        if stored is not None:
+            if stored != data:
+                raise ConflictError(f"guardian {guardian}'s {round_} message was already stored (a different one)")
+            return self._finish_if_ready(present)  # the same message again: finish if it had not
+        position = ROUNDS.index(round_)
+        if position:
+            before = ROUNDS[position - 1]
+            missing = sorted(set(present) - set(self._messages(before, present)))
+            if missing:
+                raise ConflictError(f"waiting for guardian(s) {missing} to {before}")
+        group = self._context.group
+        if round_ == "commit":
+            commit = decode_commit(data, group, f"guardian {guardian}'s commitment")
+            if commit.guardian != guardian or list(commit.present) != present:
+                raise InputError("the commitment names another guardian or another set of guardians")
+            challenged = self._tx.artifact(_CHALLENGED_CODES)
+            codes = msgspec.json.decode(challenged, type=list[str]) if challenged else []
+            if set(commit.nonce_shares) != set(codes):
+                raise InputError("the commitment must hold one nonce share for every challenged ballot")
+            check_commitment(self._context, self._tally, guardian, commit.partials, commit.nonce_shares)
+        elif round_ == "reveal":
+            index, commitments = decode_reveal(data, group, f"guardian {guardian}'s reveal")
+            if index != guardian:
+                raise InputError("the reveal names another guardian")
+            partials = self._partials(present)
+            check_reveal(self._context, self._tally, present, partials, guardian, commitments)
+        else:
+            index, responses = decode_respond(data, group, f"guardian {guardian}'s response")
+            if index != guardian:
+                raise InputError("the response names another guardian")
+            partials = self._partials(present)
+            check_response(self._context, self._tally, present, partials, self._reveals(present), guardian, responses)
+        self._tx.put_artifact(name, data)
+        return self._finish_if_ready(present)
+
+    def _partials(self, present: Sequence[int]) -> list[PartialDecryption]:
+        group = self._context.group
+        return [p for data in self._messages("commit", present).values() for p in decode_commit(data, group).partials]
+
+    def _reveals(self, present: Sequence[int]) -> list[GuardianCommitment]:
+        group = self._context.group
+        return [c for data in self._messages("reveal", present).values() for c in decode_reveal(data, group)[1]]
+
+    def _finish_if_ready(self, present: list[int]) -> bool:
+        """Once every present guardian has responded: combine, open the challenged ballots,
+        store the results and publish, all in this transaction. Idempotent."""
+        if self._tx.election.state is ElectionState.PUBLISHED:
+            return True
+        responded = self._messages("respond", present)
+        if sorted(responded) != present:
+            return False
+        context = self._context
+        group = context.group
+        commits = [decode_commit(data, group) for data in self._messages("commit", present).values()]
+        partials = [p for message in commits for p in message.partials]
+        responses = {i: decode_respond(responded[i], group)[1] for i in present}
+        decrypted = combine_tally(context, self._tally, present, partials, self._reveals(present), responses)
+        challenged = self._tx.artifact(_CHALLENGED_CODES)
+        for code in msgspec.json.decode(challenged, type=list[str]) if challenged else []:
+            row = self._tx.ballot(code)
+            if row is None:
+                raise DecryptionError(f"challenged ballot {code} is missing from the store")
+            ballot = decode_ballot(row.data, group, f"ballot {code}").ballot
+            nonce = combine_ballot_nonce(context, ballot, {m.guardian: m.nonce_shares[code] for m in commits})
+            opened = open_ballot(context, ballot, nonce)
+            self._tx.put_artifact(f"challenged/{code}.json", encode_challenged(group, opened))
+        self._tx.put_artifact(_TALLY, encode_tally(group, decrypted))
+        self._tx.set_state(rules.transition("", self._tx.election.state, ElectionState.PUBLISHED))
+        return True
+
+
+def _present(context: ElectionContext, present: Sequence[int]) -> list[int]:
+    ordered = sorted(set(present))
+    parameters = context.parameters
+    if len(ordered) != len(present) or any(not 1 <= i <= parameters.guardians for i in ordered):
+        raise InputError(f"guardians {list(present)} are not distinct guardians of this election")
+    if len(ordered) < parameters.quorum:
+        raise QuorumError(
+            f"{len(ordered)} guardian(s) present, but the quorum is {parameters.quorum} of {parameters.guardians}"
+        )
+    return ordered
+
+
+def _posted(messages: Mapping[str, bytes], round_: str) -> list[int]:
+    prefix = f"decryption/{round_}/"
+    return sorted(int(name[len(prefix) :]) for name in messages if name.startswith(prefix))
+
+
+def _code_of(data: bytes) -> str:
+    """The confirmation code a ballot document claims, for the idempotent-retry lookup only."""
+    match = re.search(rb'"confirmation_code":"([0-9A-F]{64})"', data)
+    return match.group(1).decode("ascii") if match else ""

@@ -1,0 +1,59 @@
+"""Elections for the service tests: a key ceremony's public files and pre-encrypted ballots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nazaha.ceremony.keyfile import KDF_TEST_ONLY
+from nazaha.crypto.nonces import SeededRandom
+from nazaha.crypto.params import STANDARD_GROUP
+from nazaha.election.context import ElectionContext
+from nazaha.record.codec import encode_ballot
+from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
+from nazaha.workflows.demo import generate_ballots, load_sample_manifest
+from nazaha.workflows.encryption import encrypt_on_devices
+from nazaha.workflows.remote import election_files_of
+from nazaha.workflows.workspace import Workspace
+
+__all__ = ["ServiceElection", "make_service_election"]
+
+
+@dataclass
+class ServiceElection:
+    workspace: Path
+    context: ElectionContext
+    files: dict[str, str]
+    passphrases: list[str]
+    _encrypted: dict[str, list[bytes]] = field(default_factory=dict)
+
+    def ballots(
+        self, count: int, device: str = "kiosk-1", mode: ChainingMode = ChainingMode.NONE, seed: str = "b"
+    ) -> list[bytes]:
+        """``count`` encrypted ballots (pending) from one device, cached per (device, mode, seed)."""
+        key = f"{device}/{mode.value}/{seed}/{count}"
+        if key not in self._encrypted:
+            context = self.context
+            plaintexts = generate_ballots(context.manifest, count, SeededRandom(key))
+            dev = EncryptionDevice(context.group, context.extended_hash, device, mode)
+            batch = encrypt_on_devices(context, [(dev, plaintexts)], seed=key)[0]
+            labels = {i: c.label for i, c in context.manifest.iter_contests()}
+            self._encrypted[key] = [encode_ballot(context.group, item.ballot, None, labels) for item in batch.ballots]
+        return self._encrypted[key]
+
+
+def make_service_election(root: Path, seed: str, *, guardians: int = 5, quorum: int = 3) -> ServiceElection:
+    """A key ceremony on the standard parameters in workspace ``root``; each seed gives an
+    election of its own (its own keys, so its own H_E)."""
+    passphrases = [f"passphrase of guardian {i}" for i in range(1, guardians + 1)]
+    _, context = Workspace.create(
+        root,
+        manifest_data=load_sample_manifest().canonical_bytes,
+        group=STANDARD_GROUP,
+        guardian_names=[f"Guardian {i}" for i in range(1, guardians + 1)],
+        quorum=quorum,
+        passphrases=passphrases,
+        rng=SeededRandom(seed),
+        kdf=KDF_TEST_ONLY,
+    )
+    return ServiceElection(root, context, election_files_of(root), passphrases)
