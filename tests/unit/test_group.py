@@ -92,3 +92,45 @@ def test_pow_many_equals_pow_and_survives_fork() -> None:
             ]
     finally:
         set_parallelism(os.cpu_count() or 1)
+
+
+def test_fixed_base_cache_is_thread_safe_and_least_recently_used() -> None:
+    """Many threads ask for the tables of more bases than the cache holds, at once: none fails,
+    every table computes correct powers, g's table stays, and the most recent bases are kept."""
+    import threading
+
+    from nazaha.crypto import group as group_module
+
+    group = Group(TEST_GROUP.name, TEST_GROUP.p, TEST_GROUP.q, TEST_GROUP.r, TEST_GROUP.g)
+    limit = group_module._FIXED_BASE_CACHE
+    bases = [group.g_pow(k) for k in range(2, 2 + 3 * limit)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def worker(offset: int) -> None:
+        try:
+            start.wait()
+            for round_ in range(6):
+                for base in bases[offset % 3 :: 3]:
+                    exponent = 12345 + round_ * 7 + offset
+                    assert group.fixed_base(base).pow(exponent) == pow(base, exponent, group.p)
+                    assert group.g_pow(exponent) == pow(group.g, exponent, group.p)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    cached = group.cached_bases()
+    assert group.g in cached
+    assert len(cached) <= limit + 1
+    # Least recently used goes first: touching a base keeps it; a new base evicts the oldest other.
+    survivor = next(base for base in cached if base != group.g)
+    oldest = next(base for base in cached if base not in (group.g, survivor))
+    group.fixed_base(survivor)
+    group.fixed_base(group.g_pow(999_999))
+    after = group.cached_bases()
+    assert survivor in after and group.g in after and oldest not in after

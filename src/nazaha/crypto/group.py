@@ -13,6 +13,8 @@ to ``pow``.
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,6 +31,8 @@ _FIXED_BASE_WINDOW = 8
 """Measured (docs/benchmarks.md): 8 gives 0.12 ms per exponentiation with a 4 MiB table; 10 gives
 0.10 ms with 13 MiB and three times the build time."""
 _FIXED_BASE_CACHE = 8
+"""Tables kept per group besides g's (about 4 MiB each): the keys K and K-hat of the elections in
+use. The least recently used goes first; g's own table is never evicted."""
 
 
 class _Parallel:
@@ -131,7 +135,8 @@ class Group:
     """l_p of spec §5.1.1: the length in bytes of the encoding of values mod p."""
     q_bytes: int = field(init=False)
     """l_q of spec §5.1.2: the length in bytes of the encoding of values mod q."""
-    _fixed: dict[int, FixedBase] = field(init=False, repr=False)
+    _fixed: OrderedDict[int, FixedBase] = field(init=False, repr=False)
+    _fixed_lock: threading.Lock = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.p - 1 != self.q * self.r:
@@ -143,7 +148,8 @@ class Group:
         object.__setattr__(self, "batch_safe", safe)
         object.__setattr__(self, "p_bytes", (self.p.bit_length() + 7) // 8)
         object.__setattr__(self, "q_bytes", (self.q.bit_length() + 7) // 8)
-        object.__setattr__(self, "_fixed", {})
+        object.__setattr__(self, "_fixed", OrderedDict())
+        object.__setattr__(self, "_fixed_lock", threading.Lock())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Group):
@@ -221,14 +227,28 @@ class Group:
         return results
 
     def fixed_base(self, base: int) -> FixedBase:
-        """Return the (cached) fixed-base table of ``base``, which must be in Z_p^r."""
-        table = self._fixed.get(base)
-        if table is None:
-            if len(self._fixed) >= _FIXED_BASE_CACHE:
-                self._fixed.pop(next(iter(self._fixed)))
-            table = FixedBase(self, base)
-            self._fixed[base] = table
+        """Return the (cached) fixed-base table of ``base``, which must be in Z_p^r.
+
+        Safe to call from many threads: the cache is least-recently-used under a lock, and a table
+        is built outside the lock (two threads may both build one; the first stored wins)."""
+        with self._fixed_lock:
+            table = self._fixed.get(base)
+            if table is not None:
+                self._fixed.move_to_end(base)
+                return table
+        built = FixedBase(self, base)
+        with self._fixed_lock:
+            table = self._fixed.setdefault(base, built)
+            self._fixed.move_to_end(base)
+            others = [key for key in self._fixed if key != self.g]
+            for key in others[: max(0, len(others) - _FIXED_BASE_CACHE)]:
+                del self._fixed[key]
         return table
+
+    def cached_bases(self) -> list[int]:
+        """The bases whose fixed-base tables are cached, least recently used first."""
+        with self._fixed_lock:
+            return list(self._fixed)
 
     def g_pow(self, exponent: int) -> int:
         """Return g^exponent mod p with the generator's fixed-base table."""
