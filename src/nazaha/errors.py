@@ -29,7 +29,8 @@ guardian 4"``), never print it.
     │   ├── InvalidProof           a zero-knowledge proof does not verify (says which part)
     │   └── AuditStateError        an audit step out of order (recording before sampling)
     ├── VerificationFailed         a verifier check failed (carries the check's spec number)
-    └── StorageError               the record or workspace cannot be written or read
+    ├── StorageError               the record or workspace cannot be written or read
+    └── MissingDependencyError     a feature needs an optional extra that is not installed
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ __all__ = [
     "InvalidProof",
     "KeyFileError",
     "ManifestError",
+    "MissingDependencyError",
     "NazahaError",
     "NotFoundError",
     "ParameterError",
@@ -205,3 +207,8 @@ class VerificationFailed(NazahaError):
 
 class StorageError(NazahaError):
     """Reading or writing the record or the workspace failed."""
+
+
+class MissingDependencyError(NazahaError):
+    """A feature needs a package of an optional extra (``nazaha[service]``, ``nazaha[cluster]``)
+    that is not installed; the message says which extra to install."""

@@ -30,6 +30,7 @@ from nazaha.crypto.nonces import SystemRandom
 from nazaha.crypto.params import STANDARD_GROUP, group_by_name
 from nazaha.election.ballot import BallotState
 from nazaha.election.manifest import parse_manifest
+from nazaha.errors import MissingDependencyError
 from nazaha.interop.formats import verify_any
 from nazaha.record.archive import extract_record, is_record_archive
 from nazaha.verify.report import Report
@@ -253,7 +254,13 @@ def _verify(record: Path, *, jobs: int, as_json: bool, format: str = "auto", sch
     with RichProgress(enabled=not as_json) as progress:
         if scheduler:
             # Dask comes with the ``cluster`` extra: imported only when a scheduler is asked for.
-            from nazaha.workflows.cluster import cluster_executor  # noqa: PLC0415
+            try:
+                from nazaha.workflows.cluster import cluster_executor  # noqa: PLC0415
+            except ModuleNotFoundError as missing:
+                raise MissingDependencyError(
+                    f"--scheduler needs {missing.name!r}, which comes with the cluster extra: "
+                    "pip install 'nazaha[cluster]'"
+                ) from None
 
             with cluster_executor(scheduler) as executor:
                 return verify_any(record.resolve(), format=format, executor=executor, progress=progress)

@@ -8,7 +8,9 @@ VerificationFailed          1          a check failed
 InputError (and children)   2          bad input; nothing was changed
 ProtocolError               3          a protocol step could not go on
 StorageError, OSError       4          files could not be read or written
+MissingDependencyError      5          an optional extra is needed (and named)
 any other NazahaError       5
+an unexpected exception     70         a bug: the message says so (NAZAHA_DEBUG=1)
 KeyboardInterrupt           130
 ==========================  =========  ==========================================
 

@@ -62,7 +62,10 @@ def _masked(url: str) -> str:
 def run_service(database: str, token: str, *, host: str, port: int, workers: int = 1) -> None:
     """Run the service until interrupted; uvicorn builds it from the environment in each worker,
     so the command line never imports the service itself."""
-    import uvicorn  # noqa: PLC0415  (the service extra; the rest of the command line runs without it)
+    try:
+        import uvicorn  # noqa: PLC0415  (the service extra; the rest of the command line runs without it)
+    except ModuleNotFoundError:
+        fail("the ballot-box service needs the service extra: pip install 'nazaha[service]'", 5)
 
     os.environ["NAZAHA_DATABASE_URL"] = database
     os.environ["NAZAHA_ADMIN_TOKEN"] = token

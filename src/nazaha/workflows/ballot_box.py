@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from nazaha.election.ballot import BallotState
 from nazaha.election.context import ElectionContext
 from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally
-from nazaha.errors import AuthorizationError, NotFoundError
+from nazaha.errors import AuthorizationError, MissingDependencyError, NotFoundError
 from nazaha.record.board import BoardEntry, BoardKind
 from nazaha.storage.ports import ElectionRow, ElectionStore
 from nazaha.voting.ballot_box import ElectionState, ballot_decision
@@ -326,6 +326,11 @@ def open_ballot_box(database_url: str, *, migrate: bool = True) -> BallotBoxServ
     """The ballot box over the SQL database at ``database_url`` (SQLite or PostgreSQL)."""
     # Imported here: SQLAlchemy comes with the ``service`` extra, and the command line must start
     # (and ``nazaha verify`` run) without it.
-    from nazaha.storage.sql.store import SqlStore  # noqa: PLC0415
-
+    try:
+        from nazaha.storage.sql.store import SqlStore  # noqa: PLC0415
+    except ModuleNotFoundError as missing:
+        raise MissingDependencyError(
+            f"the ballot box needs {missing.name!r}, which comes with the service extra: "
+            "pip install 'nazaha[service]'"
+        ) from None
     return BallotBoxService(SqlStore.open(database_url, migrate=migrate))
