@@ -11,7 +11,8 @@ guardian 4"``), never print it.
     ├── InputError                 bad input from outside; nothing was changed
     │   ├── ParameterError         unknown group, quorum out of range, ...
     │   ├── ManifestError          malformed or inconsistent manifest (names the field)
-    │   ├── BallotError            a plaintext ballot that breaks a limit or names unknown things
+    │   ├── BallotError            a ballot refused: a plaintext one that breaks a limit or names
+    │   │                          unknown things, or an encrypted one refused at the door
     │   ├── RecordFormatError      a file that cannot be read as what it should be (file + field)
     │   ├── ValueRangeError        an integer outside Z_q, Z_p or the subgroup Z_p^r
     │   ├── KeyFileError           a guardian key file that is corrupt or has a wrong passphrase
@@ -30,7 +31,13 @@ guardian 4"``), never print it.
     │   └── AuditStateError        an audit step out of order (recording before sampling)
     ├── VerificationFailed         a verifier check failed (carries the check's spec number)
     ├── StorageError               the record or workspace cannot be written or read
+    ├── RemoteError                the ballot-box service cannot be reached or failed (5xx)
     └── MissingDependencyError     a feature needs an optional extra that is not installed
+
+The verifier's checks do not raise ``VerificationFailed`` one by one: each check records its
+failures in ``nazaha.verify.findings.Findings`` and goes on, so that one run of ``nazaha verify``
+lists every failure of the record, and the runner turns the findings into the report (exit 1).
+``VerificationFailed`` is raised where one verdict is the whole answer (``nazaha audit check``).
 """
 
 from __future__ import annotations
@@ -56,6 +63,7 @@ __all__ = [
     "ProtocolError",
     "QuorumError",
     "RecordFormatError",
+    "RemoteError",
     "StorageError",
     "UnknownBallotError",
     "ValueRangeError",
@@ -88,7 +96,9 @@ class ManifestError(InputError):
 
 
 class BallotError(InputError):
-    """A plaintext ballot cannot be encrypted: an overvote, an unknown contest or style."""
+    """A ballot is refused: a plaintext ballot that cannot be encrypted (an overvote, an unknown
+    contest or style), or an encrypted ballot refused at the ballot box's door (a proof that does
+    not verify, a chain it does not continue, another election's ballot)."""
 
 
 class RecordFormatError(InputError):
@@ -207,6 +217,10 @@ class VerificationFailed(NazahaError):
 
 class StorageError(NazahaError):
     """Reading or writing the record or the workspace failed."""
+
+
+class RemoteError(NazahaError):
+    """The ballot-box service could not be reached, or failed with a server error (5xx)."""
 
 
 class MissingDependencyError(NazahaError):

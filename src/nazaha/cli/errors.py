@@ -9,6 +9,7 @@ InputError (and children)   2          bad input; nothing was changed
 ProtocolError               3          a protocol step could not go on
 StorageError, OSError       4          files could not be read or written
 MissingDependencyError      5          an optional extra is needed (and named)
+RemoteError                 6          the ballot-box service is unreachable or failed
 any other NazahaError       5
 an unexpected exception     70         a bug: the message says so (NAZAHA_DEBUG=1)
 KeyboardInterrupt           130
@@ -29,6 +30,7 @@ from nazaha.errors import (
     InputError,
     NazahaError,
     ProtocolError,
+    RemoteError,
     StorageError,
     VerificationFailed,
 )
@@ -47,6 +49,8 @@ def exit_code_for(error: BaseException) -> int:
         return 3
     if isinstance(error, (StorageError, OSError)):
         return 4
+    if isinstance(error, RemoteError):
+        return 6
     if isinstance(error, KeyboardInterrupt):
         return 130
     return 5

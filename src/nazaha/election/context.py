@@ -13,6 +13,7 @@ from nazaha.crypto.group import Group
 from nazaha.election.guardian import GuardianPublicKey
 from nazaha.election.manifest import Manifest
 from nazaha.election.parameters import ElectionParameters
+from nazaha.errors import NotFoundError
 
 __all__ = ["ElectionContext"]
 
@@ -44,4 +45,4 @@ class ElectionContext:
         for guardian in self.guardians:
             if guardian.index == index:
                 return guardian
-        raise KeyError(index)
+        raise NotFoundError(f"the election has no guardian {index}")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from nazaha.errors import ManifestError
+from nazaha.errors import ManifestError, NotFoundError
 
 __all__ = [
     "MAX_SELECTION_LIMIT",
@@ -128,11 +128,11 @@ class Contest:
         return min(option.selection_limit, self.selection_limit)
 
     def option_index(self, label: str) -> int:
-        """The 1-based index ind_o of the option labelled ``label``; KeyError if none."""
+        """The 1-based index ind_o of the option labelled ``label``; ``NotFoundError`` if none."""
         for index, option in enumerate(self.options, start=1):
             if option.label == label:
                 return index
-        raise KeyError(label)
+        raise NotFoundError(f"contest {self.label!r} has no option {label[:80]!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,18 +160,18 @@ class Manifest:
         return self.contests[index - 1]
 
     def contest_index(self, label: str) -> int:
-        """The 1-based index ind_c of the contest labelled ``label``; KeyError if none."""
+        """The 1-based index ind_c of the contest labelled ``label``; ``NotFoundError`` if none."""
         for index, contest in enumerate(self.contests, start=1):
             if contest.label == label:
                 return index
-        raise KeyError(label)
+        raise NotFoundError(f"the manifest has no contest {label[:80]!r}")
 
     def style_index(self, label: str) -> int:
-        """The 1-based index of the ballot style labelled ``label``; KeyError if none."""
+        """The 1-based index of the ballot style labelled ``label``; ``NotFoundError`` if none."""
         for index, style in enumerate(self.ballot_styles, start=1):
             if style.label == label:
                 return index
-        raise KeyError(label)
+        raise NotFoundError(f"the manifest has no ballot style {label[:80]!r}")
 
     def style(self, index: int) -> BallotStyle:
         """The ballot style with 1-based index ``index``."""

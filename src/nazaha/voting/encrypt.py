@@ -35,7 +35,7 @@ from nazaha.election.ballot import (
 )
 from nazaha.election.context import ElectionContext
 from nazaha.election.manifest import Manifest
-from nazaha.errors import BallotError
+from nazaha.errors import BallotError, NotFoundError
 from nazaha.voting.confirmation import confirmation_code, contest_hash
 from nazaha.voting.nonce_encryption import ballot_nonce_key
 
@@ -109,7 +109,7 @@ def marked_values(manifest: Manifest, ballot: PlaintextBallot) -> tuple[int, dic
     """
     try:
         style_index = manifest.style_index(ballot.style)
-    except KeyError:
+    except NotFoundError:
         raise BallotError(f"unknown ballot style {ballot.style!r}") from None
     style = manifest.style(style_index)
     on_style = {manifest.contest(index).label: index for index in style.contests}

@@ -330,7 +330,6 @@ def open_ballot_box(database_url: str, *, migrate: bool = True) -> BallotBoxServ
         from nazaha.storage.sql.store import SqlStore  # noqa: PLC0415
     except ModuleNotFoundError as missing:
         raise MissingDependencyError(
-            f"the ballot box needs {missing.name!r}, which comes with the service extra: "
-            "pip install 'nazaha[service]'"
+            f"the ballot box needs {missing.name!r}, which comes with the service extra: pip install 'nazaha[service]'"
         ) from None
     return BallotBoxService(SqlStore.open(database_url, migrate=migrate))

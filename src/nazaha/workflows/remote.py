@@ -19,7 +19,7 @@ from nazaha.errors import (
     InputError,
     NazahaError,
     NotFoundError,
-    StorageError,
+    RemoteError,
 )
 from nazaha.record.codec import decode_ballot, decode_encrypted_tally
 from nazaha.record.decryption import (
@@ -62,7 +62,7 @@ class ServiceClient:
         elif status == 409:
             error = ConflictError
         elif status >= 500:
-            error = StorageError
+            error = RemoteError
         else:
             error = InputError
         raise error(f"the service answered {status}: {detail}")
@@ -71,13 +71,13 @@ class ServiceClient:
         try:
             return self._check(self._http.get(path, params=params or None))
         except httpx.HTTPError as failure:
-            raise StorageError(f"cannot reach the service: {failure}") from None
+            raise RemoteError(f"cannot reach the service: {failure}") from None
 
     def post(self, path: str, *, json: Any = None, content: bytes | None = None) -> httpx.Response:
         try:
             return self._check(self._http.post(path, json=json, content=content))
         except httpx.HTTPError as failure:
-            raise StorageError(f"cannot reach the service: {failure}") from None
+            raise RemoteError(f"cannot reach the service: {failure}") from None
 
 
 def election_files_of(workspace: Path) -> dict[str, str]:
