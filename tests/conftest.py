@@ -4,22 +4,14 @@ tests on the standard group. All randomness in tests is seeded."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from nazaha.ceremony.base_hashes import parameter_base_hash
-from nazaha.ceremony.guardian import Guardian
-from nazaha.ceremony.phases import run_key_ceremony
-from nazaha.crypto.nonces import SeededRandom
-from nazaha.crypto.params import STANDARD_GROUP, TEST_GROUP
-from nazaha.election.context import ElectionContext
-from nazaha.election.guardian import GuardianKeyShare
-from nazaha.election.manifest import Manifest
-from nazaha.election.parameters import ElectionParameters
-from nazaha.workflows.demo import DemoResult, load_sample_manifest, run_demo
+from nazaha.crypto.params import STANDARD_GROUP
+from nazaha.workflows.demo import DemoResult, run_demo
+from tests.support.elections import SmallElection, make_election
 
 settings.register_profile(
     "nazaha",
@@ -29,27 +21,6 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile("nazaha")
-
-
-@dataclass(frozen=True)
-class SmallElection:
-    """A 5-guardian, quorum-3 election on the test group, with every guardian's key share."""
-
-    context: ElectionContext
-    keys: list[GuardianKeyShare]
-
-    @property
-    def manifest(self) -> Manifest:
-        return self.context.manifest
-
-
-def make_election(group=TEST_GROUP, n: int = 5, k: int = 3, seed: str = "election") -> SmallElection:
-    rng = SeededRandom(seed)
-    parameters = ElectionParameters(group, n, k)
-    h_p = parameter_base_hash(parameters)
-    guardians = [Guardian(parameters, h_p, i, f"Guardian {i}", rng) for i in range(1, n + 1)]
-    context, keys = run_key_ceremony(parameters, load_sample_manifest(), guardians)
-    return SmallElection(context, keys)
 
 
 @pytest.fixture(scope="session")

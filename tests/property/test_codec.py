@@ -9,7 +9,7 @@ from nazaha.crypto.nonces import SeededRandom
 from nazaha.election.ballot import BallotState
 from nazaha.record.codec import decode_ballot, encode_ballot
 from nazaha.workflows.demo import generate_ballots
-from tests.unit.test_voting import encrypt
+from tests.support.ballots import encrypt
 
 
 @given(st.integers(min_value=0, max_value=10**6), st.sampled_from([BallotState.CAST, BallotState.CHALLENGED, None]))

@@ -149,7 +149,7 @@ def test_guardian_key_proofs(seed: int, data: st.DataObject) -> None:
 def test_ballot_nonce_proof(election, seed: int, field: str) -> None:  # type: ignore[no-untyped-def]
     from nazaha.errors import BallotError
     from nazaha.voting.validate import validate_ballot
-    from tests.unit.test_voting import encrypt
+    from tests.support.ballots import encrypt
 
     ballot, _ = encrypt(election, seed=str(seed))
     validate_ballot(election.context, ballot)

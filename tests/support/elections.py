@@ -1,14 +1,22 @@
-"""Elections for the service tests: a key ceremony's public files and pre-encrypted ballots."""
+"""Elections for the tests: small ones on the test group (with every key share), and the service
+tests' key ceremonies on the standard group with pre-encrypted ballots."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nazaha.ceremony.base_hashes import parameter_base_hash
+from nazaha.ceremony.guardian import Guardian
 from nazaha.ceremony.keyfile import KDF_TEST_ONLY
+from nazaha.ceremony.phases import run_key_ceremony
+from nazaha.crypto.group import Group
 from nazaha.crypto.nonces import SeededRandom
-from nazaha.crypto.params import STANDARD_GROUP
+from nazaha.crypto.params import STANDARD_GROUP, TEST_GROUP
 from nazaha.election.context import ElectionContext
+from nazaha.election.guardian import GuardianKeyShare
+from nazaha.election.manifest import Manifest
+from nazaha.election.parameters import ElectionParameters
 from nazaha.record.codec import encode_ballot
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.workflows.demo import generate_ballots, load_sample_manifest
@@ -16,7 +24,28 @@ from nazaha.workflows.encryption import encrypt_on_devices
 from nazaha.workflows.remote import election_files_of
 from nazaha.workflows.workspace import Workspace
 
-__all__ = ["ServiceElection", "make_service_election"]
+__all__ = ["ServiceElection", "SmallElection", "make_election", "make_service_election"]
+
+
+@dataclass(frozen=True)
+class SmallElection:
+    """A 5-guardian, quorum-3 election on the test group, with every guardian's key share."""
+
+    context: ElectionContext
+    keys: list[GuardianKeyShare]
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.context.manifest
+
+
+def make_election(group: Group = TEST_GROUP, n: int = 5, k: int = 3, seed: str = "election") -> SmallElection:
+    rng = SeededRandom(seed)
+    parameters = ElectionParameters(group, n, k)
+    h_p = parameter_base_hash(parameters)
+    guardians = [Guardian(parameters, h_p, i, f"Guardian {i}", rng) for i in range(1, n + 1)]
+    context, keys = run_key_ceremony(parameters, load_sample_manifest(), guardians)
+    return SmallElection(context, keys)
 
 
 @dataclass

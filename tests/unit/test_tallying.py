@@ -9,7 +9,7 @@ from nazaha.election.ballot import BallotState, PlaintextBallot, SubmittedBallot
 from nazaha.errors import BallotStateError, DecryptionError, QuorumError
 from nazaha.tallying.aggregate import aggregate_ballots
 from nazaha.tallying.decrypt import DecryptingGuardian, decrypt_ballot_nonce, decrypt_tally
-from tests.unit.test_voting import encrypt
+from tests.support.ballots import encrypt
 
 BALLOTS = [
     PlaintextBallot("north-district", {"mayor": {"amal-haddad": 1}, "parks-referendum": {"yes": 1}}),

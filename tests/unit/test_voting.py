@@ -6,7 +6,6 @@ import dataclasses
 
 import pytest
 
-from nazaha.crypto.nonces import SeededRandom
 from nazaha.election.ballot import PlaintextBallot
 from nazaha.errors import BallotError, BallotStateError
 from nazaha.record.board import BoardKind
@@ -20,32 +19,10 @@ from nazaha.voting.ballot_box import (
     transition,
 )
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
-from nazaha.voting.encrypt import encrypt_ballot, marked_values
+from nazaha.voting.encrypt import marked_values
 from nazaha.voting.opening import open_ballot
 from nazaha.voting.validate import validate_ballot
-
-NORTH = PlaintextBallot(
-    "north-district", {"mayor": {"karim-nassar": 1}, "council": {"hana-khalil": 1, "tariq-jaber": 1}}
-)
-
-
-def encrypt(election, ballot=NORTH, seed="v", device=None):  # type: ignore[no-untyped-def]
-    rng = SeededRandom(seed)
-    context = election.context
-    device = device or EncryptionDevice(context.group, context.extended_hash, "d1", ChainingMode.NONE)
-    nonce = rng.bytes32()
-    encrypted = encrypt_ballot(
-        context,
-        ballot,
-        selection_id=rng.bytes32(),
-        ballot_nonce=nonce,
-        device=device.device,
-        chaining_field=device.chaining_field(),
-        encrypted_at="2026-11-29T00:00:00Z",
-        rng=rng,
-    )
-    device.record(encrypted.confirmation_code)
-    return encrypted, nonce
+from tests.support.ballots import encrypt
 
 
 @pytest.mark.parametrize(
