@@ -1,1 +1,2 @@
-"""Storage for the ballot-box service: ports (Protocols), SQL adapters and an in-memory fake."""
+"""Storage of elections behind one port (``ports.ElectionStore``, a unit of work per step) with
+three adapters that hold no rules: SQL (SQLite or PostgreSQL), memory, and a workspace folder."""
