@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from nazaha.ceremony.joint_key import guardian_record_hash
 from nazaha.ceremony.keys import GuardianSecrets, check_guardian_public_key, generate_guardian_secrets
 from nazaha.ceremony.shares import EncryptedShare, check_share, decrypt_share, encrypt_share
+from nazaha.ceremony.signing import signing_seed
 from nazaha.crypto.nonces import RandomSource
 from nazaha.crypto.polynomial import evaluate_polynomial
 from nazaha.election.context import ElectionContext
@@ -167,4 +168,5 @@ class Guardian:
             extended_hash=context.extended_hash,
             vote_share=vote_share,
             data_share=data_share,
+            signing_seed=signing_seed(group, self._secrets.communication_secret),
         )

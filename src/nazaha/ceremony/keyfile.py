@@ -72,9 +72,11 @@ class _KeyFileDoc(msgspec.Struct, forbid_unknown_fields=True):
     ciphertext: str
 
 
-class _Secret(msgspec.Struct, forbid_unknown_fields=True):
+class _Secret(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     vote_share: str
     data_share: str
+    signing_seed: str = ""
+    """The guardian's Ed25519 seed (hex); absent from key files made before 0.2."""
 
 
 def _derive(passphrase: str, salt: bytes, settings: KdfSettings) -> bytes:
@@ -113,7 +115,13 @@ def seal_key_share(
         cipher="aes-256-gcm",
         nonce=base64.b64encode(nonce).decode("ascii"),
     )
-    secret = msgspec.json.encode(_Secret(vote_share=f"{key.vote_share:X}", data_share=f"{key.data_share:X}"))
+    secret = msgspec.json.encode(
+        _Secret(
+            vote_share=f"{key.vote_share:X}",
+            data_share=f"{key.data_share:X}",
+            signing_seed=key.signing_seed.hex().upper(),
+        )
+    )
     aad = msgspec.json.encode(header)
     ciphertext = AESGCM(_derive(passphrase, salt, settings)).encrypt(nonce, secret, aad)
     document = _KeyFileDoc(header=header, ciphertext=base64.b64encode(ciphertext).decode("ascii"))
@@ -160,14 +168,18 @@ def open_key_share(data: bytes, passphrase: str, group: Group) -> GuardianKeySha
         secret = msgspec.json.decode(plain, type=_Secret, strict=True)
         vote_share = int(secret.vote_share, 16)
         data_share = int(secret.data_share, 16)
+        seed = bytes.fromhex(secret.signing_seed)
     except (msgspec.DecodeError, msgspec.ValidationError, ValueError):
         raise KeyFileError("the key file's sealed content is malformed") from None
     if not (0 <= vote_share < group.q and 0 <= data_share < group.q):
         raise KeyFileError("the key file's shares are not in Z_q for this election's group")
+    if len(seed) not in (0, 32):
+        raise KeyFileError("the key file's signing key is malformed")
     return GuardianKeyShare(
         index=header.guardian,
         name=header.name,
         extended_hash=election,
         vote_share=vote_share,
         data_share=data_share,
+        signing_seed=seed,
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from nazaha.ceremony.signing import public_signing_key, signing_seed
 from nazaha.crypto.group import Group
 from nazaha.crypto.hashing import U32, ModP, Tag, hash_q
 from nazaha.crypto.nonces import RandomSource
@@ -129,6 +130,7 @@ def generate_guardian_secrets(
         data_commitments=data_commitments,
         data_proof=_prove(group, h_p, DATA_TAG, index, data, data_commitments, zeta, kappa, rng),
         communication_key=kappa,
+        signing_key=public_signing_key(signing_seed(group, zeta)),
     )
     return secrets_, public
 
@@ -154,6 +156,8 @@ def check_guardian_public_key(parameters: ElectionParameters, h_p: bytes, public
                 raise fail(f"{label} commitment {j} is not in Z_p^r")
     if not group.is_element(public.communication_key):
         raise fail("the communication key is not in Z_p^r")
+    if public.signing_key and len(public.signing_key) != 32:
+        raise fail("the signing key is not a 32-byte Ed25519 public key")
     for tag, commitments, proof in (
         (VOTE_TAG, public.vote_commitments, public.vote_proof),
         (DATA_TAG, public.data_commitments, public.data_proof),

@@ -17,7 +17,7 @@ from nazaha.cli.errors import fail, run_guarded
 from nazaha.cli.output import console
 from nazaha.crypto.nonces import SystemRandom
 from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box
-from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, election_files_of
+from nazaha.workflows.remote import GuardianLedger, ServiceClient, decrypt_as_guardian, election_files_of
 
 __all__ = ["admin_app", "guardian_app", "run_service", "serve"]
 
@@ -126,14 +126,18 @@ def start_decryption(
     token: TokenOpt,
     election: ElectionOpt,
     guardians: Annotated[str, typer.Option(help="Guardians present, e.g. 1,3,5 (at least the quorum).")],
+    abandon: Annotated[
+        bool, typer.Option("--abandon", help="Abandon the round in progress (a guardian is gone) and start another.")
+    ] = False,
 ) -> None:
-    """Name the guardians who will decrypt; each then runs `nazaha guardian decrypt`."""
+    """Start a decryption round with the guardians present; each then runs `nazaha guardian decrypt`."""
     try:
         present = [int(g) for g in guardians.split(",") if g.strip()]
     except ValueError:
         fail(f"--guardians must be a comma-separated list of numbers, not {guardians!r}")
-    result = _admin_post(service, token, f"/api/v1/elections/{election}/decryption", {"guardians": present})
-    console.print(f"decryption started with guardians {result['present']}")
+    body = {"guardians": present, "abandon": abandon}
+    result = _admin_post(service, token, f"/api/v1/elections/{election}/decryption", body)
+    console.print(f"decryption round {result['round']} started with guardians {result['present']}")
 
 
 @admin_app.command("record")
@@ -160,13 +164,19 @@ def download_record(
 @guardian_app.command("decrypt")
 def guardian_decrypt(
     service: ServiceOpt,
-    token: TokenOpt,
     election: ElectionOpt,
     key: Annotated[Path, typer.Option(help="This guardian's key file.")],
     passphrase_file: Annotated[Path | None, typer.Option(help="File holding the passphrase (else asked).")] = None,
     poll: Annotated[float, typer.Option(help="Seconds between checks on the other guardians.")] = 2.0,
+    ledger: Annotated[
+        Path | None,
+        typer.Option(help="Where this key records the elections it decrypted (default: beside the key file)."),
+    ] = None,
 ) -> None:
-    """Take part in the decryption with this guardian's key, which never leaves this machine."""
+    """Take part in the decryption with this guardian's key, which never leaves this machine.
+
+    Each message is signed with the guardian's own key: no administrator token is needed, and
+    nobody else can post in this guardian's name."""
 
     def action() -> None:
         if passphrase_file is not None:
@@ -174,11 +184,12 @@ def guardian_decrypt(
         else:
             passphrase = typer.prompt("Passphrase of the key file", hide_input=True)
         finished = decrypt_as_guardian(
-            ServiceClient(service, token),
+            ServiceClient(service),
             election,
             key.read_bytes(),
             passphrase,
             SystemRandom(),
+            ledger=GuardianLedger(ledger or key.with_name(key.name + ".elections.json")),
             poll=poll,
             say=console.print,
         )

@@ -40,6 +40,9 @@ class GuardianPublicKey:
     data_proof: CoefficientProof
     communication_key: int
     """κ_i = g^(ζ_i), to which other guardians encrypt their shares."""
+    signing_key: bytes = b""
+    """The guardian's Ed25519 public key (32 bytes), with which it signs its decryption messages
+    (Nazaha's addition to the guardian record, docs/decisions.md); empty in records made before."""
 
     @property
     def vote_key(self) -> int:
@@ -67,3 +70,5 @@ class GuardianKeyShare:
     """z_i = P(i) = Σ_j P_j(i) mod q."""
     data_share: int = field(repr=False)
     """z-hat_i = P-hat(i)."""
+    signing_seed: bytes = field(default=b"", repr=False)
+    """The 32-byte seed of the guardian's Ed25519 signing key (empty in key files made before)."""

@@ -21,7 +21,9 @@ __all__ = [
     "EncryptedTally",
     "EncryptedTallyContest",
     "GuardianCommitment",
+    "NonceShare",
     "PartialDecryption",
+    "UnopenedBallot",
 ]
 
 
@@ -114,3 +116,25 @@ class GuardianCommitment:
     option_index: int
     pad_commitment: int
     data_commitment: int
+
+
+@dataclass(frozen=True, slots=True)
+class NonceShare:
+    """m_i = C_ξB,0^(z-hat_i) of one guardian for one challenged ballot (eq. 107), with Nazaha's
+    proof that it is computed with the guardian's share: a Chaum-Pedersen proof (c, v) that
+    log_g(g^(z-hat_i)) = log_(C_ξB,0)(m_i) (docs/decisions.md, "Nonce shares with proofs")."""
+
+    guardian: int
+    share: int
+    proof: DecryptionProof
+
+
+@dataclass(frozen=True, slots=True)
+class UnopenedBallot:
+    """A challenged ballot whose decrypted ballot nonce does not reproduce its encryptions: the
+    encrypting device encrypted another nonce (§3.6.7, "ξ values inconsistent with recorded
+    encryptions"). The guardians' proven shares show that they decrypted honestly; anyone can
+    recombine them and see that the nonce does not open the ballot."""
+
+    confirmation_code: bytes
+    shares: tuple[NonceShare, ...]

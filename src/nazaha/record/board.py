@@ -46,6 +46,9 @@ class BoardKind(enum.Enum):
     CAST = "cast"
     CHALLENGE = "challenge"
     CLOSE = "close"
+    DECRYPT = "decrypt"
+    """A decryption round started (after the close); its code is the SHA-256 of the round's
+    document ``decryption/round-<n>.json`` in the record."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,8 @@ class BoardEntry:
     """1, 2, 3, ... without gaps."""
     kind: BoardKind
     code: str
-    """The ballot's confirmation code (uppercase hex); empty for ``close``."""
+    """The ballot's confirmation code (uppercase hex); empty for ``close``; for ``decrypt``, the
+    SHA-256 of the round's document."""
     previous: str
     """The previous entry's hash, or the genesis hash for position 1."""
     recorded_at: str

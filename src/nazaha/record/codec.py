@@ -133,6 +133,7 @@ class _GuardianDoc(_Struct):
     data_commitments: list[str]
     data_proof: _CoefficientProofDoc
     communication_key: str
+    signing_key: str = ""
 
 
 class _RangeProofDoc(_Struct):
@@ -430,6 +431,7 @@ def encode_guardian(group: Group, guardian: GuardianPublicKey) -> bytes:
             data_commitments=[hx.fmt_p(v) for v in guardian.data_commitments],
             data_proof=proof(guardian.data_proof),
             communication_key=hx.fmt_p(guardian.communication_key),
+            signing_key=guardian.signing_key.hex().upper(),
         )
     )
 
@@ -452,6 +454,7 @@ def decode_guardian(data: bytes, group: Group, where: str) -> GuardianPublicKey:
         data_commitments=tuple(hx.p(v, f"data_commitments[{j}]") for j, v in enumerate(doc.data_commitments)),
         data_proof=proof(doc.data_proof, "data_proof"),
         communication_key=hx.p(doc.communication_key, "communication_key"),
+        signing_key=hx.raw(doc.signing_key, 32, "signing_key") if doc.signing_key else b"",
     )
 
 

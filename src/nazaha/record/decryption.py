@@ -1,33 +1,78 @@
 """The messages guardians exchange with the service during the decryption (spec §3.6.5).
 
 Three rounds, each one JSON document per guardian: ``commit`` (M_i and d_i for every option
-of the tally, and m_i for every challenged ballot's nonce), ``reveal`` ((a_i, b_i) for every
-option, only once every guardian has committed) and ``respond`` (v_i for every option). The
-codec checks form and ranges; the administrator checks the cryptography.
+of the tally, and m_i with its proof for every challenged ballot's nonce), ``reveal`` ((a_i,
+b_i) for every option, only once every guardian has committed) and ``respond`` (v_i for every
+option). The codec checks form and ranges; the administrator checks the cryptography.
+
+Every message is signed by its guardian's Ed25519 key (declared in the guardian's public record
+entry) over ``signed_bytes``: the message bound to the election's H_E, the decryption round's
+number, the step and the guardian, so that it can be replayed nowhere else.
 """
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import msgspec
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from nazaha.crypto.group import Group
-from nazaha.election.tally import GuardianCommitment, PartialDecryption
-from nazaha.errors import RecordFormatError
-from nazaha.record.codec import Hex
+from nazaha.crypto.proofs.chaum_pedersen import DecryptionProof
+from nazaha.election.tally import GuardianCommitment, NonceShare, PartialDecryption, UnopenedBallot
+from nazaha.errors import DecryptionError, RecordFormatError
+from nazaha.record.codec import RECORD_FORMAT, Hex, decode_document
 
 __all__ = [
     "CommitMessage",
+    "RoundDocument",
     "decode_commit",
     "decode_respond",
     "decode_reveal",
+    "decode_round",
+    "decode_unopened",
     "encode_commit",
     "encode_respond",
     "encode_reveal",
+    "encode_round",
+    "encode_unopened",
+    "signed_bytes",
+    "verify_signature",
 ]
 
-MESSAGE_FORMAT = "nazaha-decryption/1"
+MESSAGE_FORMAT = "nazaha-decryption/2"
+SIGNATURE_CONTEXT = b"nazaha-decryption-message/2"
+
+
+def signed_bytes(extended_hash: bytes, round_number: int, step: str, guardian: int, body: bytes) -> bytes:
+    """What a guardian signs: context ‖ 0x00 ‖ H_E ‖ b(round, 4) ‖ step ‖ 0x00 ‖ b(i, 4) ‖ message."""
+    return b"".join(
+        (
+            SIGNATURE_CONTEXT,
+            b"\x00",
+            extended_hash,
+            round_number.to_bytes(4, "big"),
+            step.encode("ascii"),
+            b"\x00",
+            guardian.to_bytes(4, "big"),
+            body,
+        )
+    )
+
+
+def verify_signature(public_key: bytes, signature: bytes, message: bytes, who: str) -> None:
+    """Raise ``DecryptionError`` unless ``signature`` is ``public_key``'s Ed25519 signature of ``message``."""
+    if len(public_key) != 32:
+        raise DecryptionError(f"{who} declared no signing key, so its messages cannot be authenticated")
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        raise DecryptionError(f"the message is not signed by {who}'s key") from None
+
 
 OptionKey = tuple[int, int]
+_Doc = TypeVar("_Doc", bound=msgspec.Struct)
 
 
 class _Partial(msgspec.Struct, forbid_unknown_fields=True):
@@ -40,6 +85,8 @@ class _Partial(msgspec.Struct, forbid_unknown_fields=True):
 class _NonceShare(msgspec.Struct, forbid_unknown_fields=True):
     ballot: str
     share: str
+    challenge: str
+    response: str
 
 
 class _CommitDoc(msgspec.Struct, forbid_unknown_fields=True):
@@ -79,11 +126,11 @@ class CommitMessage(msgspec.Struct, frozen=True):
     guardian: int
     present: tuple[int, ...]
     partials: tuple[PartialDecryption, ...]
-    nonce_shares: dict[str, int]
-    """m_i for each challenged ballot, by confirmation code (uppercase hex)."""
+    nonce_shares: dict[str, NonceShare]
+    """m_i with its proof for each challenged ballot, by confirmation code (uppercase hex)."""
 
 
-def _decode(data: bytes, doc_type: type[msgspec.Struct], where: str) -> msgspec.Struct:
+def _decode(data: bytes, doc_type: type[_Doc], where: str) -> _Doc:
     try:
         doc = msgspec.json.decode(data, type=doc_type, strict=True)
     except (msgspec.ValidationError, msgspec.DecodeError) as error:
@@ -104,14 +151,16 @@ def encode_commit(group: Group, message: CommitMessage) -> bytes:
                 _Partial(p.contest_index, p.option_index, hx.fmt_p(p.share), p.commitment_hash.hex().upper())
                 for p in message.partials
             ],
-            nonce_shares=[_NonceShare(code, hx.fmt_p(share)) for code, share in sorted(message.nonce_shares.items())],
+            nonce_shares=[
+                _NonceShare(code, hx.fmt_p(n.share), hx.fmt_q(n.proof.challenge), hx.fmt_q(n.proof.response))
+                for code, n in sorted(message.nonce_shares.items())
+            ],
         )
     )
 
 
 def decode_commit(data: bytes, group: Group, where: str = "commit") -> CommitMessage:
     doc = _decode(data, _CommitDoc, where)
-    assert isinstance(doc, _CommitDoc)
     hx = Hex(group, where)
     return CommitMessage(
         guardian=doc.guardian,
@@ -126,7 +175,16 @@ def decode_commit(data: bytes, group: Group, where: str = "commit") -> CommitMes
             )
             for i, p in enumerate(doc.partials)
         ),
-        nonce_shares={s.ballot: hx.p(s.share, f"nonce_shares[{i}].share") for i, s in enumerate(doc.nonce_shares)},
+        nonce_shares={
+            s.ballot: NonceShare(
+                doc.guardian,
+                hx.p(s.share, f"nonce_shares[{i}].share"),
+                DecryptionProof(
+                    hx.q(s.challenge, f"nonce_shares[{i}].challenge"), hx.q(s.response, f"nonce_shares[{i}].response")
+                ),
+            )
+            for i, s in enumerate(doc.nonce_shares)
+        },
     )
 
 
@@ -146,7 +204,6 @@ def encode_reveal(group: Group, guardian: int, commitments: list[GuardianCommitm
 
 def decode_reveal(data: bytes, group: Group, where: str = "reveal") -> tuple[int, list[GuardianCommitment]]:
     doc = _decode(data, _RevealDoc, where)
-    assert isinstance(doc, _RevealDoc)
     hx = Hex(group, where)
     return doc.guardian, [
         GuardianCommitment(
@@ -173,8 +230,86 @@ def encode_respond(group: Group, guardian: int, responses: dict[OptionKey, int])
 
 def decode_respond(data: bytes, group: Group, where: str = "respond") -> tuple[int, dict[OptionKey, int]]:
     doc = _decode(data, _RespondDoc, where)
-    assert isinstance(doc, _RespondDoc)
     hx = Hex(group, where)
     return doc.guardian, {
         (r.contest, r.option): hx.q(r.response, f"responses[{i}].response") for i, r in enumerate(doc.responses)
     }
+
+
+# -- rounds and unopened ballots ----------------------------------------------------------------
+
+ROUND_FORMAT = RECORD_FORMAT
+
+
+class _RoundDoc(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    format: str
+    round: int
+    present: list[int]
+    started_at: str
+    abandons: int = 0
+
+
+class RoundDocument(msgspec.Struct, frozen=True):
+    """A decryption round: its number, the guardians named, when, and the round it abandons (0: none)."""
+
+    round: int
+    present: tuple[int, ...]
+    started_at: str
+    abandons: int
+
+
+def encode_round(number: int, present: list[int], started_at: str, *, abandons: int = 0) -> bytes:
+    return msgspec.json.encode(_RoundDoc(ROUND_FORMAT, number, list(present), started_at, abandons))
+
+
+def decode_round(data: bytes, where: str = "decryption round") -> RoundDocument:
+    doc = decode_document(data, _RoundDoc, where)
+    if doc.round < 1 or not 0 <= doc.abandons < doc.round or sorted(set(doc.present)) != doc.present:
+        raise RecordFormatError(where, "round, abandons or present out of range or order")
+    return RoundDocument(doc.round, tuple(doc.present), doc.started_at, doc.abandons)
+
+
+UNOPENED_FORMAT = RECORD_FORMAT
+
+
+class _NonceShareOf(msgspec.Struct, forbid_unknown_fields=True):
+    guardian: int
+    share: str
+    challenge: str
+    response: str
+
+
+class _UnopenedDoc(msgspec.Struct, forbid_unknown_fields=True):
+    format: str
+    confirmation_code: str
+    shares: list[_NonceShareOf]
+
+
+def encode_unopened(group: Group, unopened: UnopenedBallot) -> bytes:
+    hx = Hex(group, "")
+    return msgspec.json.encode(
+        _UnopenedDoc(
+            UNOPENED_FORMAT,
+            unopened.confirmation_code.hex().upper(),
+            [
+                _NonceShareOf(s.guardian, hx.fmt_p(s.share), hx.fmt_q(s.proof.challenge), hx.fmt_q(s.proof.response))
+                for s in unopened.shares
+            ],
+        )
+    )
+
+
+def decode_unopened(data: bytes, group: Group, where: str) -> UnopenedBallot:
+    doc = decode_document(data, _UnopenedDoc, where)
+    hx = Hex(group, where)
+    return UnopenedBallot(
+        hx.raw(doc.confirmation_code, 32, "confirmation_code"),
+        tuple(
+            NonceShare(
+                s.guardian,
+                hx.p(s.share, f"shares[{i}].share"),
+                DecryptionProof(hx.q(s.challenge, f"shares[{i}].challenge"), hx.q(s.response, f"shares[{i}].response")),
+            )
+            for i, s in enumerate(doc.shares)
+        ),
+    )

@@ -23,13 +23,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from nazaha.ceremony.signing import sign
 from nazaha.crypto.dlog import DiscreteLog
 from nazaha.crypto.group import Group
-from nazaha.crypto.hashing import U32, ModP, Raw, hash_h, hash_q, xor_bytes
+from nazaha.crypto.hashing import U32, ModP, Raw, Text, hash_h, hash_q, xor_bytes
 from nazaha.crypto.nonces import RandomSource
 from nazaha.crypto.polynomial import commitment_at, lagrange_coefficient
 from nazaha.crypto.proofs import schnorr
-from nazaha.crypto.proofs.chaum_pedersen import DecryptionProof
+from nazaha.crypto.proofs.chaum_pedersen import DecryptionProof, recompute_commitments
 from nazaha.election.ballot import EncryptedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.guardian import GuardianKeyShare
@@ -39,6 +40,7 @@ from nazaha.election.tally import (
     DecryptedTally,
     EncryptedTally,
     GuardianCommitment,
+    NonceShare,
     PartialDecryption,
 )
 from nazaha.errors import DecryptionError, QuorumError
@@ -49,10 +51,12 @@ __all__ = [
     "GuardianCommitment",
     "PartialDecryption",
     "check_commitment",
+    "check_nonce_share",
     "check_response",
     "check_reveal",
     "combine_ballot_nonce",
     "combine_tally",
+    "data_share_key",
     "decrypt_ballot_nonce",
     "decrypt_tally",
     "share_key",
@@ -113,6 +117,52 @@ def share_key(context: ElectionContext, index: int) -> int:
     """g^(z_i) = Π_j Π_m K_j,m^(i^m), computed from the public commitments (Note 3.7, eq. 94)."""
     group = context.group
     return group.prod(commitment_at(group, g.vote_commitments, index) for g in context.guardians)
+
+
+def data_share_key(context: ElectionContext, index: int) -> int:
+    """g^(z-hat_i) = Π_j Π_m K-hat_j,m^(i^m), from the public data-key commitments (as eq. 94)."""
+    group = context.group
+    return group.prod(commitment_at(group, g.data_commitments, index) for g in context.guardians)
+
+
+NONCE_SHARE_TAG = "nazaha nonce share"
+"""The label of Nazaha's nonce-share proofs (not a spec value: the spec publishes no such proof)."""
+
+
+def nonce_share_challenge(
+    group: Group, extended_hash: bytes, guardian: int, id_hash: bytes, pad: int, share: int, a: int, b: int
+) -> int:
+    """c = H_q(H_E; 0x70, "nazaha nonce share", i, H_I, C_ξB,0, m_i, a, b) of a nonce-share proof."""
+    return hash_q(
+        group,
+        extended_hash,
+        0x70,
+        Text(NONCE_SHARE_TAG),
+        U32(guardian),
+        Raw(id_hash),
+        ModP(pad),
+        ModP(share),
+        ModP(a),
+        ModP(b),
+    )
+
+
+def check_nonce_share(context: ElectionContext, ballot: EncryptedBallot, nonce_share: NonceShare) -> None:
+    """A guardian's share m_i of a challenged ballot's nonce, with its proof: m_i in Z_p^r and
+    (g^v · (g^(z-hat_i))^c, C_ξB,0^v · m_i^c) hashing back to c."""
+    group = context.group
+    i = nonce_share.guardian
+    where = f"guardian {i}'s ballot nonce share for ballot {ballot.code_hex}"
+    if not group.is_element(nonce_share.share):
+        raise DecryptionError(f"{where} is not in Z_p^r")
+    proof = nonce_share.proof
+    if not (0 <= proof.challenge < group.q and 0 <= proof.response < group.q):
+        raise DecryptionError(f"{where}: its proof has values outside Z_q")
+    pad = ballot.encrypted_nonce.pad
+    a, b = recompute_commitments(group, data_share_key(context, i), pad, nonce_share.share, proof)
+    expected = nonce_share_challenge(group, context.extended_hash, i, ballot.id_hash, pad, nonce_share.share, a, b)
+    if expected != proof.challenge:
+        raise DecryptionError(f"{where}: its proof does not verify")
 
 
 def _check_present(context: ElectionContext, present: Sequence[int]) -> tuple[int, ...]:
@@ -240,8 +290,9 @@ class DecryptingGuardian:
         self._session = None
         return responses
 
-    def nonce_share(self, ballot: EncryptedBallot) -> int:
-        """m_i = C_ξB,0^(z-hat_i) (eq. 107), after checking the Schnorr proof C_ξB,2 (eq. 38)."""
+    def nonce_share(self, ballot: EncryptedBallot) -> NonceShare:
+        """m_i = C_ξB,0^(z-hat_i) (eq. 107), after checking the Schnorr proof C_ξB,2 (eq. 38), with
+        the proof that it is this guardian's share (``check_nonce_share``)."""
         group = self._context.group
         nonce = ballot.encrypted_nonce
         group.element(nonce.pad, f"ballot {ballot.code_hex}: C_ξB,0")
@@ -255,7 +306,21 @@ class DecryptingGuardian:
                 f"ballot {ballot.code_hex}: the proof of the encrypted ballot nonce does not "
                 "verify; guardian refuses to decrypt it"
             )
-        return group.pow(nonce.pad, self._key.data_share)
+        share = group.pow(nonce.pad, self._key.data_share)
+        u = self._rng.below(group.q)
+        a, b = group.g_pow(u), group.pow(nonce.pad, u)
+        c = nonce_share_challenge(
+            group, self._context.extended_hash, self.index, ballot.id_hash, nonce.pad, share, a, b
+        )
+        return NonceShare(self.index, share, DecryptionProof(c, (u - c * self._key.data_share) % group.q))
+
+    def sign(self, message: bytes) -> bytes:
+        """This guardian's Ed25519 signature of ``message`` (its decryption messages)."""
+        if not self._key.signing_seed:
+            raise DecryptionError(
+                f"the key file of guardian {self.index} holds no signing key (made before Nazaha 0.2)"
+            )
+        return sign(self._key.signing_seed, message)
 
     def _require_session(self) -> _Session:
         if self._session is None:
@@ -305,10 +370,10 @@ def check_commitment(
     tally: EncryptedTally,
     guardian: int,
     partials: Sequence[PartialDecryption],
-    nonce_shares: Mapping[str, int],
 ) -> None:
     """Guardian ``guardian``'s first message, before it is stored: exactly one share M_i and hash
-    d_i for every option of the tally (eqs. 84, 88), every M_i and nonce share m_i in Z_p^r."""
+    d_i for every option of the tally (eqs. 84, 88), every M_i in Z_p^r. (Its nonce shares are
+    checked with ``check_nonce_share``.)"""
     group = context.group
     wanted = [key for key, _, _ in _tally_options(tally)]
     given = [(p.contest_index, p.option_index) for p in partials]
@@ -322,9 +387,6 @@ def check_commitment(
                 f"guardian {guardian}'s M_i for contest {partial.contest_index}, option {partial.option_index} "
                 "is not in Z_p^r"
             )
-    for code, share in nonce_shares.items():
-        if not group.is_element(share):
-            raise DecryptionError(f"guardian {guardian}'s ballot nonce share for ballot {code} is not in Z_p^r")
 
 
 def check_reveal(
@@ -492,7 +554,7 @@ def decrypt_ballot_nonce(
     context: ElectionContext, ballot: EncryptedBallot, guardians: Sequence[DecryptingGuardian]
 ) -> bytes:
     """ξ_B of a challenged ballot from the guardians' shares m_i (eqs. 107, 108, 35, 36)."""
-    return combine_ballot_nonce(context, ballot, {g.index: g.nonce_share(ballot) for g in guardians})
+    return combine_ballot_nonce(context, ballot, {g.index: g.nonce_share(ballot).share for g in guardians})
 
 
 def combine_ballot_nonce(context: ElectionContext, ballot: EncryptedBallot, shares: dict[int, int]) -> bytes:

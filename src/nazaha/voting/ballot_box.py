@@ -36,6 +36,7 @@ __all__ = [
     "decide_ballot",
     "require_state",
     "require_voting_open",
+    "start_decryption_round",
     "transition",
 ]
 
@@ -148,6 +149,12 @@ def decide_ballot(state: ElectionState, code: str, kinds: Sequence[BoardKind], d
         word = "cast" if previous is BoardKind.CAST else "challenged"
         raise ConflictError(f"ballot {code} was already {word}")
     return BoardEvent(decision, code)
+
+
+def start_decryption_round(state: ElectionState, document_hash: str) -> BoardEvent:
+    """A decryption round goes on the board (its document's hash), after the tally only."""
+    require_state(state, ElectionState.DECRYPTING, "a decryption round")
+    return BoardEvent(BoardKind.DECRYPT, document_hash)
 
 
 def close_voting(state: ElectionState, undecided: Sequence[str]) -> list[BoardEvent]:

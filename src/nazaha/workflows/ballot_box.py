@@ -184,12 +184,13 @@ class BallotBoxService:
     def tally(self, election_id: str) -> EncryptedTally:
         return self.lifecycle.tally(election_id)
 
-    def start_decryption(self, election_id: str, present: Sequence[int]) -> list[int]:
-        return self.lifecycle.start_decryption(election_id, present)
+    def start_decryption(self, election_id: str, present: Sequence[int], *, abandon: bool = False) -> int:
+        """Start a decryption round (abandoning the one in progress if asked); its number."""
+        return self.lifecycle.start_decryption(election_id, present, abandon=abandon)
 
-    def post_message(self, election_id: str, round_: str, guardian: int, data: bytes) -> bool:
-        """Store a guardian's decryption message once checked; True when the decryption finished."""
-        return self.lifecycle.post(election_id, round_, guardian, data)
+    def post_message(self, election_id: str, step: str, guardian: int, data: bytes, signature: bytes) -> bool:
+        """Store a guardian's signed decryption message once checked; True when the decryption finished."""
+        return self.lifecycle.post(election_id, step, guardian, data, signature)
 
     def write_record(self, election_id: str, target: Path) -> Path:
         """Write the published election record into ``target`` (atomically)."""

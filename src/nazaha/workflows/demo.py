@@ -34,6 +34,7 @@ from nazaha.tallying.decrypt import DecryptingGuardian
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.opening import open_ballot
 from nazaha.workflows.ballot_box import BallotBoxService
+from nazaha.workflows.decryption import signed
 from nazaha.workflows.election_files import election_files
 from nazaha.workflows.encryption import DeviceBatch, EncryptedOnDevice, encrypt_on_devices
 from nazaha.workflows.lifecycle import ElectionLifecycle
@@ -301,8 +302,9 @@ def run_service_demo(
     box.tally(election)
 
     present = [i for i in range(1, 6) if i not in set(absent)]
-    box.start_decryption(election, present)
-    _guardians_post(box, election, context, [DecryptingGuardian(context, keys[i - 1], rng) for i in present], progress)
+    number = box.start_decryption(election, present)
+    guardians = [DecryptingGuardian(context, keys[i - 1], rng) for i in present]
+    _guardians_post(box, election, context, number, guardians, progress)
     record = box.write_record(election, output)
     tally = box.decrypted_tally(election)
     if tally is None:
@@ -324,11 +326,18 @@ def _guardians_post(
     box: BallotBoxService,
     election: str,
     context: ElectionContext,
+    number: int,
     guardians: Sequence[DecryptingGuardian],
     progress: Progress,
 ) -> None:
-    """Each guardian's three rounds of messages, posted to the ballot box as from its own machine."""
+    """Each guardian's three signed messages of round ``number``, posted to the ballot box as from
+    its own machine."""
     group = context.group
+    by_index = {guardian.index: guardian for guardian in guardians}
+
+    def post(step: str, index: int, body: bytes) -> None:
+        box.post_message(election, step, index, body, signed(by_index[index].sign, context, number, step, index, body))
+
     present = [guardian.index for guardian in guardians]
     tally, _ = decode_encrypted_tally(box.encrypted_tally_document(election) or b"", group)
     challenged = [
@@ -341,17 +350,17 @@ def _guardians_post(
         mine = guardian.commit(tally, present)
         shares = {b.code_hex: guardian.nonce_share(b) for b in challenged}
         message = CommitMessage(guardian.index, tuple(present), tuple(mine), shares)
-        box.post_message(election, "commit", guardian.index, encode_commit(group, message))
+        post("commit", guardian.index, encode_commit(group, message))
         partials.extend(mine)
     progress.advance()
     reveals = []
     for guardian in guardians:
         revealed = guardian.reveal(partials)
-        box.post_message(election, "reveal", guardian.index, encode_reveal(group, guardian.index, revealed))
+        post("reveal", guardian.index, encode_reveal(group, guardian.index, revealed))
         reveals.extend(revealed)
     progress.advance()
     for guardian in guardians:
         responses = guardian.respond(partials, reveals)
-        box.post_message(election, "respond", guardian.index, encode_respond(group, guardian.index, responses))
+        post("respond", guardian.index, encode_respond(group, guardian.index, responses))
     progress.advance()
     progress.finish()

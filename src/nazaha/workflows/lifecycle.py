@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
@@ -31,8 +31,6 @@ from nazaha.election.tally import (
     ChallengedBallot,
     DecryptedTally,
     EncryptedTally,
-    GuardianCommitment,
-    PartialDecryption,
 )
 from nazaha.errors import (
     BallotError,
@@ -40,7 +38,6 @@ from nazaha.errors import (
     DecryptionError,
     InputError,
     NotFoundError,
-    QuorumError,
     RecordFormatError,
 )
 from nazaha.progress import NoProgress, Progress
@@ -50,15 +47,10 @@ from nazaha.record.codec import (
     decode_challenged,
     decode_encrypted_tally,
     decode_tally,
-    encode_challenged,
     encode_encrypted_tally,
-    encode_tally,
 )
 from nazaha.record.decryption import (
     CommitMessage,
-    decode_commit,
-    decode_respond,
-    decode_reveal,
     encode_commit,
     encode_respond,
     encode_reveal,
@@ -67,34 +59,25 @@ from nazaha.storage.ports import BallotRow, ElectionRow, ElectionStore, NewBallo
 from nazaha.tallying.aggregate import TallyAccumulator
 from nazaha.tallying.decrypt import (
     DecryptingGuardian,
-    check_commitment,
-    check_response,
-    check_reveal,
-    combine_ballot_nonce,
-    combine_tally,
 )
 from nazaha.voting import ballot_box as rules
 from nazaha.voting.ballot_box import ElectionState
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.encrypt import identifier_hash
-from nazaha.voting.opening import open_ballot
 from nazaha.voting.validate import validate_ballot
 from nazaha.workflows.clock import utc_now
+from nazaha.workflows.decryption import DecryptionStatus, Rounds, present_guardians, round_status, signed
 from nazaha.workflows.election_files import load_context
 from nazaha.workflows.publish import device_log, tally_labels, write_record
 
-__all__ = ["ROUNDS", "Admitted", "DecryptionStatus", "ElectionLifecycle"]
+__all__ = ["Admitted", "DecryptionStatus", "ElectionLifecycle"]
 
 _ELECTION_FILE = re.compile(r"(parameters|manifest|hashes)\.json|guardians/guardian_[1-9][0-9]{0,5}\.json")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,78}[a-z0-9]")
 _CODE = re.compile(r"[0-9A-F]{64}")
-ROUNDS = ("commit", "reveal", "respond")
-"""The three rounds of the decryption (spec §3.6.5), in order."""
-
 _ENCRYPTED_TALLY = "encrypted_tally.json"
 _CHALLENGED_CODES = "challenged_codes.json"
 _TALLY = "tally.json"
-_PRESENT = "decryption/present.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,17 +87,6 @@ class Admitted:
     row: BallotRow
     entry: BoardEntry
     created: bool
-
-
-@dataclass(slots=True)
-class DecryptionStatus:
-    """Who was named to decrypt, who has posted which round, and the messages posted."""
-
-    present: list[int]
-    committed: list[int]
-    revealed: list[int]
-    responded: list[int]
-    messages: dict[str, bytes] = field(repr=False)
 
 
 def election_id_for(label: str) -> str:
@@ -412,74 +384,80 @@ class ElectionLifecycle:
 
     # -- the decryption -------------------------------------------------------------------------
 
-    def start_decryption(self, election_id: str, present: Sequence[int]) -> list[int]:
-        """Name the guardians who will decrypt (at least k of the n)."""
+    def start_decryption(self, election_id: str, present: Sequence[int], *, abandon: bool = False) -> int:
+        """Start a decryption round with the guardians present (at least k); its number.
+
+        A round in progress must be abandoned explicitly (``abandon``) to start another: both go
+        onto the bulletin board."""
         context = self.context(election_id)
-        ordered = _present(context, present)
         with self._store.transaction(election_id) as tx:
-            rules.require_state(tx.election.state, ElectionState.DECRYPTING, "naming the guardians who decrypt")
-            tx.put_artifact(_PRESENT, msgspec.json.encode(ordered))
-        return ordered
+            return Rounds(tx, context).start(present, self._clock(), abandon=abandon)
 
     def decryption_status(self, election_id: str) -> DecryptionStatus:
-        present_data = self._store.artifact(election_id, _PRESENT)
-        present = msgspec.json.decode(present_data, type=list[int]) if present_data else []
-        messages = self._store.artifacts(election_id, "decryption/")
-        return DecryptionStatus(
-            present,
-            _posted(messages, "commit"),
-            _posted(messages, "reveal"),
-            _posted(messages, "respond"),
-            {name: data for name, data in messages.items() if name != _PRESENT},
-        )
+        """The current round's progress (round 0 with nobody named before the first round)."""
+        context = self.context(election_id)
+        with self._store.transaction(election_id) as tx:
+            current = Rounds(tx, context).current()
+        if current is None:
+            return DecryptionStatus(0, [], [], [], [], {})
+        number, present = current
+        return round_status(number, present, self._store.artifacts(election_id, f"decryption/round-{number}/"))
 
-    def post(self, election_id: str, round_: str, guardian: int, data: bytes) -> bool:
-        """Store a guardian's message of ``round_`` once checked; True when it finished the decryption."""
-        if round_ not in ROUNDS:
-            raise NotFoundError(f"unknown round {round_!r} (commit, reveal or respond)")
+    def post(self, election_id: str, step: str, guardian: int, data: bytes, signature: bytes) -> bool:
+        """Store a guardian's signed message of the current round once checked; True when the
+        decryption is finished (this message, or an earlier one, completed it)."""
         context = self.context(election_id)
         tally = self.encrypted_tally(election_id)
         with self._store.transaction(election_id) as tx:
-            return _Decryption(tx, context, tally).post(round_, guardian, data, self._clock)
+            return Rounds(tx, context).post(tally, step, guardian, data, signature)
 
     def decrypt_here(
         self, election_id: str, guardians: Sequence[DecryptingGuardian], progress: Progress | None = None
     ) -> DecryptedTally:
-        """Decrypt with guardians whose keys are in this process, by the same messages a remote
-        decryption exchanges, all stored in one transaction (so a failure stores nothing)."""
+        """Decrypt with guardians whose keys are in this process, by the same signed messages a
+        remote decryption exchanges, in one round stored in one transaction (a failure stores
+        nothing, not even the round)."""
         progress = progress or NoProgress()
         context = self.context(election_id)
-        present = _present(context, [guardian.index for guardian in guardians])
+        present = present_guardians(context, [guardian.index for guardian in guardians])
         tally = self.encrypted_tally(election_id)
         group = context.group
         challenged = [
             decode_ballot(self.challenged_ballot(election_id, code), group, f"ballot {code}").ballot
             for code in self.challenged_codes(election_id)
         ]
+        by_index = {guardian.index: guardian for guardian in guardians}
         progress.start("Guardians decrypting", 3 * len(guardians))
         with self._store.transaction(election_id) as tx:
-            rules.require_state(tx.election.state, ElectionState.DECRYPTING, "the decryption")
-            tx.put_artifact(_PRESENT, msgspec.json.encode(present))
-            decryption = _Decryption(tx, context, tally)
+            rounds = Rounds(tx, context)
+            current = rounds.current()
+            number = rounds.start(present, self._clock(), abandon=current is not None)
+
+            def post(step: str, index: int, body: bytes) -> None:
+                rounds.post(tally, step, index, body, signed(by_index[index].sign, context, number, step, index, body))
+                progress.advance()
+
             partials = []
             for guardian in guardians:
                 mine = guardian.commit(tally, present)
                 shares = {ballot.code_hex: guardian.nonce_share(ballot) for ballot in challenged}
-                message = CommitMessage(guardian.index, tuple(present), tuple(mine), shares)
-                decryption.post("commit", guardian.index, encode_commit(group, message), self._clock)
+                post(
+                    "commit",
+                    guardian.index,
+                    encode_commit(group, CommitMessage(guardian.index, tuple(present), tuple(mine), shares)),
+                )
                 partials.extend(mine)
-                progress.advance()
             reveals = []
             for guardian in guardians:
                 revealed = guardian.reveal(partials)
-                decryption.post("reveal", guardian.index, encode_reveal(group, guardian.index, revealed), self._clock)
+                post("reveal", guardian.index, encode_reveal(group, guardian.index, revealed))
                 reveals.extend(revealed)
-                progress.advance()
             for guardian in guardians:
-                responses = guardian.respond(partials, reveals)
-                data = encode_respond(group, guardian.index, responses)
-                decryption.post("respond", guardian.index, data, self._clock)
-                progress.advance()
+                post(
+                    "respond",
+                    guardian.index,
+                    encode_respond(group, guardian.index, guardian.respond(partials, reveals)),
+                )
         progress.finish()
         decrypted = self.decrypted_tally(election_id)
         if decrypted is None:
@@ -529,125 +507,20 @@ class ElectionLifecycle:
             total_ballots=sum(1 for e in board if e.kind is BoardKind.BALLOT),
             replace=replace,
             progress=progress,
+            extra=self._record_extras(election_id),
         )
 
-
-class _Decryption:
-    """The decryption's messages inside one transaction: each checked before it is stored, and
-    the result combined, stored and published in the same transaction as the last response."""
-
-    def __init__(self, tx: StoreTransaction, context: ElectionContext, tally: EncryptedTally) -> None:
-        self._tx = tx
-        self._context = context
-        self._tally = tally
-
-    def _present(self) -> list[int]:
-        data = self._tx.artifact(_PRESENT)
-        if data is None:
-            raise ConflictError("the decryption has not been started")
-        return msgspec.json.decode(data, type=list[int])
-
-    def _messages(self, round_: str, present: Sequence[int]) -> dict[int, bytes]:
-        found = {}
-        for index in present:
-            data = self._tx.artifact(f"decryption/{round_}/{index}")
-            if data is not None:
-                found[index] = data
-        return found
-
-    def post(self, round_: str, guardian: int, data: bytes, clock: Callable[[], str]) -> bool:
-        rules.require_state(self._tx.election.state, ElectionState.DECRYPTING, "the decryption")
-        present = self._present()
-        if guardian not in present:
-            raise ConflictError(f"guardian {guardian} is not among the guardians decrypting {present}")
-        name = f"decryption/{round_}/{guardian}"
-        stored = self._tx.artifact(name)
-        if stored is not None:
-            if stored != data:
-                raise ConflictError(f"guardian {guardian}'s {round_} message was already stored (a different one)")
-            return self._finish_if_ready(present)  # the same message again: finish if it had not
-        position = ROUNDS.index(round_)
-        if position:
-            before = ROUNDS[position - 1]
-            missing = sorted(set(present) - set(self._messages(before, present)))
-            if missing:
-                raise ConflictError(f"waiting for guardian(s) {missing} to {before}")
-        group = self._context.group
-        if round_ == "commit":
-            commit = decode_commit(data, group, f"guardian {guardian}'s commitment")
-            if commit.guardian != guardian or list(commit.present) != present:
-                raise InputError("the commitment names another guardian or another set of guardians")
-            challenged = self._tx.artifact(_CHALLENGED_CODES)
-            codes = msgspec.json.decode(challenged, type=list[str]) if challenged else []
-            if set(commit.nonce_shares) != set(codes):
-                raise InputError("the commitment must hold one nonce share for every challenged ballot")
-            check_commitment(self._context, self._tally, guardian, commit.partials, commit.nonce_shares)
-        elif round_ == "reveal":
-            index, commitments = decode_reveal(data, group, f"guardian {guardian}'s reveal")
-            if index != guardian:
-                raise InputError("the reveal names another guardian")
-            partials = self._partials(present)
-            check_reveal(self._context, self._tally, present, partials, guardian, commitments)
-        else:
-            index, responses = decode_respond(data, group, f"guardian {guardian}'s response")
-            if index != guardian:
-                raise InputError("the response names another guardian")
-            partials = self._partials(present)
-            check_response(self._context, self._tally, present, partials, self._reveals(present), guardian, responses)
-        self._tx.put_artifact(name, data)
-        return self._finish_if_ready(present)
-
-    def _partials(self, present: Sequence[int]) -> list[PartialDecryption]:
-        group = self._context.group
-        return [p for data in self._messages("commit", present).values() for p in decode_commit(data, group).partials]
-
-    def _reveals(self, present: Sequence[int]) -> list[GuardianCommitment]:
-        group = self._context.group
-        return [c for data in self._messages("reveal", present).values() for c in decode_reveal(data, group)[1]]
-
-    def _finish_if_ready(self, present: list[int]) -> bool:
-        """Once every present guardian has responded: combine, open the challenged ballots,
-        store the results and publish, all in this transaction. Idempotent."""
-        if self._tx.election.state is ElectionState.PUBLISHED:
-            return True
-        responded = self._messages("respond", present)
-        if sorted(responded) != present:
-            return False
-        context = self._context
-        group = context.group
-        commits = [decode_commit(data, group) for data in self._messages("commit", present).values()]
-        partials = [p for message in commits for p in message.partials]
-        responses = {i: decode_respond(responded[i], group)[1] for i in present}
-        decrypted = combine_tally(context, self._tally, present, partials, self._reveals(present), responses)
-        challenged = self._tx.artifact(_CHALLENGED_CODES)
-        for code in msgspec.json.decode(challenged, type=list[str]) if challenged else []:
-            row = self._tx.ballot(code)
-            if row is None:
-                raise DecryptionError(f"challenged ballot {code} is missing from the store")
-            ballot = decode_ballot(row.data, group, f"ballot {code}").ballot
-            nonce = combine_ballot_nonce(context, ballot, {m.guardian: m.nonce_shares[code] for m in commits})
-            opened = open_ballot(context, ballot, nonce)
-            self._tx.put_artifact(f"challenged/{code}.json", encode_challenged(group, opened))
-        self._tx.put_artifact(_TALLY, encode_tally(group, decrypted))
-        self._tx.set_state(rules.transition("", self._tx.election.state, ElectionState.PUBLISHED))
-        return True
-
-
-def _present(context: ElectionContext, present: Sequence[int]) -> list[int]:
-    ordered = sorted(set(present))
-    parameters = context.parameters
-    if len(ordered) != len(present) or any(not 1 <= i <= parameters.guardians for i in ordered):
-        raise InputError(f"guardians {list(present)} are not distinct guardians of this election")
-    if len(ordered) < parameters.quorum:
-        raise QuorumError(
-            f"{len(ordered)} guardian(s) present, but the quorum is {parameters.quorum} of {parameters.guardians}"
-        )
-    return ordered
-
-
-def _posted(messages: Mapping[str, bytes], round_: str) -> list[int]:
-    prefix = f"decryption/{round_}/"
-    return sorted(int(name[len(prefix) :]) for name in messages if name.startswith(prefix))
+    def _record_extras(self, election_id: str) -> dict[str, bytes]:
+        """The decryption's rounds and signed messages, and the unopened ballots, as record files."""
+        extras = dict(self._store.artifacts(election_id, "unopened/"))
+        for stored, data in self._store.artifacts(election_id, "decryption/").items():
+            parts = stored.split("/")
+            if len(parts) == 4:  # decryption/round-<n>/<step>/<i>[.sig]
+                index, _, suffix = parts[3].partition(".")
+                extras[f"{'/'.join(parts[:3])}/guardian_{index}.{suffix or 'json'}"] = data
+            else:
+                extras[stored] = data
+        return extras
 
 
 def _code_of(data: bytes) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from nazaha.election.ballot import BallotState, SubmittedBallot
@@ -61,8 +61,12 @@ def write_record(
     total_ballots: int,
     replace: bool = False,
     progress: Progress | None = None,
+    extra: Mapping[str, bytes] | None = None,
 ) -> Path:
-    """Write the whole record into ``target``; nothing appears there unless all of it is written."""
+    """Write the whole record into ``target``; nothing appears there unless all of it is written.
+
+    ``extra`` holds further files by their name in the record: the decryption's rounds and signed
+    messages (``decryption/``) and the challenged ballots that did not open (``unopened/``)."""
     progress = progress or NoProgress()
     group = context.group
     contest_labels = {index: contest.label for index, contest in context.manifest.iter_contests()}
@@ -94,6 +98,8 @@ def write_record(
         writer.write("board.json", encode_board(board, genesis))
         for opened in challenged:
             writer.write(f"challenged/{opened.confirmation_code.hex().upper()}.json", encode_challenged(group, opened))
+        for name, data in sorted((extra or {}).items()):
+            writer.write(name, data)
         return writer.commit(
             RecordIndex(
                 format=RECORD_FORMAT,

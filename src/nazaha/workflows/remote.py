@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 
 from nazaha.ceremony.keyfile import open_key_share
 from nazaha.crypto.nonces import RandomSource
@@ -30,10 +31,12 @@ from nazaha.record.decryption import (
     encode_respond,
     encode_reveal,
 )
+from nazaha.record.layout import write_file_atomically
 from nazaha.tallying.decrypt import DecryptingGuardian
+from nazaha.workflows.decryption import signed
 from nazaha.workflows.election_files import load_context
 
-__all__ = ["ServiceClient", "decrypt_as_guardian", "election_files_of"]
+__all__ = ["GuardianLedger", "ServiceClient", "decrypt_as_guardian", "election_files_of"]
 
 
 class ServiceClient:
@@ -73,9 +76,14 @@ class ServiceClient:
         except httpx.HTTPError as failure:
             raise RemoteError(f"cannot reach the service: {failure}") from None
 
-    def post(self, path: str, *, json: Any = None, content: bytes | None = None) -> httpx.Response:
+    @property
+    def base_url(self) -> str:
+        return str(self._http.base_url)
+
+    def post(self, path: str, *, json: Any = None, content: bytes | None = None, signature: str = "") -> httpx.Response:
+        headers = {"Nazaha-Signature": signature} if signature else None
         try:
-            return self._check(self._http.post(path, json=json, content=content))
+            return self._check(self._http.post(path, json=json, content=content, headers=headers))
         except httpx.HTTPError as failure:
             raise RemoteError(f"cannot reach the service: {failure}") from None
 
@@ -104,16 +112,65 @@ def _context(client: ServiceClient, election_id: str) -> ElectionContext:
 
 
 def _wait(
-    client: ServiceClient, election_id: str, field: str, present: list[int], poll: float, deadline: float
+    client: ServiceClient, election_id: str, step: str, number: int, present: list[int], poll: float, deadline: float
 ) -> dict[str, Any]:
     while True:
-        status: dict[str, Any] = client.get(f"/api/v1/elections/{election_id}/decryption").json()
-        if sorted(status[field]) == present:
+        status: dict[str, Any] = _retrying(lambda: client.get(f"/api/v1/elections/{election_id}/decryption"), deadline)
+        if status["round"] != number:
+            raise ConflictError(f"decryption round {number} was abandoned (round {status['round']} started)")
+        if status["state"] == "published" or sorted(status[step]) == present:
             return status
         if time.monotonic() > deadline:
-            missing = sorted(set(present) - set(status[field]))
-            raise ConflictError(f"timed out waiting for guardian(s) {missing} ({field})")
+            missing = sorted(set(present) - set(status[step]))
+            raise ConflictError(f"timed out waiting for guardian(s) {missing} ({step})")
         time.sleep(poll)
+
+
+def _retrying(call: Callable[[], httpx.Response], deadline: float) -> Any:
+    """``call``'s JSON answer, retrying while the service cannot be reached (it may be restarting):
+    every request the guardian makes can be repeated without effect."""
+    delay = 0.5
+    while True:
+        try:
+            return call().json()
+        except RemoteError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+class GuardianLedger:
+    """The elections a guardian's key has decrypted, kept beside its key file.
+
+    A key serves one election: a ballot of that election could be replayed into a second
+    election made from the same key ceremony files (on another ballot box) and opened there. So a
+    guardian refuses to decrypt for a second (service, election) with the same H_E.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _read(self) -> dict[str, str]:
+        if not self.path.exists():
+            return {}
+        try:
+            return msgspec.json.decode(self.path.read_bytes(), type=dict[str, str])
+        except (msgspec.DecodeError, msgspec.ValidationError) as error:
+            raise InputError(f"{self.path}: not a guardian ledger ({error})") from None
+
+    def admit(self, extended_hash: str, where: str) -> None:
+        """Record that this key decrypts ``where``; refuse if it already decrypted another election."""
+        seen = self._read()
+        previous = seen.get(extended_hash)
+        if previous is not None and previous != where:
+            raise ConflictError(
+                f"this guardian key already took part in decrypting {previous}; an election's keys serve one "
+                f"election only, so it refuses to decrypt {where} (a ballot cast in one could be opened in the other)"
+            )
+        if previous is None:
+            seen[extended_hash] = where
+            write_file_atomically(self.path, msgspec.json.encode(seen))
 
 
 def decrypt_as_guardian(
@@ -123,54 +180,65 @@ def decrypt_as_guardian(
     passphrase: str,
     rng: RandomSource,
     *,
+    ledger: GuardianLedger | None = None,
     poll: float = 1.0,
     timeout: float = 3600.0,
     say: Callable[[str], None] = lambda _: None,
 ) -> bool:
-    """Take part in the decryption as the guardian whose sealed key is ``key_file``.
+    """Take part in the current decryption round as the guardian whose sealed key is ``key_file``.
 
-    Commits, waits for every other guardian to commit, reveals, waits again, responds. Returns
-    True when this guardian's response completed the decryption.
+    Commits, waits for every other guardian to commit, reveals, waits again, responds; each
+    message signed with the guardian's key. Requests are retried while the service restarts.
+    Returns True when the decryption is complete.
     """
+    deadline = time.monotonic() + timeout
     context = _context(client, election_id)
     share = open_key_share(key_file, passphrase, context.group)
     guardian = DecryptingGuardian(context, share, rng)
-    status = client.get(f"/api/v1/elections/{election_id}/decryption").json()
-    present = sorted(status["present"])
+    if ledger is not None:
+        ledger.admit(context.extended_hash.hex().upper(), f"election {election_id!r} at {client.base_url}")
+    base = f"/api/v1/elections/{election_id}/decryption"
+    status = _retrying(lambda: client.get(base), deadline)
+    number, present = status["round"], sorted(status["present"])
     if guardian.index not in present:
         raise ConflictError(f"guardian {guardian.index} is not among the guardians named to decrypt ({present})")
     if status["encrypted_tally"] is None:
         raise ConflictError("the encrypted tally has not been computed yet")
     tally, _ = decode_encrypted_tally(status["encrypted_tally"].encode("utf-8"), context.group)
+
+    def post(step: str, body: bytes) -> bool:
+        signature = signed(guardian.sign, context, number, step, guardian.index, body).hex().upper()
+        answer = _retrying(
+            lambda: client.post(f"{base}/{step}/{guardian.index}", content=body, signature=signature), deadline
+        )
+        return bool(answer["finished"])
+
     partials = guardian.commit(tally, present)
     nonce_shares = {}
     for code in status["challenged"]:
-        data = client.get(f"/api/v1/elections/{election_id}/decryption/challenged/{code}").content
+        data = client.get(f"{base}/challenged/{code}").content
         ballot = decode_ballot(data, context.group, f"challenged ballot {code}").ballot
         nonce_shares[code] = guardian.nonce_share(ballot)
-    message = CommitMessage(guardian.index, tuple(present), tuple(partials), nonce_shares)
-    base = f"/api/v1/elections/{election_id}/decryption"
-    client.post(f"{base}/commit/{guardian.index}", content=encode_commit(context.group, message))
+    post(
+        "commit",
+        encode_commit(context.group, CommitMessage(guardian.index, tuple(present), tuple(partials), nonce_shares)),
+    )
     say(f"guardian {guardian.index}: committed; waiting for the others")
-    deadline = time.monotonic() + timeout
-    status = _wait(client, election_id, "committed", present, poll, deadline)
+    status = _wait(client, election_id, "committed", number, present, poll, deadline)
+    prefix = f"decryption/round-{number}"
     everyone = [
         p
         for i in present
-        for p in decode_commit(status["messages"][f"decryption/commit/{i}"].encode("utf-8"), context.group).partials
+        for p in decode_commit(status["messages"][f"{prefix}/commit/{i}"].encode("utf-8"), context.group).partials
     ]
-    reveal = guardian.reveal(everyone)
-    client.post(f"{base}/reveal/{guardian.index}", content=encode_reveal(context.group, guardian.index, reveal))
+    post("reveal", encode_reveal(context.group, guardian.index, guardian.reveal(everyone)))
     say(f"guardian {guardian.index}: revealed; waiting for the others")
-    status = _wait(client, election_id, "revealed", present, poll, deadline)
+    status = _wait(client, election_id, "revealed", number, present, poll, deadline)
     reveals = [
         c
         for i in present
-        for c in decode_reveal(status["messages"][f"decryption/reveal/{i}"].encode("utf-8"), context.group)[1]
+        for c in decode_reveal(status["messages"][f"{prefix}/reveal/{i}"].encode("utf-8"), context.group)[1]
     ]
-    responses = guardian.respond(everyone, reveals)
-    answer = client.post(
-        f"{base}/respond/{guardian.index}", content=encode_respond(context.group, guardian.index, responses)
-    ).json()
+    finished = post("respond", encode_respond(context.group, guardian.index, guardian.respond(everyone, reveals)))
     say(f"guardian {guardian.index}: responded")
-    return bool(answer["finished"])
+    return finished

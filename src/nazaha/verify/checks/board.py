@@ -2,8 +2,9 @@
 
 Deleting, inserting or reordering a board entry breaks the chain (B.1). A ballot without its
 board entry, an entry without its ballot, or a decision that differs from the ballot's state is
-a ballot slipped in, lost or altered (B.2, B.3). The chain ends with the closing of voting,
-whose hash is the head published in record.json (B.4).
+a ballot slipped in, lost or altered (B.2, B.3). After the closing of voting only decryption
+rounds follow, each naming the SHA-256 of its round document ``decryption/round-<n>.json``; the
+last entry's hash is the head published in record.json (B.4).
 
 The board is read one entry at a time and what it says of each ballot goes into the scratch
 database, so that the check's memory does not grow with the election.
@@ -11,6 +12,7 @@ database, so that the check's memory does not grow with the election.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from nazaha.record.board import BoardKind, entry_hash, genesis_hash, stream_board
@@ -29,15 +31,19 @@ def check_board(root: Path, extended_hash: bytes, index_head: str, scratch: Scra
     genesis = genesis_hash(extended_hash)
     previous = genesis
     header = StreamedDocument(BOARD_FILE)
-    closed_at: str | None = None
-    last_kind: BoardKind | None = None
+    closed = False
+    rounds = 0
     position = 0
     for position, entry in enumerate(stream_board(root / BOARD_FILE, header), start=1):
         findings.count("B")
         subject = f"board entry {entry.position}"
-        if closed_at is not None:
-            findings.fail("B.4", closed_at, "entries follow the closing of voting")
-            closed_at = None
+        if entry.kind is BoardKind.DECRYPT:
+            rounds += 1
+            if not closed:
+                findings.fail("B.4", subject, "a decryption round starts before voting is closed")
+            _check_round(root, rounds, entry.code, subject, findings)
+        elif closed:
+            findings.fail("B.4", subject, "an entry other than a decryption round follows the closing of voting")
         if entry.position != position:
             findings.fail("B.1", subject, f"expected position {position}: an entry is missing or moved")
         if entry.previous != previous:
@@ -45,9 +51,12 @@ def check_board(root: Path, extended_hash: bytes, index_head: str, scratch: Scra
         if entry_hash(entry.position, entry.kind, entry.code, entry.previous, entry.recorded_at) != entry.hash:
             findings.fail("B.1", subject, "its hash does not match its content")
         previous = entry.hash
-        last_kind = entry.kind
+        if entry.kind is BoardKind.DECRYPT:
+            continue
         if entry.kind is BoardKind.CLOSE:
-            closed_at = subject
+            if closed:
+                findings.fail("B.4", subject, "voting is closed twice")
+            closed = True
             continue
         if entry.kind is BoardKind.BALLOT:
             if not scratch.receive(entry.code, entry.position):
@@ -59,8 +68,10 @@ def check_board(root: Path, extended_hash: bytes, index_head: str, scratch: Scra
         if decided is not None:
             findings.fail("B.2", subject, f"ballot {entry.code[:16]}… is decided twice")
         scratch.decide(entry.code, "cast" if entry.kind is BoardKind.CAST else "challenged")
-    if last_kind is not BoardKind.CLOSE:
-        findings.fail("B.4", BOARD_FILE, "the board does not end with the closing of voting")
+    if not closed:
+        findings.fail("B.4", BOARD_FILE, "the board does not close voting")
+    if (root / "decryption" / f"round-{rounds + 1}.json").exists():
+        findings.fail("B.4", f"decryption/round-{rounds + 1}.json", "a decryption round the board does not show")
     head = previous if position else genesis
     if head != header.scalars["head"] or index_head != head:
         findings.fail("B.4", BOARD_FILE, "the published head hash is not the hash of the last entry")
@@ -72,3 +83,15 @@ def check_board(root: Path, extended_hash: bytes, index_head: str, scratch: Scra
             findings.fail("B.3", subject, f"is {state} in the record but {decision or 'undecided'} on the board")
     for code in scratch.received_without_ballot():
         findings.fail("B.3", f"ballot {code[:16]}…", "was received on the board but is missing from the record")
+
+
+def _check_round(root: Path, number: int, code: str, subject: str, findings: Findings) -> None:
+    """The board's n-th ``decrypt`` entry names the SHA-256 of ``decryption/round-<n>.json``."""
+    name = f"decryption/round-{number}.json"
+    try:
+        document = (root / name).read_bytes()
+    except OSError:
+        findings.fail("B.4", subject, f"decryption round {number} is on the board, but {name} is not in the record")
+        return
+    if hashlib.sha256(document).hexdigest().upper() != code:
+        findings.fail("B.4", subject, f"does not name the hash of {name}: the round document was altered")
