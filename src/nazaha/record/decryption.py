@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from nazaha.crypto.group import Group
 from nazaha.crypto.proofs.chaum_pedersen import DecryptionProof
 from nazaha.election.tally import GuardianCommitment, NonceShare, PartialDecryption, UnopenedBallot
-from nazaha.errors import DecryptionError, RecordFormatError
+from nazaha.errors import AuthorizationError, RecordFormatError
 from nazaha.record.codec import RECORD_FORMAT, Hex, decode_document
 
 __all__ = [
@@ -62,13 +62,14 @@ def signed_bytes(extended_hash: bytes, round_number: int, step: str, guardian: i
 
 
 def verify_signature(public_key: bytes, signature: bytes, message: bytes, who: str) -> None:
-    """Raise ``DecryptionError`` unless ``signature`` is ``public_key``'s Ed25519 signature of ``message``."""
+    """Raise ``AuthorizationError`` unless ``signature`` is ``public_key``'s Ed25519 signature of
+    ``message``."""
     if len(public_key) != 32:
-        raise DecryptionError(f"{who} declared no signing key, so its messages cannot be authenticated")
+        raise AuthorizationError(f"{who} declared no signing key, so its messages cannot be authenticated")
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
     except (InvalidSignature, ValueError):
-        raise DecryptionError(f"the message is not signed by {who}'s key") from None
+        raise AuthorizationError(f"the message is not signed by {who}'s key") from None
 
 
 OptionKey = tuple[int, int]

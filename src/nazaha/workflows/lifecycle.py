@@ -27,11 +27,7 @@ import msgspec
 
 from nazaha.election.ballot import BallotState, EncryptedBallot, SubmittedBallot
 from nazaha.election.context import ElectionContext
-from nazaha.election.tally import (
-    ChallengedBallot,
-    DecryptedTally,
-    EncryptedTally,
-)
+from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally, UnopenedBallot
 from nazaha.errors import (
     BallotError,
     ConflictError,
@@ -51,6 +47,7 @@ from nazaha.record.codec import (
 )
 from nazaha.record.decryption import (
     CommitMessage,
+    decode_unopened,
     encode_commit,
     encode_respond,
     encode_reveal,
@@ -380,6 +377,14 @@ class ElectionLifecycle:
         return [
             decode_challenged(data, group, name)
             for name, data in sorted(self._store.artifacts(election_id, "challenged/").items())
+        ]
+
+    def unopened(self, election_id: str) -> list[UnopenedBallot]:
+        """The challenged ballots that did not open (a device encrypted another nonce), once published."""
+        group = self.context(election_id).group
+        return [
+            decode_unopened(data, group, name)
+            for name, data in sorted(self._store.artifacts(election_id, "unopened/").items())
         ]
 
     # -- the decryption -------------------------------------------------------------------------
