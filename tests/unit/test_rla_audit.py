@@ -12,6 +12,7 @@ from nazaha.rla.audit import Audit, AuditSettings, AuditType, ContestState, Cont
 from nazaha.rla.cards import CardRecord
 from nazaha.rla.contests import parse_contests
 from nazaha.rla.manifest import BallotManifest, Batch, CardRef
+from nazaha.rla.sampling import TicketScheme
 
 SEED = "39120485761029384756"
 
@@ -26,18 +27,25 @@ def _truth(cards: list[CardRef], contest: str, marks: list[str], rng: random.Ran
 
 
 def _run(audit: Audit, paper: Mapping[CardRef, CardRecord], rounds: int = 20) -> list[ContestStatus]:
-    """Sample, read the paper, measure; repeat until no contest escalates."""
+    """Sample, read the paper, measure; repeat until no contest escalates (a contest whose next
+    target reaches its population is hand counted)."""
     targets = {plan.contest: plan.estimate for plan in audit.plan()}
     prefix = 0
     readings: dict[CardRef, CardRecord] = {}
+    hand_counts: set[str] = set()
     for _ in range(rounds):
-        prefix = audit.prefix_for(SEED, targets)
+        if targets:
+            prefix = audit.prefix_for(SEED, targets)
         for _, _, card in audit.sample(SEED, 0, prefix):
             if not card.phantom:
                 readings[card] = paper[card]
-        statuses = audit.status(SEED, prefix, readings)
-        targets = {s.contest: s.next_target for s in statuses if s.state is ContestState.ESCALATE and s.next_target}
-        if not targets:
+        for card in audit.hand_count_cards(hand_counts):
+            readings[card] = paper[card]
+        statuses = audit.status(SEED, prefix, readings, hand_counts)
+        escalating = [s for s in statuses if s.state is ContestState.ESCALATE]
+        hand_counts |= {s.contest for s in escalating if s.full_count_next}
+        targets = {s.contest: s.next_target for s in escalating if s.next_target and not s.full_count_next}
+        if not escalating:
             return statuses
     raise AssertionError("the audit did not finish")
 
@@ -93,12 +101,21 @@ def test_comparison_wrong_outcome_goes_to_a_full_hand_count() -> None:
 
 
 def test_a_tied_hand_count_names_no_winner() -> None:
+    """A hand count that ties is no outcome: the state is "tie" (issue 13; it was "full hand count").
+
+    The 2018 sampler keeps the draw order this test was written for: under it the audit reaches
+    the hand count (under the default sampler this seed is one of the ≤ α chance confirmations
+    that ``test_rla_exact_ties.py`` bounds)."""
     manifest = BallotManifest((Batch("A", 100),))
     paper = _truth(list(manifest.cards()), "mayor", ["Alice"] * 50 + ["Bob"] * 50, random.Random(8))
-    audit = Audit(manifest, parse_contests(_contest(60, 40)), AuditSettings(AuditType.POLLING, 0.05))
+    settings = AuditSettings(AuditType.POLLING, 0.05, sampler=TicketScheme.RIVEST_2018)
+    audit = Audit(manifest, parse_contests(_contest(60, 40)), settings)
     (status,) = _run(audit, paper)
-    assert status.state is ContestState.HAND_COUNT
+    assert status.state is ContestState.TIE
     assert status.hand_count_winners == ()
+    assert status.tied == ("Alice", "Bob")
+    assert status.outcome_changed is True
+    assert status.draws == 100
 
 
 def test_phantoms_count_as_the_worst_case() -> None:
