@@ -33,12 +33,13 @@ risk measure can tell a tie from a win.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from nazaha.rla.contests import Contest, ContestKind
 
 HALF = Fraction(1, 2)
+_PAIRWISE = (Fraction(0), HALF, Fraction(1))  # (b_w − b_ℓ + 1)/2 for b_w − b_ℓ = −1, 0, 1
 
 __all__ = ["Assertion", "assertions_for", "comparison_value", "reported_mean"]
 
@@ -57,12 +58,12 @@ class Assertion:
             return f"{self.winner} > {self.contest.threshold:g} of valid votes"
         return f"{self.winner} beats {self.loser}"
 
-    @property
-    def upper(self) -> Fraction:
-        """u, the assorter's upper bound."""
-        if self.loser is None:
-            return 1 / (2 * self.contest.exact_threshold)
-        return Fraction(1)
+    upper: Fraction = field(init=False, compare=False)
+    """u, the assorter's upper bound: 1, or 1/(2f) for a supermajority."""
+
+    def __post_init__(self) -> None:
+        upper = 1 / (2 * self.contest.exact_threshold) if self.loser is None else Fraction(1)
+        object.__setattr__(self, "upper", upper)
 
     def _valid(self, marks: tuple[str, ...]) -> bool:
         return len(marks) <= self.contest.votes_allowed
@@ -72,8 +73,8 @@ class Assertion:
         if marks is None or not marks or not self._valid(marks):
             return HALF
         if self.loser is None:
-            return self.upper if self.winner in marks else Fraction(0)
-        return Fraction((self.winner in marks) - (self.loser in marks) + 1, 2)
+            return self.upper if self.winner in marks else _PAIRWISE[0]
+        return _PAIRWISE[(self.winner in marks) - (self.loser in marks) + 1]
 
     def bravo_vote(self, marks: tuple[str, ...] | None) -> int:
         """+1 for the winner, -1 against (the loser, or any other valid vote), 0 otherwise (BRAVO §4)."""

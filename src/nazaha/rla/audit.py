@@ -467,13 +467,16 @@ class Audit:
         if self.settings.type is AuditType.COMPARISON:
             margin = 2 * mean - 1
             values = []
+            known: dict[tuple[Fraction, Fraction], Fraction] = {}  # B takes few values: compute each once
             for card, record in zip(cards, records, strict=True):
                 cvr = self.cvrs.get(card)
                 cvr_has = cvr is not None and cvr.marks(contest_id) is not None
                 marks = record.marks(contest_id)
                 lost = not record.found or (marks is None and cvr_has)
-                mvr_value = Fraction(0) if lost else assertion.assort(marks)
-                values.append(comparison_value(assertion, self._cvr_value(assertion, card), mvr_value, margin))
+                pair = (self._cvr_value(assertion, card), Fraction(0) if lost else assertion.assort(marks))
+                if pair not in known:
+                    known[pair] = comparison_value(assertion, pair[0], pair[1], margin)
+                values.append(known[pair])
             upper = 2 / (2 - margin / assertion.upper)
             bet = 2 / self.settings.gamma
             return betting_martingale(values, [bet] * len(values), upper=upper, population=population), values

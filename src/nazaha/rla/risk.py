@@ -74,7 +74,7 @@ Number = Fraction | float
 
 def _exact(values: Sequence[Number]) -> tuple[list[int], int]:
     """The values as integers over one common denominator D: X_i = n_i / D, exactly."""
-    fractions = [Fraction(value) for value in values]
+    fractions = [value if isinstance(value, Fraction) else Fraction(value) for value in values]
     denominator = math.lcm(1, *(value.denominator for value in fractions))
     return [value.numerator * (denominator // value.denominator) for value in fractions], denominator
 

@@ -171,7 +171,11 @@ def draws(
     replacement, a drawn card is put back with its next generation's ticket, so the stream is
     unbounded; take as many draws as the audit needs.
     """
-    heap = [(first_ticket(seed, identifier, scheme), identifier, 1) for identifier in set(identifiers)]
+    if scheme is TicketScheme.RIVEST_2018:
+        heap = [(_hex_first(seed, identifier), identifier, 1) for identifier in set(identifiers)]
+    else:
+        seed_hash = _sha256(seed)  # hashed once for every card, as consistent_sampler does
+        heap = [(_uniform(seed_hash + identifier), identifier, 1) for identifier in set(identifiers)]
     heapq.heapify(heap)
     while heap:
         ticket, identifier, generation = heapq.heappop(heap)
