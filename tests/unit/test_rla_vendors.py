@@ -350,7 +350,7 @@ def test_hart_archives_one_per_tabulator() -> None:
 
 def test_hart_tabulators_from_the_scanned_ballot_information() -> None:
     manifest = _manifest(FIXTURES / "hart-manifest.csv")
-    name, data = _hart_zip("Scanner B")
+    _, data = _hart_zip("Scanner B")
     info = "#FormatVersion 1\n#CvrId,UniqueIdentifier,Workstation\n" + "".join(
         f"hB{n}bbbbbbbbbbbbbbbbbbbbbbbbbbbbb,U{n},Scanner B\n" for n in (1, 2, 3)
     )
