@@ -339,6 +339,16 @@ class Audit:
     def targeted_contests_on(self, card: CardRef) -> list[str]:
         return [contest.id for contest in self.contests.targeted if card in self._populations[contest.id]]
 
+    def omitted_contests(self, record: CardRecord) -> tuple[str, ...]:
+        """Contests the card may hold (it is in their population) that its reading leaves out.
+
+        Left out, a contest counts as not on the card, which in a comparison audit whose CVR lists
+        it is the worst case; the audit board should say so explicitly, not by omission."""
+        if not record.found or record.card.phantom:
+            return ()
+        present = {name for name, _ in record.contests}
+        return tuple(name for name in self.contests_on(record.card) if name not in present)
+
     def hand_count_cards(self, contest_ids: Collection[str]) -> list[CardRef]:
         """The physical cards a full hand count of ``contest_ids`` reads, in manifest order."""
         populations = [self._populations[contest_id] for contest_id in contest_ids]
