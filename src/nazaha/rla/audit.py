@@ -150,7 +150,7 @@ class Audit:
     # -- populations and reported means ---------------------------------------------------------
 
     def _population(self, contest: Contest) -> frozenset[CardRef]:
-        where = f"contest {contest.id!r}"
+        where = f"{self.contests.source}: contest {contest.id!r}"
         if self.settings.type is AuditType.POLLING:
             if contest.batches is None:
                 cards = frozenset(self.manifest.cards())
@@ -160,7 +160,7 @@ class Audit:
                     if tabulator is None:
                         named = self.manifest.batches_named(name)
                         if not named:
-                            raise AuditInputError(f"{self.contests.source}: {where}", f"there is no batch {name!r}")
+                            raise AuditInputError(where, f"there is no batch {name!r}")
                         wanted.update(batch.key for batch in named)
                     else:
                         wanted.add(self.manifest.batch(name, tabulator).key)
@@ -204,7 +204,7 @@ class Audit:
         ]
         if differences:
             raise AuditInputError(
-                f"contest {contest.id!r}",
+                f"{self.contests.source}: contest {contest.id!r}",
                 "the cast-vote records do not add up to the reported results (" + "; ".join(differences) + ")",
             )
 
@@ -225,7 +225,7 @@ class Audit:
                 means[assertion.name] = total / len(population)
             if means[assertion.name] <= NULL_MEAN:
                 raise AuditInputError(
-                    f"contest {contest.id!r}",
+                    f"{self.contests.source}: contest {contest.id!r}",
                     f"assertion '{assertion.name}' has no margin over the {len(population)} cards of the contest",
                 )
         return means
