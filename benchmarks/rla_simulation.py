@@ -2,7 +2,8 @@
 
 Part 1, wrong outcomes, runs the whole audit engine (`nazaha.rla.audit.Audit`: manifest, consistent
 sampler from a 20-digit seed, assertions, risk measure) on 1,000-card elections whose reported
-winner lost: Alice is reported to beat Bob 550 to 450, but the paper says otherwise. Each election
+winner did not win: Alice is reported to beat Bob 550 to 450, but on paper Bob wins by one vote or
+the count ties exactly (issue 13: a tie once confirmed in 10.9% of comparison audits). Each election
 has its own seed and its own arrangement of the paper cards. The audit reads cards in draw order
 and confirms the outcome if its measured risk ever falls to the risk limit before every card has
 been read (with replacement, before 1,000 draws); otherwise it ends in a full hand count, which
@@ -40,6 +41,32 @@ from nazaha.rla.risk import DEFAULT_GAMMA, AlphaSettings, alpha_martingale, bett
 from nazaha.rla.sample_size import bravo_asn, kaplan_markov_sample_size
 
 RISK_LIMIT = 0.05
+
+
+def clopper_pearson_upper(successes: int, trials: int, confidence: float = 0.99) -> float:
+    """The one-sided upper confidence bound for a binomial share (bisection on the binomial CDF)."""
+    if successes >= trials:
+        return 1.0
+
+    def cdf(p: float) -> float:
+        return sum(
+            math.exp(
+                math.lgamma(trials + 1) - math.lgamma(k + 1) - math.lgamma(trials - k + 1)
+                + k * math.log(p) + (trials - k) * math.log1p(-p)
+            )
+            for k in range(successes + 1)
+        )  # fmt: skip
+
+    low, high = successes / trials, 1.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        if cdf(middle) > 1 - confidence:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
 CARDS = 1000
 POPULATION = 1_000_000
 
@@ -48,11 +75,12 @@ POPULATION = 1_000_000
 
 
 def _scenario(kind: str) -> tuple[list[str], list[str]]:
-    """(CVR marks, paper marks) per card: the reported winner Alice lost on paper."""
-    if kind == "flip":  # 51 Alice CVRs are Bob on paper: Bob wins 501 to 499 (two-vote overstatements)
-        return ["Alice"] * 550 + ["Bob"] * 450, ["Alice"] * 499 + ["Bob"] * 51 + ["Bob"] * 450
-    # 101 Alice CVRs are blank on paper: Bob wins 450 to 449 (one-vote overstatements)
-    return ["Alice"] * 550 + ["Bob"] * 450, ["Alice"] * 449 + [""] * 101 + ["Bob"] * 450
+    """(CVR marks, paper marks) per card: the reported winner Alice did not win on paper."""
+    flips = {"flip": 51, "flip-tie": 50}.get(kind)
+    if flips is not None:  # Alice CVRs that are Bob on paper: Bob wins 501–499, or a 500–500 tie
+        return ["Alice"] * 550 + ["Bob"] * 450, ["Alice"] * (550 - flips) + ["Bob"] * flips + ["Bob"] * 450
+    blanks = {"blank": 101, "blank-tie": 100}[kind]  # Alice CVRs blank on paper: 449–450, or a 450–450 tie
+    return ["Alice"] * 550 + ["Bob"] * 450, ["Alice"] * (550 - blanks) + [""] * blanks + ["Bob"] * 450
 
 
 def _records(cards: Sequence[CardRef], marks: Sequence[str]) -> list[CardRecord]:
@@ -60,7 +88,11 @@ def _records(cards: Sequence[CardRef], marks: Sequence[str]) -> list[CardRecord]
 
 
 def wrong_outcomes(elections: int, method: str, rng: random.Random) -> tuple[int, float]:
-    """How many of ``elections`` wrong-outcome audits confirm the wrong outcome, and the mean draws."""
+    """How many of ``elections`` wrong-outcome audits confirm the wrong outcome, and the mean draws.
+
+    ``method`` is ``alpha`` or ``bravo`` (ballot polling; ``-tie`` for a 500–500 paper count, else
+    Bob 501–499) or ``comparison:<scenario>`` with a scenario of ``_scenario``.
+    """
     manifest = BallotManifest((Batch("A", CARDS // 2), Batch("B", CARDS // 2)))
     contests = parse_contests({"contests": [{"id": "mayor", "reported": {"Alice": 550, "Bob": 450}}]})
     cards = list(manifest.cards())
@@ -71,14 +103,15 @@ def wrong_outcomes(elections: int, method: str, rng: random.Random) -> tuple[int
         order = list(range(CARDS))
         rng.shuffle(order)
         if method.startswith("comparison"):
-            cvr_marks, paper_marks = _scenario("flip" if method.endswith("2") else "blank")
+            cvr_marks, paper_marks = _scenario(method.split(":", 1)[1])
             cvr_marks = [cvr_marks[i] for i in order]
             paper_marks = [paper_marks[i] for i in order]
             settings = AuditSettings(AuditType.COMPARISON, RISK_LIMIT)
             audit = Audit(manifest, contests, settings, _records(cards, cvr_marks))
         else:
-            paper_marks = [(["Alice"] * 499 + ["Bob"] * 501)[i] for i in order]
-            polling = RiskMethod.BRAVO if method == "bravo" else RiskMethod.ALPHA
+            bob = 500 if method.endswith("-tie") else 501
+            paper_marks = [(["Alice"] * (CARDS - bob) + ["Bob"] * bob)[i] for i in order]
+            polling = RiskMethod.BRAVO if method.startswith("bravo") else RiskMethod.ALPHA
             audit = Audit(manifest, contests, AuditSettings(AuditType.POLLING, RISK_LIMIT, method=polling))
         readings = {record.card: record for record in _records(cards, paper_marks)}
         path = audit.risk_path(seed, CARDS, readings, "mayor")
@@ -189,22 +222,30 @@ def main(elections: int = 1000, trials: int = 200) -> list[str]:
     lines = [
         f"Risk limit α = {RISK_LIMIT:.0%}. Part 1 runs the whole engine (manifest, consistent sampler, assertions, "
         f"risk) on {elections:,} elections per method, each with its own 24-digit seed and card order; "
-        "1,000 cards, reported Alice 550 – Bob 450, but Bob won on paper.",
+        "1,000 cards, reported Alice 550 – Bob 450, but on paper Bob won by one vote or the count ties exactly "
+        "(issue 13: the audit must confirm a tie in at most α of elections too). The upper bound is the "
+        "Clopper–Pearson 99% bound of the share.",
         "",
-        "| audit | how the outcome is wrong | elections | confirmed the wrong outcome | share | allowed |",
-        "|---|---|---|---|---|---|",
+        "| audit | how the outcome is wrong | elections | confirmed the wrong outcome | share "
+        "| upper 99% bound | allowed |",
+        "|---|---|---|---|---|---|---|",
     ]
     cases = [
         ("alpha", "ballot polling, ALPHA", "paper: Bob 501, Alice 499"),
+        ("alpha-tie", "ballot polling, ALPHA", "paper: 500–500, an exact tie"),
         ("bravo", "ballot polling, BRAVO", "paper: Bob 501, Alice 499"),
-        ("comparison-2", "comparison, ALPHA", "51 CVRs say Alice, paper says Bob"),
-        ("comparison-1", "comparison, ALPHA", "101 CVRs say Alice, paper is blank"),
+        ("bravo-tie", "ballot polling, BRAVO", "paper: 500–500, an exact tie"),
+        ("comparison:flip", "comparison, ALPHA", "51 CVRs say Alice, paper says Bob (501–499)"),
+        ("comparison:flip-tie", "comparison, ALPHA", "50 CVRs say Alice, paper says Bob (500–500 tie)"),
+        ("comparison:blank", "comparison, ALPHA", "101 CVRs say Alice, paper is blank (449–450)"),
+        ("comparison:blank-tie", "comparison, ALPHA", "100 CVRs say Alice, paper is blank (450–450 tie)"),
     ]
     for key, name, how in cases:
         confirmed, _ = wrong_outcomes(elections, key, rng)
         share = confirmed / elections
+        bound = clopper_pearson_upper(confirmed, elections)
         lines.append(
-            f"| {name} | {how} | {elections:,} | {confirmed} | {share:.2%} | ≤ {RISK_LIMIT:.0%} "
+            f"| {name} | {how} | {elections:,} | {confirmed} | {share:.2%} | {bound:.2%} | ≤ {RISK_LIMIT:.0%} "
             f"{'✓' if share <= RISK_LIMIT else '✗'} |"
         )
         print(lines[-1], flush=True)

@@ -12,6 +12,7 @@ from nazaha.rla.audit import Audit, AuditSettings, AuditType, ContestState, Cont
 from nazaha.rla.cards import CardRecord
 from nazaha.rla.contests import parse_contests
 from nazaha.rla.manifest import BallotManifest, Batch, CardRef
+from nazaha.rla.sampling import TicketScheme
 
 SEED = "39120485761029384756"
 
@@ -26,18 +27,25 @@ def _truth(cards: list[CardRef], contest: str, marks: list[str], rng: random.Ran
 
 
 def _run(audit: Audit, paper: Mapping[CardRef, CardRecord], rounds: int = 20) -> list[ContestStatus]:
-    """Sample, read the paper, measure; repeat until no contest escalates."""
+    """Sample, read the paper, measure; repeat until no contest escalates (a contest whose next
+    target reaches its population is hand counted)."""
     targets = {plan.contest: plan.estimate for plan in audit.plan()}
     prefix = 0
     readings: dict[CardRef, CardRecord] = {}
+    hand_counts: set[str] = set()
     for _ in range(rounds):
-        prefix = audit.prefix_for(SEED, targets)
+        if targets:
+            prefix = audit.prefix_for(SEED, targets)
         for _, _, card in audit.sample(SEED, 0, prefix):
             if not card.phantom:
                 readings[card] = paper[card]
-        statuses = audit.status(SEED, prefix, readings)
-        targets = {s.contest: s.next_target for s in statuses if s.state is ContestState.ESCALATE and s.next_target}
-        if not targets:
+        for card in audit.hand_count_cards(hand_counts):
+            readings[card] = paper[card]
+        statuses = audit.status(SEED, prefix, readings, hand_counts)
+        escalating = [s for s in statuses if s.state is ContestState.ESCALATE]
+        hand_counts |= {s.contest for s in escalating if s.full_count_next}
+        targets = {s.contest: s.next_target for s in escalating if s.next_target and not s.full_count_next}
+        if not escalating:
             return statuses
     raise AssertionError("the audit did not finish")
 
@@ -93,12 +101,21 @@ def test_comparison_wrong_outcome_goes_to_a_full_hand_count() -> None:
 
 
 def test_a_tied_hand_count_names_no_winner() -> None:
+    """A hand count that ties is no outcome: the state is "tie" (issue 13; it was "full hand count").
+
+    The 2018 sampler keeps the draw order this test was written for: under it the audit reaches
+    the hand count (under the default sampler this seed is one of the ≤ α chance confirmations
+    that ``test_rla_exact_ties.py`` bounds)."""
     manifest = BallotManifest((Batch("A", 100),))
     paper = _truth(list(manifest.cards()), "mayor", ["Alice"] * 50 + ["Bob"] * 50, random.Random(8))
-    audit = Audit(manifest, parse_contests(_contest(60, 40)), AuditSettings(AuditType.POLLING, 0.05))
+    settings = AuditSettings(AuditType.POLLING, 0.05, sampler=TicketScheme.RIVEST_2018)
+    audit = Audit(manifest, parse_contests(_contest(60, 40)), settings)
     (status,) = _run(audit, paper)
-    assert status.state is ContestState.HAND_COUNT
+    assert status.state is ContestState.TIE
     assert status.hand_count_winners == ()
+    assert status.tied == ("Alice", "Bob")
+    assert status.outcome_changed is True
+    assert status.draws == 100
 
 
 def test_phantoms_count_as_the_worst_case() -> None:
@@ -185,3 +202,105 @@ def test_not_found_card_counts_against_the_winner() -> None:
     (with_bob,) = audit.status(SEED, prefix, bob)
     assert with_found.risk < with_lost.risk
     assert with_lost.assertions[0].evidence == pytest.approx(with_bob.assertions[0].evidence)
+
+
+def test_bravo_ends_in_a_full_hand_count_when_the_sample_reaches_the_population() -> None:
+    """With replacement, BRAVO's next target passes the population on a wrong outcome: the audit
+    then reads every card (issue 13: it used to plan draws with replacement forever)."""
+    manifest = BallotManifest((Batch("A", 300),))
+    paper = _truth(list(manifest.cards()), "mayor", ["Alice"] * 140 + ["Bob"] * 160, random.Random(2))
+    settings = AuditSettings(AuditType.POLLING, 0.05, method=RiskMethod.BRAVO)
+    audit = Audit(manifest, parse_contests(_contest(170, 130)), settings)
+    (status,) = _run(audit, paper)
+    assert status.state is ContestState.HAND_COUNT
+    assert status.draws == 300
+    assert status.hand_count_winners == ("Bob",)
+    assert status.outcome_changed is True
+
+
+def test_escalation_to_the_population_asks_for_a_full_hand_count() -> None:
+    manifest = BallotManifest((Batch("A", 300),))
+    paper = _truth(list(manifest.cards()), "mayor", ["Alice"] * 140 + ["Bob"] * 160, random.Random(2))
+    audit = Audit(manifest, parse_contests(_contest(170, 130)), AuditSettings(AuditType.POLLING, 0.05))
+    readings: dict[CardRef, CardRecord] = {}
+    prefix = audit.prefix_for(SEED, {"mayor": 250})
+    for _, _, card in audit.sample(SEED, 0, prefix):
+        readings[card] = paper[card]
+    (status,) = audit.status(SEED, prefix, readings)
+    assert status.state is ContestState.ESCALATE
+    assert status.full_count_next is True
+    assert status.next_target == 300
+    with pytest.raises(AuditInputError, match="was not drawn"):
+        audit.status(SEED, prefix, dict(paper))
+    (counting,) = audit.status(SEED, prefix, readings, hand_counts={"mayor"})
+    assert counting.state is ContestState.AWAITING
+    assert counting.awaiting == 300 - len(readings)
+    (counted,) = audit.status(SEED, prefix, dict(paper), hand_counts={"mayor"})
+    assert counted.state is ContestState.HAND_COUNT
+    assert counted.hand_count_winners == ("Bob",)
+
+
+def test_untargeted_contests_set_no_target_and_never_escalate() -> None:
+    manifest = BallotManifest((Batch("A", 1000),))
+    contests = parse_contests(
+        {
+            "contests": [
+                {"id": "mayor", "reported": {"Alice": 700, "Bob": 300}},
+                {"id": "clerk", "reported": {"Cy": 510, "Di": 490}, "targeted": False},
+            ]
+        }
+    )
+    rng = random.Random(9)
+    mayor = ["Alice"] * 700 + ["Bob"] * 300
+    clerk = ["Cy"] * 510 + ["Di"] * 490
+    rng.shuffle(mayor)
+    rng.shuffle(clerk)
+    paper = {
+        card: CardRecord(card, (("clerk", (c,)), ("mayor", (m,))))
+        for card, m, c in zip(manifest.cards(), mayor, clerk, strict=True)
+    }
+    audit = Audit(manifest, contests, AuditSettings(AuditType.POLLING, 0.05))
+    assert [plan.contest for plan in audit.plan()] == ["mayor"]
+    statuses = {s.contest: s for s in _run(audit, paper)}
+    assert statuses["mayor"].state is ContestState.CONFIRMED
+    assert statuses["clerk"].targeted is False
+    assert statuses["clerk"].state is ContestState.NOT_CONFIRMED  # a 2% margin: far more cards than drawn
+    assert statuses["clerk"].draws == statuses["mayor"].draws  # measured on the same cards
+
+
+def test_one_round_sizes_grow_with_the_probability() -> None:
+    manifest = BallotManifest((Batch("A", 2000),))
+    paper = _truth(list(manifest.cards()), "mayor", ["Alice"] * 1150 + ["Bob"] * 850, random.Random(3))
+    for settings, cvrs in (
+        (AuditSettings(AuditType.POLLING, 0.05), None),
+        (AuditSettings(AuditType.POLLING, 0.05, method=RiskMethod.BRAVO), None),
+        (AuditSettings(AuditType.COMPARISON, 0.05), list(paper.values())),
+    ):
+        (plan,) = Audit(manifest, parse_contests(_contest(1150, 850)), settings, cvrs).plan()
+        sizes = [size for _, size in plan.one_round]
+        assert [p for p, _ in plan.one_round] == [0.7, 0.8, 0.9]
+        assert sizes == sorted(sizes)
+        assert plan.size_for(0.9) == sizes[-1]
+        if settings.type is AuditType.COMPARISON:
+            assert sizes[0] >= 40  # super-simple without discrepancies: 2γ ln(20)/0.15 ≈ 41
+        else:
+            assert sizes[-1] > plan.estimate * 0.9  # a 90% size is at least about the mean
+    with pytest.raises(AuditInputError, match="sizes are planned for"):
+        plan.size_for(0.75)
+
+
+def test_a_reading_that_leaves_out_a_contest_is_flagged() -> None:
+    manifest = BallotManifest((Batch("A", 10),))
+    contests = parse_contests(
+        {
+            "contests": [
+                {"id": "mayor", "reported": {"Alice": 6, "Bob": 3}},
+                {"id": "clerk", "reported": {"Cy": 5, "Di": 4}},
+            ]
+        }
+    )
+    audit = Audit(manifest, contests, AuditSettings(AuditType.POLLING, 0.1))
+    card = CardRef("A", 1)
+    assert audit.omitted_contests(CardRecord(card, (("mayor", ("Alice",)),))) == ("clerk",)
+    assert audit.omitted_contests(CardRecord(card, (("clerk", ()), ("mayor", ())))) == ()
+    assert audit.omitted_contests(CardRecord(card, found=False)) == ()

@@ -266,3 +266,63 @@ def test_dominion_import_errors() -> None:
         read([_session(5, 1, 1, [(99, True)])])
     with pytest.raises(AuditInputError, match=r"no contest is described as \['mayor'\]"):
         read([], {"List": [CONTEST_MANIFEST["List"][1]]})
+
+
+@pytest.mark.parametrize(
+    ("contests", "message"),
+    [
+        ([{"id": "c", "reported": {"A": 5, "B": 4}, "targeted": False}], "no contest is targeted"),
+        (
+            [{"id": "c", "reported": {"A": 5, "B": 4}, "targeted": "no"}],
+            r"contests\[0\]\.targeted: expected true or false",
+        ),
+        (
+            [{"id": "c", "name": "Mayor", "reported": {"A": 5, "B": 4}}, {"id": "Mayor", "reported": {"A": 5, "B": 4}}],
+            "two contests carry the name 'Mayor'",
+        ),
+        (
+            [{"id": "c", "reported": {"A": 5, "B": 4}, "batches": [{"batch": "B1"}]}],
+            r"batches\[0\]: expected a batch name",
+        ),
+    ],
+)
+def test_contest_names_targets_and_batches_are_checked(contests: list[dict[str, object]], message: str) -> None:
+    with pytest.raises(AuditInputError, match=message):
+        parse_contests({"contests": contests}, source="results.json")
+
+
+def test_a_contest_on_one_tabulators_batch() -> None:
+    manifest = parse_manifest_csv("tabulator,batch,cards\nT1,B1,10\nT2,B1,10\n")
+    contests = parse_contests(
+        {"contests": [{"id": "c", "reported": {"A": 6, "B": 3}, "batches": [{"tabulator": "T2", "batch": "B1"}]}]}
+    )
+    audit = Audit(manifest, contests, AuditSettings(AuditType.POLLING, 0.1))
+    assert {card.tabulator for card in audit.population("c")} == {"T2"}
+    both = parse_contests({"contests": [{"id": "c", "reported": {"A": 6, "B": 3}, "batches": ["B1"]}]})
+    assert audit.population_size("c") == 10
+    assert Audit(manifest, both, AuditSettings(AuditType.POLLING, 0.1)).population_size("c") == 20
+    assert contests.contests[0].to_json()["batches"] == [{"tabulator": "T2", "batch": "B1"}]
+
+
+def test_readings_name_a_tabulator_when_the_manifest_has_them() -> None:
+    manifest = parse_manifest_csv("tabulator,batch,cards\nT1,B1,3\nT2,B1,3\n")
+    contests = parse_contests({"contests": [{"id": "c", "reported": {"A": 3, "B": 1}}]})
+    with pytest.raises(AuditInputError, match="batch 'B1' needs its tabulator"):
+        parse_card_records(
+            "batch,position,contest,marks\nB1,1,c,A\n",
+            manifest=manifest,
+            contests=contests,
+            readings=True,
+            source="r.csv",
+        )
+    (record,) = parse_card_records(
+        "batch,position,contest,marks,tabulator\nB1,1,c,A,T2\n",
+        manifest=manifest,
+        contests=contests,
+        readings=True,
+        source="r.csv",
+    )
+    assert record.card == CardRef("B1", 1, "T2")
+    assert parse_card_records(
+        records_to_csv([record]), manifest=manifest, contests=contests, readings=True, source="x"
+    ) == [record]

@@ -25,13 +25,21 @@ Missing cards are counted the pessimistic way (SHANGRLA §3.4): a phantom card, 
 board cannot find, reads as assorter value 0; a CVR that does not exist (a card in the manifest the
 voting system has no record of) reads as 1/2. A card whose CVR lists the contest but whose paper
 does not reads as 0.
+
+Every assorter value is an exact fraction (``fractions.Fraction``): the threshold f is read as the
+decimal it was written as, so a paper count that ties exactly gives a mean of exactly 1/2, and the
+risk measure can tell a tie from a win.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 from nazaha.rla.contests import Contest, ContestKind
+
+HALF = Fraction(1, 2)
+_PAIRWISE = (Fraction(0), HALF, Fraction(1))  # (b_w − b_ℓ + 1)/2 for b_w − b_ℓ = −1, 0, 1
 
 __all__ = ["Assertion", "assertions_for", "comparison_value", "reported_mean"]
 
@@ -50,23 +58,23 @@ class Assertion:
             return f"{self.winner} > {self.contest.threshold:g} of valid votes"
         return f"{self.winner} beats {self.loser}"
 
-    @property
-    def upper(self) -> float:
-        """u, the assorter's upper bound."""
-        if self.loser is None:
-            return 1.0 / (2.0 * self.contest.threshold)
-        return 1.0
+    upper: Fraction = field(init=False, compare=False)
+    """u, the assorter's upper bound: 1, or 1/(2f) for a supermajority."""
+
+    def __post_init__(self) -> None:
+        upper = 1 / (2 * self.contest.exact_threshold) if self.loser is None else Fraction(1)
+        object.__setattr__(self, "upper", upper)
 
     def _valid(self, marks: tuple[str, ...]) -> bool:
         return len(marks) <= self.contest.votes_allowed
 
-    def assort(self, marks: tuple[str, ...] | None) -> float:
+    def assort(self, marks: tuple[str, ...] | None) -> Fraction:
         """a(b) for a card whose marks in the contest are ``marks`` (None: the contest is not on it)."""
         if marks is None or not marks or not self._valid(marks):
-            return 0.5
+            return HALF
         if self.loser is None:
-            return self.upper if self.winner in marks else 0.0
-        return ((self.winner in marks) - (self.loser in marks) + 1) / 2
+            return self.upper if self.winner in marks else _PAIRWISE[0]
+        return _PAIRWISE[(self.winner in marks) - (self.loser in marks) + 1]
 
     def bravo_vote(self, marks: tuple[str, ...] | None) -> int:
         """+1 for the winner, -1 against (the loser, or any other valid vote), 0 otherwise (BRAVO §4)."""
@@ -85,7 +93,7 @@ def assertions_for(contest: Contest) -> list[Assertion]:
     return [Assertion(contest, winner, loser) for winner in winners for loser in contest.reported_losers]
 
 
-def reported_mean(assertion: Assertion, population: int) -> float:
+def reported_mean(assertion: Assertion, population: int) -> Fraction:
     """ā, the assorter's mean over ``population`` cards by the reported totals (cards without a
     valid vote in the contest count 1/2)."""
     contest = assertion.contest
@@ -93,11 +101,11 @@ def reported_mean(assertion: Assertion, population: int) -> float:
     if assertion.loser is None:
         others = contest.valid_votes - votes[assertion.winner]
         no_vote = population - votes[assertion.winner] - others
-        return (votes[assertion.winner] * assertion.upper + no_vote * 0.5) / population
-    return (votes[assertion.winner] - votes[assertion.loser] + population) / (2 * population)
+        return (votes[assertion.winner] * assertion.upper + no_vote * HALF) / population
+    return Fraction(votes[assertion.winner] - votes[assertion.loser] + population, 2 * population)
 
 
-def comparison_value(assertion: Assertion, cvr_value: float, mvr_value: float, margin: float) -> float:
+def comparison_value(assertion: Assertion, cvr_value: Fraction, mvr_value: Fraction, margin: Fraction) -> Fraction:
     """B = (1 − ω/u) / (2 − v/u) with ω = cvr_value − mvr_value and v the reported margin (SHANGRLA §3.2)."""
     u = assertion.upper
     overstatement = cvr_value - mvr_value

@@ -14,44 +14,39 @@ population, in order, which is a uniformly random sample of that population.
 After a round, a contest whose measured risk is still above the risk limit escalates: its next
 target adds the draws still expected to be needed (``nazaha.rla.sample_size``, from the evidence
 so far and the cards seen), or doubles its sample when the cards seen do not point towards
-confirming. Without replacement the targets stop at the contest's population: a sample that
-covers it is a full hand count, and its tally is the outcome.
+confirming. When a contest's next target reaches its population (with or without replacement),
+the audit escalates to a *full hand count* of that contest: every card of its population is read,
+and the hand count's tally is the outcome. A hand count that ends in a tie for the last winning
+place confirms nothing: its state is ``tie``, and the tie rules (lot, a runoff) decide. A hand
+count always takes precedence over the measured risk, because it leaves nothing to chance.
+
+Contests marked ``targeted: false`` are audited *opportunistically*: they set no target and never
+escalate; their risk is measured on the draws that fall in their population and reported as
+``confirmed`` or ``not confirmed (not targeted)``.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 
 from nazaha.errors import AuditInputError
-from nazaha.rla.assorters import Assertion, assertions_for, comparison_value, reported_mean
+from nazaha.rla.assorters import HALF, Assertion, assertions_for, comparison_value, reported_mean
 from nazaha.rla.cards import CardRecord
-from nazaha.rla.contests import Contest, ContestKind, ContestsFile
-from nazaha.rla.manifest import BallotManifest, CardRef
-from nazaha.rla.risk import (
-    DEFAULT_GAMMA,
-    NULL_MEAN,
-    AlphaSettings,
-    alpha_martingale,
-    betting_martingale,
-    bravo_martingale,
-    measured_risk,
-)
-from nazaha.rla.sample_size import (
-    ErrorRates,
-    bravo_asn,
-    comparison_outcomes,
-    polling_outcomes,
-    simulated_sample_size,
-    wald_sample_size,
-)
+from nazaha.rla.contests import Contest, ContestsFile
+from nazaha.rla.manifest import BallotManifest, CardRef, IdStyle
+from nazaha.rla.planning import ONE_ROUND_PROBABILITIES, expected_draws, simulated_stops_for
+from nazaha.rla.risk import NULL_MEAN, alpha_martingale, betting_martingale, bravo_martingale, measured_risk
+from nazaha.rla.sample_size import one_round_size
 from nazaha.rla.sampling import Draw, draws
+from nazaha.rla.settings import SEED_DIGITS, AuditSettings, AuditType, RiskMethod, check_seed
 
 __all__ = [
+    "SEED_DIGITS",
     "AssertionStatus",
     "Audit",
     "AuditSettings",
@@ -63,65 +58,31 @@ __all__ = [
     "check_seed",
 ]
 
-SEED_DIGITS = 20
-_SEED = re.compile(r"[0-9]+")
-
-
-class AuditType(StrEnum):
-    POLLING = "polling"
-    COMPARISON = "comparison"
-
-
-class RiskMethod(StrEnum):
-    ALPHA = "alpha"
-    BRAVO = "bravo"
-
 
 class ContestState(StrEnum):
     CONFIRMED = "confirmed"
     ESCALATE = "escalate"
     AWAITING = "awaiting readings"
     HAND_COUNT = "full hand count"
-
-
-def check_seed(seed: str) -> str:
-    """The seed must be at least 20 decimal digits, as rolled with ten-sided dice in public."""
-    seed = seed.strip()
-    if not _SEED.fullmatch(seed) or len(seed) < SEED_DIGITS:
-        raise AuditInputError("seed", f"expected at least {SEED_DIGITS} decimal digits rolled with dice in public")
-    return seed
-
-
-@dataclass(frozen=True, slots=True)
-class AuditSettings:
-    """The kind of audit, its risk limit α and the risk measure's constants."""
-
-    type: AuditType
-    risk_limit: float
-    method: RiskMethod = RiskMethod.ALPHA
-    gamma: float = DEFAULT_GAMMA
-    rates: ErrorRates = field(default_factory=ErrorRates)
-    alpha: AlphaSettings = field(default_factory=AlphaSettings)
-
-    def __post_init__(self) -> None:
-        if not 0 < self.risk_limit < 1:
-            raise AuditInputError("risk limit", f"{self.risk_limit!r} is not a fraction strictly between 0 and 1")
-        if self.method is RiskMethod.BRAVO and self.type is not AuditType.POLLING:
-            raise AuditInputError("method", "BRAVO is a ballot-polling method; comparison audits use ALPHA")
-        if not self.gamma > 1:
-            raise AuditInputError("gamma", "the error inflation factor γ must exceed 1")
-
-    @property
-    def with_replacement(self) -> bool:
-        return self.method is RiskMethod.BRAVO
+    TIE = "tie: escalate to the tie rules"
+    NOT_CONFIRMED = "not confirmed (not targeted)"
 
 
 @dataclass(frozen=True, slots=True)
 class PlannedContest:
+    """A targeted contest's plan: expected draws, and draws finishing in one round with probability p."""
+
     contest: str
     population: int
     margin: float
     estimate: int
+    one_round: tuple[tuple[float, int], ...] = ()
+
+    def size_for(self, probability: float) -> int:
+        for chance, size in self.one_round:
+            if chance == probability:
+                return size
+        raise AuditInputError("probability", f"sizes are planned for {[p for p, _ in self.one_round]}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +104,10 @@ class ContestStatus:
     assertions: tuple[AssertionStatus, ...]
     next_target: int | None
     hand_count_winners: tuple[str, ...] | None = None
+    targeted: bool = True
+    tied: tuple[str, ...] | None = None
+    outcome_changed: bool | None = None
+    full_count_next: bool = False
 
 
 _PHANTOM_READING = CardRecord(CardRef("(phantom)", 0), found=False)
@@ -158,7 +123,7 @@ class Audit:
         settings: AuditSettings,
         cvrs: Sequence[CardRecord] | None = None,
     ) -> None:
-        self.manifest = manifest.with_max_cards(contests.max_cards) if contests.max_cards is not None else manifest
+        self.manifest = manifest.with_max_cards(contests.max_cards, where=f"{contests.source}: max_cards")
         self.contests = contests
         self.settings = settings
         if settings.type is AuditType.COMPARISON and cvrs is None:
@@ -170,24 +135,38 @@ class Audit:
             if record.card in self.cvrs:
                 raise AuditInputError("cvrs", f"{record.card} has two cast-vote records")
             self.cvrs[record.card] = record
-        self._identifiers = {card.identifier: card for card in self.manifest.cards()}
+        self._identifiers = {self.identifier(card): card for card in self.manifest.cards()}
         self._populations = {contest.id: self._population(contest) for contest in contests.contests}
         self._assertions = {contest.id: assertions_for(contest) for contest in contests.contests}
         self._margins = {contest.id: self._reported_means(contest) for contest in contests.contests}
         self._orders: dict[str, _DrawSequence] = {}
 
+    def identifier(self, card: CardRef) -> str:
+        """The string the sampler hashes for ``card``, in the audit's id style."""
+        if self.settings.id_style is IdStyle.ARLO:
+            return card.arlo_identifier(self.settings.jurisdiction)
+        return card.identifier
+
     # -- populations and reported means ---------------------------------------------------------
 
     def _population(self, contest: Contest) -> frozenset[CardRef]:
-        where = f"contest {contest.id!r}"
+        where = f"{self.contests.source}: contest {contest.id!r}"
         if self.settings.type is AuditType.POLLING:
             if contest.batches is None:
                 cards = frozenset(self.manifest.cards())
             else:
-                for batch in contest.batches:
-                    self.manifest.batch(batch)
-                wanted = set(contest.batches)
-                cards = frozenset(card for card in self.manifest.cards() if card.batch in wanted or card.phantom)
+                wanted: set[tuple[str, str]] = set()
+                for tabulator, name in contest.batches:
+                    if tabulator is None:
+                        named = self.manifest.batches_named(name)
+                        if not named:
+                            raise AuditInputError(where, f"there is no batch {name!r}")
+                        wanted.update(batch.key for batch in named)
+                    else:
+                        wanted.add(self.manifest.batch(name, tabulator).key)
+                cards = frozenset(
+                    card for card in self.manifest.cards() if (card.tabulator, card.batch) in wanted or card.phantom
+                )
         else:
             cards = frozenset(
                 card
@@ -225,28 +204,28 @@ class Audit:
         ]
         if differences:
             raise AuditInputError(
-                f"contest {contest.id!r}",
+                f"{self.contests.source}: contest {contest.id!r}",
                 "the cast-vote records do not add up to the reported results (" + "; ".join(differences) + ")",
             )
 
-    def _cvr_value(self, assertion: Assertion, card: CardRef) -> float:
+    def _cvr_value(self, assertion: Assertion, card: CardRef) -> Fraction:
         record = self.cvrs.get(card)
         if card.phantom or record is None:
-            return NULL_MEAN
+            return HALF
         return assertion.assort(record.marks(assertion.contest.id))
 
-    def _reported_means(self, contest: Contest) -> dict[str, float]:
+    def _reported_means(self, contest: Contest) -> dict[str, Fraction]:
         population = self._populations[contest.id]
         means = {}
         for assertion in self._assertions[contest.id]:
             if self.settings.type is AuditType.POLLING:
                 means[assertion.name] = reported_mean(assertion, len(population))
             else:
-                total = sum(self._cvr_value(assertion, card) for card in population)
+                total = sum((self._cvr_value(assertion, card) for card in population), Fraction(0))
                 means[assertion.name] = total / len(population)
             if means[assertion.name] <= NULL_MEAN:
                 raise AuditInputError(
-                    f"contest {contest.id!r}",
+                    f"{self.contests.source}: contest {contest.id!r}",
                     f"assertion '{assertion.name}' has no margin over the {len(population)} cards of the contest",
                 )
         return means
@@ -254,84 +233,51 @@ class Audit:
     def population_size(self, contest_id: str) -> int:
         return len(self._populations[contest_id])
 
+    def population(self, contest_id: str) -> frozenset[CardRef]:
+        return self._populations[contest_id]
+
     def margin(self, contest_id: str) -> float:
         """The smallest diluted margin v = 2ā − 1 over the contest's assertions."""
-        return min(2 * mean - 1 for mean in self._margins[contest_id].values())
+        return float(min(2 * mean - 1 for mean in self._margins[contest_id].values()))
 
     # -- planning -------------------------------------------------------------------------------
 
-    def _estimate(self, assertion: Assertion, *, evidence: float = 1.0, observed: Sequence[float] = ()) -> float:
-        contest = assertion.contest
-        population = len(self._populations[contest.id])
-        alpha = self.settings.risk_limit
-        mean = self._margins[contest.id][assertion.name]
-        votes = contest.votes
-        p_winner = votes[assertion.winner] / population
-        p_against = (
-            (contest.valid_votes - votes[assertion.winner]) / population
-            if assertion.loser is None
-            else votes[assertion.loser] / population
-        )
-        if self.settings.type is AuditType.COMPARISON:
-            rates = self.settings.rates
-            if observed:
-                rates = _observed_rates(observed, 2 * mean - 1, assertion.upper, rates)
-            bet = 2 / self.settings.gamma
-            return wald_sample_size(
-                alpha, comparison_outcomes(2 * mean - 1, assertion.upper, rates), bet, evidence=evidence
-            )
-        if self.settings.method is RiskMethod.BRAVO:
-            if assertion.loser is None:
-                threshold = contest.threshold
-                share = p_winner / (p_winner + p_against)
-                growth = p_winner * math.log(share / threshold) + p_against * math.log((1 - share) / (1 - threshold))
-                remaining = math.log(1 / (alpha * evidence))
-                return math.inf if growth <= 0 else max(0.0, remaining) / growth
-            return bravo_asn(alpha, p_winner, p_against, evidence=evidence)
-        outcomes = polling_outcomes(p_winner, p_against, assertion.upper)
-        eta = mean
-        if len(observed) >= 20:
-            counts = Counter(observed)
-            outcomes = [(count / len(observed), value) for value, count in counts.items()]
-            d = self.settings.alpha.d
-            eta = max((d * mean + sum(observed)) / (d + len(observed)), NULL_MEAN)
-        bet = (eta / NULL_MEAN - 1) / (assertion.upper - NULL_MEAN)
-        return wald_sample_size(alpha, outcomes, bet, evidence=evidence)
-
-    def _simulated_estimate(self, assertion: Assertion) -> float:
-        """ALPHA ballot polling: the mean stopping point of simulated audits of the reported results."""
-        contest = assertion.contest
-        population = len(self._populations[contest.id])
-        votes = contest.votes
-        against = contest.valid_votes - votes[assertion.winner] if assertion.loser is None else votes[assertion.loser]
-        outcomes = polling_outcomes(votes[assertion.winner] / population, against / population, assertion.upper)
-        mean = self._margins[contest.id][assertion.name]
-
-        def path_of(values: list[float]) -> list[float]:
-            return alpha_martingale(
-                values, upper=assertion.upper, eta0=mean, population=population, settings=self.settings.alpha
-            )
-
-        return simulated_sample_size(
-            self.settings.risk_limit, outcomes, population, path_of, replacement=False, label=f"plan:{contest.id}"
+    def _estimate(self, assertion: Assertion, *, evidence: float = 1.0, observed: Sequence[Fraction] = ()) -> float:
+        contest_id = assertion.contest.id
+        return expected_draws(
+            assertion,
+            len(self._populations[contest_id]),
+            self._margins[contest_id][assertion.name],
+            self.settings,
+            evidence=evidence,
+            observed=observed,
         )
 
     def plan(self) -> list[PlannedContest]:
-        """Estimated draws per contest for the first round, if the reported results are right.
+        """Draws per targeted contest for the first round, if the reported results are right.
 
-        BRAVO uses its published ASN formula, comparison audits Wald's approximation with the
-        planning discrepancy rates, ALPHA ballot polling the mean of simulated audits.
+        ``estimate`` is the expected number: BRAVO's published ASN formula, Wald's approximation
+        with the planning discrepancy rates (comparison), or the mean of simulated audits (ALPHA
+        ballot polling). ``one_round`` gives, for 70%, 80% and 90%, the draws within which that
+        share of simulated audits finished.
         """
         planned = []
-        simulate = self.settings.type is AuditType.POLLING and self.settings.method is RiskMethod.ALPHA
-        for contest in self.contests.contests:
+        simulate_mean = self.settings.type is AuditType.POLLING and self.settings.method is RiskMethod.ALPHA
+        for contest in self.contests.targeted:
             population = self.population_size(contest.id)
-            estimate = max(
-                self._simulated_estimate(assertion) if simulate else self._estimate(assertion)
-                for assertion in self._assertions[contest.id]
-            )
+            estimates: list[float] = []
+            quantiles = dict.fromkeys(ONE_ROUND_PROBABILITIES, 0)
+            for assertion in self._assertions[contest.id]:
+                stops = simulated_stops_for(
+                    assertion, population, self._margins[contest.id][assertion.name], self.settings
+                )
+                estimates.append(sum(stops) / len(stops) if simulate_mean else self._estimate(assertion))
+                for probability in ONE_ROUND_PROBABILITIES:
+                    quantiles[probability] = max(quantiles[probability], one_round_size(stops, probability))
+            estimate = max(estimates)
             size = population if not math.isfinite(estimate) else min(population, max(1, math.ceil(estimate)))
-            planned.append(PlannedContest(contest.id, population, self.margin(contest.id), size))
+            one_round = tuple((p, min(population, max(1, n))) for p, n in quantiles.items())
+            planned.append(PlannedContest(contest.id, population, self.margin(contest.id), size, one_round))
         return planned
 
     # -- sampling -------------------------------------------------------------------------------
@@ -340,7 +286,12 @@ class Audit:
         seed = check_seed(seed)
         if seed not in self._orders:
             self._orders[seed] = _DrawSequence(
-                draws(seed, self._identifiers, with_replacement=self.settings.with_replacement)
+                draws(
+                    seed,
+                    self._identifiers,
+                    with_replacement=self.settings.with_replacement,
+                    scheme=self.settings.sampler,
+                )
             )
         return self._orders[seed]
 
@@ -382,18 +333,47 @@ class Audit:
         return [card for _, _, card in self.sample(seed, 0, prefix)]
 
     def contests_on(self, card: CardRef) -> list[str]:
+        """Every contest (targeted or not) whose population holds ``card``."""
         return [name for name, cards in self._populations.items() if card in cards]
+
+    def targeted_contests_on(self, card: CardRef) -> list[str]:
+        return [contest.id for contest in self.contests.targeted if card in self._populations[contest.id]]
+
+    def omitted_contests(self, record: CardRecord) -> tuple[str, ...]:
+        """Contests the card may hold (it is in their population) that its reading leaves out.
+
+        Left out, a contest counts as not on the card, which in a comparison audit whose CVR lists
+        it is the worst case; the audit board should say so explicitly, not by omission."""
+        if not record.found or record.card.phantom:
+            return ()
+        present = {name for name, _ in record.contests}
+        return tuple(name for name in self.contests_on(record.card) if name not in present)
+
+    def hand_count_cards(self, contest_ids: Collection[str]) -> list[CardRef]:
+        """The physical cards a full hand count of ``contest_ids`` reads, in manifest order."""
+        populations = [self._populations[contest_id] for contest_id in contest_ids]
+        return [card for card in self.manifest.cards() if not card.phantom and any(card in p for p in populations)]
 
     # -- measuring risk -------------------------------------------------------------------------
 
-    def status(self, seed: str, prefix: int, readings: Mapping[CardRef, CardRecord]) -> list[ContestStatus]:
-        """Measured risk per contest over the first ``prefix`` draws and the readings so far."""
+    def status(
+        self,
+        seed: str,
+        prefix: int,
+        readings: Mapping[CardRef, CardRecord],
+        hand_counts: Collection[str] = (),
+    ) -> list[ContestStatus]:
+        """Measured risk per contest over the first ``prefix`` draws and the readings so far;
+        ``hand_counts`` names the contests under a full hand count."""
         drawn = self._drawn(seed, prefix)
-        drawn_set = set(drawn)
+        allowed = set(drawn) | set(self.hand_count_cards(hand_counts))
         for card in readings:
-            if card not in drawn_set:
+            if card not in allowed:
                 raise AuditInputError("readings", f"{card} was not drawn in the sample")
-        return [self._contest_status(contest, drawn, readings) for contest in self.contests.contests]
+        return [
+            self._contest_status(contest, drawn, readings, contest.id in hand_counts)
+            for contest in self.contests.contests
+        ]
 
     def _read_in_order(
         self, contest: Contest, drawn: Sequence[CardRef], readings: Mapping[CardRef, CardRecord]
@@ -427,7 +407,11 @@ class Audit:
         return risks
 
     def _contest_status(
-        self, contest: Contest, drawn: Sequence[CardRef], readings: Mapping[CardRef, CardRecord]
+        self,
+        contest: Contest,
+        drawn: Sequence[CardRef],
+        readings: Mapping[CardRef, CardRecord],
+        hand_counted: bool,
     ) -> ContestStatus:
         population = self._populations[contest.id]
         in_sample, records, awaiting = self._read_in_order(contest, drawn, readings)
@@ -443,15 +427,31 @@ class Audit:
             if risk > alpha:
                 estimates.append(self._estimate(assertion, evidence=max(evidence, 1e-300), observed=values))
         risk = max(status.risk for status in statuses)
-        full = not self.settings.with_replacement and len(set(cards)) == len(population) and not awaiting
-        winners = self._hand_count(contest, records) if full else None
+        physical = [card for card in population if not card.phantom]
+        unread = sum(1 for card in physical if card not in readings)
+        if hand_counted and unread:
+            return ContestStatus(
+                contest.id, len(population), len(physical) - unread, unread, risk, ContestState.AWAITING,
+                tuple(statuses), None, targeted=contest.targeted,
+            )  # fmt: skip
+        if not unread:
+            # every card of the population is read: the hand count is the outcome, whatever the risk
+            count = contest.hand_count(self._tally(contest, [readings[card] for card in physical]))
+            state = ContestState.TIE if count.is_tie else ContestState.HAND_COUNT
+            changed = count.is_tie or set(count.winners) != set(contest.reported_winners)
+            return ContestStatus(
+                contest.id, len(population), len(population), 0, risk, state, tuple(statuses), None,
+                count.winners, targeted=contest.targeted, tied=count.tied if count.is_tie else None,
+                outcome_changed=changed,
+            )  # fmt: skip
         next_target: int | None = None
+        full_count_next = False
         if awaiting:
             state = ContestState.AWAITING
         elif risk <= alpha:
             state = ContestState.CONFIRMED
-        elif full:
-            state = ContestState.HAND_COUNT
+        elif not contest.targeted:
+            state = ContestState.NOT_CONFIRMED
         else:
             state = ContestState.ESCALATE
             extra = max(estimates)
@@ -459,28 +459,34 @@ class Audit:
                 # the cards so far do not point towards confirming: double the sample
                 extra = max(len(in_sample), 1)
             next_target = len(in_sample) + max(1, math.ceil(extra))
-            if not self.settings.with_replacement:
-                next_target = min(len(population), next_target)
+            if next_target >= len(population):
+                # a sample as large as the population: read every card instead (both methods)
+                next_target = len(population)
+                full_count_next = True
         return ContestStatus(
-            contest.id, len(population), len(records), awaiting, risk, state, tuple(statuses), next_target, winners
-        )
+            contest.id, len(population), len(records), awaiting, risk, state, tuple(statuses), next_target,
+            full_count_next=full_count_next, targeted=contest.targeted,
+        )  # fmt: skip
 
     def _path(
         self, assertion: Assertion, cards: Sequence[CardRef], records: Sequence[CardRecord]
-    ) -> tuple[list[float], list[float]]:
+    ) -> tuple[list[float], list[Fraction]]:
         contest_id = assertion.contest.id
         population = len(self._populations[contest_id])
         mean = self._margins[contest_id][assertion.name]
         if self.settings.type is AuditType.COMPARISON:
             margin = 2 * mean - 1
             values = []
+            known: dict[tuple[Fraction, Fraction], Fraction] = {}  # B takes few values: compute each once
             for card, record in zip(cards, records, strict=True):
                 cvr = self.cvrs.get(card)
                 cvr_has = cvr is not None and cvr.marks(contest_id) is not None
                 marks = record.marks(contest_id)
                 lost = not record.found or (marks is None and cvr_has)
-                mvr_value = 0.0 if lost else assertion.assort(marks)
-                values.append(comparison_value(assertion, self._cvr_value(assertion, card), mvr_value, margin))
+                pair = (self._cvr_value(assertion, card), Fraction(0) if lost else assertion.assort(marks))
+                if pair not in known:
+                    known[pair] = comparison_value(assertion, pair[0], pair[1], margin)
+                values.append(known[pair])
             upper = 2 / (2 - margin / assertion.upper)
             bet = 2 / self.settings.gamma
             return betting_martingale(values, [bet] * len(values), upper=upper, population=population), values
@@ -492,39 +498,20 @@ class Audit:
             else:
                 winner, loser = contest.votes[assertion.winner], contest.votes[assertion.loser]
                 share, threshold = winner / (winner + loser), NULL_MEAN
-            return bravo_martingale(votes, share=share, threshold=threshold), [float(v) for v in votes]
-        values = [assertion.assort(record.marks(contest_id)) if record.found else 0.0 for record in records]
+            return bravo_martingale(votes, share=share, threshold=threshold), [Fraction(v) for v in votes]
+        values = [assertion.assort(record.marks(contest_id)) if record.found else Fraction(0) for record in records]
         path = alpha_martingale(
-            values, upper=assertion.upper, eta0=mean, population=population, settings=self.settings.alpha
+            values, upper=assertion.upper, eta0=float(mean), population=population, settings=self.settings.alpha
         )
         return path, values
 
-    def _hand_count(self, contest: Contest, records: Sequence[CardRecord]) -> tuple[str, ...]:
+    def _tally(self, contest: Contest, records: Sequence[CardRecord]) -> Counter[str]:
         tally: Counter[str] = Counter(dict.fromkeys(contest.candidates, 0))
         for record in records:
             marks = record.marks(contest.id) if record.found else None
             if marks and len(marks) <= contest.votes_allowed:
                 tally.update(marks)
-        ranked = sorted(tally.items(), key=lambda item: -item[1])
-        if contest.kind is ContestKind.SUPERMAJORITY:
-            name, votes = ranked[0]
-            return (name,) if votes > contest.threshold * sum(tally.values()) else ()
-        if ranked[contest.winners - 1][1] == ranked[contest.winners][1]:
-            return ()  # a tie for the last winning place: no unique outcome
-        return tuple(name for name, _ in ranked[: contest.winners])
-
-
-def _observed_rates(values: Sequence[float], margin: float, upper: float, floor: ErrorRates) -> ErrorRates:
-    """Discrepancy rates seen in the sample (never below the planning rates)."""
-    no_error = 1 / (2 - margin / upper)
-    counts = Counter(round((1 - value / no_error) * 2) for value in values)  # 2ω/u: 1 o1, 2 o2, -1 u1, -2 u2
-    n = len(values)
-    return ErrorRates(
-        o1=max(floor.o1, counts[1] / n),
-        o2=max(floor.o2, counts[2] / n),
-        u1=max(floor.u1, counts[-1] / n),
-        u2=max(floor.u2, counts[-2] / n),
-    )
+        return tally
 
 
 class _DrawSequence:

@@ -27,6 +27,16 @@ lists fewer, phantom cards make up the difference. Per contest:
   the manifest and the cast-vote records;
 * ``batches`` (optional): the batches whose cards carry the contest, when it covers only part of
   the manifest; a ballot-polling audit samples only from them. Without it every card may carry it.
+  An entry is a batch name (every batch of that name, under any tabulator) or
+  ``{"tabulator": "Tabulator A", "batch": "Batch 1"}``;
+* ``name`` (optional): the contest's name in the vendor's cast-vote records, when it differs from
+  ``id`` (``"Mayor (Vote For=1)"`` becomes ``"Mayor"`` there; see ``nazaha.rla.vendors``);
+* ``targeted`` (optional, default true): false audits the contest *opportunistically*: it sets no
+  sample size and never escalates; its risk is measured on the cards drawn for the targeted
+  contests and reported separately.
+
+Contests that appear in the cast-vote records but not here are not part of the audit; they are
+ignored (and listed in the plan and the report).
 """
 
 from __future__ import annotations
@@ -36,11 +46,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 
 from nazaha.errors import AuditInputError
 
-__all__ = ["Contest", "ContestKind", "ContestsFile", "parse_contests"]
+__all__ = ["BatchSelector", "Contest", "ContestKind", "ContestsFile", "HandCount", "parse_contests"]
+
+BatchSelector = tuple[str | None, str]
+"""(tabulator, batch name) of batches holding a contest; tabulator None matches every tabulator."""
 
 
 class ContestKind(StrEnum):
@@ -60,7 +74,9 @@ class Contest:
     votes_allowed: int = 1
     threshold: float = 0.5
     cards: int | None = None
-    batches: tuple[str, ...] | None = None
+    batches: tuple[BatchSelector, ...] | None = None
+    name: str | None = None
+    targeted: bool = True
 
     def __post_init__(self) -> None:
         where = f"contest {self.id!r}"
@@ -90,6 +106,34 @@ class Contest:
         self.reported_winners  # noqa: B018  (raises on a tie for the last winning place)
 
     @property
+    def exact_threshold(self) -> Fraction:
+        """f as the exact decimal it was written as (0.6667 is 6667/10000, not the nearest float)."""
+        return Fraction(repr(self.threshold))
+
+    @property
+    def vendor_name(self) -> str:
+        """The name the contest carries in vendors' cast-vote records."""
+        return self.name if self.name is not None else self.id
+
+    def hand_count(self, tally: Mapping[str, int]) -> HandCount:
+        """The outcome of a full hand count with ``tally`` votes per candidate (SHANGRLA's social
+        choice functions: the ``winners`` most votes; a supermajority needs more than f of the
+        valid votes). A tie for the last winning place is no outcome: the tie rules decide it."""
+        counts = {name: tally.get(name, 0) for name in self.candidates}
+        ranked = sorted(counts.items(), key=lambda item: -item[1])
+        if self.kind is ContestKind.SUPERMAJORITY:
+            name, votes = ranked[0]
+            if votes > self.exact_threshold * sum(counts.values()):
+                return HandCount((name,), tied=())
+            return HandCount((), tied=())
+        last = ranked[self.winners - 1][1]
+        if ranked[self.winners][1] == last:
+            tied = tuple(sorted(name for name, votes in ranked if votes == last))
+            sure = tuple(name for name, votes in ranked if votes > last)
+            return HandCount(sure, tied=tied)
+        return HandCount(tuple(name for name, _ in ranked[: self.winners]), tied=())
+
+    @property
     def candidates(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.reported)
 
@@ -107,7 +151,7 @@ class Contest:
         ranked = sorted(self.reported, key=lambda item: -item[1])
         if self.kind is ContestKind.SUPERMAJORITY:
             name, votes = ranked[0]
-            if not votes > self.threshold * self.valid_votes:
+            if not votes > self.exact_threshold * self.valid_votes:
                 raise AuditInputError(
                     f"contest {self.id!r}",
                     f"no candidate has more than {self.threshold:g} of the valid votes; to audit that the measure "
@@ -143,20 +187,53 @@ class Contest:
         if self.cards is not None:
             data["cards"] = self.cards
         if self.batches is not None:
-            data["batches"] = list(self.batches)
+            data["batches"] = [
+                batch if tabulator is None else {"tabulator": tabulator, "batch": batch}
+                for tabulator, batch in self.batches
+            ]
+        if self.name is not None:
+            data["name"] = self.name
+        if not self.targeted:
+            data["targeted"] = False
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class HandCount:
+    """A full hand count's outcome: its ``winners``, or, at a tie for the last winning place, the
+    candidates sure to win and the ``tied`` ones (the tie rules, such as lot, decide among them)."""
+
+    winners: tuple[str, ...]
+    tied: tuple[str, ...]
+
+    @property
+    def is_tie(self) -> bool:
+        return bool(self.tied)
 
 
 @dataclass(frozen=True, slots=True)
 class ContestsFile:
     contests: tuple[Contest, ...]
     max_cards: int | None = None
+    source: str = "contests.json"
 
     def contest(self, contest_id: str, where: str) -> Contest:
         for contest in self.contests:
             if contest.id == contest_id:
                 return contest
         raise AuditInputError(where, f"there is no contest {contest_id!r} in the audit")
+
+    def find(self, contest_id: str) -> Contest | None:
+        """The contest with this id, or None when it is not in the audit."""
+        return next((contest for contest in self.contests if contest.id == contest_id), None)
+
+    def by_vendor_name(self, name: str) -> Contest | None:
+        """The contest a vendor's file calls ``name`` (its ``name``, else its id), or None."""
+        return next((contest for contest in self.contests if contest.vendor_name == name), None)
+
+    @property
+    def targeted(self) -> tuple[Contest, ...]:
+        return tuple(contest for contest in self.contests if contest.targeted)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"contests": [contest.to_json() for contest in self.contests]}
@@ -171,7 +248,38 @@ def _whole(value: object, where: str) -> int:
     return value
 
 
-_CONTEST_KEYS = {"id", "kind", "winners", "votes_allowed", "threshold", "reported", "cards", "batches", "name"}
+_CONTEST_KEYS = {
+    "id",
+    "kind",
+    "winners",
+    "votes_allowed",
+    "threshold",
+    "reported",
+    "cards",
+    "batches",
+    "name",
+    "targeted",
+}
+
+
+def _batch_selectors(raw: object, where: str) -> tuple[BatchSelector, ...] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not raw:
+        raise AuditInputError(where, "expected a non-empty list of batch names")
+    selectors: list[BatchSelector] = []
+    for index, item in enumerate(raw):
+        if isinstance(item, str) and item.strip():
+            selectors.append((None, item))
+        elif (
+            isinstance(item, dict)
+            and set(item) == {"tabulator", "batch"}
+            and all(isinstance(value, str) and value.strip() for value in item.values())
+        ):
+            selectors.append((item["tabulator"], item["batch"]))
+        else:
+            raise AuditInputError(f"{where}[{index}]", 'expected a batch name or {"tabulator": ..., "batch": ...}')
+    return tuple(selectors)
 
 
 def _parse_contest(raw: object, where: str) -> Contest:
@@ -200,11 +308,12 @@ def _parse_contest(raw: object, where: str) -> Contest:
     if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not math.isfinite(threshold):
         raise AuditInputError(f"{where}.threshold", f"expected a fraction, found {threshold!r}")
     cards = raw.get("cards")
-    batches = raw.get("batches")
-    if batches is not None and (
-        not isinstance(batches, list) or not batches or not all(isinstance(b, str) for b in batches)
-    ):
-        raise AuditInputError(f"{where}.batches", "expected a non-empty list of batch ids")
+    name = raw.get("name")
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise AuditInputError(f"{where}.name", "expected the contest's name in the cast-vote records")
+    targeted = raw.get("targeted", True)
+    if not isinstance(targeted, bool):
+        raise AuditInputError(f"{where}.targeted", f"expected true or false, found {targeted!r}")
     return Contest(
         id=contest_id,
         kind=kind,
@@ -213,7 +322,9 @@ def _parse_contest(raw: object, where: str) -> Contest:
         votes_allowed=votes_allowed,
         threshold=float(threshold),
         cards=None if cards is None else _whole(cards, f"{where}.cards"),
-        batches=None if batches is None else tuple(batches),
+        batches=_batch_selectors(raw.get("batches"), f"{where}.batches"),
+        name=name,
+        targeted=targeted,
     )
 
 
@@ -236,5 +347,13 @@ def parse_contests(data: bytes | str | Mapping[str, Any], *, source: str = "cont
     for contest_id in ids:
         if ids.count(contest_id) > 1:
             raise AuditInputError(source, f"contest {contest_id!r} is listed twice")
+    names = [contest.vendor_name for contest in contests]
+    for name in names:
+        if names.count(name) > 1:
+            raise AuditInputError(source, f"two contests carry the name {name!r} in the cast-vote records")
+    if not any(contest.targeted for contest in contests):
+        raise AuditInputError(source, "no contest is targeted; an audit needs at least one targeted contest")
     max_cards = raw.get("max_cards")
-    return ContestsFile(contests, None if max_cards is None else _whole(max_cards, f"{source}: max_cards"))
+    return ContestsFile(
+        contests, None if max_cards is None else _whole(max_cards, f"{source}: max_cards"), source=source
+    )

@@ -1,38 +1,62 @@
-"""Import cast-vote records exported by Dominion Democracy Suite (``CvrExport.json``).
+"""Import cast-vote records exported by Dominion Democracy Suite: the JSON export and the CSV export.
 
-Dominion's results tally and reporting exports CVRs as JSON, with two manifests that name the
-contests and candidates. Jurisdictions publish these files (San Francisco's Department of
-Elections, for one, posts the full export after each election), and the SHANGRLA audit tools read
-them; the layout below is as those public exports show it:
+**JSON** (``CvrExport*.json`` with ``ContestManifest.json`` and ``CandidateManifest.json``), in the
+layout of the exports jurisdictions publish (San Francisco's Department of Elections posts the full
+export after each election) and SHANGRLA reads:
 
 * ``CvrExport.json``: ``{"Version": ..., "ElectionId": ..., "Sessions": [session, ...]}``; a session
-  is one card scanned: ``TabulatorId``, ``BatchId``, ``RecordId``, ``CountingGroupId`` and an
-  ``Original`` (and, after adjudication, ``Modified``) interpretation, each with ``IsCurrent`` and
-  either ``Cards: [{"Contests": [...]}]`` (versions 5.10 and later) or ``Contests: [...]`` directly;
-  a contest is ``{"Id", "Marks": [{"CandidateId", "Rank", "IsVote", "IsAmbiguous", ...}], ...}``.
+  is one card scanned: ``TabulatorId``, ``BatchId``, ``RecordId``, ``CountingGroupId``,
+  ``ImageMask`` and an ``Original`` (and, after adjudication, ``Modified``) interpretation, each
+  with ``IsCurrent`` and either ``Cards: [{"Contests": [...]}]`` (versions 5.10 and later) or
+  ``Contests: [...]`` directly (5.2); a contest is ``{"Id", "Marks": [{"CandidateId", "Rank",
+  "IsVote", "IsAmbiguous", ...}], ...}``.
 * ``ContestManifest.json``: ``{"List": [{"Id", "Description", "VoteFor", "NumOfRanks", ...}]}``.
 * ``CandidateManifest.json``: ``{"List": [{"Id", "Description", "ContestId", "Type", ...}]}``.
 
-Mapping: the card is batch ``"<TabulatorId>-<BatchId>"``, position ``RecordId`` (the order in
-which the tabulator scanned the batch, which is how Dominion ballot manifests count); the
-interpretation used is the one marked ``IsCurrent`` (the adjudicated ``Modified`` when there is
-one); a mark counts only when ``IsVote`` is true. Contests are matched by their ``Description`` to
-the audit's contest ids and candidates by ``Description`` to the audit's candidate names; contests
-that are not under audit are skipped.
+Since version 5.10 published exports hide the record number: ``RecordId`` is ``"X"``, and the number
+is the last group of digits of ``ImageMask``'s file name, ``<tabulator>_<batch>_<record>``
+(``...\\00005_00001_000022*.*`` is record 22 of batch 1 of tabulator 5), as SHANGRLA reads it.
+
+Mapping: the card is tabulator ``TabulatorId``, batch ``BatchId`` (found in a manifest without
+tabulators as batch ``<TabulatorId>-<BatchId>``), position the record number (the order in which the
+tabulator scanned the batch, which is how Dominion ballot manifests count); the interpretation used
+is the one marked ``IsCurrent`` (the adjudicated ``Modified`` when there is one); a mark counts only
+when ``IsVote`` is true; a session whose interpretation lists several ``Cards`` is one record with
+the contests of all of them. Contests are matched by their ``Description`` and candidates by theirs.
+
+**CSV** (the export Arlo reads as "Dominion"): four header rows, then one row per card::
+
+    Small Election,5.2.16.1,,,,...
+    ,,,,,,,,Mayor (Vote For=1),Mayor (Vote For=1),Council (Vote For=2),...
+    ,,,,,,,,Alice,Bob,Ann,...
+    CvrNumber,TabulatorNum,BatchId,RecordId,ImprintedId,CountingGroup,PrecinctPortion,BallotType,<party>,...
+    1,Tabulator A,Batch 1,1,Tabulator A-Batch 1-1,Election Day,Precinct 1,Style 1,1,0,,...
+
+A contest column is ``<name> (Vote For=<n>)``, one per candidate; a cell holds 1 (a vote), 0, or is
+empty when the contest is not on the card (as Arlo reads it, one empty cell takes the contest off).
+Cells may be written ``="3"``. The card is tabulator
+``TabulatorNum``, batch ``BatchId``, position ``RecordId``.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from nazaha.errors import AuditInputError
-from nazaha.rla.cards import CardRecord
+from nazaha.rla.cards import CardRecord, CvrImport
 from nazaha.rla.contests import ContestsFile
-from nazaha.rla.manifest import BallotManifest, CardRef
+from nazaha.rla.cvr_builder import CvrBuilder, VendorMark, strip_excel, whole_number
+from nazaha.rla.manifest import BallotManifest
 
-__all__ = ["read_dominion_cvrs"]
+__all__ = ["import_dominion_csv", "import_dominion_json", "read_dominion_cvrs"]
+
+_IMAGE_MASK = re.compile(r"([0-9]+)_([0-9]+)_([0-9]+)")
+_CONTEST_HEADER = re.compile(r"^(.+) \(Vote For=(\d+)\)$")
 
 
 def _load(data: bytes | str, source: str) -> dict[str, Any]:
@@ -71,14 +95,115 @@ def _interpretation(session: dict[str, Any], where: str) -> list[dict[str, Any]]
     if chosen is None:
         raise AuditInputError(where, "the session has no current interpretation ('Original' or 'Modified')")
     if "Cards" in chosen:
+        if not isinstance(chosen["Cards"], list):
+            raise AuditInputError(f"{where}, field 'Cards'", "expected a list")
         contests: list[dict[str, Any]] = []
         for card in chosen["Cards"]:
-            contests.extend(card.get("Contests", []))
+            contests.extend(card.get("Contests", []) if isinstance(card, dict) else [])
         return contests
     result = chosen.get("Contests", [])
     if not isinstance(result, list):
-        raise AuditInputError(where, "'Contests' is not a list")
+        raise AuditInputError(f"{where}, field 'Contests'", "expected a list")
     return result
+
+
+def _record_number(session: dict[str, Any], where: str) -> int:
+    """``RecordId``, or when it is hidden (``"X"``) the record number inside ``ImageMask``."""
+    record = session.get("RecordId")
+    if isinstance(record, int) and not isinstance(record, bool) and record > 0:
+        return record
+    if isinstance(record, str) and record.strip().isdigit():
+        return int(record)
+    if record != "X":
+        raise AuditInputError(f"{where}, field 'RecordId'", f"{record!r} is not a record number or 'X'")
+    mask = session.get("ImageMask")
+    found = _IMAGE_MASK.search(mask) if isinstance(mask, str) else None
+    if found is None:
+        raise AuditInputError(
+            f"{where}, field 'ImageMask'",
+            f"RecordId is 'X' and ImageMask {mask!r} holds no <tabulator>_<batch>_<record> file name",
+        )
+    tabulator, batch, number = (int(group) for group in found.groups())
+    if (tabulator, batch) != (session.get("TabulatorId"), session.get("BatchId")):
+        raise AuditInputError(
+            f"{where}, field 'ImageMask'",
+            f"the image file is of tabulator {tabulator}, batch {batch}, but the session says tabulator "
+            f"{session.get('TabulatorId')!r}, batch {session.get('BatchId')!r}",
+        )
+    return number
+
+
+def import_dominion_json(
+    exports: Sequence[tuple[str, bytes | str]],
+    contest_manifest: bytes | str,
+    candidate_manifest: bytes | str,
+    *,
+    manifest: BallotManifest,
+    contests: ContestsFile,
+    contest_source: str = "ContestManifest.json",
+    candidate_source: str = "CandidateManifest.json",
+) -> CvrImport:
+    """CVRs from Dominion JSON exports (each a (file name, bytes) pair) and the two manifests."""
+    contest_table = _names(_load(contest_manifest, contest_source), contest_source)
+    candidate_table = _names(_load(candidate_manifest, candidate_source), candidate_source)
+    described = {item["Description"] for item in contest_table.values()}
+    missing = sorted(contest.vendor_name for contest in contests.targeted if contest.vendor_name not in described)
+    if missing:
+        raise AuditInputError(contest_source, f"no contest is described as {missing}")
+    for item in contest_table.values():
+        audited = contests.by_vendor_name(item["Description"])
+        if audited is not None and item.get("NumOfRanks", 0):
+            raise AuditInputError(
+                contest_source,
+                f"contest {item['Description']!r} is ranked-choice; Nazaha audits plurality, approval and "
+                "supermajority contests only",
+            )
+    builder = CvrBuilder(manifest, contests)
+    for source, data in exports:
+        export = _load(data, source)
+        sessions = export.get("Sessions")
+        if not isinstance(sessions, list):
+            raise AuditInputError(source, "expected an object with a list 'Sessions'")
+        for index, session in enumerate(sessions):
+            where = f"{source}: Sessions[{index}]"
+            if not isinstance(session, dict):
+                raise AuditInputError(where, "expected an object")
+            for field in ("TabulatorId", "BatchId"):
+                if not isinstance(session.get(field), int) or isinstance(session.get(field), bool):
+                    raise AuditInputError(
+                        f"{where}, field {field!r}", f"expected a number, found {session.get(field)!r}"
+                    )
+            record = _record_number(session, where)
+            found: dict[str, list[VendorMark]] = {}
+            for position, contest in enumerate(_interpretation(session, where)):
+                entry = contest_table.get(contest.get("Id", -1)) if isinstance(contest, dict) else None
+                if entry is None:
+                    raise AuditInputError(
+                        f"{where}, contest {position}", f"contest id {contest.get('Id')!r} is not in {contest_source}"
+                    )
+                marks = found.setdefault(entry["Description"], [])
+                for mark in contest.get("Marks", []):
+                    if not mark.get("IsVote", False):
+                        continue
+                    candidate = candidate_table.get(mark.get("CandidateId", -1))
+                    if candidate is None:
+                        raise AuditInputError(
+                            f"{where}, field 'CandidateId'",
+                            f"candidate id {mark.get('CandidateId')!r} is not in the manifest {candidate_source}",
+                        )
+                    marks.append(VendorMark(candidate["Description"], f"CandidateId {candidate['Id']}"))
+            builder.add(
+                where,
+                tabulator=str(session["TabulatorId"]),
+                batch=str(session["BatchId"]),
+                record=record,
+                record_column="RecordId",
+                contests=found,
+            )
+    try:
+        return builder.build([name for name, _ in exports], position_column="RecordId")
+    except AuditInputError as error:
+        raise AuditInputError(error.where.removesuffix(", column 'RecordId'"), error.problem) from None
 
 
 def read_dominion_cvrs(
@@ -89,47 +214,70 @@ def read_dominion_cvrs(
     manifest: BallotManifest,
     contests: ContestsFile,
 ) -> list[CardRecord]:
-    """CVRs for the audit's contests from Dominion exports (each a (file name, bytes) pair)."""
-    contest_table = _names(_load(contest_manifest, "ContestManifest.json"), "ContestManifest.json")
-    candidate_table = _names(_load(candidate_manifest, "CandidateManifest.json"), "CandidateManifest.json")
-    audited = {contest.id: contest for contest in contests.contests}
-    contest_ids = {
-        number: item["Description"] for number, item in contest_table.items() if item["Description"] in audited
-    }
-    missing = set(audited) - set(contest_ids.values())
-    if missing:
-        raise AuditInputError("ContestManifest.json", f"no contest is described as {sorted(missing)}")
-    records: dict[CardRef, CardRecord] = {}
-    for source, data in exports:
-        export = _load(data, source)
-        sessions = export.get("Sessions")
-        if not isinstance(sessions, list):
-            raise AuditInputError(source, "expected an object with a list 'Sessions'")
-        for index, session in enumerate(sessions):
-            where = f"{source}: Sessions[{index}]"
-            if not isinstance(session, dict):
-                raise AuditInputError(where, "expected an object")
-            try:
-                card = CardRef(f"{session['TabulatorId']}-{session['BatchId']}", int(session["RecordId"]))
-            except (KeyError, TypeError, ValueError):
-                raise AuditInputError(where, "needs TabulatorId, BatchId and a numeric RecordId") from None
-            manifest.check_card(card, where)
-            if card in records:
-                raise AuditInputError(where, f"{card} has two sessions")
-            found: dict[str, tuple[str, ...]] = {}
-            for contest in _interpretation(session, where):
-                name = contest_ids.get(contest.get("Id", -1))
-                if name is None:
+    """The records of ``import_dominion_json``, as a list."""
+    imported = import_dominion_json(exports, contest_manifest, candidate_manifest, manifest=manifest, contests=contests)
+    return list(imported.records)
+
+
+_DOMINION_CSV_COLUMNS = ("CvrNumber", "TabulatorNum", "BatchId", "RecordId")
+
+
+def import_dominion_csv(
+    files: Sequence[tuple[str, bytes | str]], *, manifest: BallotManifest, contests: ContestsFile
+) -> CvrImport:
+    """CVRs from Dominion CSV exports (each a (file name, bytes) pair)."""
+    builder = CvrBuilder(manifest, contests)
+    for source, data in files:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
+        rows = list(csv.reader(io.StringIO(text)))
+        if len(rows) < 4:
+            raise AuditInputError(source, "expected four header rows (election, contests, candidates, columns)")
+        contest_row = [" ".join(cell.splitlines()).strip() for cell in rows[1]]
+        first = next((index for index, cell in enumerate(contest_row) if cell), None)
+        if first is None:
+            raise AuditInputError(f"{source}, row 2", "no contest column (such as 'Mayor (Vote For=1)')")
+        columns: list[tuple[int, str, str]] = []  # (column, contest name, candidate)
+        for index in range(first, len(contest_row)):
+            found = _CONTEST_HEADER.match(contest_row[index])
+            if not found:
+                raise AuditInputError(
+                    f"{source}, row 2, column {index + 1}",
+                    f"{contest_row[index]!r} is not a contest header such as 'Mayor (Vote For=1)'",
+                )
+            candidate = rows[2][index].strip() if index < len(rows[2]) else ""
+            if not candidate:
+                raise AuditInputError(f"{source}, row 3, column {index + 1}", "the candidate's name is empty")
+            columns.append((index, found.group(1), candidate))
+        header = [cell.strip() for cell in rows[3][:first]]
+        for name in _DOMINION_CSV_COLUMNS:
+            if name not in header:
+                raise AuditInputError(f"{source}, row 4", f"the column {name!r} is missing")
+        at = {name: header.index(name) for name in _DOMINION_CSV_COLUMNS}
+        for number, row in enumerate(rows[4:], start=5):
+            if not any(cell.strip() for cell in row):
+                continue
+            where = f"{source}, row {number}"
+            if len(row) < len(contest_row):
+                raise AuditInputError(where, f"expected {len(contest_row)} columns, found {len(row)}")
+            tabulator = strip_excel(row[at["TabulatorNum"]])
+            batch = strip_excel(row[at["BatchId"]])
+            if not tabulator or not batch:
+                raise AuditInputError(f"{where}, column 'TabulatorNum'", "the tabulator and batch must not be empty")
+            record = whole_number(row[at["RecordId"]], where, "RecordId")
+            held: dict[str, list[VendorMark]] = {}
+            absent: set[str] = set()
+            for index, contest_name, candidate in columns:
+                cell = strip_excel(row[index])
+                label = f"{contest_name}: {candidate}"
+                if cell == "":  # as Arlo reads it: an empty cell means the contest is not on the card
+                    absent.add(contest_name)
                     continue
-                marks = []
-                for mark in contest.get("Marks", []):
-                    if not mark.get("IsVote", False):
-                        continue
-                    candidate = candidate_table.get(mark.get("CandidateId", -1))
-                    if candidate is None:
-                        raise AuditInputError(where, f"candidate id {mark.get('CandidateId')!r} is not in the manifest")
-                    marks.append(candidate["Description"])
-                audited[name].check_marks(tuple(marks), where)
-                found[name] = tuple(marks)
-            records[card] = CardRecord(card, tuple(sorted(found.items())))
-    return list(records.values())
+                if cell not in ("0", "1"):
+                    raise AuditInputError(f"{where}, column {label!r}", f"{cell!r} is not 0 or 1")
+                marks = held.setdefault(contest_name, [])
+                if cell == "1":
+                    marks.append(VendorMark(candidate, label))
+            for contest_name in absent:
+                held.pop(contest_name, None)
+            builder.add(where, tabulator=tabulator, batch=batch, record=record, record_column="RecordId", contests=held)
+    return builder.build([name for name, _ in files], position_column="RecordId")

@@ -12,7 +12,9 @@ Applied Statistics 17(1), 2023), for values X_i in [0, u], null mean μ = 1/2, N
 * eq. (4)/(11): ``T_j = Π_{i≤j} ( X_i/μ_i · (η_i − μ_i)/(u − μ_i) + (u − η_i)/(u − μ_i) )``;
 * §2.4, sampling without replacement: ``μ_i = (N μ − Σ_{k<i} X_k) / (N − i + 1)``; if μ_i < 0 the
   null is impossible (T = ∞); if μ_i ≥ u it is certain (T = 0); if μ_i = 0 every remaining
-  card must be 0 under the null, so a positive card refutes it (all up to 10⁻¹² for rounding);
+  card must be 0 under the null, so a positive card refutes it. These comparisons decide whether
+  T jumps to ∞, so μ_i is computed exactly, from the values as fractions over one common
+  denominator (a float μ_i of −4·10⁻¹² after the last card of an exact tie once confirmed it);
 * §2.5.2, the truncated shrinkage estimator of the mean:
   ``η_i = min(u(1 − ε), max((d η_0 + Σ_{k<i} X_k)/(d + i − 1), μ_i + c/√(d + i − 1)))``.
 
@@ -36,8 +38,9 @@ sampling with replacement.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 __all__ = [
     "DEFAULT_GAMMA",
@@ -66,17 +69,54 @@ class AlphaSettings:
         return self.c if self.c is not None else max((eta0 - NULL_MEAN) / 2, _EPSILON)
 
 
-def _null_means(values: Sequence[float], population: int | None) -> list[float]:
-    """μ_i for each draw: fixed at 1/2 with replacement (population None), updated without."""
-    if population is None:
-        return [NULL_MEAN] * len(values)
-    means = []
-    total = 0.0
-    for index, value in enumerate(values):
-        remaining = population - index
-        means.append((population * NULL_MEAN - total) / remaining if remaining > 0 else math.inf)
-        total += value
-    return means
+Number = Fraction | float
+
+
+def _exact(values: Sequence[Number]) -> tuple[list[int], int]:
+    """The values as integers over one common denominator D: X_i = n_i / D, exactly."""
+    fractions = [value if isinstance(value, Fraction) else Fraction(value) for value in values]
+    denominator = math.lcm(1, *(value.denominator for value in fractions))
+    return [value.numerator * (denominator // value.denominator) for value in fractions], denominator
+
+
+class _NullMeans:
+    """μ_i for each draw, exactly (ALPHA §2.4): 1/2 with replacement, and without replacement
+    ``μ_i = (N/2 − Σ_{k<i} X_k) / (N − i + 1)``, computed over integers.
+
+    Rounding here is what once let an exact tie confirm: after the last card of a 500–500 paper
+    count, a float μ came out near −4e-12 and made T infinite. Kept as the integer numerator
+    ``N·D − 2·Σ n_k`` over ``2·D·(N − i + 1)``, the signs and the comparisons with u and 0 are exact.
+    """
+
+    def __init__(self, values: Sequence[Number], upper: Number, population: int | None) -> None:
+        self.scaled, self.denominator = _exact([*values, upper])
+        self.upper = self.scaled.pop()
+        self.population = population
+
+    def __iter__(self) -> Iterator[tuple[int, int, int]]:
+        """For each draw: (numerator, denominator) of μ_i·D as a fraction, and n_i (X_i·D).
+
+        With replacement the numerator and denominator are D and 2 (μ = 1/2).
+        """
+        d = self.denominator
+        if self.population is None:
+            for value in self.scaled:
+                yield d, 2, value
+            return
+        total = 0
+        for index, value in enumerate(self.scaled):
+            remaining = self.population - index
+            if remaining <= 0:
+                yield -1, 1, value  # more draws than cards: the null is refuted already
+            else:
+                yield self.population * d - 2 * total, 2 * remaining, value
+            total += value
+
+
+def _null_means(values: Sequence[Number], population: int | None) -> list[float]:
+    """μ_i for each draw as floats (for the bets), from the exact computation."""
+    means = _NullMeans(values, 1, population)
+    return [numerator / (den * means.denominator) for numerator, den, _ in means]
 
 
 def shrink_trunc_eta(total: float, seen: int, mu: float, upper: float, eta0: float, settings: AlphaSettings) -> float:
@@ -88,47 +128,56 @@ def shrink_trunc_eta(total: float, seen: int, mu: float, upper: float, eta0: flo
 
 
 def betting_martingale(
-    values: Sequence[float], lambdas: Sequence[float], *, upper: float, population: int | None
+    values: Sequence[Number], lambdas: Sequence[float], *, upper: Number, population: int | None
 ) -> list[float]:
-    """T_j for j = 1..n, from bets λ_i chosen before each X_i (clipped to [0, 1/μ_i])."""
-    means = _null_means(values, population)
+    """T_j for j = 1..n, from bets λ_i chosen before each X_i (clipped to [0, 1/μ_i]).
+
+    The null mean μ_i is exact (values are taken as exact fractions); only the product is in
+    floating point, where rounding cannot turn a true null into a rejection.
+    """
+    means = _NullMeans(values, upper, population)
+    d = means.denominator
     path = []
     t = 1.0
-    for value, bet, mu in zip(values, lambdas, means, strict=True):
+    for (numerator, scale, value), bet in zip(means, lambdas, strict=True):
+        # μ_i = numerator / (scale · D); compare μ_i with 0 and with u = upper / D exactly
         if t in (0.0, math.inf):
             path.append(t)
             continue
-        if mu < -_EPSILON:
+        if numerator < 0:
             t = math.inf  # the cards seen already lift the mean above 1/2
-        elif mu >= upper - _EPSILON:
+        elif numerator >= means.upper * scale:
             t = 0.0  # the null cannot fail: even all-u remaining cards keep the mean at most 1/2
-        elif mu <= _EPSILON:
-            t = math.inf if value > _EPSILON else t  # under the null every remaining card is 0
+        elif numerator == 0:
+            t = math.inf if value > 0 else t  # under the null every remaining card is 0
         else:
-            t *= 1 + min(max(bet, 0.0), 1 / mu) * (value - mu)
+            mu = numerator / (scale * d)
+            difference = (value * scale - numerator) / (scale * d)  # X_i − μ_i, rounded once
+            t *= 1 + min(max(bet, 0.0), 1 / mu) * difference
         path.append(t)
     return path
 
 
 def alpha_martingale(
-    values: Sequence[float],
+    values: Sequence[Number],
     *,
-    upper: float,
+    upper: Number,
     eta0: float,
     population: int | None,
     settings: AlphaSettings = AlphaSettings(),
 ) -> list[float]:
     """ALPHA's T_j with the truncated shrinkage estimator and prior guess ``eta0`` of the mean."""
     means = _null_means(values, population)
+    top = float(upper)
     lambdas = []
     total = 0.0
     for index, (value, mu) in enumerate(zip(values, means, strict=True)):
-        if 0 < mu < upper:
-            eta = shrink_trunc_eta(total, index, mu, upper, eta0, settings)
-            lambdas.append((eta / mu - 1) / (upper - mu))
+        if 0 < mu < top:
+            eta = shrink_trunc_eta(total, index, mu, top, eta0, settings)
+            lambdas.append((eta / mu - 1) / (top - mu))
         else:
             lambdas.append(0.0)
-        total += value
+        total += float(value)
     return betting_martingale(values, lambdas, upper=upper, population=population)
 
 

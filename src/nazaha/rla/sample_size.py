@@ -18,11 +18,14 @@ are right:
   is the same reasoning that gives BRAVO's ASN (Wald, "Sequential Tests of Statistical Hypotheses",
   1945).
 
-* ``simulated_sample_size``: the mean stopping point of simulated audits (30 by default) that draw
-  cards from a population whose values follow the reported results, run through the very risk
-  function the audit uses. ALPHA's estimate of the mean takes a few hundred cards to settle, so it
-  needs more cards than Wald's approximation suggests; the simulation measures that. The random
-  draws come from SHA-256 in counter mode over a fixed label, so a plan is reproducible.
+* ``simulated_stops``: the stopping points of simulated audits that draw cards from a population
+  whose values follow the reported results (or the planning discrepancy rates), run through the
+  very risk function the audit uses. Their mean (``simulated_sample_size``) is ALPHA ballot
+  polling's expected sample: ALPHA's estimate of the mean takes a few hundred cards to settle, so
+  it needs more cards than Wald's approximation suggests. Their quantiles (``one_round_size``)
+  give the sample that finishes the audit in one round with a chosen probability (70%, 80%, 90%,
+  as Arlo offers), if the reported results are right. The random draws come from SHA-256 in
+  counter mode over a fixed label, so a plan is reproducible.
 
 After a round, the same estimates with ``ln(1/α)`` replaced by ``ln(1/(α T))``, T the evidence
 gathered so far, give the draws still to go.
@@ -42,8 +45,10 @@ __all__ = [
     "bravo_asn",
     "comparison_outcomes",
     "kaplan_markov_sample_size",
+    "one_round_size",
     "polling_outcomes",
     "simulated_sample_size",
+    "simulated_stops",
     "wald_sample_size",
 ]
 
@@ -149,18 +154,18 @@ def _uniforms(label: str) -> Iterator[float]:
         counter += 1
 
 
-def simulated_sample_size(
+def simulated_stops(
     alpha: float,
     outcomes: Sequence[tuple[float, float]],
     population: int,
     path_of: Callable[[list[float]], list[float]],
     *,
     replacement: bool,
-    trials: int = 30,
+    trials: int = 100,
     label: str = "nazaha-rla-plan",
-) -> float:
-    """Mean draws until ``1/max T`` reaches α over ``trials`` simulated audits (capped at the population
-    without replacement, at ten times it with replacement)."""
+) -> list[int]:
+    """Draws until ``1/max T`` reaches α in each of ``trials`` simulated audits (capped at the
+    population without replacement, at ten times it with replacement), in trial order."""
     counts = [(value, round(probability * population)) for probability, value in outcomes if probability > 0]
     cap = population if not replacement else 10 * population
     stops = []
@@ -198,4 +203,28 @@ def simulated_sample_size(
                 break
             length = min(cap, length * 2)
         stops.append(stop)
+    return stops
+
+
+def simulated_sample_size(
+    alpha: float,
+    outcomes: Sequence[tuple[float, float]],
+    population: int,
+    path_of: Callable[[list[float]], list[float]],
+    *,
+    replacement: bool,
+    trials: int = 30,
+    label: str = "nazaha-rla-plan",
+) -> float:
+    """Mean draws until ``1/max T`` reaches α over ``trials`` simulated audits (see ``simulated_stops``)."""
+    stops = simulated_stops(alpha, outcomes, population, path_of, replacement=replacement, trials=trials, label=label)
     return sum(stops) / len(stops)
+
+
+def one_round_size(stops: Sequence[int], probability: float) -> int:
+    """The smallest sample that the simulated audits ``stops`` finish within in a share
+    ``probability`` of cases (the empirical quantile)."""
+    if not stops or not 0 < probability < 1:
+        raise ValueError("need simulated stops and a probability strictly between 0 and 1")
+    ordered = sorted(stops)
+    return ordered[math.ceil(probability * len(ordered)) - 1]
