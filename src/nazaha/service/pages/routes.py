@@ -68,7 +68,7 @@ def _page(request: Request, name: str, lang: str, status: int = 200, **values: A
         lang=lang,
         dir=direction(lang),
         t=texts,
-        other_url=re.sub(r"^/(ar|en)(?=/|$)", f"/{other}", path)
+        other_url=re.sub(r"\A/(ar|en)(?=/|\Z)", f"/{other}", path)
         + (f"?{request.url.query}" if request.url.query else ""),
         path=path,
     )
@@ -79,7 +79,7 @@ def _page(request: Request, name: str, lang: str, status: int = 200, **values: A
 
 def render_error(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
     """The HTML form of an error (``service/errors.py`` decides the status)."""
-    match = re.match(r"^/(ar|en)(/|$)", request.url.path)
+    match = re.match(r"/(ar|en)(/|\Z)", request.url.path)
     lang = match.group(1) if match else "en"
     return _page(request, "error.html", lang, status=status, title=title, detail=detail)
 
