@@ -339,7 +339,7 @@ def admin_login(request: Request, lang: str, token: Annotated[str, Form()] = "")
     except TooManyAttempts:
         raise
     except AuthorizationError:
-        return RedirectResponse(f"/{lang}/admin?error=token", status_code=303)
+        return _page(request, "admin_login.html", lang, status=401, failed=True)
     response = RedirectResponse(f"/{lang}/admin", status_code=303)
     response.set_cookie(
         COOKIE,
