@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
+import signal
+import socket
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -366,3 +373,67 @@ def test_the_admin_token_can_come_from_a_file(tmp_path: Path, monkeypatch: pytes
     token_file.write_text("")
     with pytest.raises(InputError, match="empty"):
         Settings.from_env()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_with_a_token_file_and_two_workers_sharing_sessions(tmp_path: Path) -> None:
+    """``nazaha serve --workers 2 --admin-token-file``: the token is not on any command line, the
+    secret file is created beside the database (0600), and a session opened on one worker is
+    known to both and ended on both by signing out."""
+    token_file = tmp_path / "admin-token"
+    token_file.write_text("token-from-a-file\n")
+    port = _free_port()
+    database = tmp_path / "box.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NAZAHA_")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "nazaha", "serve", "--database", f"sqlite:///{database}", "--port", str(port),
+         "--workers", "2", "--admin-token-file", str(token_file)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "the service did not start"
+            time.sleep(0.2)
+        for pid in [server.pid, *_children(server.pid)]:
+            assert b"token-from-a-file" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        secret = Path(f"{database}.secret")
+        assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+        admin = {"Authorization": "Bearer token-from-a-file"}
+        assert httpx.get(f"{base}/api/v1/elections/nowhere/decryption", headers=admin).status_code == 404
+        with httpx.Client(base_url=base) as browser:
+            signed = browser.post("/en/admin/login", data={"token": "token-from-a-file"})
+            assert signed.status_code == 303
+            cookie = signed.cookies[COOKIE]
+        pages = [httpx.get(f"{base}/en/admin", cookies={COOKIE: cookie}).text for _ in range(12)]
+        assert all(_signed_in(page) for page in pages)
+        httpx.post(f"{base}/en/admin/logout", cookies={COOKIE: cookie})
+        pages = [httpx.get(f"{base}/en/admin", cookies={COOKIE: cookie}).text for _ in range(12)]
+        assert not any(_signed_in(page) for page in pages), "ended in every worker"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found

@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nazaha.errors import InputError
+from nazaha.workflows.officials import read_token_file
 
-__all__ = ["Settings", "read_token_file"]
+__all__ = ["Settings"]
 
 DEFAULT_DATABASE = "sqlite:///nazaha.db"
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
@@ -47,15 +47,3 @@ class Settings:
             secret_file=os.environ.get("NAZAHA_SECRET_FILE", ""),
             session_seconds=int(os.environ.get("NAZAHA_SESSION_SECONDS", str(8 * 3600))),
         )
-
-
-def read_token_file(path: Path) -> str:
-    """The administrator token: the first line of ``path``, without surrounding whitespace."""
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read the administrator token file {path}: {type(error).__name__}") from None
-    token = lines[0].strip() if lines else ""
-    if not token:
-        raise InputError(f"the administrator token file {path} is empty")
-    return token

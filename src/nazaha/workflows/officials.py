@@ -22,11 +22,12 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from nazaha.errors import AuthorizationError, TooManyAttempts
+from nazaha.errors import AuthorizationError, InputError, TooManyAttempts
 from nazaha.storage.sessions import SessionRow, SessionStore
 
-__all__ = ["OfficialSessions", "Session"]
+__all__ = ["OfficialSessions", "Session", "read_token_file"]
 
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")
 """``secrets.token_urlsafe(32)``: 32 random bytes in unpadded base64url."""
@@ -121,3 +122,16 @@ class OfficialSessions:
 
     def _form_token(self, identifier: str) -> str:
         return hmac.new(identifier.encode("ascii"), b"nazaha form token", hashlib.sha256).hexdigest()
+
+
+def read_token_file(path: Path) -> str:
+    """The administrator token: the first line of ``path``, without surrounding whitespace (a file
+    keeps it out of the process list, where a command-line argument would show it)."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read the administrator token file {path}: {type(error).__name__}") from None
+    token = lines[0].strip() if lines else ""
+    if not token:
+        raise InputError(f"the administrator token file {path} is empty")
+    return token
