@@ -7,8 +7,9 @@ requests per database).
 The elections are set up so that no request can change them legitimately: ``live`` is open with
 one ballot already admitted (a mutated copy reuses its selection identifier, so at best it is a
 retry), and the administrator's requests go to ``sealed``, whose decryption has started (opening,
-closing, tallying and starting again are all refused). A guardian's message would have to hold
-valid proofs to be stored.
+closing, tallying and starting again are all refused). A guardian's message (some of them
+signed with the guardian's own key, so that they reach the decoder) would have to hold valid
+proofs to be stored.
 """
 
 from __future__ import annotations
@@ -25,12 +26,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from nazaha.ceremony.keyfile import open_key_share
+from nazaha.crypto.nonces import SeededRandom
 from nazaha.service.app import create_app
 from nazaha.service.settings import Settings
 from nazaha.storage.memory import MemoryStore
 from nazaha.storage.sql import schema
 from nazaha.storage.sql.store import SqlStore
+from nazaha.tallying.decrypt import DecryptingGuardian
 from nazaha.workflows.ballot_box import BallotBoxService
+from nazaha.workflows.decryption import STEPS, signed
 from tests.support.databases import postgres_database
 from tests.support.elections import ServiceElection
 from tests.support.routes import service_routes
@@ -51,6 +56,19 @@ class Target:
     store: SqlStore
     code: str
     ballot: dict[str, Any]
+    sealed: ServiceElection
+    guardians: dict[int, DecryptingGuardian]
+    """Guardians 1 and 2 of ``sealed``, who decrypt in its round 1."""
+
+    def signature(self, url: str, body: bytes) -> str | None:
+        """A guardian's real signature of ``body`` when ``url`` posts its message to ``sealed``."""
+        parts = url.split("/")
+        if parts[:6] != ["", "api", "v1", "elections", "sealed", "decryption"] or len(parts) != 8:
+            return None
+        step, guardian = parts[6], int(parts[7]) if parts[7] in ("1", "2") else 0
+        if step not in STEPS or guardian not in self.guardians:
+            return None
+        return signed(self.guardians[guardian].sign, self.sealed.context, 1, step, guardian, body).hex()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -78,7 +96,12 @@ def target(
         assert client.post(f"/api/v1/elections/sealed/{step}", headers=ADMIN).is_success
     started = client.post("/api/v1/elections/sealed/decryption", json={"guardians": [1, 2]}, headers=ADMIN)
     assert started.is_success
-    yield Target(client, store, code, json.loads(ballot))
+    guardians = {}
+    for index in (1, 2):
+        key = (other_election.workspace / f"keys/guardian_{index}.key").read_bytes()
+        share = open_key_share(key, other_election.passphrases[index - 1], other_election.context.group)
+        guardians[index] = DecryptingGuardian(other_election.context, share, SeededRandom(f"fuzz {index}"))
+    yield Target(client, store, code, json.loads(ballot), other_election, guardians)
     store.dispose()
     for _ in urls:  # drops the PostgreSQL database
         pass
@@ -163,7 +186,7 @@ def _segment(draw: st.DrawFn, name: str, target: Target, admin: bool) -> str:
     known = {
         "election_id": ["sealed"] if admin else ["live", "sealed"],
         "code": [target.code, target.code.lower()],
-        "round_": ["commit", "reveal", "respond"],
+        "step": list(STEPS),
         "guardian": ["1", "2", "3"],
         "name": ["manifest.json", "guardians/guardian_1.json"],
     }.get(name, [])
@@ -181,11 +204,20 @@ def test_no_input_gives_a_5xx_or_changes_the_store(target: Target, method: str, 
         headers = data.draw(AUTHORIZATION)
         admin = headers == ADMIN
         url = path
-        for name in ("election_id", "code", "round_", "guardian", "name:path"):
+        for name in ("election_id", "code", "step", "guardian", "name:path"):
             if "{" + name + "}" in url:
                 url = url.replace("{" + name + "}", _segment(data.draw, name.split(":")[0], target, admin))
         query = data.draw(st.dictionaries(st.sampled_from(["offset", "limit", "page", "code"]), TEXT, max_size=2))
         body = data.draw(_bodies(target.ballot))
+        signature = data.draw(st.sampled_from(["real", "zeros", "none", "text"]))
+        if signature == "real":
+            signature = target.signature(url, body) or "none"
+        if signature == "zeros":
+            headers = {**headers, "Nazaha-Signature": "00" * 64}
+        elif signature == "text":
+            headers = {**headers, "Nazaha-Signature": data.draw(TEXT).encode("utf-8")}
+        elif signature != "none":
+            headers = {**headers, "Nazaha-Signature": signature}
         response = target.client.request(
             method, url, content=body, params=query, headers=headers, follow_redirects=False
         )
@@ -197,5 +229,5 @@ def test_no_input_gives_a_5xx_or_changes_the_store(target: Target, method: str, 
 
 def test_every_api_route_is_fuzzed() -> None:
     assert len(API_ROUTES) >= 20
-    assert ("POST", "/api/v1/elections/{election_id}/decryption/{round_}/{guardian}") in API_ROUTES
+    assert ("POST", "/api/v1/elections/{election_id}/decryption/{step}/{guardian}") in API_ROUTES
     assert ("GET", "/api/v1/health") in API_ROUTES

@@ -180,7 +180,7 @@ def test_sign_in_attempts_are_throttled(sql_box: BallotBoxService) -> None:
     assert refused.status_code == 429, "even the right token, while the client is throttled"
     assert int(refused.headers["retry-after"]) == 300
     assert refused.headers["content-type"].startswith("text/html")
-    api = client.get("/api/v1/elections/nowhere/decryption", headers=ADMIN)
+    api = client.post("/api/v1/elections/nowhere/open", headers=ADMIN)
     assert api.status_code == 429 and api.headers["content-type"] == "application/problem+json"
     clock.now += 301
     assert _signed_in(_dashboard(app, _sign_in(client)))
@@ -411,7 +411,11 @@ def test_serve_with_a_token_file_and_two_workers_sharing_sessions(tmp_path: Path
         secret = Path(f"{database}.secret")
         assert stat.S_IMODE(secret.stat().st_mode) == 0o600
         admin = {"Authorization": "Bearer token-from-a-file"}
-        assert httpx.get(f"{base}/api/v1/elections/nowhere/decryption", headers=admin).status_code == 404
+        assert httpx.post(f"{base}/api/v1/elections/nowhere/open", headers=admin).status_code == 404
+        assert (
+            httpx.post(f"{base}/api/v1/elections/nowhere/open", headers={"Authorization": "Bearer x"}).status_code
+            == 403
+        )
         with httpx.Client(base_url=base) as browser:
             signed = browser.post("/en/admin/login", data={"token": "token-from-a-file"})
             assert signed.status_code == 303

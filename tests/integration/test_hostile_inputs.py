@@ -15,12 +15,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from nazaha.ceremony.keyfile import open_key_share
+from nazaha.crypto.nonces import SeededRandom
 from nazaha.service.app import create_app
 from nazaha.service.settings import Settings
 from nazaha.storage.memory import MemoryStore
 from nazaha.storage.sql import schema
 from nazaha.storage.sql.store import SqlStore
+from nazaha.tallying.decrypt import DecryptingGuardian
 from nazaha.workflows.ballot_box import BallotBoxService
+from nazaha.workflows.decryption import signed
 from tests.support.databases import postgres_database
 from tests.support.elections import ServiceElection
 from tests.support.routes import service_routes
@@ -29,10 +33,14 @@ TOKEN = "hostile-inputs-token"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 COOKIE = "nazaha_session"
 DEEP = b"[" * 100_000 + b"]" * 100_000
+DEEP_FIELD = b'{"format":"nazaha-record/1","guardian":1,"present":' + DEEP + b"}"
+LONG_FIELD = b'{"format":"nazaha-record/1","guardian":' + b"1" * 5000 + b"}"
 LIGATURES = "\ufb00" * 32  # 'ﬀ', which str.upper() turns into 'FF'
 NUL_ID = "live\x00id"
 ANY_BODY = b'{"token":"00","guardians":[1,2]}'
 """A body each route with an election id reads without complaint (the id is what is wrong)."""
+ANY_SIGNATURE = {**ADMIN, "Nazaha-Signature": "00" * 64}
+"""Headers that get a request to any route's checks (a guardian's message needs a signature)."""
 
 
 @dataclass
@@ -56,6 +64,14 @@ class Box:
     form_token: str
     nul_device: bytes
     """A ballot, valid in every other way, from a device whose name holds a NUL."""
+    guardian: DecryptingGuardian
+    """Guardian 1 of ``counting``, to sign messages: a hostile body must reach the decoder."""
+    source: ServiceElection
+
+    def signature(self, step: str, body: bytes) -> dict[str, str]:
+        """The header that makes ``body`` guardian 1's ``step`` message of round 1."""
+        mark = signed(self.guardian.sign, self.source.context, 1, step, 1, body)
+        return {**ADMIN, "Nazaha-Signature": mark.hex()}
 
 
 def _routes_with_an_election() -> list[tuple[str, str, bool]]:
@@ -101,7 +117,12 @@ def box(
     form_token = re.search(r'name="form_token" value="([0-9a-f]+)"', dashboard)
     assert form_token
     nul_device = service_election.ballots(1, device="hostile\x00kiosk", seed="hostile")[0]
-    yield Box(client, store, receipt["confirmation_code"], cookie, form_token.group(1), nul_device)
+    key = (other_election.workspace / "keys/guardian_1.key").read_bytes()
+    share = open_key_share(key, other_election.passphrases[0], other_election.context.group)
+    guardian = DecryptingGuardian(other_election.context, share, SeededRandom("hostile guardian"))
+    yield Box(
+        client, store, receipt["confirmation_code"], cookie, form_token.group(1), nul_device, guardian, other_election
+    )
     store.dispose()
     for _ in urls:  # drops the PostgreSQL database
         pass
@@ -111,7 +132,7 @@ def _fill(template: str, box: Box, election: str) -> str:
     values = {
         "election_id": quote(election, safe=""),
         "code": box.code,
-        "round_": "commit",
+        "step": "commit",
         "guardian": "1",
         "name": "manifest.json",
         "lang": "en",
@@ -134,13 +155,25 @@ def _cases(box: Box) -> dict[str, Request]:
             "POST", "/api/v1/elections/counting/decryption", DEEP, headers=ADMIN
         ),
         "100,000-deep JSON as a commitment": Request(
-            "POST", "/api/v1/elections/counting/decryption/commit/1", DEEP, headers=ADMIN
+            "POST", "/api/v1/elections/counting/decryption/commit/1", DEEP, headers=box.signature("commit", DEEP)
+        ),
+        "100,000-deep JSON in a commitment": Request(
+            "POST",
+            "/api/v1/elections/counting/decryption/commit/1",
+            DEEP_FIELD,
+            headers=box.signature("commit", DEEP_FIELD),
+        ),
+        "5,000-digit integer in a commitment": Request(
+            "POST",
+            "/api/v1/elections/counting/decryption/commit/1",
+            LONG_FIELD,
+            headers=box.signature("commit", LONG_FIELD),
         ),
         "100,000-deep JSON as a response": Request(
             "POST",
             "/api/v1/elections/counting/decryption/respond/1",
-            b'{"guardian":1,"x":' + DEEP + b"}",
-            headers=ADMIN,
+            DEEP_FIELD,
+            headers=box.signature("respond", DEEP_FIELD),
             status=409,
         ),  # a response before every reveal is refused before it is read
         "100,000-deep JSON to create an election": Request("POST", "/api/v1/elections", DEEP, headers=ADMIN),
@@ -201,11 +234,11 @@ def _cases(box: Box) -> dict[str, Request]:
             "GET", f"/api/v1/elections/counting/decryption/challenged/{quote(LIGATURES)}", headers=ADMIN
         ),
         "guardian index of 10^30": Request(
-            "POST", f"/api/v1/elections/counting/decryption/commit/{10**30}", b"{}", headers=ADMIN, status=409
+            "POST", f"/api/v1/elections/counting/decryption/commit/{10**30}", b"{}", headers=ANY_SIGNATURE, status=409
         ),
     }
     for method, template, page in ELECTION_ROUTES:
-        headers: dict[str, Any] = dict(session) if page else dict(ADMIN)
+        headers: dict[str, Any] = dict(session) if page else dict(ANY_SIGNATURE)
         data = {"form_token": box.form_token} if page and method == "POST" else None
         cases[f"NUL in the election id: {method} {template}"] = Request(
             method, _fill(template, box, NUL_ID), None if page else ANY_BODY, data, headers, 404, page
@@ -216,6 +249,7 @@ def _cases(box: Box) -> dict[str, Request]:
 CASES = [
     "100,000-deep JSON to cast", "100,000-deep JSON as the token", "100,000-deep JSON to challenge",
     "100,000-deep JSON as a ballot", "100,000-deep JSON to start the decryption", "100,000-deep JSON as a commitment",
+    "100,000-deep JSON in a commitment", "5,000-digit integer in a commitment",
     "100,000-deep JSON as a response", "100,000-deep JSON to create an election",
     "5,000-digit integer as the decision token", "5,000-digit integer as the guardians",
     "non-ASCII bearer token", "Latin-1 bearer token", "non-ASCII sign-in token", "non-ASCII session cookie",
@@ -264,7 +298,7 @@ def test_every_route_with_an_election_id_is_in_the_table() -> None:
     assert len(ELECTION_ROUTES) >= 20
     assert {template for _, template, _ in ELECTION_ROUTES} >= {
         "/api/v1/elections/{election_id}/ballots",
-        "/api/v1/elections/{election_id}/decryption/{round_}/{guardian}",
+        "/api/v1/elections/{election_id}/decryption/{step}/{guardian}",
         "/{lang}/elections/{election_id}/vote",
         "/{lang}/admin/elections/{election_id}/{action}",
     }
