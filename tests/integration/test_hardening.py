@@ -78,6 +78,7 @@ def _sign_in(client: TestClient, token: str = TOKEN) -> str:
     assert cookie, "signed in"
     assert "httponly" in response.headers["set-cookie"].lower()
     assert "samesite=strict" in response.headers["set-cookie"].lower()
+    assert re.search(r"max-age=[1-9][0-9]*", response.headers["set-cookie"].lower()), "the cookie expires too"
     return str(cookie)
 
 

@@ -30,7 +30,7 @@ def require_admin(request: Request) -> None:
     """Administrative actions need ``Authorization: Bearer <token>`` with the configured token;
     wrong tokens count towards the client's sign-in throttling."""
     header = request.headers.get("authorization", "")
-    if not header[:7].lower() == "bearer ":
+    if header[:7].lower() != "bearer ":
         raise AuthorizationError("missing administrator token (Authorization: Bearer ...)")
     officials(request).check_token(header[7:].strip(), client_address(request))
 

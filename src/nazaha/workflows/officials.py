@@ -42,6 +42,9 @@ class Session:
     form_token: str = field(repr=False)
     """The token every form of this session carries."""
     expires_at: int
+    """When it ends (seconds since the epoch)."""
+    max_age: int
+    """Seconds left when this view was made (the cookie's ``Max-Age``)."""
 
 
 def _same(given: str, expected: str) -> bool:
@@ -97,16 +100,17 @@ class OfficialSessions:
         identifier = secrets.token_urlsafe(32)
         row = SessionRow(_key(identifier), now, now + self.lifetime)
         self._store.add_session(row)
-        return Session(identifier, self._form_token(identifier), row.expires_at)
+        return Session(identifier, self._form_token(identifier), row.expires_at, self.lifetime)
 
     def session(self, identifier: str) -> Session:
         """The live session whose cookie holds ``identifier``, or ``AuthorizationError``."""
         if not _SESSION_ID.fullmatch(identifier):
             raise AuthorizationError("missing administrator sign-in")
         row = self._store.session(_key(identifier))
-        if row is None or row.expires_at <= self._now():
+        now = self._now()
+        if row is None or row.expires_at <= now:
             raise AuthorizationError("missing administrator sign-in (the session ended or expired)")
-        return Session(identifier, self._form_token(identifier), row.expires_at)
+        return Session(identifier, self._form_token(identifier), row.expires_at, row.expires_at - now)
 
     def check_form(self, identifier: str, form_token: str) -> Session:
         """The session, if ``form_token`` is the one of its forms."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import time
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -344,7 +343,7 @@ def admin_login(request: Request, lang: str, token: Annotated[str, Form()] = "")
     response.set_cookie(
         COOKIE,
         session.identifier,
-        max_age=max(0, session.expires_at - int(time.time())),
+        max_age=session.max_age,
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
