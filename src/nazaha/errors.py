@@ -18,6 +18,7 @@ guardian 4"``), never print it.
     │   ├── KeyFileError           a guardian key file that is corrupt or has a wrong passphrase
     │   ├── NotFoundError          no such election or ballot
     │   ├── AuthorizationError     an administrative action without the right token
+    │   │   └── TooManyAttempts    sign-in refused for a while after too many wrong tokens
     │   ├── PayloadTooLarge        a request body over the configured limit
     │   └── AuditInputError        an audit input that is malformed or inconsistent (file + row)
     ├── ProtocolError              a step of the protocol cannot go on
@@ -65,6 +66,7 @@ __all__ = [
     "RecordFormatError",
     "RemoteError",
     "StorageError",
+    "TooManyAttempts",
     "UnknownBallotError",
     "ValueRangeError",
     "VerificationFailed",
@@ -127,6 +129,14 @@ class NotFoundError(InputError):
 
 class AuthorizationError(InputError):
     """An administrative action was asked for without the right token."""
+
+
+class TooManyAttempts(AuthorizationError):
+    """Too many wrong tokens from one client lately: sign-in is refused for ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class PayloadTooLarge(InputError):

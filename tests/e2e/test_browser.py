@@ -18,6 +18,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,10 +33,11 @@ from nazaha.service.settings import Settings
 from nazaha.storage.sql.store import SqlStore
 from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.demo import load_sample_manifest
-from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian
+from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, election_files_of
 from nazaha.workflows.workspace import Workspace
 from tests.e2e.cli import nazaha
 from tests.support.external import require_external
+from tests.support.hostile import HOSTILE_NAMES, hostile_manifest
 
 CHROMIUM = os.environ.get("NAZAHA_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "browser-test-admin-token"
@@ -54,12 +56,33 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def _require_chromium() -> None:
     require_external(
         Path(CHROMIUM).exists() and importlib.util.find_spec("playwright") is not None,
         f"Chromium is not at {CHROMIUM}; install it (apt-get install chromium) or set NAZAHA_CHROMIUM to run the browser tests",
     )
+
+
+@contextmanager
+def _serving(app: object) -> Iterator[str]:
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the service did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    _require_chromium()
     root = tmp_path_factory.mktemp("browser")
     workspace = root / "workspace"
     Workspace.create(
@@ -74,17 +97,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     )
     url = f"sqlite:///{root / 'box.db'}"
     app = create_app(Settings(database_url=url, admin_token=TOKEN), BallotBoxService(SqlStore.open(url)))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the service did not start"
-        time.sleep(0.05)
-    yield Site(f"http://127.0.0.1:{port}", workspace)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with _serving(app) as address:
+        yield Site(address, workspace)
 
 
 def _mark(page, style: int, contest: int, option: int) -> None:  # type: ignore[no-untyped-def]
@@ -247,3 +261,56 @@ def _decrypt(site: Site, guardians: tuple[int, ...]) -> None:
     failures = [outcome for outcome in outcomes.values() if isinstance(outcome, BaseException)]
     assert not failures, failures
     assert any(outcome is True for outcome in outcomes.values())
+
+
+def test_a_hostile_manifest_cannot_script_the_booth(tmp_path: Path) -> None:
+    """Issue 18, item 6: manifest texts that would end the booth's JSON script block (or put the
+    parser in the script-data double-escaped state) are shown as text, the booth's own script
+    still loads and encrypts, and nothing of the manifest runs."""
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    workspace = tmp_path / "workspace"
+    Workspace.create(
+        workspace,
+        manifest_data=hostile_manifest(),
+        group=STANDARD_GROUP,
+        guardian_names=["Guardian 1", "Guardian 2", "Guardian 3"],
+        quorum=2,
+        passphrases=PASSPHRASES[:3],
+        rng=SeededRandom("hostile manifest"),
+        kdf=KDF_TEST_ONLY,
+    )
+    url = f"sqlite:///{tmp_path / 'box.db'}"
+    box = BallotBoxService(SqlStore.open(url))
+    box.create_election({n: t.encode() for n, t in election_files_of(workspace).items()}, "hostile")
+    box.open_voting("hostile")
+    with _serving(create_app(Settings(database_url=url, admin_token=TOKEN), box)) as address, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        errors: list[str] = []
+        dialogs: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"{address}/en/elections/hostile/vote")
+        assert page.locator("script").count() == 2, "only the booth's data block and its module script"
+        data = page.evaluate("JSON.parse(document.getElementById('booth-data').textContent)")
+        mayor = data["styles"][0]["contests"][0]
+        assert mayor["names"]["en"] == HOSTILE_NAMES["contest"]
+        assert [o["names"]["en"] for o in mayor["options"][:2]] == [
+            HOSTILE_NAMES["option 1"],
+            HOSTILE_NAMES["option 2"],
+        ]
+        assert mayor["options"][0]["parties"]["en"] == HOSTILE_NAMES["party"]
+        assert page.text_content("legend").strip() == HOSTILE_NAMES["contest"], "shown as text"
+        _mark(page, 1, 1, 1)
+        code = _encrypt(page)  # the booth's script runs: review, encrypt in the browser
+        assert HOSTILE_NAMES["option 1"] in page.inner_text("#review-list")
+        page.click("#cast-button")
+        page.wait_for_selector("#step-receipt:not([hidden])")
+        assert page.text_content("#receipt-code").replace(" ", "") == code
+        assert page.evaluate("typeof window.pwned") == "undefined"
+        assert page.locator("img").count() == 0
+        assert dialogs == [] and errors == []
+        browser.close()
+    assert box.lookup("hostile", code).state == "cast"

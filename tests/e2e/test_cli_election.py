@@ -119,6 +119,27 @@ def test_bad_manifest(election, tmp_path: Path) -> None:  # type: ignore[no-unty
     assert "not valid JSON" in one_line_error(nazaha("manifest", "check", bad), 2)
 
 
+def test_manifest_sample_has_a_fresh_election_id_and_check_warns_without_one(tmp_path: Path) -> None:
+    ids = []
+    for name in ("one.json", "two.json"):
+        assert nazaha("manifest", "sample", "-o", tmp_path / name).code == 0
+        ids.append(json.loads((tmp_path / name).read_text())["election_id"])
+        checked = nazaha("manifest", "check", tmp_path / name)
+        assert checked.code == 0 and "warning" not in checked.out
+    assert ids[0] != ids[1] and all(re.fullmatch(r"[0-9a-f-]{36}", i) for i in ids)
+    doc = json.loads((tmp_path / "one.json").read_text())
+    del doc["election_id"]
+    (tmp_path / "anonymous.json").write_text(json.dumps(doc, ensure_ascii=False))
+    checked = nazaha("manifest", "check", tmp_path / "anonymous.json")
+    assert checked.code == 0, "a warning, not an error"
+    warnings = [line for line in checked.out.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "election_id" in warnings[0]
+    doc["contests"][0]["options"][0]["name"][1]["text"] = "Amal \u202eHaddad"
+    (tmp_path / "bidi.json").write_text(json.dumps(doc, ensure_ascii=False))
+    line = one_line_error(nazaha("manifest", "check", tmp_path / "bidi.json"), 2)
+    assert "contests[0].options[0].name[1].text" in line and "U+202E" in line
+
+
 def test_quorum_larger_than_guardians(election, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     line = one_line_error(
         nazaha(

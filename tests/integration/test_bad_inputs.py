@@ -65,6 +65,29 @@ class Corpus:
     replay: bytes
     chain_second: bytes
     cast_state: bytes
+    nul_device: bytes
+
+
+def _leading_zero_field(doc: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...]:
+    """The path of the first hex field of the document whose text starts with a zero digit."""
+    items = doc.items() if isinstance(doc, dict) else enumerate(doc) if isinstance(doc, list) else []
+    for key, value in items:
+        if isinstance(value, str) and len(value) >= 64 and value.startswith("0") and key != "format":
+            return (*path, key)
+        if isinstance(value, dict | list):
+            found = _leading_zero_field(value, (*path, key))
+            if found:
+                return found
+    return ()
+
+
+def _newline_for_zero(doc: dict[str, Any]) -> None:
+    """The same number in hex, without its leading zero and with a newline after it."""
+    *parents, last = _leading_zero_field(doc)
+    where: Any = doc
+    for key in parents:
+        where = where[key]
+    where[last] = where[last][1:] + "\n"
 
 
 def _crafted(
@@ -172,6 +195,7 @@ def corpus(
         ),
         chain_second=chain[1],
         cast_state=edit(good[1], lambda d: d.update(state="cast")),
+        nul_device=service_election.ballots(1, device="corpus\x00kiosk", seed="nul")[0],
     )
     store.dispose()
 
@@ -197,6 +221,8 @@ def _mutations(c: Corpus) -> dict[str, tuple[str, bytes, int, str]]:
             400,
             "uppercase hex",
         ),
+        "hex with a trailing newline": (p, edit(ballot, _newline_for_zero), 400, "uppercase hex digits"),
+        "device name with a NUL": (p, c.nul_device, 400, "device"),
         "short hex": (p, edit(ballot, lambda d: d["contests"][0]["selections"][0].update(pad="AB")), 400, "pad"),
         "value not below p": (
             p,
@@ -314,7 +340,8 @@ def _mutations(c: Corpus) -> dict[str, tuple[str, bytes, int, str]]:
 
 CASES = [
     "empty body", "not json", "json array", "json string", "missing field", "unknown field", "wrong type",
-    "wrong format", "not canonical", "lowercase hex", "short hex", "value not below p", "value outside the group",
+    "wrong format", "not canonical", "lowercase hex", "hex with a trailing newline", "device name with a NUL",
+    "short hex", "value not below p", "value outside the group",
     "challenge not below q", "selection proof altered", "contest proof altered", "proof has too few values",
     "confirmation code altered", "contest hash altered", "identifier hash altered", "ballot of another election",
     "unknown ballot style", "contest missing for the style", "option missing", "contest label of another manifest",

@@ -12,7 +12,7 @@ from nazaha.storage.sql.engine import make_engine
 from nazaha.storage.sql.migrate import downgrade, upgrade
 from nazaha.storage.sql.store import SqlStore
 
-TABLES = {"elections", "ballots", "board", "artifacts", "service_secrets"}
+TABLES = {"elections", "ballots", "board", "artifacts", "service_secrets", "admin_sessions", "sign_in_failures"}
 
 
 def test_upgrade_downgrade_upgrade(database_url: str) -> None:

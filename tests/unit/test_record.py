@@ -9,6 +9,7 @@ import pytest
 
 from nazaha.crypto.params import TEST_GROUP
 from nazaha.errors import RecordFormatError, StorageError
+from nazaha.record.board import BoardKind, chain_entry, decode_board, encode_board
 from nazaha.record.codec import RECORD_FORMAT, RecordIndex, decode_guardian, encode_guardian
 from nazaha.record.layout import RecordReader, RecordWriter, write_file_atomically
 
@@ -44,6 +45,20 @@ def test_lowercase_and_out_of_range_hex_is_refused(election) -> None:  # type: i
         decode_guardian(data.replace(key, key.lower()).encode(), TEST_GROUP, "g.json")
     with pytest.raises(RecordFormatError, match="not below p"):
         decode_guardian(data.replace(key, "F" * len(key)).encode(), TEST_GROUP, "g.json")
+
+
+def test_hex_with_a_trailing_newline_is_refused(election) -> None:  # type: ignore[no-untyped-def]
+    """A ``$`` matches before a final newline: every hex field is matched whole."""
+    data = encode_guardian(TEST_GROUP, election.context.guardians[0]).decode()
+    key = data.split('"communication_key":"')[1].split('"')[0]
+    shifted = "0" + key[:-1]  # any field: the form check must not depend on the value
+    with pytest.raises(RecordFormatError, match="uppercase hex"):
+        decode_guardian(data.replace(key, shifted[1:] + "\\n").encode(), TEST_GROUP, "g.json")
+    entry = chain_entry(None, "A" * 64, BoardKind.BALLOT, "B" * 64, "2026-11-29T00:00:00Z")
+    board = encode_board([entry], "A" * 64).decode()
+    for field in (entry.hash, entry.code):
+        with pytest.raises(RecordFormatError, match="expected"):
+            decode_board(board.replace(field, field[1:] + "\\n", 1).encode())
 
 
 def _index() -> RecordIndex:

@@ -6,9 +6,11 @@ messages and exit codes in ``nazaha.cli.errors``.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import tempfile
+import uuid
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -89,6 +91,12 @@ def manifest_check(path: Annotated[Path, typer.Argument(help="Manifest JSON file
             console.print(
                 f"  {index}. {contest.label}: {len(contest.options)} options, choose up to {contest.contest_limit}"
             )
+        if manifest.election_id is None:
+            console.print(
+                "[yellow]warning:[/yellow] the manifest has no election_id; add a unique one so that no other "
+                "election can share its H_E",
+                soft_wrap=True,
+            )
 
     run_guarded(action)
 
@@ -97,11 +105,18 @@ def manifest_check(path: Annotated[Path, typer.Argument(help="Manifest JSON file
 def manifest_sample(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")] = Path("manifest.json"),
 ) -> None:
-    """Write the shipped Arabic/English sample manifest to a file."""
+    """Write the shipped Arabic/English sample manifest to a file, with a fresh random election_id."""
     if output.exists():
         fail(f"{output} already exists")
-    output.write_bytes(resources.files("nazaha.data").joinpath("sample_manifest.json").read_bytes())
-    console.print(f"wrote {output}")
+    sample = json.loads(resources.files("nazaha.data").joinpath("sample_manifest.json").read_bytes())
+    election_id = str(uuid.UUID(bytes=secrets.token_bytes(16), version=4))
+    doc: dict[str, object] = {}
+    for key, value in sample.items():
+        doc[key] = value
+        if key == "label":
+            doc["election_id"] = election_id
+    output.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    console.print(f"wrote {output} (election_id {election_id})")
 
 
 # -- the election, step by step -------------------------------------------------------------------

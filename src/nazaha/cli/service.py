@@ -16,7 +16,8 @@ import typer
 from nazaha.cli.errors import fail, run_guarded
 from nazaha.cli.output import console
 from nazaha.crypto.nonces import SystemRandom
-from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box
+from nazaha.workflows.ballot_box import BallotBoxService, default_secret_file, open_ballot_box
+from nazaha.workflows.officials import read_token_file
 from nazaha.workflows.remote import GuardianLedger, ServiceClient, decrypt_as_guardian, election_files_of
 
 __all__ = ["admin_app", "guardian_app", "run_service", "serve"]
@@ -35,23 +36,44 @@ def serve(
     ] = "sqlite:///nazaha.db",
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    admin_token_file: Annotated[
+        Path | None,
+        typer.Option(help="File holding the administrator token (first line).", envvar="NAZAHA_ADMIN_TOKEN_FILE"),
+    ] = None,
     admin_token: Annotated[
-        str, typer.Option(help="Administrator token (generated when empty).", envvar="NAZAHA_ADMIN_TOKEN")
+        str,
+        typer.Option(
+            help="Administrator token (generated when empty). Prefer NAZAHA_ADMIN_TOKEN or --admin-token-file: "
+            "a command-line argument is visible to every user in the process list.",
+            envvar="NAZAHA_ADMIN_TOKEN",
+        ),
     ] = "",
+    secret_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="The service secret (decision tokens, receipt key), created with mode 0600 if missing "
+            "[default: DATABASE_FILE.secret for SQLite, ./nazaha.secret otherwise].",
+            envvar="NAZAHA_SECRET_FILE",
+        ),
+    ] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
 ) -> None:
     """Start the ballot-box service (HTTP API under /api/v1; OpenAPI at /api/v1/docs)."""
-    token = admin_token or secrets.token_urlsafe(24)
+    given = run_guarded(lambda: read_token_file(admin_token_file)) if admin_token_file else admin_token
+    token = given or secrets.token_urlsafe(24)
+    secret = secret_file or default_secret_file(database)
 
     def prepare() -> BallotBoxService:
-        return open_ballot_box(database)  # migrates the schema once, before the workers start
+        # Migrates the schema and creates the secret file once, before the workers start.
+        return open_ballot_box(database, secret_file=secret)
 
     box = run_guarded(prepare)
     console.print(f"Nazaha ballot box on http://{host}:{port}/api/v1  (database: {_masked(database)})")
-    if not admin_token:
+    console.print(f"service secret: {secret} (keep it with the database's backups, readable by this user only)")
+    if not given:
         console.print(f"administrator token: {token}")
     box.close_store()
-    run_service(database, token, host=host, port=port, workers=workers)
+    run_service(database, token, host=host, port=port, workers=workers, secret_file=secret)
 
 
 def _masked(url: str) -> str:
@@ -59,9 +81,12 @@ def _masked(url: str) -> str:
     return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-def run_service(database: str, token: str, *, host: str, port: int, workers: int = 1) -> None:
+def run_service(
+    database: str, token: str, *, host: str, port: int, workers: int = 1, secret_file: Path | None = None
+) -> None:
     """Run the service until interrupted; uvicorn builds it from the environment in each worker,
-    so the command line never imports the service itself."""
+    so the command line never imports the service itself. The token reaches the workers through
+    the environment (readable by this user only), never through their command line."""
     try:
         import uvicorn  # noqa: PLC0415  (the service extra; the rest of the command line runs without it)
     except ModuleNotFoundError:
@@ -69,6 +94,8 @@ def run_service(database: str, token: str, *, host: str, port: int, workers: int
 
     os.environ["NAZAHA_DATABASE_URL"] = database
     os.environ["NAZAHA_ADMIN_TOKEN"] = token
+    os.environ.pop("NAZAHA_ADMIN_TOKEN_FILE", None)
+    os.environ["NAZAHA_SECRET_FILE"] = str(secret_file or default_secret_file(database))
     uvicorn.run(
         "nazaha.service.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning"
     )

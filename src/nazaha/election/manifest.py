@@ -9,6 +9,14 @@ the election base hash H_B (eq. 5), so ``canonical_bytes`` is part of the protoc
 Labels follow the label rules of the 2.1 serialization draft: non-empty, no leading or trailing
 whitespace, no runs of whitespace, no line breaks or tabs, no no-break spaces. Every display
 text carries its language code, and every text must exist in each of the manifest's languages.
+No label or text holds a control character or a bidirectional embedding, override or isolate
+(U+202A to U+202E, U+2066 to U+2069): balanced or not, they can make a page show a candidate's
+name in an order other than the one hashed (the pages isolate every text as well).
+
+The optional ``election_id``, ``start_date`` and ``end_date`` make two elections with the same
+contests different manifests, so different H_B and H_E (spec eq. 5, 6): a ballot of one is then
+refused by the other at the door. They are omitted from the canonical bytes when absent, so a
+manifest without them keeps its bytes and its hashes.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import msgspec
 
@@ -38,8 +47,12 @@ MAX_SELECTION_LIMIT = 64
 parts, so larger limits make ballots very large. Documented in docs/decisions.md."""
 
 _MAX_INDEX = (1 << 31) - 1
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _BAD_LABEL_CHARS = re.compile(r"[\u00a0\u202f\r\n\t\v\f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_ELECTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 # -- wire format (strict JSON codec) -----------------------------------------------------------
@@ -69,9 +82,12 @@ class _StyleDoc(msgspec.Struct, forbid_unknown_fields=True):
     contests: list[int]
 
 
-class _ManifestDoc(msgspec.Struct, forbid_unknown_fields=True):
+class _ManifestDoc(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
     format: str
     label: str
+    election_id: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
     name: list[_TextDoc]
     languages: list[str]
     contests: list[_ContestDoc]
@@ -154,6 +170,10 @@ class Manifest:
     ballot_styles: tuple[BallotStyle, ...]
     canonical_bytes: bytes = field(repr=False, compare=False)
     """The manifest file whose bytes enter H_B (spec eq. 5)."""
+    election_id: str | None = None
+    """The election's unique identifier (for example a random UUID), hashed into H_B with the rest."""
+    start_date: date | None = None
+    end_date: date | None = None
 
     def contest(self, index: int) -> Contest:
         """The contest with 1-based index ``index``."""
@@ -185,6 +205,18 @@ class Manifest:
 # -- parsing and validation ----------------------------------------------------------------------
 
 
+def _check_characters(where: str, text: str) -> None:
+    """No control character and no bidirectional embedding, override or isolate in ``text``."""
+    control = _BIDI_CONTROL.search(text)
+    if control is not None:
+        raise ManifestError(
+            where, f"bidirectional control character U+{ord(control.group()):04X} (not allowed, balanced or not)"
+        )
+    control = _CONTROL.search(text)
+    if control is not None:
+        raise ManifestError(where, f"control character U+{ord(control.group()):04X}")
+
+
 def _check_label(where: str, label: str) -> None:
     if not label:
         raise ManifestError(where, "a label must not be empty")
@@ -192,6 +224,7 @@ def _check_label(where: str, label: str) -> None:
         raise ManifestError(where, f"label {label!r} has leading or trailing whitespace")
     if _BAD_LABEL_CHARS.search(label):
         raise ManifestError(where, f"label {label!r} has a line break, tab or no-break space")
+    _check_characters(where, label)
     if re.search(r"\s\s", label):
         raise ManifestError(where, f"label {label!r} has a run of whitespace")
 
@@ -201,12 +234,13 @@ def _localized(where: str, texts: Sequence[_TextDoc], languages: Sequence[str]) 
     pairs: list[tuple[str, str]] = []
     for position, entry in enumerate(texts):
         here = f"{where}[{position}]"
-        if not _LANGUAGE.match(entry.language):
+        if not _LANGUAGE.fullmatch(entry.language):
             raise ManifestError(f"{here}.language", f"{entry.language!r} is not a language code")
         if entry.language in seen:
             raise ManifestError(f"{here}.language", f"language {entry.language!r} appears twice")
         if not entry.text.strip():
             raise ManifestError(f"{here}.text", "a display text must not be empty")
+        _check_characters(f"{here}.text", entry.text)
         seen.add(entry.language)
         pairs.append((entry.language, entry.text))
     missing = [code for code in languages if code not in seen]
@@ -231,14 +265,39 @@ def _unique(where: str, labels: Sequence[str], what: str) -> None:
         seen[label] = position
 
 
+def _date(where: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    if not _DATE.fullmatch(text):
+        raise ManifestError(where, f"{text[:40]!r} is not a date (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ManifestError(where, f"{text!r} is not a date of the calendar") from None
+
+
+def _identity(doc: _ManifestDoc) -> tuple[str | None, date | None, date | None]:
+    """The election's id and dates, checked: what makes this manifest (and so H_B) its own."""
+    if doc.election_id is not None and not _ELECTION_ID.fullmatch(doc.election_id):
+        raise ManifestError(
+            "election_id", "use 1 to 128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit"
+        )
+    start = _date("start_date", doc.start_date)
+    end = _date("end_date", doc.end_date)
+    if start is not None and end is not None and end < start:
+        raise ManifestError("end_date", f"the election ends ({end}) before it starts ({start})")
+    return doc.election_id, start, end
+
+
 def _build(doc: _ManifestDoc) -> Manifest:
     if doc.format != MANIFEST_FORMAT:
         raise ManifestError("format", f"expected {MANIFEST_FORMAT!r}, got {doc.format!r}")
     _check_label("label", doc.label)
+    election_id, start_date, end_date = _identity(doc)
     if not doc.languages:
         raise ManifestError("languages", "at least one language is required")
     for position, code in enumerate(doc.languages):
-        if not _LANGUAGE.match(code):
+        if not _LANGUAGE.fullmatch(code):
             raise ManifestError(f"languages[{position}]", f"{code!r} is not a language code")
     if len(set(doc.languages)) != len(doc.languages):
         raise ManifestError("languages", "a language is listed twice")
@@ -314,6 +373,9 @@ def _build(doc: _ManifestDoc) -> Manifest:
         contests=tuple(contests),
         ballot_styles=tuple(styles),
         canonical_bytes=canonical,
+        election_id=election_id,
+        start_date=start_date,
+        end_date=end_date,
     )
 
 

@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 BOARD_FORMAT = RECORD_FORMAT
-_HASH = re.compile(r"^[0-9A-F]{64}$")
+_HASH = re.compile(r"[0-9A-F]{64}")
 
 
 class BoardKind(enum.Enum):
@@ -120,7 +120,7 @@ def decode_board(data: bytes, where: str = "board.json") -> tuple[str, list[Boar
     """The published head hash and the entries, checked for form only (not for the chain)."""
     doc = decode_document(data, _BoardDoc, where)
     entries = [_entry(entry, f"{where}: entries[{i}]") for i, entry in enumerate(doc.entries)]
-    if not _HASH.match(doc.head):
+    if not _HASH.fullmatch(doc.head):
         raise RecordFormatError(f"{where}: head", "expected 64 uppercase hex digits")
     return doc.head, entries
 
@@ -131,9 +131,9 @@ def _entry(entry: _EntryDoc, where: str) -> BoardEntry:
     except ValueError:
         raise RecordFormatError(f"{where}.kind", f"unknown kind {entry.kind!r}") from None
     for name in ("previous", "hash"):
-        if not _HASH.match(getattr(entry, name)):
+        if not _HASH.fullmatch(getattr(entry, name)):
             raise RecordFormatError(f"{where}.{name}", "expected 64 uppercase hex digits")
-    if entry.code and not _HASH.match(entry.code):
+    if entry.code and not _HASH.fullmatch(entry.code):
         raise RecordFormatError(f"{where}.code", "expected a confirmation code")
     return BoardEntry(entry.position, kind, entry.code, entry.previous, entry.recorded_at, entry.hash)
 
@@ -158,7 +158,7 @@ def stream_board(path: Path, header: StreamedDocument, where: str = "board.json"
 def _check_board_header(header: StreamedDocument, where: str) -> None:
     if header.scalars["format"] != BOARD_FORMAT:
         raise RecordFormatError(f"{where}: format", f"expected {BOARD_FORMAT!r}")
-    if not _HASH.match(header.scalars["head"]):
+    if not _HASH.fullmatch(header.scalars["head"]):
         raise RecordFormatError(f"{where}: head", "expected 64 uppercase hex digits")
 
 

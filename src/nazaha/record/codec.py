@@ -82,7 +82,8 @@ __all__ = [
 RECORD_FORMAT = "nazaha-record/1"
 PENDING = "pending"
 
-_UPPER_HEX = re.compile(r"^[0-9A-F]*$")
+_UPPER_HEX = re.compile(r"[0-9A-F]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 T = TypeVar("T")
 
@@ -279,7 +280,7 @@ class Hex:
         return RecordFormatError(f"{self.where}: {field}", problem)
 
     def _digits(self, text: str, width: int, field: str) -> int:
-        if len(text) != width or not _UPPER_HEX.match(text):
+        if len(text) != width or not _UPPER_HEX.fullmatch(text):
             raise self.fail(field, f"expected {width} uppercase hex digits")
         return int(text, 16)
 
@@ -541,6 +542,8 @@ def decode_ballot(data: bytes, group: Group, where: str) -> DecodedBallot:
     """Decode a ballot file (the verifier checks the contest labels it carries, 11.D)."""
     doc = decode_document(data, _BallotDoc, where)
     hx = Hex(group, where)
+    if not doc.device or _CONTROL.search(doc.device):
+        raise hx.fail("device", "a device name is a non-empty text without control characters")
     state: BallotState | None
     if doc.state == PENDING:
         state = None
@@ -603,7 +606,7 @@ def encode_device(log: DeviceLog) -> bytes:
 
 
 def _code_item(value: Any, where: str) -> str:
-    if not isinstance(value, str) or len(value) != 64 or not _UPPER_HEX.match(value):
+    if not isinstance(value, str) or len(value) != 64 or not _UPPER_HEX.fullmatch(value):
         raise RecordFormatError(where, "not a confirmation code")
     return value
 
@@ -623,7 +626,7 @@ def stream_device(path: Path, where: str, header: StreamedDocument) -> Iterator[
     ``header.scalars``, ``device`` and ``chaining`` before the first code (spec §3.7)."""
     yield from stream_document(path, where, DEVICE_FIELDS, header, lambda doc: _check_device_header(doc, where))
     closing = header.scalars["closing_hash"]
-    if closing and (len(closing) != 64 or not _UPPER_HEX.match(closing)):
+    if closing and (len(closing) != 64 or not _UPPER_HEX.fullmatch(closing)):
         raise RecordFormatError(f"{where}: closing_hash", "expected 64 uppercase hex digits")
 
 
@@ -639,9 +642,9 @@ def decode_device(data: bytes, where: str) -> DeviceLog:
     if doc.chaining not in ("none", "simple"):
         raise RecordFormatError(f"{where}: chaining", f"unknown chaining mode {doc.chaining!r}")
     for position, code in enumerate(doc.ballots):
-        if len(code) != 64 or not _UPPER_HEX.match(code):
+        if len(code) != 64 or not _UPPER_HEX.fullmatch(code):
             raise RecordFormatError(f"{where}: ballots[{position}]", "not a confirmation code")
-    if doc.closing_hash and (len(doc.closing_hash) != 64 or not _UPPER_HEX.match(doc.closing_hash)):
+    if doc.closing_hash and (len(doc.closing_hash) != 64 or not _UPPER_HEX.fullmatch(doc.closing_hash)):
         raise RecordFormatError(f"{where}: closing_hash", "expected 64 uppercase hex digits")
     return doc
 
@@ -831,7 +834,7 @@ def decode_record_index(data: bytes, where: str = "record.json") -> RecordIndex:
 
 def _listing_item(value: Any, where: str) -> tuple[str, str]:
     name, digest = value
-    if len(digest) != 64 or not _UPPER_HEX.match(digest):
+    if len(digest) != 64 or not _UPPER_HEX.fullmatch(digest):
         raise RecordFormatError(where, "expected a SHA-256 digest in 64 uppercase hex digits")
     return name, digest
 

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from nazaha import __version__
 from nazaha.service.errors import install_error_handlers
+from nazaha.service.limits import BodyLimit
 from nazaha.service.pages import routes as pages
 from nazaha.service.routes import ballots, decryption, elections
 from nazaha.service.settings import Settings
@@ -35,6 +36,13 @@ def create_app(settings: Settings, box: BallotBoxService) -> FastAPI:
     )
     app.state.settings = settings
     app.state.service = box
+    app.state.officials = box.officials(
+        settings.admin_token,
+        lifetime=settings.session_seconds,
+        attempts=settings.sign_in_attempts,
+        window=settings.sign_in_window,
+    )
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.state.render_error = pages.render_error
     install_error_handlers(app)
     app.include_router(elections.router)
@@ -55,4 +63,5 @@ def create_app(settings: Settings, box: BallotBoxService) -> FastAPI:
 def app_from_env() -> FastAPI:
     """The application configured from ``NAZAHA_*`` variables (for uvicorn's ``--factory``)."""
     settings = Settings.from_env()
-    return create_app(settings, open_ballot_box(settings.database_url))
+    secret_file = Path(settings.secret_file) if settings.secret_file else None
+    return create_app(settings, open_ballot_box(settings.database_url, secret_file=secret_file))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
-
 from fastapi import Request
 
 from nazaha.errors import AuthorizationError, PayloadTooLarge
-from nazaha.service.settings import Settings
 from nazaha.workflows.ballot_box import BallotBoxService
+from nazaha.workflows.officials import OfficialSessions
 
-__all__ = ["read_body", "require_admin", "service"]
+__all__ = ["client_address", "officials", "read_body", "require_admin", "service"]
 
 
 def service(request: Request) -> BallotBoxService:
@@ -18,14 +16,23 @@ def service(request: Request) -> BallotBoxService:
     return box
 
 
+def officials(request: Request) -> OfficialSessions:
+    sessions: OfficialSessions = request.app.state.officials
+    return sessions
+
+
+def client_address(request: Request) -> str:
+    """Whom to throttle: the peer's address (behind a proxy, the proxy's: see docs/api.md)."""
+    return request.client.host[:200] if request.client else "unknown"
+
+
 def require_admin(request: Request) -> None:
-    """Administrative actions need ``Authorization: Bearer <token>`` with the configured token."""
-    settings: Settings = request.app.state.settings
+    """Administrative actions need ``Authorization: Bearer <token>`` with the configured token;
+    wrong tokens count towards the client's sign-in throttling."""
     header = request.headers.get("authorization", "")
-    if not header.lower().startswith("bearer "):
+    if header[:7].lower() != "bearer ":
         raise AuthorizationError("missing administrator token (Authorization: Bearer ...)")
-    if not settings.admin_token or not hmac.compare_digest(header[7:].strip(), settings.admin_token):
-        raise AuthorizationError("the administrator token is not valid")
+    officials(request).check_token(header[7:].strip(), client_address(request))
 
 
 async def read_body(request: Request) -> bytes:

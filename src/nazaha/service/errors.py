@@ -5,9 +5,10 @@ error                             status  problem type
 ================================  ======  =================================
 RecordFormatError, bad request    400     /problems/malformed-request
 AuthorizationError                401/403 /problems/unauthorized
+TooManyAttempts                   429     /problems/too-many-attempts
 NotFoundError, UnknownBallotError 404     /problems/not-found
 ConflictError, BallotStateError   409     /problems/conflict
-PayloadTooLarge                   413     /problems/payload-too-large
+PayloadTooLarge, a body too long   413     /problems/payload-too-large
 BallotError, ValueRangeError      422     /problems/invalid-ballot
 other InputError                  400     /problems/invalid-input
 ProtocolError (decryption...)     422     /problems/protocol-error
@@ -36,29 +37,35 @@ from nazaha.errors import (
     ProtocolError,
     RecordFormatError,
     StorageError,
+    TooManyAttempts,
     UnknownBallotError,
     ValueRangeError,
 )
 
-__all__ = ["install_error_handlers", "problem"]
+__all__ = ["error_response", "install_error_handlers", "problem"]
 
 logger = logging.getLogger("nazaha.service")
 
 PROBLEM = "application/problem+json"
 
 
-def problem(status: int, slug: str, title: str, detail: str, instance: str) -> JSONResponse:
+def problem(
+    status: int, slug: str, title: str, detail: str, instance: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    extra = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
     return JSONResponse(
         {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail, "instance": instance},
         status_code=status,
         media_type=PROBLEM,
-        headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
+        headers={**extra, **(headers or {})} or None,
     )
 
 
 def _classify(error: NazahaError) -> tuple[int, str, str]:
     if isinstance(error, RecordFormatError):
         return 400, "malformed-request", "Malformed request"
+    if isinstance(error, TooManyAttempts):
+        return 429, "too-many-attempts", "Too many attempts"
     if isinstance(error, AuthorizationError):
         return (401 if "missing" in str(error) else 403), "unauthorized", "Not authorized"
     if isinstance(error, (NotFoundError, UnknownBallotError)):
@@ -78,33 +85,38 @@ def _classify(error: NazahaError) -> tuple[int, str, str]:
     return 500, "internal-error", "Internal error"
 
 
-def _answer(request: Request, status: int, slug: str, title: str, detail: str) -> Response:
+def error_response(
+    request: Request, status: int, slug: str, title: str, detail: str, headers: dict[str, str] | None = None
+) -> Response:
     """A problem document for the API; for a page, the same error as an HTML page."""
     render = getattr(request.app.state, "render_error", None)
     path = request.url.path
     if render is not None and not path.startswith(("/api/", "/static/")):
         response: Response = render(request, status, title, detail)
+        response.headers.update(headers or {})
         return response
-    return problem(status, slug, title, detail, path)
+    return problem(status, slug, title, detail, path, headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NazahaError)
     async def _nazaha(request: Request, error: NazahaError) -> Response:
         status, slug, title = _classify(error)
-        return _answer(request, status, slug, title, str(error))
+        headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyAttempts) else None
+        return error_response(request, status, slug, title, str(error), headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> Response:
         first = error.errors()[0] if error.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
         detail = f"{where}: {first.get('msg', 'invalid')}" if where else "invalid request"
-        return _answer(request, 400, "malformed-request", "Malformed request", detail)
+        return error_response(request, 400, "malformed-request", "Malformed request", detail)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> Response:
-        slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
-        return _answer(request, error.status_code, slug, str(error.detail), str(error.detail))
+        slugs = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large"}
+        slug = slugs.get(error.status_code, "http-error")
+        return error_response(request, error.status_code, slug, str(error.detail), str(error.detail))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

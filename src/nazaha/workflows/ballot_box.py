@@ -7,14 +7,25 @@
 * **Read models**: what the API and the pages show (elections, the board, a ballot's history,
   results, the decryption's progress), as plain views. The store stays private to the
   workflows: the service never reaches into it.
+* **Officials' sessions** (``nazaha.workflows.officials``) over a ``SessionStore`` in the same
+  database as the elections, so that every worker process shares them.
 * **Opening a store** from a database URL, so that the service layer needs no storage import.
+* **The service secret** (the HMAC key of decision tokens and the seed of the receipt key): from
+  a secret file outside the database when one is given (``load_service_secret``), else stored
+  with the elections (tests, demonstrations; see docs/decisions.md for the trade-off).
+
+Every election id and confirmation code from outside is checked here before any store sees it:
+an id that could not name an election (a NUL, a newline, a capital) is simply not found, and a
+code must be 64 ASCII hex digits (a ligature such as 'ﬀ' is not upper-cased into 'FF').
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import io
+import os
 import re
 import secrets
 import shutil
@@ -32,12 +43,14 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from nazaha.election.ballot import BallotState
 from nazaha.election.context import ElectionContext
 from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally
-from nazaha.errors import AuthorizationError, MissingDependencyError, NotFoundError
+from nazaha.errors import AuthorizationError, InputError, MissingDependencyError, NotFoundError, StorageError
 from nazaha.record.board import BoardEntry, BoardKind
 from nazaha.storage.ports import ElectionRow, ElectionStore
+from nazaha.storage.sessions import MemorySessions, SessionStore
 from nazaha.voting.ballot_box import ElectionState, ballot_decision
 from nazaha.workflows.clock import utc_now
 from nazaha.workflows.lifecycle import DecryptionStatus, ElectionLifecycle, normalize_code
+from nazaha.workflows.officials import OfficialSessions
 
 __all__ = [
     "BallotBoxService",
@@ -45,8 +58,27 @@ __all__ = [
     "ElectionView",
     "EntryView",
     "Receipt",
+    "default_secret_file",
+    "load_service_secret",
     "open_ballot_box",
 ]
+
+_ELECTION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,78}[a-z0-9]")
+"""The ids ``ElectionLifecycle.create`` gives or accepts: nothing else can name an election."""
+_MAX_POSITION = (1 << 31) - 1
+_SECRET_BYTES = 32
+
+
+def _election_id(election_id: str) -> str:
+    if not _ELECTION_ID.fullmatch(election_id):
+        raise NotFoundError(f"no election {election_id[:80]!r}")
+    return election_id
+
+
+def _code(code: str) -> str:
+    if not code.isascii():
+        raise InputError(f"{code[:80]!r} is not a confirmation code (64 hex digits)")
+    return normalize_code(code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,14 +169,34 @@ class Timeline:
 class BallotBoxService:
     """The ballot box over an ``ElectionStore``; thread-safe as long as the store is."""
 
-    def __init__(self, store: ElectionStore, *, clock: Callable[[], str] = utc_now) -> None:
+    def __init__(
+        self,
+        store: ElectionStore,
+        *,
+        clock: Callable[[], str] = utc_now,
+        secret: bytes | None = None,
+        sessions: SessionStore | None = None,
+    ) -> None:
+        """``secret``: the service secret (``load_service_secret``); without one, the store keeps
+        it. ``sessions``: where officials' sessions live; by default the SQL store's database,
+        or memory for other stores."""
         self._store = store
         self._clock = clock
         self.lifecycle = ElectionLifecycle(store, clock=clock)
-        secret = store.service_secret(secrets.token_bytes(32))
+        if secret is not None and len(secret) < _SECRET_BYTES:
+            raise InputError(f"the service secret must have at least {_SECRET_BYTES} bytes")
+        if secret is None:
+            secret = store.service_secret(secrets.token_bytes(_SECRET_BYTES))
         self._secret = secret
+        self.sessions = sessions if sessions is not None else _sessions_for(store)
         self._signing = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"nazaha receipt key" + secret).digest())
         self.public_key = self._signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex().upper()
+
+    def officials(
+        self, admin_token: str, *, lifetime: int = 8 * 3600, attempts: int = 10, window: int = 300
+    ) -> OfficialSessions:
+        """Sign-in and sessions for the officials, who hold ``admin_token``."""
+        return OfficialSessions(self.sessions, admin_token, lifetime=lifetime, attempts=attempts, window=window)
 
     def close_store(self) -> None:
         """Release the store's connections (a SQL store's pool), if it has any."""
@@ -156,48 +208,62 @@ class BallotBoxService:
 
     def create_election(self, files: Mapping[str, bytes], election_id: str | None = None) -> ElectionView:
         """Create an election from the public files of a key ceremony (checked in full)."""
+        if election_id is not None and not _ELECTION_ID.fullmatch(election_id):
+            raise InputError(f"election id {election_id[:120]!r}: use 2 to 80 lowercase letters, digits and hyphens")
         return self._election_view(self.lifecycle.create(files, election_id))
 
     def context(self, election_id: str) -> ElectionContext:
+        election_id = _election_id(election_id)
         return self.lifecycle.context(election_id)
 
     def open_voting(self, election_id: str) -> ElectionView:
+        election_id = _election_id(election_id)
         return self._election_view(self.lifecycle.open(election_id))
 
     def close_voting(self, election_id: str) -> list[EntryView]:
         """Close voting: undecided ballots are challenged (never counted) and the board closed."""
+        election_id = _election_id(election_id)
         return [_view(e) for e in self.lifecycle.close(election_id)]
 
     def submit(self, election_id: str, data: bytes) -> tuple[Receipt, bool]:
         """Verify an encrypted ballot at the door and store it; (receipt, newly stored)."""
+        election_id = _election_id(election_id)
         admitted = self.lifecycle.admit(election_id, data)
         return self._receipt(election_id, admitted.row.code, admitted.entry), admitted.created
 
     def decide(self, election_id: str, code: str, state: BallotState, token: str) -> EntryView:
         """Cast or challenge a ballot; ``token`` is the decision token from its receipt."""
-        code = normalize_code(code)
-        if not hmac.compare_digest(token.encode("utf-8", "replace"), self.decision_token(election_id, code).encode()):
+        election_id = _election_id(election_id)
+        code = _code(code)
+        if not hmac.compare_digest(
+            token.encode("utf-8", "surrogatepass"), self.decision_token(election_id, code).encode()
+        ):
             self._store.election(election_id)
             raise AuthorizationError("the decision token does not belong to this ballot")
         return _view(self.lifecycle.decide(election_id, code, state))
 
     def tally(self, election_id: str) -> EncryptedTally:
+        election_id = _election_id(election_id)
         return self.lifecycle.tally(election_id)
 
     def start_decryption(self, election_id: str, present: Sequence[int], *, abandon: bool = False) -> int:
         """Start a decryption round (abandoning the one in progress if asked); its number."""
+        election_id = _election_id(election_id)
         return self.lifecycle.start_decryption(election_id, present, abandon=abandon)
 
     def post_message(self, election_id: str, step: str, guardian: int, data: bytes, signature: bytes) -> bool:
         """Store a guardian's signed decryption message once checked; True when the decryption finished."""
+        election_id = _election_id(election_id)
         return self.lifecycle.post(election_id, step, guardian, data, signature)
 
     def write_record(self, election_id: str, target: Path) -> Path:
         """Write the published election record into ``target`` (atomically)."""
+        election_id = _election_id(election_id)
         return self.lifecycle.write_record(election_id, target)
 
     def record_zip(self, election_id: str) -> bytes:
         """The published election record as a zip file (one folder, ``<id>-record/``)."""
+        election_id = _election_id(election_id)
         workdir = Path(tempfile.mkdtemp(prefix="nazaha-record-"))
         try:
             record = self.lifecycle.write_record(election_id, workdir / "record")
@@ -246,6 +312,7 @@ class BallotBoxService:
         return [self._election_view(row) for row in self._store.elections()]
 
     def election(self, election_id: str) -> ElectionView:
+        election_id = _election_id(election_id)
         return self._election_view(self._store.election(election_id))
 
     def check_health(self) -> None:
@@ -253,13 +320,15 @@ class BallotBoxService:
         self._store.elections()
 
     def election_file(self, election_id: str, name: str) -> bytes:
+        election_id = _election_id(election_id)
         files = self._store.election(election_id).files
         if name not in files:
             raise NotFoundError(f"election {election_id!r} has no file {name[:120]!r}")
         return files[name]
 
     def lookup(self, election_id: str, code: str) -> BallotView:
-        code = normalize_code(code)
+        election_id = _election_id(election_id)
+        code = _code(code)
         row = self._store.ballot(election_id, code)
         if row is None:
             self._store.election(election_id)
@@ -270,14 +339,17 @@ class BallotBoxService:
         return BallotView(row.code, row.device, row.received_at, state, [_view(e) for e in entries])
 
     def board(self, election_id: str, offset: int, limit: int) -> tuple[ElectionView, list[EntryView]]:
+        election_id = _election_id(election_id)
         election = self.election(election_id)
-        entries = self._store.board(election_id, max(0, offset), max(1, min(limit, 500)))
+        offset = min(max(0, offset), election.board_length, _MAX_POSITION)
+        entries = self._store.board(election_id, offset, max(1, min(limit, 500)))
         return election, [_view(e) for e in entries]
 
     def search_board(self, election_id: str, prefix: str, limit: int) -> list[EntryView]:
         """The board entries of the ballots whose confirmation code starts with ``prefix``."""
+        election_id = _election_id(election_id)
         cleaned = re.sub(r"[\s-]+", "", prefix).upper()
-        if not re.fullmatch(r"[0-9A-F]{1,64}", cleaned):
+        if not prefix.isascii() or not re.fullmatch(r"[0-9A-F]{1,64}", cleaned):
             return []
         self._store.election(election_id)
         return [
@@ -287,6 +359,7 @@ class BallotBoxService:
         ]
 
     def timeline(self, election_id: str) -> Timeline:
+        election_id = _election_id(election_id)
         row = self._store.election(election_id)
         first = self._store.board(election_id, 0, 1)
         last = self._store.board(election_id, row.board_length - 1, 1) if row.board_length else []
@@ -299,32 +372,96 @@ class BallotBoxService:
         )
 
     def decrypted_tally(self, election_id: str) -> DecryptedTally | None:
+        election_id = _election_id(election_id)
         self._store.election(election_id)
         return self.lifecycle.decrypted_tally(election_id)
 
     def decrypted_tally_document(self, election_id: str) -> bytes | None:
+        election_id = _election_id(election_id)
         self._store.election(election_id)
         return self.lifecycle.decrypted_tally_document(election_id)
 
     def encrypted_tally_document(self, election_id: str) -> bytes | None:
+        election_id = _election_id(election_id)
         return self.lifecycle.encrypted_tally_document(election_id)
 
     def openings(self, election_id: str) -> list[ChallengedBallot]:
+        election_id = _election_id(election_id)
         return self.lifecycle.openings(election_id)
 
     def challenged_codes(self, election_id: str) -> list[str]:
+        election_id = _election_id(election_id)
         return self.lifecycle.challenged_codes(election_id)
 
     def challenged_ballot(self, election_id: str, code: str) -> bytes:
-        return self.lifecycle.challenged_ballot(election_id, code)
+        election_id = _election_id(election_id)
+        return self.lifecycle.challenged_ballot(election_id, _code(code))
 
     def decryption_status(self, election_id: str) -> DecryptionStatus:
+        election_id = _election_id(election_id)
         self._store.election(election_id)
         return self.lifecycle.decryption_status(election_id)
 
 
-def open_ballot_box(database_url: str, *, migrate: bool = True) -> BallotBoxService:
-    """The ballot box over the SQL database at ``database_url`` (SQLite or PostgreSQL)."""
+def _sessions_for(store: ElectionStore) -> SessionStore:
+    """Officials' sessions in the SQL store's own database (shared by worker processes), else in memory."""
+    engine = getattr(store, "engine", None)
+    if engine is None:
+        return MemorySessions()
+    from nazaha.storage.sql.sessions import SqlSessions  # noqa: PLC0415  (SQLAlchemy: the service extra)
+
+    return SqlSessions(engine)
+
+
+def default_secret_file(database_url: str) -> Path:
+    """Where the service secret lives when no file is named: beside a SQLite database file
+    (``nazaha.db`` -> ``nazaha.db.secret``), else ``nazaha.secret`` in the current folder."""
+    if database_url.startswith("sqlite:///"):
+        path = database_url[len("sqlite:///") :].split("?", 1)[0]
+        if path and path != ":memory:":
+            return Path(path + ".secret")
+    return Path("nazaha.secret")
+
+
+def load_service_secret(path: Path) -> bytes:
+    """The service secret from ``path`` (64 or more hex digits), created with mode 0600 when
+    missing. Refused if others may read it: whoever holds it can compute every decision token
+    and sign receipts."""
+    try:
+        _create_secret_file(path)
+        status = path.stat()
+        if status.st_mode & 0o077:
+            raise InputError(f"{path}: the service secret must be readable by its owner only (chmod 600 {path})")
+        text = path.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise StorageError(f"cannot read the service secret {path}: {type(error).__name__}") from None
+    if not re.fullmatch(r"(?:[0-9a-fA-F]{2}){32,}", text):
+        raise InputError(f"{path}: the service secret must be 64 or more hex digits")
+    return bytes.fromhex(text)
+
+
+def _create_secret_file(path: Path) -> None:
+    """Write a fresh secret to ``path`` unless it exists, atomically (a temporary file linked
+    into place), so that worker processes starting together all read the same one."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(_SECRET_BYTES) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):  # another process was first: its secret is the one
+            os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def open_ballot_box(database_url: str, *, migrate: bool = True, secret_file: Path | None = None) -> BallotBoxService:
+    """The ballot box over the SQL database at ``database_url`` (SQLite or PostgreSQL), with
+    the service secret from ``secret_file`` (by default ``default_secret_file``)."""
     # Imported here: SQLAlchemy comes with the ``service`` extra, and the command line must start
     # (and ``nazaha verify`` run) without it.
     try:
@@ -333,4 +470,5 @@ def open_ballot_box(database_url: str, *, migrate: bool = True) -> BallotBoxServ
         raise MissingDependencyError(
             f"the ballot box needs {missing.name!r}, which comes with the service extra: pip install 'nazaha[service]'"
         ) from None
-    return BallotBoxService(SqlStore.open(database_url, migrate=migrate))
+    secret = load_service_secret(secret_file or default_secret_file(database_url))
+    return BallotBoxService(SqlStore.open(database_url, migrate=migrate), secret=secret)

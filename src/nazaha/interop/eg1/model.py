@@ -41,7 +41,7 @@ __all__ = [
     "parse_decrypted",
 ]
 
-_HEX = re.compile(r"^[0-9A-Fa-f]+$")
+_HEX = re.compile(r"[0-9A-Fa-f]+")
 
 
 class _Doc:
@@ -64,7 +64,7 @@ class _Doc:
         value = self.get(obj, key, path)
         if isinstance(value, dict) and set(value) == {"data"}:
             value = value["data"]
-        if not isinstance(value, str) or not _HEX.match(value):
+        if not isinstance(value, str) or not _HEX.fullmatch(value):
             raise self.fail(f"{path}.{key}".lstrip("."), "expected a hex string")
         return int(value, 16)
 

@@ -2,15 +2,18 @@
 
 Server-rendered with Jinja2; every script, style sheet and image comes from ``/static`` (no
 outside resource). URLs carry the language: ``/ar/...`` (right to left) or ``/en/...``. The
-officials' pages need the administrator token, given once on a sign-in form and kept in an
-HttpOnly, SameSite=Strict cookie; every form that changes something also carries a token derived
-from it (against cross-site requests).
+officials' pages need the administrator token, given once on a sign-in form (throttled); the
+official then holds a random, server-side session in an HttpOnly, SameSite=Strict cookie, which
+expires and which signing out ends (``nazaha.workflows.officials``). Every form that changes
+something also carries the session's form token (against cross-site requests); the upload form
+checks the session before it reads the body.
+
+Every manifest text is shown isolated (``<bdi>`` or ``dir="auto"``) and every JSON embedded in
+a page is escaped for the HTML script-data state (``embed_json``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import math
 import re
@@ -18,22 +21,24 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from starlette.datastructures import UploadFile
 
 from nazaha.election.context import ElectionContext
 from nazaha.election.tally import DecryptedTally
-from nazaha.errors import AuthorizationError, InputError, NazahaError, NotFoundError
-from nazaha.service.deps import service
+from nazaha.errors import AuthorizationError, InputError, NazahaError, NotFoundError, TooManyAttempts
+from nazaha.service.deps import client_address, officials, service
 from nazaha.service.pages.i18n import LANGUAGES, catalog, direction, format_date, format_number, format_percent
-from nazaha.service.settings import Settings
 from nazaha.voting.ballot_box import ElectionState
 from nazaha.workflows.ballot_box import ElectionView, EntryView
 from nazaha.workflows.booth import booth_context
+from nazaha.workflows.officials import Session
 
-__all__ = ["render_error", "router", "templates"]
+__all__ = ["embed_json", "render_error", "router", "templates"]
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -43,7 +48,15 @@ templates.env.filters["percent"] = format_percent
 
 router = APIRouter(include_in_schema=False)
 
-COOKIE = "nazaha_admin"
+COOKIE = "nazaha_session"
+MAX_UPLOADS = 64
+_SCRIPT_DATA_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 SECURITY_HEADERS = {
     # Only Nazaha's own scripts, styles and images; the booth talks to this server alone.
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -52,6 +65,14 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 PAGE_SIZE = 50
+
+
+def embed_json(value: Any) -> Markup:
+    """JSON to put inside a ``<script type="application/json">`` element: ``<``, ``>``, ``&``
+    and U+2028/U+2029 as escapes, so that no text (``</script>``, ``<!--``, ``<script``) can end
+    the element or change how the browser reads it, and the value parses back unchanged."""
+    # Safe to mark: after the translation the text holds no character that HTML reads as markup.
+    return Markup(json.dumps(value, ensure_ascii=False).translate(_SCRIPT_DATA_ESCAPES))  # noqa: S704
 
 
 def _language(lang: str) -> str:
@@ -68,7 +89,7 @@ def _page(request: Request, name: str, lang: str, status: int = 200, **values: A
         lang=lang,
         dir=direction(lang),
         t=texts,
-        other_url=re.sub(r"^/(ar|en)(?=/|$)", f"/{other}", path)
+        other_url=re.sub(r"\A/(ar|en)(?=/|\Z)", f"/{other}", path)
         + (f"?{request.url.query}" if request.url.query else ""),
         path=path,
     )
@@ -79,7 +100,7 @@ def _page(request: Request, name: str, lang: str, status: int = 200, **values: A
 
 def render_error(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
     """The HTML form of an error (``service/errors.py`` decides the status)."""
-    match = re.match(r"^/(ar|en)(/|$)", request.url.path)
+    match = re.match(r"/(ar|en)(/|\Z)", request.url.path)
     lang = match.group(1) if match else "en"
     return _page(request, "error.html", lang, status=status, title=title, detail=detail)
 
@@ -183,16 +204,15 @@ def booth(request: Request, lang: str, election_id: str) -> HTMLResponse:
         election=_election_view(row, lang),
         open=row.state is ElectionState.OPEN,
         styles=_style_view(context, lang),
-        booth_json=json.dumps(
+        booth_json=embed_json(
             {
-                "election": election_id,
+                "election": row.id,
                 "context": booth_context(context),
                 "styles": _style_view(context, lang),
                 "catalogs": catalogs,
                 "names": names,
-            },
-            ensure_ascii=False,
-        ).replace("</", "<\\/"),
+            }
+        ),
     )
 
 
@@ -204,7 +224,7 @@ def board(request: Request, lang: str, election_id: str, page: int = 1, code: st
     view = _election_view(row, lang)
     pages = max(1, math.ceil(row.board_length / PAGE_SIZE))
     page = min(max(1, page), pages)
-    code = code.strip().upper()
+    code = code.strip().upper() if code.isascii() else code.strip()
     if code:
         if not re.fullmatch(r"[0-9A-F]{4,64}", code):
             entries: list[EntryView] = []
@@ -268,36 +288,23 @@ def results(request: Request, lang: str, election_id: str) -> HTMLResponse:
 # -- officials ------------------------------------------------------------------------------------
 
 
-def _admin_token(request: Request) -> str:
-    settings: Settings = request.app.state.settings
-    return settings.admin_token
+def _session(request: Request) -> Session | None:
+    try:
+        return officials(request).session(request.cookies.get(COOKIE, ""))
+    except AuthorizationError:
+        return None
 
 
-def _signed_in(request: Request) -> bool:
-    token = _admin_token(request)
-    given = request.cookies.get(COOKIE, "")
-    return bool(token) and hmac.compare_digest(given, _cookie_value(token))
-
-
-def _cookie_value(token: str) -> str:
-    return hashlib.sha256(b"nazaha admin session\x00" + token.encode()).hexdigest()
-
-
-def _form_token(request: Request) -> str:
-    return hmac.new(_admin_token(request).encode(), b"nazaha form", hashlib.sha256).hexdigest()
-
-
-def _require_form(request: Request, form_token: str) -> None:
-    if not _signed_in(request):
-        raise AuthorizationError("missing administrator sign-in")
-    if not hmac.compare_digest(form_token, _form_token(request)):
-        raise AuthorizationError("the form's token is not valid; reload the page")
+def _require_form(request: Request, form_token: str) -> Session:
+    """The signed-in official's session, if ``form_token`` is the one of its forms."""
+    return officials(request).check_form(request.cookies.get(COOKIE, ""), form_token)
 
 
 @router.get("/{lang}/admin", response_class=HTMLResponse)
 def admin(request: Request, lang: str, done: str = "", error: str = "") -> HTMLResponse:
     lang = _language(lang)
-    if not _signed_in(request):
+    session = _session(request)
+    if session is None:
         return _page(request, "admin_login.html", lang, failed=bool(error))
     box = service(request)
     elections = []
@@ -319,24 +326,38 @@ def admin(request: Request, lang: str, done: str = "", error: str = "") -> HTMLR
         view["decrypting"] = bool(status.present)
         elections.append(view)
     return _page(
-        request, "admin.html", lang, elections=elections, form_token=_form_token(request), done=done, error=error
+        request, "admin.html", lang, elections=elections, form_token=session.form_token, done=done, error=error
     )
 
 
 @router.post("/{lang}/admin/login")
-def admin_login(request: Request, lang: str, token: Annotated[str, Form()] = "") -> RedirectResponse:
+def admin_login(request: Request, lang: str, token: Annotated[str, Form()] = "") -> Response:
     lang = _language(lang)
-    expected = _admin_token(request)
-    if not expected or not hmac.compare_digest(token.strip(), expected):
-        return RedirectResponse(f"/{lang}/admin?error=token", status_code=303)
+    try:
+        session = officials(request).sign_in(token.strip(), client_address(request))
+    except TooManyAttempts:
+        raise
+    except AuthorizationError:
+        return _page(request, "admin_login.html", lang, status=401, failed=True)
     response = RedirectResponse(f"/{lang}/admin", status_code=303)
-    response.set_cookie(COOKIE, _cookie_value(expected), httponly=True, samesite="strict", path="/")
+    response.set_cookie(
+        COOKIE,
+        session.identifier,
+        max_age=session.max_age,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
     return response
 
 
 @router.post("/{lang}/admin/logout")
-def admin_logout(lang: str) -> RedirectResponse:
-    response = RedirectResponse(f"/{_language(lang)}/admin", status_code=303)
+def admin_logout(request: Request, lang: str) -> RedirectResponse:
+    """Sign out: the session ends on the server, so its cookie opens nothing any more."""
+    lang = _language(lang)
+    officials(request).sign_out(request.cookies.get(COOKIE, ""))
+    response = RedirectResponse(f"/{lang}/admin", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
 
@@ -351,22 +372,25 @@ def _election_file_name(name: str) -> str:
 
 
 @router.post("/{lang}/admin/elections")
-async def admin_create(
-    request: Request,
-    lang: str,
-    files: list[UploadFile],
-    form_token: Annotated[str, Form()] = "",
-    election_id: Annotated[str, Form()] = "",
-) -> Response:
+async def admin_create(request: Request, lang: str) -> Response:
+    """Create an election from uploaded files. The session is checked before the body is read
+    (nothing of an unauthenticated upload is read or spooled), the form token after."""
     lang = _language(lang)
-    _require_form(request, form_token)
-    contents: dict[str, bytes] = {}
-    for upload in files:
-        data = await upload.read()
-        if upload.filename and data:
-            contents[_election_file_name(upload.filename)] = data
+    if await run_in_threadpool(_session, request) is None:
+        raise AuthorizationError("missing administrator sign-in")
+    async with request.form(max_files=MAX_UPLOADS, max_fields=8) as form:
+        form_token = form.get("form_token")
+        await run_in_threadpool(_require_form, request, form_token if isinstance(form_token, str) else "")
+        election_id = form.get("election_id")
+        contents: dict[str, bytes] = {}
+        for upload in form.getlist("files"):
+            if isinstance(upload, UploadFile):
+                data = await upload.read()
+                if upload.filename and data:
+                    contents[_election_file_name(upload.filename)] = data
+    identifier = election_id.strip() if isinstance(election_id, str) else ""
     try:
-        row = await run_in_threadpool(service(request).create_election, contents, election_id.strip() or None)
+        row = await run_in_threadpool(service(request).create_election, contents, identifier or None)
     except NazahaError as error:
         return RedirectResponse(f"/{lang}/admin?error={_quote(str(error))}", status_code=303)
     return RedirectResponse(f"/{lang}/admin?done={row.id}", status_code=303)
@@ -377,16 +401,21 @@ def _quote(text: str) -> str:
 
 
 @router.post("/{lang}/admin/elections/{election_id}/{action}")
-async def admin_action(
-    request: Request,
-    lang: str,
-    election_id: str,
-    action: str,
-    form_token: Annotated[str, Form()] = "",
-    present: Annotated[list[int] | None, Form()] = None,
-) -> Response:
+async def admin_action(request: Request, lang: str, election_id: str, action: str) -> Response:
+    """Open, close, tally or start the decryption: the session first, then the form (small, no
+    files) and its token."""
     lang = _language(lang)
-    _require_form(request, form_token)
+    if await run_in_threadpool(_session, request) is None:
+        raise AuthorizationError("missing administrator sign-in")
+    async with request.form(max_files=0, max_fields=64) as form:
+        form_token = form.get("form_token")
+        await run_in_threadpool(_require_form, request, form_token if isinstance(form_token, str) else "")
+        chosen = [value for value in form.getlist("present") if isinstance(value, str)]
+    present = []
+    for value in chosen:
+        if not (value.isascii() and value.isdigit() and len(value) <= 6):
+            raise InputError(f"present: {value[:20]!r} is not a guardian number")
+        present.append(int(value))
     box = service(request)
     try:
         if action == "open":
@@ -396,9 +425,11 @@ async def admin_action(
         elif action == "tally":
             await run_in_threadpool(box.tally, election_id)
         elif action == "decrypt":
-            await run_in_threadpool(box.start_decryption, election_id, list(present or []))
+            await run_in_threadpool(box.start_decryption, election_id, present)
         else:
-            raise InputError(f"unknown action {action!r}")
+            raise NotFoundError(f"unknown action {action[:40]!r}")
+    except NotFoundError:
+        raise  # no such election or action: an error page, not a notice on the dashboard
     except NazahaError as error:
         return RedirectResponse(f"/{lang}/admin?error={_quote(str(error))}", status_code=303)
     return RedirectResponse(f"/{lang}/admin?done={_quote(action)}", status_code=303)

@@ -84,7 +84,7 @@ def get_ballot(election_id: str, code: str, request: Request) -> dict[str, Any]:
 def get_board(
     election_id: str,
     request: Request,
-    offset: int = Query(0, ge=0, description="Entries after this position"),
+    offset: int = Query(0, ge=0, le=2**31 - 1, description="Entries after this position"),
     limit: int = Query(100, ge=1, le=500),
 ) -> dict[str, Any]:
     election, entries = service(request).board(election_id, offset, limit)

@@ -119,10 +119,16 @@ def get_record(election_id: str, request: Request) -> Response:
 
 
 def parse_json_object(body: bytes) -> dict[str, Any]:
+    """A small JSON object from a request body: nesting too deep for the parser (RecursionError)
+    and integers too long to convert (ValueError) are malformed requests like any other."""
     try:
         value = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise RecordFormatError("body", f"not valid JSON ({error})") from None
+    except RecursionError:
+        raise RecordFormatError("body", "the JSON is nested too deeply") from None
+    except ValueError as error:
+        raise RecordFormatError("body", f"not acceptable JSON ({str(error)[:80]})") from None
     if not isinstance(value, dict):
         raise InputError("body: expected a JSON object")
     return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     ForeignKey,
     Index,
@@ -16,7 +17,16 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["artifacts", "ballots", "board", "elections", "metadata", "service_secrets"]
+__all__ = [
+    "admin_sessions",
+    "artifacts",
+    "ballots",
+    "board",
+    "elections",
+    "metadata",
+    "service_secrets",
+    "sign_in_failures",
+]
 
 metadata = MetaData()
 
@@ -76,4 +86,22 @@ service_secrets = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("secret", LargeBinary, nullable=False),
+)
+
+admin_sessions = Table(
+    "admin_sessions",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Index("ix_admin_sessions_expires_at", "expires_at"),
+)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client", String(200), nullable=False),
+    Column("attempted_at", BigInteger, nullable=False),
+    Index("ix_sign_in_failures_client", "client", "attempted_at"),
 )

@@ -123,16 +123,27 @@ function marks() {
   return { style, values, chosen };
 }
 
+// A manifest text, isolated from the text around it (its direction is its own).
+function isolated(text) {
+  const el = document.createElement("bdi");
+  el.textContent = text;
+  return el;
+}
+
 function describe(list, style, valuesOrChosen, fromValues) {
   list.replaceChildren();
   for (const contest of style.contests) {
     const dt = document.createElement("dt");
-    dt.textContent = contest.names[lang];
+    dt.append(isolated(contest.names[lang]));
     const dd = document.createElement("dd");
     const picked = fromValues
       ? contest.options.filter((_, j) => valuesOrChosen[contest.index][j] > 0)
       : valuesOrChosen[contest.index];
-    dd.textContent = picked.length ? picked.map((o) => o.names[lang]).join(lang === "ar" ? "، " : ", ") : t("no_choice");
+    if (!picked.length) dd.textContent = t("no_choice");
+    picked.forEach((option, j) => {
+      if (j) dd.append(lang === "ar" ? "، " : ", ");
+      dd.append(isolated(option.names[lang]));
+    });
     dd.dataset.contest = contest.label;
     list.append(dt, dd);
   }
