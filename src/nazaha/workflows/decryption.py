@@ -50,8 +50,9 @@ from nazaha.tallying.decrypt import (
 from nazaha.voting import ballot_box as rules
 from nazaha.voting.ballot_box import ElectionState
 from nazaha.voting.opening import open_ballot
+from nazaha.workflows import faults
 
-__all__ = ["STEPS", "DecryptionStatus", "Rounds", "present_guardians"]
+__all__ = ["STEPS", "DecryptionStatus", "Rounds", "current_status", "present_guardians", "round_status", "signed"]
 
 STEPS = ("commit", "reveal", "respond")
 """The three steps of a decryption round, in order."""
@@ -266,8 +267,20 @@ class Rounds:
                 continue
             self._tx.put_artifact(f"challenged/{code}.json", encode_challenged(group, opened))
         self._tx.put_artifact(TALLY, encode_tally(group, decrypted))
+        faults.pause("publish")
         self._tx.set_state(rules.transition("", self._tx.election.state, ElectionState.PUBLISHED))
         return True
+
+
+def current_status(artifacts: Mapping[str, bytes]) -> DecryptionStatus:
+    """The status of the latest round, from every stored ``decryption/`` artifact."""
+    number = 0
+    while round_name(number + 1) in artifacts:
+        number += 1
+    if number == 0:
+        return DecryptionStatus(0, [], [], [], [], {})
+    present = list(decode_round(artifacts[round_name(number)]).present)
+    return round_status(number, present, artifacts)
 
 
 def round_status(number: int, present: list[int], messages: Mapping[str, bytes]) -> DecryptionStatus:

@@ -63,7 +63,7 @@ from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.encrypt import identifier_hash
 from nazaha.voting.validate import validate_ballot
 from nazaha.workflows.clock import utc_now
-from nazaha.workflows.decryption import DecryptionStatus, Rounds, present_guardians, round_status, signed
+from nazaha.workflows.decryption import DecryptionStatus, Rounds, current_status, present_guardians, signed
 from nazaha.workflows.election_files import load_context
 from nazaha.workflows.publish import device_log, tally_labels, write_record
 
@@ -399,14 +399,10 @@ class ElectionLifecycle:
             return Rounds(tx, context).start(present, self._clock(), abandon=abandon)
 
     def decryption_status(self, election_id: str) -> DecryptionStatus:
-        """The current round's progress (round 0 with nobody named before the first round)."""
-        context = self.context(election_id)
-        with self._store.transaction(election_id) as tx:
-            current = Rounds(tx, context).current()
-        if current is None:
-            return DecryptionStatus(0, [], [], [], [], {})
-        number, present = current
-        return round_status(number, present, self._store.artifacts(election_id, f"decryption/round-{number}/"))
+        """The current round's progress (round 0 with nobody named before the first round).
+
+        A plain read, not a unit of work: it never waits for a step in progress."""
+        return current_status(self._store.artifacts(election_id, "decryption/"))
 
     def post(self, election_id: str, step: str, guardian: int, data: bytes, signature: bytes) -> bool:
         """Store a guardian's signed message of the current round once checked; True when the

@@ -3,6 +3,7 @@ the decryption, which runs on the guardian's own machine so that its key never l
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -115,7 +116,9 @@ def _wait(
     client: ServiceClient, election_id: str, step: str, number: int, present: list[int], poll: float, deadline: float
 ) -> dict[str, Any]:
     while True:
-        status: dict[str, Any] = _retrying(lambda: client.get(f"/api/v1/elections/{election_id}/decryption"), deadline)
+        status: dict[str, Any] = _retrying(
+            lambda: client.get(f"/api/v1/elections/{election_id}/decryption"), deadline
+        ).json()
         if status["round"] != number:
             raise ConflictError(f"decryption round {number} was abandoned (round {status['round']} started)")
         if status["state"] == "published" or sorted(status[step]) == present:
@@ -126,13 +129,13 @@ def _wait(
         time.sleep(poll)
 
 
-def _retrying(call: Callable[[], httpx.Response], deadline: float) -> Any:
-    """``call``'s JSON answer, retrying while the service cannot be reached (it may be restarting):
+def _retrying(call: Callable[[], httpx.Response], deadline: float) -> httpx.Response:
+    """``call``'s answer, retrying while the service cannot be reached (it may be restarting):
     every request the guardian makes can be repeated without effect."""
     delay = 0.5
     while True:
         try:
-            return call().json()
+            return call()
         except RemoteError:
             if time.monotonic() > deadline:
                 raise
@@ -198,7 +201,7 @@ def decrypt_as_guardian(
     if ledger is not None:
         ledger.admit(context.extended_hash.hex().upper(), f"election {election_id!r} at {client.base_url}")
     base = f"/api/v1/elections/{election_id}/decryption"
-    status = _retrying(lambda: client.get(base), deadline)
+    status = _retrying(lambda: client.get(base), deadline).json()
     number, present = status["round"], sorted(status["present"])
     if guardian.index not in present:
         raise ConflictError(f"guardian {guardian.index} is not among the guardians named to decrypt ({present})")
@@ -210,13 +213,14 @@ def decrypt_as_guardian(
         signature = signed(guardian.sign, context, number, step, guardian.index, body).hex().upper()
         answer = _retrying(
             lambda: client.post(f"{base}/{step}/{guardian.index}", content=body, signature=signature), deadline
-        )
+        ).json()
         return bool(answer["finished"])
 
     partials = guardian.commit(tally, present)
     nonce_shares = {}
     for code in status["challenged"]:
-        data = client.get(f"{base}/challenged/{code}").content
+        path = f"{base}/challenged/{code}"
+        data = _retrying(functools.partial(client.get, path), deadline).content
         ballot = decode_ballot(data, context.group, f"challenged ballot {code}").ballot
         nonce_shares[code] = guardian.nonce_share(ballot)
     post(

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-__all__ = ["make_engine", "normalize_url"]
+__all__ = ["make_engine", "normalize_url", "reading"]
+
+_READ_ONLY = "nazaha_read_only"
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads only: on SQLite it never takes (or waits for) the write lock."""
+    with engine.connect() as conn:
+        conn.execution_options(**{_READ_ONLY: True})
+        yield conn
 
 
 def normalize_url(url: str) -> str:
@@ -38,7 +50,13 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # A unit of work takes the write lock when it begins, so that two never interleave;
+            # a read (``reading``) begins a deferred transaction, which in WAL mode never waits
+            # for a writer (SQLAlchemy begins a transaction on a connection's first statement).
+            if connection.get_execution_options().get(_READ_ONLY):
+                connection.exec_driver_sql("BEGIN")
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     if parsed.get_backend_name() == "postgresql":

@@ -7,6 +7,7 @@ from sqlalchemy import Engine, and_, delete, func, insert, select
 
 from nazaha.storage.sessions import SessionRow
 from nazaha.storage.sql import schema
+from nazaha.storage.sql.engine import reading
 
 __all__ = ["SqlSessions"]
 
@@ -26,7 +27,7 @@ class SqlSessions:
             )
 
     def session(self, key: str) -> SessionRow | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(schema.admin_sessions).where(schema.admin_sessions.c.key == key)).one_or_none()
         return SessionRow(row.key, row.created_at, row.expires_at) if row is not None else None
 
@@ -44,7 +45,7 @@ class SqlSessions:
 
     def failures_since(self, client: str, since: int) -> int:
         table = schema.sign_in_failures
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             count = conn.execute(
                 select(func.count()).where(and_(table.c.client == client, table.c.attempted_at >= since))
             ).scalar_one()

@@ -24,7 +24,7 @@ from nazaha.errors import ConflictError, NotFoundError, StorageError
 from nazaha.record.board import BoardEntry, BoardKind, chain_entry
 from nazaha.storage.ports import BallotRow, ElectionRow, ElectionState, NewBallot
 from nazaha.storage.sql import schema
-from nazaha.storage.sql.engine import make_engine
+from nazaha.storage.sql.engine import make_engine, reading
 from nazaha.storage.sql.migrate import upgrade
 
 __all__ = ["SqlStore"]
@@ -253,21 +253,21 @@ class SqlStore:
             yield _SqlTransaction(conn, row)
 
     def election(self, election_id: str) -> ElectionRow:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(schema.elections).where(schema.elections.c.id == election_id)).one_or_none()
         if row is None:
             raise NotFoundError(f"no election {election_id!r}")
         return _election(row)
 
     def elections(self) -> list[ElectionRow]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(schema.elections).order_by(schema.elections.c.created_at)).all()
         return [_election(row) for row in rows]
 
     # -- reads ----------------------------------------------------------------------------------
 
     def ballot(self, election_id: str, code: str) -> BallotRow | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(schema.ballots).where(
                     and_(schema.ballots.c.election_id == election_id, schema.ballots.c.code == code)
@@ -279,7 +279,7 @@ class SqlStore:
         if not re.fullmatch(r"[0-9A-F]*", prefix):
             return []
         upper = prefix + "G"  # every code with this prefix sorts between prefix and prefix + "G"
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(schema.ballots.c.code)
                 .where(
@@ -297,7 +297,7 @@ class SqlStore:
     def ballots(self, election_id: str) -> Iterator[BallotRow]:
         after = 0
         while True:
-            with self.engine.connect() as conn:
+            with reading(self.engine) as conn:
                 rows = conn.execute(
                     select(schema.ballots)
                     .where(and_(schema.ballots.c.election_id == election_id, schema.ballots.c.position > after))
@@ -311,7 +311,7 @@ class SqlStore:
             after = rows[-1].position
 
     def board(self, election_id: str, offset: int, limit: int) -> list[BoardEntry]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(schema.board)
                 .where(and_(schema.board.c.election_id == election_id, schema.board.c.position > offset))
@@ -321,15 +321,15 @@ class SqlStore:
         return [_entry(r) for r in rows]
 
     def entries_for(self, election_id: str, code: str) -> list[BoardEntry]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return _entries_for(conn, election_id, code)
 
     def artifact(self, election_id: str, name: str) -> bytes | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return _artifact(conn, election_id, name)
 
     def artifacts(self, election_id: str, prefix: str) -> dict[str, bytes]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(schema.artifacts).where(
                     and_(schema.artifacts.c.election_id == election_id, schema.artifacts.c.name.startswith(prefix))
