@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nazaha.errors import RecordFormatError
-from nazaha.interop.formats import detect_format, verify_any
+from nazaha.verify.formats import detect_format, verify_any
 from tests.e2e import tamper1
 from tests.e2e.cli import nazaha
 

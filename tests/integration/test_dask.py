@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from distributed import Client, LocalCluster
 
-from nazaha.interop.formats import verify_any
+from nazaha.verify.formats import verify_any
 from tests.e2e import tamper
 
 FIXTURE_1X = Path(__file__).parent.parent / "fixtures" / "eg1x" / "record-standard"

@@ -33,8 +33,8 @@ from nazaha.crypto.params import STANDARD_GROUP, group_by_name
 from nazaha.election.ballot import BallotState
 from nazaha.election.manifest import parse_manifest
 from nazaha.errors import MissingDependencyError
-from nazaha.interop.formats import verify_any
 from nazaha.record.archive import extract_record, is_record_archive
+from nazaha.verify.formats import verify_any
 from nazaha.verify.report import Report
 from nazaha.voting.confirmation import ChainingMode
 from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box

@@ -6,9 +6,9 @@ from concurrent.futures import Executor
 from pathlib import Path
 
 from nazaha.errors import RecordFormatError
-from nazaha.interop.eg1.runner import is_record1, verify_record1
 from nazaha.progress import Progress
 from nazaha.record.layout import INDEX_FILE
+from nazaha.verify.eg1.runner import is_record1, verify_record1
 from nazaha.verify.report import Report
 from nazaha.verify.runner import verify_record21
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from nazaha.crypto.group import Group
 from nazaha.crypto.polynomial import lagrange_coefficient
 from nazaha.errors import RecordFormatError
-from nazaha.interop.eg1.hashing import Elem, hash_elems
-from nazaha.interop.eg1.model import (
+from nazaha.verify.eg1.hashing import Elem, hash_elems
+from nazaha.verify.eg1.model import (
     Ballot1,
     Contest1,
     CPProof,
@@ -29,7 +29,7 @@ from nazaha.interop.eg1.model import (
     parse_ballot,
     parse_decrypted,
 )
-from nazaha.interop.eg1.params import KNOWN_1X
+from nazaha.verify.eg1.params import KNOWN_1X
 from nazaha.verify.findings import Findings
 
 __all__ = [

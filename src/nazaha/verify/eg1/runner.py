@@ -8,8 +8,9 @@ from pathlib import Path
 
 from nazaha.crypto.group import Group, set_parallelism
 from nazaha.errors import RecordFormatError
-from nazaha.interop.eg1.catalog import CHECKS_1X
-from nazaha.interop.eg1.checks import (
+from nazaha.progress import NoProgress, Progress
+from nazaha.verify.eg1.catalog import CHECKS_1X
+from nazaha.verify.eg1.checks import (
     CAST,
     SPOILED,
     BallotSummary,
@@ -20,9 +21,8 @@ from nazaha.interop.eg1.checks import (
     check_election1,
     guardian_keys,
 )
-from nazaha.interop.eg1.hashing import hash_elems
-from nazaha.interop.eg1.model import Record1, load_record1
-from nazaha.progress import NoProgress, Progress
+from nazaha.verify.eg1.hashing import hash_elems
+from nazaha.verify.eg1.model import Record1, load_record1
 from nazaha.verify.findings import Findings
 from nazaha.verify.report import CheckResult, Report
 
