@@ -13,9 +13,9 @@ from nazaha.errors import RecordFormatError
 from nazaha.verify.formats import detect_format, verify_any
 from tests.e2e import tamper1
 from tests.e2e.cli import nazaha
+from tests.support.records import RECORD_STANDARD_1X, reference_record
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "eg1x"
-STANDARD = FIXTURES / "record-standard"
+STANDARD = RECORD_STANDARD_1X
 
 MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper1.change_ciphertext, "4.J"),
@@ -39,18 +39,19 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
 ]
 
 
-@pytest.mark.parametrize("name", ["record-standard", "preview1-hamilton", "eg095-minimal"])
+@pytest.mark.parametrize("name", ["record-standard", "ms-1.0-hamilton", "ms-0.95-minimal"])
 def test_samples_and_fixtures_verify(name: str) -> None:
-    report = verify_any(FIXTURES / name)
+    root = STANDARD if name == "record-standard" else reference_record(name)
+    report = verify_any(root)
     assert report.ok, list(report.failures())
-    assert detect_format(FIXTURES / name) == "1.x"
+    assert detect_format(root) == "1.x"
 
 
 def test_fixture_exercises_compensated_shares_and_spoiled_ballots() -> None:
     report = verify_any(STANDARD)
     items = {r.check.number: r.items for r in report.results}
     assert items["9"] > 0 and items["10"] > 0 and items["12"] > 0
-    note = next(r.note for r in verify_any(FIXTURES / "preview1-hamilton").results if r.check.number == "1")
+    note = next(r.note for r in verify_any(reference_record("ms-1.0-hamilton")).results if r.check.number == "1")
     assert "test-only" in note
 
 
@@ -76,7 +77,7 @@ def test_cli_on_1x_records(tmp_path: Path) -> None:
 
 def test_unreadable_1x_record_names_file_and_field(tmp_path: Path) -> None:
     record = tmp_path / "record"
-    shutil.copytree(FIXTURES / "preview1-hamilton", record)
+    shutil.copytree(reference_record("ms-1.0-hamilton"), record)
     context = json.loads((record / "context.json").read_text())
     del context["crypto_extended_base_hash"]
     (record / "context.json").write_text(json.dumps(context))

@@ -10,8 +10,9 @@ from distributed import Client, LocalCluster
 
 from nazaha.verify.formats import verify_any
 from tests.e2e import tamper
+from tests.support.records import RECORD_STANDARD_1X
 
-FIXTURE_1X = Path(__file__).parent.parent / "fixtures" / "eg1x" / "record-standard"
+FIXTURE_1X = RECORD_STANDARD_1X
 
 
 @pytest.fixture(scope="module")
