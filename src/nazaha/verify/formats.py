@@ -39,12 +39,15 @@ def verify_any(
     jobs: int = 1,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    chunk_size: int | None = None,
 ) -> Report:
     """Verify ``root`` by the rules of its format (detected unless given); ballot checks run in
-    ``jobs`` local processes, or on ``executor`` (a Dask cluster) when one is given."""
+    ``jobs`` local processes, or on ``executor`` (a Dask cluster) when one is given, in chunks of
+    ``chunk_size`` ballots (each format's default when None)."""
     if format not in FORMATS:
         raise RecordFormatError(str(root), f"unknown format {format!r} (choose from {', '.join(FORMATS)})")
     chosen = detect_format(root) if format == "auto" else format
+    sizing = {} if chunk_size is None else {"chunk_size": chunk_size}
     if chosen == "2.1":
-        return verify_record21(root, jobs=jobs, executor=executor, progress=progress)
-    return verify_record1(root, jobs=jobs, executor=executor, progress=progress)
+        return verify_record21(root, jobs=jobs, executor=executor, progress=progress, **sizing)
+    return verify_record1(root, jobs=jobs, executor=executor, progress=progress, **sizing)

@@ -57,9 +57,9 @@ def _coefficients(record: Record1) -> dict[str, int]:
 
 
 def _run(
-    ctx: Chunk1Context, names: Sequence[str], executor: Executor | None, progress: Progress
+    ctx: Chunk1Context, names: Sequence[str], executor: Executor | None, progress: Progress, size: int
 ) -> Iterator[Chunk1Result]:
-    chunks = [list(names[i : i + CHUNK]) for i in range(0, len(names), CHUNK)]
+    chunks = [list(names[i : i + size]) for i in range(0, len(names), size)]
     if executor is None:
         for chunk in chunks:
             yield check_ballot_chunk(ctx, chunk)
@@ -79,8 +79,14 @@ def verify_record1(
     jobs: int = 1,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    chunk_size: int = CHUNK,
 ) -> Report:
-    """Verify an ElectionGuard 1.x record. Raises ``RecordFormatError`` if it cannot be read."""
+    """Verify an ElectionGuard 1.x record. Raises ``RecordFormatError`` if it cannot be read.
+
+    Ballots are checked ``chunk_size`` at a time, here or in ``jobs`` processes (or on ``executor``).
+    """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
     progress = progress or NoProgress()
     record = load_record1(root)
     group = _group(record)
@@ -107,7 +113,7 @@ def verify_record1(
         else None
     )
     try:
-        for result in _run(ctx, names, executor or pool, progress):
+        for result in _run(ctx, names, executor or pool, progress, chunk_size):
             findings.merge(result.findings)
             summaries.extend(result.summaries)
             for key, (pad, data) in result.products.items():
