@@ -8,8 +8,10 @@ from pathlib import Path
 from nazaha.errors import RecordFormatError
 from nazaha.progress import Progress
 from nazaha.record.layout import INDEX_FILE
+from nazaha.verify.eg1.runner import CHUNK as CHUNK_1X
 from nazaha.verify.eg1.runner import is_record1, verify_record1
 from nazaha.verify.report import Report
+from nazaha.verify.runner import CHUNK as CHUNK_21
 from nazaha.verify.runner import verify_record21
 
 __all__ = ["FORMATS", "detect_format", "verify_any"]
@@ -47,7 +49,6 @@ def verify_any(
     if format not in FORMATS:
         raise RecordFormatError(str(root), f"unknown format {format!r} (choose from {', '.join(FORMATS)})")
     chosen = detect_format(root) if format == "auto" else format
-    sizing = {} if chunk_size is None else {"chunk_size": chunk_size}
     if chosen == "2.1":
-        return verify_record21(root, jobs=jobs, executor=executor, progress=progress, **sizing)
-    return verify_record1(root, jobs=jobs, executor=executor, progress=progress, **sizing)
+        return verify_record21(root, jobs=jobs, executor=executor, progress=progress, chunk_size=chunk_size or CHUNK_21)
+    return verify_record1(root, jobs=jobs, executor=executor, progress=progress, chunk_size=chunk_size or CHUNK_1X)
