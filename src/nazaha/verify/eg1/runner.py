@@ -68,9 +68,9 @@ def _run(
     futures: list[tuple[Future[Chunk1Result], int]] = [
         (executor.submit(check_ballot_chunk, ctx, c), len(c)) for c in chunks
     ]
-    for future, size in futures:
+    for future, count in futures:
         yield future.result()
-        progress.advance(size)
+        progress.advance(count)
 
 
 def verify_record1(
