@@ -27,6 +27,8 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper.change_spec_version, "1.A"),
     (tamper.change_confirmation_code, "8.B"),
     (tamper.change_selection_id, "5.B"),
+    (tamper.change_ballot_nonce_proof, "N.C"),
+    (tamper.change_ballot_nonce_ciphertext, "N.C"),
     (tamper.delete_ballot, "0.D"),
     (tamper.delete_ballot_everywhere, "8.E"),
     (tamper.duplicate_ballot, "5.A"),
@@ -48,7 +50,10 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
 def test_the_untouched_record_verifies(standard_record) -> None:  # type: ignore[no-untyped-def]
     report = verify_record21(standard_record.record)
     assert report.ok, list(report.failures())
-    assert {r.check.number for r in report.results} == {str(n) for n in range(15)} | {"B"}
+    assert {r.check.number for r in report.results} == {str(n) for n in range(20)} | {"B", "N"}
+    statuses = {r.check.number: r.status.value for r in report.results}
+    assert {statuses[n] for n in ("15", "16", "17", "18", "19")} == {"not applicable"}
+    assert statuses["N"] == "passed" and next(r.items for r in report.results if r.check.number == "N") == 12
 
 
 @pytest.mark.parametrize(("mutation", "label"), MUTATIONS, ids=[m.__name__ for m, _ in MUTATIONS])

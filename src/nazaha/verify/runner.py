@@ -25,7 +25,7 @@ from nazaha.record.stream import StreamedDocument
 from nazaha.verify import spec_hashes
 from nazaha.verify.checks.ballots import BallotCheckContext, ChainLink, ChunkResult, check_chunk
 from nazaha.verify.checks.board import check_board
-from nazaha.verify.checks.catalog import CHECKS
+from nazaha.verify.checks.catalog import CHECKS, PRE_ENCRYPTED
 from nazaha.verify.checks.election import check_election
 from nazaha.verify.checks.tally import check_aggregation, check_tally
 from nazaha.verify.findings import Findings
@@ -277,5 +277,7 @@ def _report(root: Path, findings: Findings, challenged: int) -> Report:
             verdict.not_applicable = "the record has no contest data fields (Nazaha does not encrypt contest data)"
         elif check.number in ("13", "14") and not challenged and not verdict.failures:
             verdict.not_applicable = "no ballot was challenged"
+        elif check.number in PRE_ENCRYPTED:
+            verdict.not_applicable = "the record has no pre-encrypted ballots (Nazaha's format has no place for them)"
         results.append(verdict)
     return Report(record=str(root), format="ElectionGuard 2.1", results=results)
