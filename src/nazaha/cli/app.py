@@ -26,6 +26,7 @@ from nazaha.cli.output import (
     failures_table,
     report_table,
     tally_table,
+    warnings_table,
 )
 from nazaha.cli.service import admin_app, guardian_app, run_service, serve
 from nazaha.crypto.nonces import SystemRandom
@@ -314,11 +315,15 @@ def verify(
         typer.echo(report.to_json().decode("utf-8"))
     else:
         console.print(report_table(report))
-        failures = failures_table(report)
-        if failures is not None:
-            console.print(failures)
+        for table in (warnings_table(report), failures_table(report)):
+            if table is not None:
+                console.print(table)
+        caveats = [f"{len(report.warnings)} warning(s) above"] if report.warnings else []
+        if report.partial:
+            caveats.insert(0, "a partial record")
+        suffix = f" ({'; '.join(caveats)})" if caveats else ""
         console.print(
-            "[bold green]VALID: every check passed[/bold green]"
+            f"[bold green]VALID: every check that applies passed{suffix}[/bold green]"
             if report.ok
             else "[bold red]INVALID: the record fails the checks listed above[/bold red]"
         )

@@ -280,4 +280,6 @@ def _report(root: Path, findings: Findings, challenged: int) -> Report:
         elif check.number in PRE_ENCRYPTED:
             verdict.not_applicable = "the record has no pre-encrypted ballots (Nazaha's format has no place for them)"
         results.append(verdict)
-    return Report(record=str(root), format="ElectionGuard 2.1", results=results)
+    return Report(
+        record=str(root), format="ElectionGuard 2.1 (Nazaha record layout)", results=results, spec_version="2.1.0"
+    )
