@@ -27,7 +27,7 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper1.change_guardian_commitment, "2.A"),
     (tamper1.change_joint_key, "3.A"),
     (tamper1.change_tracking_code, "6.E"),
-    (tamper1.delete_ballot, "6.D"),
+    (tamper1.delete_ballot, "7.A"),
     (tamper1.duplicate_ballot, "0.D"),
     (tamper1.add_ballot, "6.C"),
     (tamper1.reorder_ballots, "6.E"),
@@ -63,6 +63,20 @@ def test_mutation_fails_the_named_step(tmp_path: Path, mutation: Callable[[Path]
     report = verify_any(record)
     assert not report.ok
     assert label in report.failed_labels(), sorted(report.failed_labels())
+
+
+def test_a_deleted_ballot_leaves_a_counted_chain_gap_and_fails_the_aggregation(tmp_path: Path) -> None:
+    """1.0 allows gaps in a device's chain (ballots encrypted but never submitted), so a gap alone
+    is the named warning ``chain-gaps``; deleting a cast ballot also breaks step 7, which fails."""
+    record = tmp_path / "record"
+    shutil.copytree(STANDARD, record)
+    tamper1.delete_ballot(record)
+    report = verify_any(record)
+    assert not report.ok
+    assert {"7.A", "7.B"} <= report.failed_labels()
+    assert report.warning_names() == ["chain-gaps"]
+    assert "1 ballot(s) continue from a tracking code" in report.warnings[0].message
+    assert not verify_any(STANDARD).warnings
 
 
 def test_cli_on_1x_records(tmp_path: Path) -> None:
