@@ -30,6 +30,8 @@ from nazaha.record.archive import extract_archive, is_record_archive
 from nazaha.record.layout import INDEX_FILE
 from nazaha.verify.eg1.runner import CHUNK as CHUNK_1X
 from nazaha.verify.eg1.runner import is_record1, verify_record1
+from nazaha.verify.eg1.v191 import CHUNK as CHUNK_1_91
+from nazaha.verify.eg1.v191 import is_record191, verify_record191
 from nazaha.verify.eg2.runner import CHUNK as CHUNK_2_0
 from nazaha.verify.eg2.runner import is_record20, verify_record20
 from nazaha.verify.eg2.rust import is_rust_artifacts, verify_rust_artifacts
@@ -86,6 +88,10 @@ def verify_any(
         )
     if chosen == "rust":
         return verify_rust_artifacts(root)
+    if is_record191(root):
+        return verify_record191(
+            root, jobs=jobs, executor=executor, progress=progress, chunk_size=chunk_size or CHUNK_1_91
+        )
     return verify_record1(root, jobs=jobs, executor=executor, progress=progress, chunk_size=chunk_size or CHUNK_1X)
 
 
