@@ -1,5 +1,6 @@
 """Checks of each ballot: Verifications 5.B, 6, 7, 8, the ballot-nonce proof (check N) and, for
-challenged ballots, 13 and 14.
+challenged ballots, 13 and 14. The range proofs of Verifications 6 and 7 are checked on every
+ballot, challenged ones included (the spec asks it of cast ballots; see ``check_chunk``).
 
 Ballots are checked in chunks that are independent of each other, so that chunks can run in
 worker processes (or on a cluster) and their results be merged: each chunk returns its
@@ -118,7 +119,7 @@ def _structure_ok(
 
 
 def _check_selections(ctx: BallotCheckContext, ballot: EncryptedBallot, subject: str, findings: Findings) -> None:
-    """Verifications 6 and 7 for one cast ballot."""
+    """Verifications 6 and 7 for one ballot, cast or challenged."""
     group = ctx.group
     h_i = ballot.id_hash
     values = [v for c in ballot.contests for s in c.selections for v in (s.ciphertext.pad, s.ciphertext.data)]
@@ -385,9 +386,11 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
         if not _structure_ok(ctx, ballot, decoded.contest_labels, subject, findings):
             continue
         _check_code(ctx, ballot, subject, findings)
+        # Verifications 6 and 7 ask it of cast ballots; the device proved before the voter chose,
+        # so a challenged ballot's proofs must hold too, and they are checked the same way.
+        _check_selections(ctx, ballot, subject, findings)
         if decoded.state is BallotState.CAST:
             result.cast += 1
-            _check_selections(ctx, ballot, subject, findings)
             for contest in ballot.contests:
                 _multiply_in(result.products, contest, group.p)
         else:

@@ -291,6 +291,8 @@ def _check_ballot(ctx: Chunk1Context, ballot: Ballot1, name: str, result: Chunk1
         if info is None:
             findings.fail("0.S", where, "the contest is not in the manifest")
             continue
+        if contest.extended_pad is not None and not group.is_element(contest.extended_pad):
+            findings.fail("0.E", where, "the pad of the contest's extended data is not in Z_p^r")
         real = {s.object_id for s in contest.selections if not s.placeholder}
         if not real <= set(info.selections) or len(real) != len(info.selections):
             findings.fail("0.S", where, "the selections differ from the manifest's")

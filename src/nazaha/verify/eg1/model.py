@@ -186,6 +186,8 @@ class Contest1:
     accumulation: tuple[int, int]
     crypto_hash: int
     proof: ConstantProof
+    extended_pad: int | None = None
+    """The pad of the contest's extended data (a hashed ElGamal ciphertext), when it has one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +302,7 @@ def parse_ballot(raw: Any, where: str) -> Ballot1:
             )
         accumulation = doc.get(contest, "ciphertext_accumulation", cpath)
         proof = doc.get(contest, "proof", cpath)
+        extended = contest.get("extended_data")
         contests.append(
             Contest1(
                 object_id=doc.text(contest, "object_id", cpath),
@@ -318,6 +321,7 @@ def parse_ballot(raw: Any, where: str) -> Ballot1:
                     response=doc.hex(proof, "response", f"{cpath}.proof"),
                     constant=doc.integer(proof, "constant", f"{cpath}.proof"),
                 ),
+                extended_pad=None if extended is None else doc.hex(extended, "pad", f"{cpath}.extended_data"),
             )
         )
     return Ballot1(

@@ -198,6 +198,8 @@ class Record191:
     tally: tuple[TallySelection191, ...]
     ballot_files: tuple[str, ...]
     decrypted_files: tuple[str, ...]
+    copies_agree: bool
+    """The encrypted tally's copy of the context (when it has one) equals context.json."""
 
 
 def _decrypted_selections(doc: _Doc, raw: Any) -> tuple[TallySelection191, ...]:
@@ -320,6 +322,7 @@ def load_record191(root: Path) -> Record191:
         tally=_decrypted_selections(_Doc("tally.json"), load_json(root / "tally.json", "tally.json")),
         ballot_files=tuple(f"submitted_ballots/{p.name}" for p in sorted((root / "submitted_ballots").glob("*.json"))),
         decrypted_files=tuple(f"spoiled_ballots/{p.name}" for p in sorted((root / "spoiled_ballots").glob("*.json"))),
+        copies_agree=et.get("context", ctx) == ctx,
     )
 
 
@@ -330,6 +333,8 @@ def _check_election(record: Record191, findings: Findings) -> None:
     group = record.group
     q = group.q
     findings.count("1")
+    if not record.copies_agree:
+        findings.fail("0.D", "encrypted_tally.json", "its copy of the context differs from context.json")
     if record.manifest_version != "1.0":
         findings.fail("1.A", "manifest.json", f"spec_version is {record.manifest_version!r}; 1.91 records say 1.0")
     for label, name, ours, theirs in (
@@ -488,15 +493,21 @@ def _check_ballot(ctx: Context191, name: str, raw: Any, result: Result191) -> No
             findings.fail("0.S", where, "the contest is not in the manifest")
             continue
         real = []
+        contest_pairs = []
         for si, selection in enumerate(doc.items(contest, "ballot_selections", cpath)):
             spath = f"{cpath}.ballot_selections[{si}]"
             selection_id = doc.text(selection, "object_id", spath)
             pair = _check_selection(ctx, selection, f"{where}, selection {selection_id}", doc, spath, findings)
+            contest_pairs.append(pair)
             if not selection.get("is_placeholder_selection", False):
                 real.append(selection_id)
                 encrypted[(contest_id, selection_id)] = pair
         if sorted(real) != sorted(info.selections):
             findings.fail("0.S", where, "the selections differ from the manifest's")
+        pads = [pad for pad, _ in contest_pairs]
+        datas = [data for _, data in contest_pairs]
+        if doc.pair(contest, "ciphertext_accumulation", cpath) != (group.prod(pads), group.prod(datas)):
+            findings.fail("0.E", where, "the contest's ciphertext accumulation is not the product of its selections")
         extended = contest.get("extended_data")
         if extended is not None and not group.is_element(doc.hex(extended, "pad", f"{cpath}.extended_data")):
             findings.fail("0.E", where, "the extended data ciphertext's pad is not in Z_p^r")
