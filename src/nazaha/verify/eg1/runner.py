@@ -23,6 +23,7 @@ from nazaha.verify.eg1.checks import (
 )
 from nazaha.verify.eg1.hashing import hash_elems
 from nazaha.verify.eg1.model import Record1, load_record1
+from nazaha.verify.eg1.params import KNOWN_1X
 from nazaha.verify.findings import Findings
 from nazaha.verify.report import CheckResult, Report
 
@@ -36,12 +37,24 @@ def is_record1(root: Path) -> bool:
     return (root / "context.json").is_file() and (root / "constants.json").is_file()
 
 
+_KNOWN_GROUPS: dict[tuple[int, int, int, int], Group] = {}
+"""One Group object per known 1.x parameter set, so that its fixed-base tables (g, K) are built
+once per process however many records are verified."""
+
+
 def _group(record: Record1) -> Group:
     c = record.constants
+    key = (c.p, c.q, c.r, c.g)
+    known = _KNOWN_GROUPS.get(key)
+    if known is not None:
+        return known
     try:
-        return Group(name="electionguard-1.x", p=c.p, q=c.q, r=c.r, g=c.g)
+        group = Group(name="electionguard-1.x", p=c.p, q=c.q, r=c.r, g=c.g)
     except Exception as error:
         raise RecordFormatError("constants.json", f"not a valid group: {error}") from None
+    if any((s.p, s.q, s.r, s.g) == key for s in KNOWN_1X):
+        _KNOWN_GROUPS[key] = group
+    return group
 
 
 def _coefficients(record: Record1) -> dict[str, int]:

@@ -175,8 +175,29 @@ def verify_rust_artifacts(root: Path) -> Report:
     if inputs.h_p != hashes.parameter_hash(group) and inputs.h_p == hashes.parameter_hash_2_1(group, n, k):
         findings.fail("1.A", "hashes.json", "H_P follows 2.1.0; these artifacts are checked by the 2.0.0 rules only")
     check_election20(inputs, STANDARD_GROUP, findings)
+    _check_copies(public, findings)
     _warnings(findings, label, inputs)
     return _report(root, findings)
+
+
+_COPIES = {
+    "parameters": "election_parameters.json",
+    "manifest": "election_manifest.json",
+    "hashes": "hashes.json",
+    "hashes_ext": "hashes_ext.json",
+    "public_key": "joint_election_public_key.json",
+}
+
+
+def _check_copies(public: Path, findings: Findings) -> None:
+    """0.D: ``pre_voting_data.json`` (2024), when present, repeats the other files exactly."""
+    if not (public / "pre_voting_data.json").is_file():
+        return
+    combined = _Doc(public, "pre_voting_data.json")
+    findings.count("0")
+    for key, name in _COPIES.items():
+        if (public / name).is_file() and combined.at(key) != _Doc(public, name).raw:
+            findings.fail("0.D", "pre_voting_data.json", f"its {key!r} differs from {name}")
 
 
 def _matches_2_1(inputs: ElectionInputs20, value: bytes) -> bool:
@@ -227,7 +248,7 @@ def _report(root: Path, findings: Findings) -> Report:
         )
         if check.number not in PRE_VOTING_2_0 and check.number != "0":
             verdict.not_applicable = "pre-voting artifacts: no ballots, tally or decryptions"
-        elif check.number == "0":
+        elif check.number == "0" and not verdict.items:
             verdict.not_applicable = "the artifacts have no files beyond those read for Verifications 1-4"
         results.append(verdict)
     return Report(
