@@ -76,14 +76,14 @@ def memoized_arithmetic() -> Iterator[dict[str, int]]:
     group_module.set_parallelism(1)  # one thread: the memo's hits cost less than handing work to threads
     proxy = types.SimpleNamespace(**{name: getattr(gmpy2, name) for name in dir(gmpy2) if not name.startswith("__")})
     proxy.powmod = powmod
-    original_module = group_module.gmpy2
-    group_module.gmpy2 = proxy  # type: ignore[assignment]
+    original_module = vars(group_module)["gmpy2"]
+    setattr(group_module, "gmpy2", proxy)  # noqa: B010 (the module's own name for gmpy2)
     FixedBase.pow = fixed_pow  # type: ignore[method-assign]
     Group.are_elements = are_elements  # type: ignore[method-assign]
     try:
         yield stats
     finally:
-        group_module.gmpy2 = original_module
+        setattr(group_module, "gmpy2", original_module)  # noqa: B010
         FixedBase.pow = real_fixed  # type: ignore[method-assign]
         Group.are_elements = real_batch  # type: ignore[method-assign]
         group_module.set_parallelism(threads)
