@@ -1,5 +1,6 @@
 """Other implementations' records: each verifies with exactly its expected named warnings, and
-each of 20 seeded one-digit mutations of it makes ``nazaha verify`` exit 1 naming a check.
+each of 20 seeded one-digit mutations of it makes ``nazaha verify`` exit 1 naming a check; for a
+2.0 and a 1.91 record, a run in two worker processes merges its chunks into the same report.
 
 The records are read from ../shared/reference/electionguard (never copied into the project;
 without that folder these tests skip with a message, and fail under CI=true). Each test runs
@@ -30,6 +31,7 @@ from tests.e2e import tamper
 from tests.support.memo import memoized_arithmetic
 from tests.support.mutation import Site, find_sites, link_copy, mutate
 from tests.support.records import reference_record
+from tests.support.verifying import ChunkLog
 
 SEEDS = 20
 
@@ -59,15 +61,19 @@ class Expected:
     q: int = STANDARD_GROUP.q
     b64: bool = False
     partial: bool = False
+    parallel_chunk: int = 0
+    """When set, the record is also verified in 2 worker processes in chunks of this many ballots,
+    and the merged report must equal the one-process report."""
     exclude: Callable[[str, tuple[str | int, ...]], bool] = field(default=_no_exclusions)
 
 
 EGK = Expected("2.0", "2.0.0", ["egk-baux-unprefixed"])
+EGK_PARALLEL = Expected("2.0", "2.0.0", ["egk-baux-unprefixed"], parallel_chunk=3)
 EGK_EC = Expected("2.0", "2.0.0", ["version-label", "egk-baux-unprefixed", "egk-contest-data-hex"], b64=True)
 ONE_X = Expected("1.x", "1.0", [], p=STANDARD_1X.p, q=STANDARD_1X.q, exclude=_exclude_1x)
 
 EXPECTED: dict[str, Expected] = {
-    "egk-2.0-allAvailableJson": EGK,
+    "egk-2.0-allAvailableJson": EGK_PARALLEL,
     "egk-2.0-someAvailableJson": EGK,
     "egk-2.0-chainedJson": Expected(
         "2.0", "2.0.0", ["egk-baux-unprefixed", "egk-chain-first-aux", "egk-contest-data-hex"]
@@ -132,6 +138,12 @@ def test_record_verifies_and_every_mutation_fails_a_named_check(name: str, tmp_p
         assert [w["name"] for w in warnings] == expected.warnings
         assert report["spec_version"] == expected.spec
         assert bool(report["partial"]) == expected.partial
+        if expected.parallel_chunk:
+            # The workers are forked from this process and inherit the memo: the runs are cheap.
+            log = ChunkLog()
+            two = verify_path(record, jobs=2, chunk_size=expected.parallel_chunk, progress=log)
+            assert two.to_json() == verify_path(record).to_json()
+            assert len(log.chunks()) > 1 and sum(log.chunks()) == two.results[0].items
         for seed in range(SEEDS):
             rng = SeededRandom(f"{name}/{seed}")
             site: Site = sites[rng.below(len(sites))]
