@@ -218,7 +218,7 @@ def _warnings(findings: Findings, label: str, inputs: ElectionInputs20) -> None:
                 "1.G" if name == "h_m" else "1.H", "hashes.json", f"{name} is a 2.1.0 base hash in a 2.0.0 record"
             )
     if drafts:
-        names = " and ".join(x.upper().replace("H_", "H_") for x in drafts)
+        names = " and ".join(x.upper() for x in drafts)
         findings.warn(
             "rust-draft-hashes",
             "hashes.json",
