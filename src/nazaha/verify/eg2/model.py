@@ -47,8 +47,8 @@ __all__ = [
     "parse_decrypted",
 ]
 
-_HEX = re.compile(r"^[0-9A-Fa-f]+$")
-_B64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+_HEX = re.compile(r"[0-9A-Fa-f]+")
+_B64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 
 
 def is_record20(root: Path) -> bool:
@@ -108,13 +108,13 @@ class Coder:
         value = self.text(obj, key, path)
         field = f"{path}.{key}".lstrip(".")
         if self.base64:
-            if not _B64.match(value):
+            if not _B64.fullmatch(value):
                 raise self.fail(field, "expected base64")
             try:
                 return base64.b64decode(value, validate=True)
             except binascii.Error as error:
                 raise self.fail(field, f"not valid base64 ({error})") from None
-        if not _HEX.match(value) or len(value) % 2:
+        if not _HEX.fullmatch(value) or len(value) % 2:
             raise self.fail(field, "expected an even number of hex digits")
         return bytes.fromhex(value)
 
@@ -124,14 +124,14 @@ class Coder:
         field = f"{path}.{key}".lstrip(".")
         if self.base64:
             return int.from_bytes(self.raw(obj, key, path), "big")
-        if not _HEX.match(value):
+        if not _HEX.fullmatch(value):
             raise self.fail(field, "expected hex digits")
         return int(value, 16)
 
     def hex_bytes(self, obj: Any, key: str, path: str = "") -> bytes:
         """A byte string written in hex whatever the record's encoding (``code_baux``)."""
         value = self.text(obj, key, path)
-        if not _HEX.match(value) and value != "":
+        if not _HEX.fullmatch(value) and value != "":
             raise self.fail(f"{path}.{key}".lstrip("."), "expected hex digits")
         if len(value) % 2:
             raise self.fail(f"{path}.{key}".lstrip("."), "expected an even number of hex digits")
@@ -276,7 +276,7 @@ class Record20:
 
 def _hex_int(doc: Coder, obj: Any, key: str) -> int:
     value = doc.text(obj, key)
-    if not _HEX.match(value):
+    if not _HEX.fullmatch(value):
         raise doc.fail(key, "expected hex digits")
     return int(value, 16)
 
@@ -315,9 +315,9 @@ def _is_base64(raw: Any) -> bool:
     value = raw.get("parameter_base_hash") if isinstance(raw, dict) else None
     if not isinstance(value, str):
         raise RecordFormatError("election_config.json: parameter_base_hash", "missing")
-    if len(value) == 64 and _HEX.match(value):
+    if len(value) == 64 and _HEX.fullmatch(value):
         return False
-    if len(value) == 44 and _B64.match(value):
+    if len(value) == 44 and _B64.fullmatch(value):
         return True
     raise RecordFormatError("election_config.json: parameter_base_hash", "neither 32 bytes in hex nor in base64")
 

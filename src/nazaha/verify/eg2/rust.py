@@ -35,8 +35,8 @@ from nazaha.verify.report import CheckResult, Report
 
 __all__ = ["is_rust_artifacts", "rust_public_folder", "verify_rust_artifacts"]
 
-_HEX = re.compile(r"^[0-9A-F]+$")
-_HASH = re.compile(r"^H\(([0-9A-F]{64})\)$")
+_HEX = re.compile(r"[0-9A-F]+")
+_HASH = re.compile(r"H\(([0-9A-F]{64})\)")
 
 
 def rust_public_folder(root: Path) -> Path:
@@ -81,7 +81,7 @@ class _Doc:
                 return int.from_bytes(base64.b64decode(value.removeprefix("base64:"), validate=True), "big")
             except binascii.Error as error:
                 raise self.fail(where, f"not valid base64 ({error})") from None
-        if not _HEX.match(value):
+        if not _HEX.fullmatch(value):
             raise self.fail(where, "expected uppercase hex or base64:...")
         return int(value, 16)
 
@@ -90,9 +90,9 @@ class _Doc:
         where = ".".join(keys)
         if not isinstance(value, str):
             raise self.fail(where, "expected a hash as text")
-        match = _HASH.match(value)
+        match = _HASH.fullmatch(value)
         text = match.group(1) if match else value
-        if len(text) != 64 or not _HEX.match(text):
+        if len(text) != 64 or not _HEX.fullmatch(text):
             raise self.fail(where, "expected 32 bytes in uppercase hex")
         return bytes.fromhex(text)
 
