@@ -152,6 +152,23 @@ def change_confirmation_code(root: Path) -> None:
         save(root, f"devices/{device.name}", log)
 
 
+def change_ballot_nonce_proof(root: Path) -> None:
+    """Alter the response v_B of a cast ballot's encrypted-nonce proof (eq. 38)."""
+    name = ballots(root, "cast")[5]
+    doc = load(root, name)
+    doc["encrypted_nonce"]["response"] = bump_hex_q(doc["encrypted_nonce"]["response"])
+    save(root, name, doc)
+
+
+def change_ballot_nonce_ciphertext(root: Path) -> None:
+    """Flip one bit of C_ξB,1, the masked ballot nonce, of a challenged ballot."""
+    name = ballots(root, "challenged")[0]
+    doc = load(root, name)
+    masked = doc["encrypted_nonce"]["masked"]
+    doc["encrypted_nonce"]["masked"] = f"{int(masked[0], 16) ^ 1:X}" + masked[1:]
+    save(root, name, doc)
+
+
 def change_selection_id(root: Path) -> None:
     name = ballots(root, "cast")[4]
     doc = load(root, name)

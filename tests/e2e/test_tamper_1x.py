@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from nazaha.errors import RecordFormatError
-from nazaha.interop.formats import detect_format, verify_any
+from nazaha.verify.formats import detect_format, verify_any
 from tests.e2e import tamper1
 from tests.e2e.cli import nazaha
+from tests.support.records import RECORD_STANDARD_1X, reference_record
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "eg1x"
-STANDARD = FIXTURES / "record-standard"
+STANDARD = RECORD_STANDARD_1X
 
 MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper1.change_ciphertext, "4.J"),
@@ -27,7 +27,7 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper1.change_guardian_commitment, "2.A"),
     (tamper1.change_joint_key, "3.A"),
     (tamper1.change_tracking_code, "6.E"),
-    (tamper1.delete_ballot, "6.D"),
+    (tamper1.delete_ballot, "7.A"),
     (tamper1.duplicate_ballot, "0.D"),
     (tamper1.add_ballot, "6.C"),
     (tamper1.reorder_ballots, "6.E"),
@@ -39,18 +39,19 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
 ]
 
 
-@pytest.mark.parametrize("name", ["record-standard", "preview1-hamilton", "eg095-minimal"])
+@pytest.mark.parametrize("name", ["record-standard", "ms-1.0-hamilton", "ms-0.95-minimal"])
 def test_samples_and_fixtures_verify(name: str) -> None:
-    report = verify_any(FIXTURES / name)
+    root = STANDARD if name == "record-standard" else reference_record(name)
+    report = verify_any(root)
     assert report.ok, list(report.failures())
-    assert detect_format(FIXTURES / name) == "1.x"
+    assert detect_format(root) == "1.x"
 
 
 def test_fixture_exercises_compensated_shares_and_spoiled_ballots() -> None:
     report = verify_any(STANDARD)
     items = {r.check.number: r.items for r in report.results}
     assert items["9"] > 0 and items["10"] > 0 and items["12"] > 0
-    note = next(r.note for r in verify_any(FIXTURES / "preview1-hamilton").results if r.check.number == "1")
+    note = next(r.note for r in verify_any(reference_record("ms-1.0-hamilton")).results if r.check.number == "1")
     assert "test-only" in note
 
 
@@ -62,6 +63,20 @@ def test_mutation_fails_the_named_step(tmp_path: Path, mutation: Callable[[Path]
     report = verify_any(record)
     assert not report.ok
     assert label in report.failed_labels(), sorted(report.failed_labels())
+
+
+def test_a_deleted_ballot_leaves_a_counted_chain_gap_and_fails_the_aggregation(tmp_path: Path) -> None:
+    """1.0 allows gaps in a device's chain (ballots encrypted but never submitted), so a gap alone
+    is the named warning ``chain-gaps``; deleting a cast ballot also breaks step 7, which fails."""
+    record = tmp_path / "record"
+    shutil.copytree(STANDARD, record)
+    tamper1.delete_ballot(record)
+    report = verify_any(record)
+    assert not report.ok
+    assert {"7.A", "7.B"} <= report.failed_labels()
+    assert report.warning_names() == ["chain-gaps"]
+    assert "1 ballot(s) continue from a tracking code" in report.warnings[0].message
+    assert not verify_any(STANDARD).warnings
 
 
 def test_cli_on_1x_records(tmp_path: Path) -> None:
@@ -76,7 +91,7 @@ def test_cli_on_1x_records(tmp_path: Path) -> None:
 
 def test_unreadable_1x_record_names_file_and_field(tmp_path: Path) -> None:
     record = tmp_path / "record"
-    shutil.copytree(FIXTURES / "preview1-hamilton", record)
+    shutil.copytree(reference_record("ms-1.0-hamilton"), record)
     context = json.loads((record / "context.json").read_text())
     del context["crypto_extended_base_hash"]
     (record / "context.json").write_text(json.dumps(context))

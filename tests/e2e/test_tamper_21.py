@@ -10,6 +10,7 @@ import pytest
 from nazaha.errors import RecordFormatError
 from nazaha.verify.runner import verify_record21
 from tests.e2e import tamper
+from tests.support.verifying import ChunkLog
 
 MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper.change_ciphertext, "6.D"),
@@ -26,6 +27,8 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper.change_spec_version, "1.A"),
     (tamper.change_confirmation_code, "8.B"),
     (tamper.change_selection_id, "5.B"),
+    (tamper.change_ballot_nonce_proof, "N.C"),
+    (tamper.change_ballot_nonce_ciphertext, "N.C"),
     (tamper.delete_ballot, "0.D"),
     (tamper.delete_ballot_everywhere, "8.E"),
     (tamper.duplicate_ballot, "5.A"),
@@ -47,7 +50,10 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
 def test_the_untouched_record_verifies(standard_record) -> None:  # type: ignore[no-untyped-def]
     report = verify_record21(standard_record.record)
     assert report.ok, list(report.failures())
-    assert {r.check.number for r in report.results} == {str(n) for n in range(15)} | {"B"}
+    assert {r.check.number for r in report.results} == {str(n) for n in range(20)} | {"B", "N"}
+    statuses = {r.check.number: r.status.value for r in report.results}
+    assert {statuses[n] for n in ("15", "16", "17", "18", "19")} == {"not applicable"}
+    assert statuses["N"] == "passed" and next(r.items for r in report.results if r.check.number == "N") == 12
 
 
 @pytest.mark.parametrize(("mutation", "label"), MUTATIONS, ids=[m.__name__ for m, _ in MUTATIONS])
@@ -94,11 +100,19 @@ def test_all_failures_are_listed_not_just_the_first(record_copy) -> None:  # typ
 
 
 def test_parallel_verification_gives_the_same_report(record_copy) -> None:  # type: ignore[no-untyped-def]
+    """Chunks of 3 ballots split the 12-ballot record into 4, so the merge across chunks and
+    processes is exercised: failures in different chunks, and a duplicate found across chunks."""
     record = record_copy()
     tamper.apply(record, tamper.change_ciphertext)
-    one = verify_record21(record, jobs=1)
-    two = verify_record21(record, jobs=2)
+    tamper.apply(record, tamper.change_selection_id)
+    tamper.apply(record, tamper.duplicate_ballot)
+    log_one, log_two = ChunkLog(), ChunkLog()
+    one = verify_record21(record, jobs=1, chunk_size=3, progress=log_one)
+    two = verify_record21(record, jobs=2, chunk_size=3, progress=log_two)
     assert one.to_json() == two.to_json()
+    assert log_one.chunks() == log_two.chunks() == [3, 3, 3, 3, 1]
+    assert {"6.D", "5.B", "5.A"} <= two.failed_labels()
+    assert one.to_json() == verify_record21(record, jobs=1).to_json(), "the chunk size changes nothing"
 
 
 def test_a_full_scratch_disk_is_a_clear_storage_error(standard_record, monkeypatch) -> None:  # type: ignore[no-untyped-def]

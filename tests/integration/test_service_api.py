@@ -10,11 +10,11 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from nazaha.crypto.nonces import SeededRandom
-from nazaha.interop.formats import verify_any
 from nazaha.record.board import BoardKind
 from nazaha.service.app import create_app
 from nazaha.service.settings import Settings
 from nazaha.storage.sql.store import SqlStore
+from nazaha.verify.formats import verify_any
 from nazaha.voting.confirmation import ChainingMode
 from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import gmpy2
 
@@ -11,8 +10,8 @@ from nazaha.ceremony.base_hashes import parameter_base_hash
 from nazaha.crypto.hashing import File, ModP, Raw, hash_h
 from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.election.parameters import ElectionParameters
+from tests.support.external import shared_reference
 
-DATA = Path(__file__).parent / "data"
 G = STANDARD_GROUP
 
 
@@ -36,23 +35,32 @@ def test_p_is_built_from_ln2_and_delta() -> None:
 
 
 def test_parameter_base_hash_v2_1_0_matches_microsoft_reference() -> None:
-    vectors = json.loads((DATA / "electionguard_rust_2x.json").read_text())
+    """H_P for n=5, k=3: the value electionguard-rust pins in its unit test ``t1`` (src/eg/src/hashes.rs)
+    and that ../shared/reference/electionguard/VECTORS.md §2 recomputes from the 2.1.0 text."""
     h_p = parameter_base_hash(ElectionParameters(G, 5, 3))
-    assert h_p.hex().upper() == vectors["standard_h_p_v2_1_0_n5_k3"]
+    assert h_p.hex().upper() == "944286970EAFDB6F347F4EB93B30D48FA3EDCC89BFBAEA6F5AE8F29AFB05DDCE"
 
 
 def test_hash_primitive_reproduces_reference_artifacts() -> None:
-    vectors = json.loads((DATA / "electionguard_rust_2x.json").read_text())
-    manifest = (DATA / vectors["manifest_file"]).read_bytes()
+    """electionguard-rust's example artifacts (read from ../shared, never copied here) were made
+    with the 2.0 hash forms: H_P = H("v2.0.0"; 0x00, p, q, g), h_m = H(H_P; 0x01, manifest) without
+    the length prefix, and H_E = H(H_B; 0x12, K). They check the hash primitive and the encodings."""
+    public = shared_reference("electionguard", "samples", "electionguard-rust", "example_artifacts", "public")
+    hashes = json.loads((public / "hashes.json").read_text())
+    manifest = (public / "election_manifest_canonical.bin").read_bytes()
     ver_2_0_0 = b"v2.0.0" + bytes(26)
     h_p = hash_h(G, ver_2_0_0, 0x00, Raw(G.bytes_p(G.p)), Raw(G.bytes_q(G.q)), Raw(G.bytes_p(G.g)))
-    assert h_p.hex().upper() == vectors["artifacts_h_p_v2_0_0"]
+    assert h_p.hex().upper() == hashes["h_p"]
     h_m = hash_h(G, h_p, 0x01, Raw(manifest))
-    assert h_m.hex().upper() == vectors["artifacts_h_m"]
-    keys = [int(k, 16) for k in vectors["artifacts_guardian_keys"]]
+    assert h_m.hex().upper() == hashes["h_m"]
+    keys = [
+        int(json.loads((public / f"guardian_{i}.public_key.json").read_text())["coefficient_commitments"][0], 16)
+        for i in range(1, 6)
+    ]
     joint = G.prod(keys)
-    assert f"{joint:X}" == vectors["artifacts_joint_key"]
-    h_e = hash_h(G, bytes.fromhex(vectors["artifacts_h_b"]), 0x12, ModP(joint))
-    assert h_e.hex().upper() == vectors["artifacts_h_e"]
+    published = json.loads((public / "joint_election_public_key.json").read_text())["joint_election_public_key"]
+    assert joint == int(published, 16)
+    h_e = hash_h(G, bytes.fromhex(hashes["h_b"]), 0x12, ModP(joint))
+    assert h_e.hex().upper() == json.loads((public / "hashes_ext.json").read_text())["h_e"]
     # The 2.1 base hash prefixes the manifest with its length (eq. 5, §5.1.5).
     assert hash_h(G, h_p, 0x01, File(manifest)) != h_m

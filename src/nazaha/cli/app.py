@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import tempfile
 import uuid
 from importlib import resources
 from pathlib import Path
@@ -26,6 +25,7 @@ from nazaha.cli.output import (
     failures_table,
     report_table,
     tally_table,
+    warnings_table,
 )
 from nazaha.cli.service import admin_app, guardian_app, run_service, serve
 from nazaha.crypto.nonces import SystemRandom
@@ -33,8 +33,7 @@ from nazaha.crypto.params import STANDARD_GROUP, group_by_name
 from nazaha.election.ballot import BallotState
 from nazaha.election.manifest import parse_manifest
 from nazaha.errors import MissingDependencyError
-from nazaha.interop.formats import verify_any
-from nazaha.record.archive import extract_record, is_record_archive
+from nazaha.verify.formats import verify_path
 from nazaha.verify.report import Report
 from nazaha.voting.confirmation import ChainingMode
 from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box
@@ -278,8 +277,8 @@ def _verify(record: Path, *, jobs: int, as_json: bool, format: str = "auto", sch
                 ) from None
 
             with cluster_executor(scheduler) as executor:
-                return verify_any(record.resolve(), format=format, executor=executor, progress=progress)
-        return verify_any(record, format=format, jobs=jobs, progress=progress)
+                return verify_path(record.resolve(), format=format, executor=executor, progress=progress)
+        return verify_path(record, format=format, jobs=jobs, progress=progress)
 
 
 @app.command()
@@ -288,7 +287,12 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     jobs: Annotated[int, typer.Option(help="Worker processes for ballot checks (0: all cores).")] = 1,
     format: Annotated[
-        str, typer.Option("--format", help="Record format: auto, 2.1 (Nazaha) or 1.x (electionguard-python).")
+        str,
+        typer.Option(
+            "--format",
+            help="Record format: auto, 2.1 (Nazaha), 2.0 (egk, egk-ec), 1.x (electionguard-python 1.4.0, 0.95, "
+            "core2 1.91) or rust (electionguard-rust pre-voting artifacts).",
+        ),
     ] = "auto",
     scheduler: Annotated[
         str,
@@ -300,25 +304,23 @@ def verify(
 ) -> None:
     """Verify an election record independently. Exit 0: valid; 1: a check failed; 2: unreadable."""
 
-    def run(folder: Path) -> Report:
-        return _verify(folder, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format, scheduler=scheduler)
-
     def action() -> Report:
-        if is_record_archive(record):
-            with tempfile.TemporaryDirectory(prefix="nazaha-verify-") as unpacked:
-                return run(extract_record(record, Path(unpacked)))
-        return run(record)
+        return _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format, scheduler=scheduler)
 
     report = run_guarded(action)
     if as_json:
         typer.echo(report.to_json().decode("utf-8"))
     else:
         console.print(report_table(report))
-        failures = failures_table(report)
-        if failures is not None:
-            console.print(failures)
+        for table in (warnings_table(report), failures_table(report)):
+            if table is not None:
+                console.print(table)
+        caveats = [f"{len(report.warnings)} warning(s) above"] if report.warnings else []
+        if report.partial:
+            caveats.insert(0, "a partial record")
+        suffix = f" ({'; '.join(caveats)})" if caveats else ""
         console.print(
-            "[bold green]VALID: every check passed[/bold green]"
+            f"[bold green]VALID: every check that applies passed{suffix}[/bold green]"
             if report.ok
             else "[bold red]INVALID: the record fails the checks listed above[/bold red]"
         )

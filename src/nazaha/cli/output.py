@@ -30,6 +30,7 @@ __all__ = [
     "failures_table",
     "report_table",
     "tally_table",
+    "warnings_table",
 ]
 
 console = Console(stderr=False, highlight=False)
@@ -139,7 +140,11 @@ def challenged_table(manifest: Manifest, opened: ChallengedBallot, language: str
 
 def report_table(report: Report) -> Table:
     """The verifier's report: one row per check, then one row per failure."""
-    table = Table(title=f"Verification of {report.record} ({report.format})")
+    rules = f", rules of ElectionGuard {report.spec_version}" if report.spec_version else ""
+    title = f"Verification of {report.record} ({report.format}{rules})"
+    if report.partial:
+        title += f"\npartial record: {report.partial}"
+    table = Table(title=title)
     table.add_column("Check", justify="right")
     table.add_column("What it confirms")
     table.add_column("Items", justify="right")
@@ -151,6 +156,19 @@ def report_table(report: Report) -> Table:
         if result.note or result.not_applicable:
             title += f"\n[dim]{result.note or result.not_applicable}[/dim]"
         table.add_row(result.check.number, title, f"{result.items:,}", verdict)
+    return table
+
+
+def warnings_table(report: Report) -> Table | None:
+    """Every named warning: what the reader must know although no check failed because of it."""
+    if not report.warnings:
+        return None
+    table = Table(title=f"{len(report.warnings)} warning(s)")
+    table.add_column("Warning")
+    table.add_column("Concerning")
+    table.add_column("What it means")
+    for warning in report.warnings:
+        table.add_row(warning.name, warning.subject, warning.message)
     return table
 
 

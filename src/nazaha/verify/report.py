@@ -1,4 +1,10 @@
-"""The verifier's report: every check, its verdict, and every failure with what it concerns."""
+"""The verifier's report: every check, its verdict, and every failure with what it concerns.
+
+A report also names the record format and the specification version whose rules were applied,
+says when the record is partial (only some phases of an election), and lists named warnings:
+things that do not make the record invalid but that a reader must know, such as a known
+deviation of the implementation that wrote the record from the specification.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-__all__ = ["Check", "CheckResult", "Failure", "Report", "Status"]
+__all__ = ["Check", "CheckResult", "Failure", "Notice", "Report", "Status"]
 
 
 class Status(enum.Enum):
@@ -32,6 +38,15 @@ class Failure:
     """One failed condition: the spec label (``6.D``), what it concerns and what went wrong."""
 
     label: str
+    subject: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A named warning: ``name`` is stable (``egk-baux-unprefixed``), the message plain words."""
+
+    name: str
     subject: str
     message: str
 
@@ -72,12 +87,21 @@ class _CheckDoc(msgspec.Struct):
     note: str = ""
 
 
+class _NoticeDoc(msgspec.Struct):
+    name: str
+    subject: str
+    message: str
+
+
 class _ReportDoc(msgspec.Struct):
     record: str
     format: str
+    spec_version: str
+    partial: str
     verdict: str
     checks: list[_CheckDoc]
     failure_count: int
+    warnings: list[_NoticeDoc]
 
 
 @dataclass(slots=True)
@@ -87,6 +111,11 @@ class Report:
     record: str
     format: str
     results: list[CheckResult]
+    spec_version: str = ""
+    """The specification version whose rules were applied ("2.1.0", "2.0.0", "1.0"...)."""
+    warnings: list[Notice] = field(default_factory=list)
+    partial: str = ""
+    """Why only some verifications apply (a record of the pre-voting phase only), when so."""
 
     @property
     def ok(self) -> bool:
@@ -96,6 +125,10 @@ class Report:
         for result in self.results:
             for failure in result.failures:
                 yield result.check, failure
+
+    def warning_names(self) -> list[str]:
+        """The name of every warning, in order (a name repeats when it concerns several things)."""
+        return [w.name for w in self.warnings]
 
     def failed_labels(self) -> set[str]:
         """Every failed label (``6.D``) and check number (``6``) in the report."""
@@ -109,8 +142,11 @@ class Report:
         doc = _ReportDoc(
             record=self.record,
             format=self.format,
+            spec_version=self.spec_version,
+            partial=self.partial,
             verdict="valid" if self.ok else "INVALID",
             failure_count=sum(len(r.failures) for r in self.results),
+            warnings=[_NoticeDoc(w.name, w.subject, w.message) for w in self.warnings],
             checks=[
                 _CheckDoc(
                     number=r.check.number,

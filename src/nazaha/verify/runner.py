@@ -25,7 +25,7 @@ from nazaha.record.stream import StreamedDocument
 from nazaha.verify import spec_hashes
 from nazaha.verify.checks.ballots import BallotCheckContext, ChainLink, ChunkResult, check_chunk
 from nazaha.verify.checks.board import check_board
-from nazaha.verify.checks.catalog import CHECKS
+from nazaha.verify.checks.catalog import CHECKS, PRE_ENCRYPTED
 from nazaha.verify.checks.election import check_election
 from nazaha.verify.checks.tally import check_aggregation, check_tally
 from nazaha.verify.findings import Findings
@@ -95,9 +95,9 @@ def _device_chains(root: Path, group: Group, h_e: bytes, scratch: Scratch, findi
             findings.fail("8.G", subject, "a device without chaining must not publish a closing hash")
 
 
-def _chunks(scratch: Scratch) -> Iterator[list[str]]:
-    """The ballot files in name order, CHUNK at a time (read from the scratch database page by page)."""
-    return scratch.iter_present_in("ballots", page=CHUNK)
+def _chunks(scratch: Scratch, size: int) -> Iterator[list[str]]:
+    """The ballot files in name order, ``size`` at a time (read from the scratch database page by page)."""
+    return scratch.iter_present_in("ballots", page=size)
 
 
 def _run_chunks(
@@ -131,6 +131,7 @@ def _check_ballots(
     jobs: int,
     executor: Executor | None,
     progress: Progress,
+    chunk_size: int,
 ) -> tuple[dict[int, list[tuple[int, int]]], int, int, set[str]]:
     """Verifications 5-8, 13 and 14 of every ballot, chunk by chunk, and the checks across ballots."""
     root = record.reader.root
@@ -162,7 +163,7 @@ def _check_ballots(
         own_pool = ProcessPoolExecutor(max_workers=jobs, initializer=set_parallelism, initargs=(1,))
         executor = own_pool
     try:
-        for result in _run_chunks(context_for, _chunks(scratch), executor, progress):
+        for result in _run_chunks(context_for, _chunks(scratch, chunk_size), executor, progress):
             findings.merge(result.findings)
             cast += result.cast
             challenged += result.challenged
@@ -208,18 +209,23 @@ def verify_record21(
     expected_group: Group = STANDARD_GROUP,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    chunk_size: int = CHUNK,
 ) -> Report:
     """Verify the 2.1 record at ``root``. Raises ``RecordFormatError`` if it cannot be read.
 
     Memory does not grow with the number of ballots: the large files are streamed, ballots are
-    checked a chunk at a time, and what must be remembered about each ballot goes into a
+    checked ``chunk_size`` at a time, and what must be remembered about each ballot goes into a
     temporary database (``Scratch``).
     """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
     progress = progress or NoProgress()
     record = load_record21(root)
     findings = check_election(record, expected_group)
     try:
-        products, cast, challenged, labels = _check_record_files_and_ballots(record, findings, jobs, executor, progress)
+        products, cast, challenged, labels = _check_record_files_and_ballots(
+            record, findings, jobs, executor, progress, chunk_size
+        )
     except sqlite3.Error as error:
         raise StorageError(
             f"the verifier's scratch database under {tempfile.gettempdir()} failed ({error}); "
@@ -236,6 +242,7 @@ def _check_record_files_and_ballots(
     jobs: int,
     executor: Executor | None,
     progress: Progress,
+    chunk_size: int,
 ) -> tuple[dict[int, list[tuple[int, int]]], int, int, set[str]]:
     """Checks 0, 5-8, 13, 14 and B, with the scratch database; what the tally checks need comes back."""
     root = record.reader.root
@@ -243,7 +250,9 @@ def _check_record_files_and_ballots(
         index = _read_index(root, scratch, findings)
         _check_files(root, scratch, findings)
         _device_chains(root, record.group, record.hashes.extended_hash, scratch, findings)
-        products, cast, challenged, labels = _check_ballots(record, scratch, findings, jobs, executor, progress)
+        products, cast, challenged, labels = _check_ballots(
+            record, scratch, findings, jobs, executor, progress, chunk_size
+        )
         listed = (index.scalars["ballots"], index.scalars["cast"], index.scalars["challenged"])
         if listed != (cast + challenged, cast, challenged):
             findings.fail(
@@ -268,5 +277,9 @@ def _report(root: Path, findings: Findings, challenged: int) -> Report:
             verdict.not_applicable = "the record has no contest data fields (Nazaha does not encrypt contest data)"
         elif check.number in ("13", "14") and not challenged and not verdict.failures:
             verdict.not_applicable = "no ballot was challenged"
+        elif check.number in PRE_ENCRYPTED:
+            verdict.not_applicable = "the record has no pre-encrypted ballots (Nazaha's format has no place for them)"
         results.append(verdict)
-    return Report(record=str(root), format="ElectionGuard 2.1", results=results)
+    return Report(
+        record=str(root), format="ElectionGuard 2.1 (Nazaha record layout)", results=results, spec_version="2.1.0"
+    )

@@ -14,6 +14,7 @@ from nazaha.crypto.hashing import U32, File, HashItem, ModP, Raw, Tag, Text, has
 
 __all__ = [
     "VERSION_2_1_0",
+    "ballot_nonce_challenge",
     "base_hash",
     "chain_closing_hash",
     "chain_initial_hash",
@@ -76,6 +77,11 @@ def extended_hash(group: Group, h_b: bytes, vote_key: int, data_key: int) -> byt
 def identifier_hash(group: Group, h_e: bytes, selection_id: bytes) -> bytes:
     """H_I = H(H_E; 0x20, id_B), §5.5.3."""
     return hash_h(group, h_e, 0x20, Raw(selection_id))
+
+
+def ballot_nonce_challenge(group: Group, h_i: bytes, commitment: int, pad: int, masked: bytes) -> int:
+    """c_B = H_q(H_I; 0x23, a_B, C_ξB,0, C_ξB,1), eq. (38): B1 = 0x23 ‖ b(a_B, 512) ‖ b(C_ξB,0, 512) ‖ C_ξB,1."""
+    return hash_q(group, h_i, 0x23, ModP(commitment), ModP(pad), Raw(masked))
 
 
 def selection_challenge(

@@ -1,4 +1,6 @@
-"""Checks of each ballot: Verifications 5.B, 6, 7, 8 and, for challenged ballots, 13 and 14.
+"""Checks of each ballot: Verifications 5.B, 6, 7, 8, the ballot-nonce proof (check N) and, for
+challenged ballots, 13 and 14. The range proofs of Verifications 6 and 7 are checked on every
+ballot, challenged ones included (the spec asks it of cast ballots; see ``check_chunk``).
 
 Ballots are checked in chunks that are independent of each other, so that chunks can run in
 worker processes (or on a cluster) and their results be merged: each chunk returns its
@@ -117,7 +119,7 @@ def _structure_ok(
 
 
 def _check_selections(ctx: BallotCheckContext, ballot: EncryptedBallot, subject: str, findings: Findings) -> None:
-    """Verifications 6 and 7 for one cast ballot."""
+    """Verifications 6 and 7 for one ballot, cast or challenged."""
     group = ctx.group
     h_i = ballot.id_hash
     values = [v for c in ballot.contests for s in c.selections for v in (s.ciphertext.pad, s.ciphertext.data)]
@@ -172,6 +174,34 @@ def _check_selections(ctx: BallotCheckContext, ballot: EncryptedBallot, subject:
             )
         except InvalidProof as error:
             findings.fail(f"7.{_RANGE_LABELS[error.part]}", where, str(error))
+
+
+def _check_nonce_proof(ctx: BallotCheckContext, ballot: EncryptedBallot, subject: str, findings: Findings) -> None:
+    """Check N for one ballot: C_ξB,2 = (c_B, v_B) proves knowledge of the nonce ξ-hat_B of C_ξB,0.
+
+    Spec 2.1 §3.3.4 eq. (38) and §3.6.7: a_B = g^(v_B) · C_ξB,0^(c_B) mod p and
+    c_B = H_q(H_I; 0x23, a_B, C_ξB,0, C_ξB,1). The guardians check this proof before they decrypt
+    the ballot nonce of a challenged ballot; the verifier checks it for every ballot, cast or
+    challenged, so that a record whose nonce encryptions were altered does not verify.
+    """
+    group = ctx.group
+    nonce = ballot.encrypted_nonce
+    findings.count("N")
+    if not group.is_element(nonce.pad):
+        findings.fail("N.A", subject, "C_ξB,0 (the encrypted ballot nonce's α_B) is not in Z_p^r")
+        return
+    proof = nonce.proof
+    if not (0 <= proof.challenge < group.q and 0 <= proof.response < group.q):
+        findings.fail("N.B", subject, "the ballot-nonce proof's c_B or v_B is not in Z_q")
+        return
+    commitment = group.mul(group.g_pow(proof.response), group.pow(nonce.pad, proof.challenge))
+    expected = spec_hashes.ballot_nonce_challenge(group, ballot.id_hash, commitment, nonce.pad, nonce.masked)
+    if expected != proof.challenge:
+        findings.fail(
+            "N.C",
+            subject,
+            "the ballot-nonce proof does not verify: c_B != H_q(H_I; 0x23, g^v_B · C_ξB,0^c_B, C_ξB,0, C_ξB,1)",
+        )
 
 
 def _check_code(
@@ -352,12 +382,15 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
         findings.count("5")
         if spec_hashes.identifier_hash(group, ctx.extended_hash, ballot.selection_id) != ballot.id_hash:
             findings.fail("5.B", subject, "the identifier hash H_I is not H(H_E; 0x20, id_B)")
+        _check_nonce_proof(ctx, ballot, subject, findings)
         if not _structure_ok(ctx, ballot, decoded.contest_labels, subject, findings):
             continue
         _check_code(ctx, ballot, subject, findings)
+        # Verifications 6 and 7 ask it of cast ballots; the device proved before the voter chose,
+        # so a challenged ballot's proofs must hold too, and they are checked the same way.
+        _check_selections(ctx, ballot, subject, findings)
         if decoded.state is BallotState.CAST:
             result.cast += 1
-            _check_selections(ctx, ballot, subject, findings)
             for contest in ballot.contests:
                 _multiply_in(result.products, contest, group.p)
         else:

@@ -3,14 +3,17 @@
 Checks 0 and B are Nazaha's own: the record is complete, unaltered since it was indexed, and its
 files agree with each other (a file for every ballot a device lists, an opening for every
 challenged ballot, ballots shaped as their ballot style says); and the bulletin board's hash
-chain is intact and agrees with the ballots.
+chain is intact and agrees with the ballots. Check N is the proof that comes with every encrypted
+ballot nonce (§3.3.4, eq. 38), which §6.2 leaves to the guardians (§3.6.7) and Nazaha's verifier
+checks for every ballot. Verifications 15 to 19 (pre-encrypted ballots, §6.2.8) are listed so
+that the report says they do not apply when the record has no pre-encrypted ballots.
 """
 
 from __future__ import annotations
 
 from nazaha.verify.report import Check
 
-__all__ = ["CHECKS", "check"]
+__all__ = ["CHECKS", "PRE_ENCRYPTED", "check"]
 
 _SPEC = "ElectionGuard 2.1 §6.2"
 
@@ -35,19 +38,35 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "8",
         "Every confirmation code is right and every ballot chain is unbroken",
-        f"{_SPEC}.5, Verification 8",
+        f"{_SPEC}.4, Verification 8",
     ),
-    Check("9", "The encrypted tally is the product of exactly the cast ballots", f"{_SPEC}.6, Verification 9"),
-    Check("10", "Every tally value is correctly decrypted", f"{_SPEC}.7, Verification 10"),
-    Check("11", "The tally covers exactly the manifest's contests and options", f"{_SPEC}.7, Verification 11"),
-    Check("12", "Contest data is correctly decrypted", f"{_SPEC}.7, Verification 12"),
+    Check(
+        "N",
+        "Every encrypted ballot nonce comes with a valid proof of knowledge of its encryption nonce",
+        "ElectionGuard 2.1 §3.3.4, eq. (38); §3.6.7",
+    ),
+    Check("9", "The encrypted tally is the product of exactly the cast ballots", f"{_SPEC}.5, Verification 9"),
+    Check("10", "Every tally value is correctly decrypted", f"{_SPEC}.5, Verification 10"),
+    Check("11", "The tally covers exactly the manifest's contests and options", f"{_SPEC}.5, Verification 11"),
+    Check("12", "Contest data is correctly decrypted", f"{_SPEC}.6, Verification 12"),
     Check(
         "13",
         "Every challenged ballot decrypts to what the record says it held",
-        f"{_SPEC}.8, Verification 13",
+        f"{_SPEC}.7, Verification 13",
     ),
-    Check("14", "Every challenged ballot is a valid ballot of its style", f"{_SPEC}.8, Verification 14"),
+    Check("14", "Every challenged ballot is a valid ballot of its style", f"{_SPEC}.7, Verification 14"),
+    Check(
+        "15",
+        "Pre-encrypted ballots: every accumulated selection vector is the product of the selected ones",
+        f"{_SPEC}.8, Verification 15",
+    ),
+    Check("16", "Pre-encrypted ballots: every confirmation code is right", f"{_SPEC}.8, Verification 16"),
+    Check("17", "Pre-encrypted ballots: every short code is right", f"{_SPEC}.8, Verification 17"),
+    Check("18", "Uncast pre-encrypted ballots: every encryption is correct", f"{_SPEC}.8, Verification 18"),
+    Check("19", "Uncast pre-encrypted ballots: every ballot matches its style", f"{_SPEC}.8, Verification 19"),
 )
+
+PRE_ENCRYPTED = ("15", "16", "17", "18", "19")
 
 _BY_NUMBER = {c.number: c for c in CHECKS}
 

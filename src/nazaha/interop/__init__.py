@@ -1,1 +1,0 @@
-"""Readers and verifiers for election records written by other ElectionGuard implementations."""

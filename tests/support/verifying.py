@@ -1,0 +1,29 @@
+"""Helpers for verifier tests: a progress sink that records how ballots were split into chunks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["ChunkLog"]
+
+
+@dataclass
+class ChunkLog:
+    """A ``Progress`` that keeps every ``advance`` of the ballot step: one per chunk checked."""
+
+    steps: dict[str, list[int]] = field(default_factory=dict)
+    _current: str = ""
+
+    def start(self, description: str, total: int) -> None:
+        self._current = description
+        self.steps[description] = []
+
+    def advance(self, amount: int = 1) -> None:
+        self.steps[self._current].append(amount)
+
+    def finish(self) -> None:
+        self._current = ""
+
+    def chunks(self) -> list[int]:
+        """The size of each chunk of the ballot step, in the order their results were merged."""
+        return self.steps.get("Verifying ballots", [])
