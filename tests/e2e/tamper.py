@@ -34,9 +34,9 @@ def reindex(root: Path) -> None:
     """Make record.json list every file with its current digest (what an attacker would do)."""
     index = load(root, "record.json")
     files = {}
-    for path in sorted(root.rglob("*.json")):
+    for path in sorted(root.rglob("*")):
         name = str(path.relative_to(root))
-        if name != "record.json":
+        if path.is_file() and name != "record.json":
             files[name] = hashlib.sha256(path.read_bytes()).hexdigest().upper()
     index["files"] = files
     ballots = [load(root, f"ballots/{p.name}") for p in (root / "ballots").glob("*.json")]
@@ -258,6 +258,32 @@ def change_encrypted_tally(root: Path) -> None:
     option = doc["contests"][2]["options"][0]
     option["data"] = bump_hex_p(option["data"])
     save(root, "encrypted_tally.json", doc)
+
+
+def forge_message_signature(root: Path) -> None:
+    """A guardian's commit message whose signature is not the guardian's."""
+    path = root / "decryption/round-1/commit/guardian_1.sig"
+    text = path.read_text("ascii")
+    path.write_text(text[:-1] + ("0" if text[-1] != "0" else "1"), "ascii")
+
+
+def replace_guardian_message(root: Path) -> None:
+    """Guardian 3's reveal replaced by guardian 1's (its signature left as it was)."""
+    source = (root / "decryption/round-1/reveal/guardian_1.json").read_bytes()
+    (root / "decryption/round-1/reveal/guardian_3.json").write_bytes(source)
+
+
+def alter_round_document(root: Path) -> None:
+    """The round document rewritten to name other guardians."""
+    doc = load(root, "decryption/round-1.json")
+    doc["present"] = [1, 2, 3]
+    save(root, "decryption/round-1.json", doc)
+
+
+def remove_last_round_message(root: Path) -> None:
+    """A response of the last round removed from the record (and from its index)."""
+    (root / "decryption/round-1/respond/guardian_5.json").unlink()
+    (root / "decryption/round-1/respond/guardian_5.sig").unlink()
 
 
 def change_without_reindex(root: Path) -> None:

@@ -43,6 +43,10 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper.slip_in_ballot, "B.3"),
     (tamper.list_ballot_on_two_devices, "0.D"),
     (tamper.opening_for_a_cast_ballot, "0.D"),
+    (tamper.forge_message_signature, "G.B"),
+    (tamper.replace_guardian_message, "G.B"),
+    (tamper.alter_round_document, "B.4"),
+    (tamper.remove_last_round_message, "G.A"),
     (tamper.receive_twice_on_board, "B.2"),
 ]
 
@@ -50,8 +54,9 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
 def test_the_untouched_record_verifies(standard_record) -> None:  # type: ignore[no-untyped-def]
     report = verify_record21(standard_record.record)
     assert report.ok, list(report.failures())
-    assert {r.check.number for r in report.results} == {str(n) for n in range(20)} | {"B", "N"}
+    assert {r.check.number for r in report.results} == {str(n) for n in range(20)} | {"B", "G", "N"}
     statuses = {r.check.number: r.status.value for r in report.results}
+    assert statuses["G"] == "passed" and next(r.items for r in report.results if r.check.number == "G") == 10
     assert {statuses[n] for n in ("15", "16", "17", "18", "19")} == {"not applicable"}
     assert statuses["N"] == "passed" and next(r.items for r in report.results if r.check.number == "N") == 12
 

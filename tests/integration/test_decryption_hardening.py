@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +30,12 @@ from nazaha.service.app import create_app
 from nazaha.service.settings import Settings
 from nazaha.storage.sql.store import SqlStore
 from nazaha.tallying.decrypt import DecryptingGuardian
+from nazaha.verify.runner import verify_record21
 from nazaha.voting.encrypt import encrypt_ballot_nonce
 from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.decryption import signed
 from nazaha.workflows.remote import GuardianLedger
+from tests.e2e import tamper
 from tests.support.elections import ServiceElection
 
 TOKEN = "administrator-token-for-decryption-tests"
@@ -199,7 +202,7 @@ def test_a_stalled_round_is_abandoned_for_another_visibly_on_the_board(decryptin
 
 
 def test_a_challenged_ballot_that_does_not_open_is_published_as_such(
-    store: SqlStore, service_election: ServiceElection
+    store: SqlStore, service_election: ServiceElection, tmp_path: Path
 ) -> None:
     """The ballot's proofs are valid, but its encrypted ballot nonce hides another nonce. Left
     undecided, it is challenged at close; the guardians' proven shares decrypt a nonce that does
@@ -229,6 +232,18 @@ def test_a_challenged_ballot_that_does_not_open_is_published_as_such(
     unopened = box.lifecycle.unopened(election)
     assert [u.confirmation_code for u in unopened] == [ballot.confirmation_code]
     assert sorted(s.guardian for s in unopened[0].shares) == [1, 2, 4]
+    # The record verifies, and says in plain words that a device hid another nonce.
+    record = box.write_record(election, tmp_path / "record")
+    report = verify_record21(record)
+    assert report.ok, list(report.failures())
+    assert report.warning_names() == ["unopened-ballot"]
+    # A forged share in the unopened ballot's file is caught (the index re-written as an attacker would).
+    doc = json.loads((record / f"unopened/{ballot.code_hex}.json").read_bytes())
+    doc["shares"][0]["response"] = f"{(int(doc['shares'][0]['response'], 16) + 1) % group.q:064X}"
+    (record / f"unopened/{ballot.code_hex}.json").write_bytes(json.dumps(doc, separators=(",", ":")).encode())
+    tamper.reindex(record)
+    forged = verify_record21(record)
+    assert not forged.ok and {f.label for _, f in forged.failures()} == {"13.U"}
 
 
 def test_a_guardian_key_serves_one_election_only(tmp_path: Path) -> None:

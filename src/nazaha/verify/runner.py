@@ -26,6 +26,7 @@ from nazaha.verify import spec_hashes
 from nazaha.verify.checks.ballots import BallotCheckContext, ChainLink, ChunkResult, check_chunk
 from nazaha.verify.checks.board import check_board
 from nazaha.verify.checks.catalog import CHECKS, PRE_ENCRYPTED
+from nazaha.verify.checks.decryption import check_decryption, data_share_keys_of, decryption_applies
 from nazaha.verify.checks.election import check_election
 from nazaha.verify.checks.tally import check_aggregation, check_tally
 from nazaha.verify.findings import Findings
@@ -135,6 +136,7 @@ def _check_ballots(
 ) -> tuple[dict[int, list[tuple[int, int]]], int, int, set[str]]:
     """Verifications 5-8, 13 and 14 of every ballot, chunk by chunk, and the checks across ballots."""
     root = record.reader.root
+    data_share_keys = data_share_keys_of(record)
 
     def context_for(chunk: list[str]) -> BallotCheckContext:
         codes = [name.removeprefix("ballots/").removesuffix(".json") for name in chunk]
@@ -151,6 +153,8 @@ def _check_ballots(
                 code: ChainLink(device, mode, None if previous is None else bytes.fromhex(previous))
                 for code, (device, mode, previous) in links.items()
             },
+            data_share_keys=data_share_keys,
+            quorum=record.parameters.quorum,
         )
 
     products: dict[int, list[tuple[int, int]]] = {}
@@ -233,7 +237,10 @@ def verify_record21(
         ) from None
     check_aggregation(record, products, cast, findings)
     check_tally(record, labels, findings)
-    return _report(root, findings, challenged)
+    signed_rounds = decryption_applies(root, record)
+    if signed_rounds:
+        check_decryption(root, record, findings)
+    return _report(root, findings, challenged, signed_rounds)
 
 
 def _check_record_files_and_ballots(
@@ -265,7 +272,7 @@ def _check_record_files_and_ballots(
     return products, cast, challenged, labels
 
 
-def _report(root: Path, findings: Findings, challenged: int) -> Report:
+def _report(root: Path, findings: Findings, challenged: int, signed_rounds: bool = True) -> Report:
     results: list[CheckResult] = []
     for check in CHECKS:
         verdict = CheckResult(
@@ -277,9 +284,15 @@ def _report(root: Path, findings: Findings, challenged: int) -> Report:
             verdict.not_applicable = "the record has no contest data fields (Nazaha does not encrypt contest data)"
         elif check.number in ("13", "14") and not challenged and not verdict.failures:
             verdict.not_applicable = "no ballot was challenged"
+        elif check.number == "G" and not signed_rounds:
+            verdict.not_applicable = "the record predates signed decryption rounds (no guardian declared a signing key)"
         elif check.number in PRE_ENCRYPTED:
             verdict.not_applicable = "the record has no pre-encrypted ballots (Nazaha's format has no place for them)"
         results.append(verdict)
     return Report(
-        record=str(root), format="ElectionGuard 2.1 (Nazaha record layout)", results=results, spec_version="2.1.0"
+        record=str(root),
+        format="ElectionGuard 2.1 (Nazaha record layout)",
+        results=results,
+        spec_version="2.1.0",
+        warnings=list(findings.warnings),
     )

@@ -7,6 +7,8 @@ tables of §5.5.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 
 from nazaha.crypto.group import Group
@@ -158,4 +160,30 @@ def decryption_challenge(
         ModP(a),
         ModP(b),
         ModP(m),
+    )
+
+
+# -- the ballot nonce, and Nazaha's additions to the decryption --------------------------------
+
+
+def selection_nonce(group: Group, h_i: bytes, contest: int, option: int, ballot_nonce: bytes) -> int:
+    """ξ_i,j = H_q(H_I; 0x21, i, j, ξ_B) (eq. 33)."""
+    return hash_q(group, h_i, 0x21, U32(contest), U32(option), Raw(ballot_nonce))
+
+
+def ballot_nonce_mask(group: Group, h_i: bytes, pad: int, beta: int) -> bytes:
+    """k_1 of eqs. (35)-(36): h = H(H_I; 0x22, α_B, β_B), k_1 = HMAC(h, 0x01 ‖ Label ‖ 0x00 ‖
+    Context ‖ 0x0100) with Label "ballot nonce" and Context "ballot nonce encrypt"."""
+    h = hash_h(group, h_i, 0x22, ModP(pad), ModP(beta))
+    message = b"\x01" + b"ballot nonce" + b"\x00" + b"ballot nonce encrypt" + (256).to_bytes(2, "big")
+    return hmac.new(h, message, hashlib.sha256).digest()
+
+
+def nonce_share_challenge(
+    group: Group, h_e: bytes, guardian: int, h_i: bytes, pad: int, share: int, a: int, b: int
+) -> int:
+    """Nazaha's proof that a nonce share is the guardian's (docs/decisions.md, not a spec value):
+    c = H_q(H_E; 0x70, "nazaha nonce share", i, H_I, C_ξB,0, m_i, a, b)."""
+    return hash_q(
+        group, h_e, 0x70, Text("nazaha nonce share"), U32(guardian), Raw(h_i), ModP(pad), ModP(share), ModP(a), ModP(b)
     )

@@ -19,12 +19,14 @@ from pathlib import Path
 from nazaha.crypto.elgamal import Ciphertext
 from nazaha.crypto.group import Group
 from nazaha.crypto.nonces import RandomSource, SystemRandom
+from nazaha.crypto.polynomial import lagrange_coefficient
 from nazaha.crypto.proofs.range import verify_range
 from nazaha.election.ballot import BallotState, EncryptedBallot, EncryptedContest
 from nazaha.election.manifest import Manifest
 from nazaha.election.tally import ChallengedBallot
 from nazaha.errors import InvalidProof, RecordFormatError
 from nazaha.record.codec import decode_ballot, decode_challenged
+from nazaha.record.decryption import decode_unopened
 from nazaha.record.layout import RecordReader
 from nazaha.verify import spec_hashes
 from nazaha.verify.findings import Findings
@@ -60,6 +62,9 @@ class BallotCheckContext:
     """SHA-256 of each file of the chunk, from the record index."""
     chains: dict[str, ChainLink]
     """The device log entry of each ballot of the chunk, by confirmation code (hex)."""
+    data_share_keys: dict[int, int] = field(default_factory=dict)
+    """g^(z-hat_i) of each guardian, from the guardians' data-key commitments (for unopened ballots)."""
+    quorum: int = 0
     rng: RandomSource = field(default_factory=SystemRandom)
     """Randomness for the batched membership test (the verifier's own, unknown to the prover)."""
 
@@ -400,7 +405,12 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
             try:
                 opening_data = reader.read(opening_name)
             except RecordFormatError:
-                findings.fail("13.B", subject, "no opening of this challenged ballot is in the record")
+                try:
+                    unopened = reader.read(f"unopened/{code}.json")
+                except RecordFormatError:
+                    findings.fail("13.B", subject, "no opening of this challenged ballot is in the record")
+                    continue
+                _check_unopened(ctx, ballot, unopened, f"unopened/{code}.json", subject, findings)
                 continue
             digest = ctx.digests.get(opening_name)
             if digest is not None and hashlib.sha256(opening_data).hexdigest().upper() != digest:
@@ -415,3 +425,69 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
                 continue
             _check_challenged(ctx, ballot, opened, subject, findings)
     return result
+
+
+def _check_unopened(
+    ctx: BallotCheckContext, ballot: EncryptedBallot, data: bytes, name: str, subject: str, findings: Findings
+) -> None:
+    """A challenged ballot published as unopened: the guardians' nonce shares are proven to be
+    theirs, at least a quorum of them, and the ballot nonce they decrypt really does not reproduce
+    the ballot's encryptions (so no opening could have been published). Then it is a named
+    warning: the device that encrypted this ballot hid another nonce."""
+    group = ctx.group
+    findings.count("13")
+    digest = ctx.digests.get(name)
+    if digest is not None and hashlib.sha256(data).hexdigest().upper() != digest:
+        findings.fail("0.A", name, "the file's SHA-256 differs from the one in record.json")
+    try:
+        unopened = decode_unopened(data, group, name)
+    except RecordFormatError as error:
+        findings.fail("0.F", name, f"cannot be read: {error}")
+        return
+    if unopened.confirmation_code != ballot.confirmation_code:
+        findings.fail("13.U", subject, f"{name} names another confirmation code")
+        return
+    indices = [share.guardian for share in unopened.shares]
+    if len(set(indices)) != len(indices) or len(indices) < ctx.quorum or not set(indices) <= set(ctx.data_share_keys):
+        findings.fail("13.U", subject, f"the nonce shares come from {indices}, not a quorum of distinct guardians")
+        return
+    pad = ballot.encrypted_nonce.pad
+    for share in unopened.shares:
+        proof = share.proof
+        if not group.is_element(share.share) or not (0 <= proof.challenge < group.q and 0 <= proof.response < group.q):
+            findings.fail("13.U", subject, f"guardian {share.guardian}'s nonce share or its proof is out of range")
+            return
+        a = group.mul(group.g_pow(proof.response), group.pow(ctx.data_share_keys[share.guardian], proof.challenge))
+        b = group.pow_pair(pad, proof.response, share.share, proof.challenge)
+        expected = spec_hashes.nonce_share_challenge(
+            group, ctx.extended_hash, share.guardian, ballot.id_hash, pad, share.share, a, b
+        )
+        if expected != proof.challenge:
+            findings.fail("13.U", subject, f"guardian {share.guardian}'s nonce share is not proven to be its own")
+            return
+    beta = group.prod(group.pow(s.share, lagrange_coefficient(group.q, s.guardian, indices)) for s in unopened.shares)
+    mask = spec_hashes.ballot_nonce_mask(group, ballot.id_hash, pad, beta)
+    nonce = bytes(x ^ y for x, y in zip(ballot.encrypted_nonce.masked, mask, strict=True))
+    if _nonce_opens(ctx, ballot, nonce):
+        findings.fail("13.U", subject, "the guardians' shares open this ballot, yet no opening of it is published")
+        return
+    findings.warn(
+        "unopened-ballot",
+        subject,
+        "a challenged ballot that does not open: the ballot nonce that the guardians provably decrypted does not "
+        "reproduce its encryptions, so the device that encrypted it hid another nonce. It was never counted; what "
+        "it held cannot be shown. Treat that device as suspect.",
+    )
+
+
+def _nonce_opens(ctx: BallotCheckContext, ballot: EncryptedBallot, nonce: bytes) -> bool:
+    """Whether every selection's α is g^ξ_i,j for the nonces ξ_i,j derived from ``nonce``."""
+    group = ctx.group
+    for contest in ballot.contests:
+        for selection in contest.selections:
+            xi = spec_hashes.selection_nonce(
+                group, ballot.id_hash, contest.contest_index, selection.option_index, nonce
+            )
+            if group.g_pow(xi) != selection.ciphertext.pad:
+                return False
+    return True

@@ -21,6 +21,11 @@ CHECKS: tuple[Check, ...] = (
     Check("0", "The record is complete, unaltered since it was indexed, and consistent", "Nazaha record format"),
     Check("B", "The bulletin board is an unbroken hash chain that matches the ballots", "Nazaha record format"),
     Check(
+        "G",
+        "The guardians' decryption messages are their own, and the last round is the one that decrypted the tally",
+        "Nazaha record format",
+    ),
+    Check(
         "1",
         "The election uses the standard 2.1.0 parameters and its base hashes are right",
         f"{_SPEC}.1, Verification 1",
