@@ -18,6 +18,7 @@ guardian 4"``), never print it.
     │   ├── KeyFileError           a guardian key file that is corrupt or has a wrong passphrase
     │   ├── NotFoundError          no such election or ballot
     │   ├── AuthorizationError     an administrative action without the right token
+    │   │   └── EligibilityError   a ballot without the signature its election requires
     │   │   └── TooManyAttempts    sign-in refused for a while after too many wrong tokens
     │   ├── PayloadTooLarge        a request body over the configured limit
     │   └── AuditInputError        an audit input that is malformed or inconsistent (file + row)
@@ -52,6 +53,7 @@ __all__ = [
     "CeremonyError",
     "ConflictError",
     "DecryptionError",
+    "EligibilityError",
     "InputError",
     "InvalidProof",
     "KeyFileError",
@@ -137,6 +139,11 @@ class TooManyAttempts(AuthorizationError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class EligibilityError(AuthorizationError):
+    """A ballot lacks the signature its election requires (a voter's credential, a registered
+    device's key), or carries one that is wrong, revoked or of another election."""
 
 
 class PayloadTooLarge(InputError):

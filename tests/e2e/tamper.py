@@ -286,6 +286,100 @@ def remove_last_round_message(root: Path) -> None:
     (root / "decryption/round-1/respond/guardian_5.sig").unlink()
 
 
+# -- eligibility: what a ballot box (or an authority) that stuffs ballots would do --------------
+
+
+def _extended_hash(root: Path) -> bytes:
+    return bytes.fromhex(load(root, "hashes.json")["extended_hash"])
+
+
+def _sign_as(seed: bytes, root: Path, code: str) -> tuple[str, str]:
+    """(public key, signature) of a ballot with a key the attacker holds."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from nazaha.election.eligibility import ballot_signature_message
+
+    key = Ed25519PrivateKey.from_private_bytes(seed)
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex().upper()
+    signature = key.sign(ballot_signature_message(_extended_hash(root), bytes.fromhex(code))).hex().upper()
+    return public, signature
+
+
+def unsign_cast_ballot(root: Path) -> None:
+    """A cast ballot without its voter's signature (a ballot slipped in by the box)."""
+    name = ballots(root, "cast")[0]
+    doc = load(root, name)
+    doc.pop("credential")
+    doc.pop("credential_signature")
+    save(root, name, doc)
+
+
+def sign_with_unlisted_key(root: Path) -> None:
+    """A cast ballot signed, validly, by a key that is not on the credential list."""
+    name = ballots(root, "cast")[0]
+    doc = load(root, name)
+    doc["credential"], doc["credential_signature"] = _sign_as(b"\x07" * 32, root, doc["confirmation_code"])
+    save(root, name, doc)
+
+
+def _rewrite_open_commitment(root: Path) -> None:
+    from nazaha.record.eligibility import ELIGIBILITY_FILES, eligibility_commitment
+
+    files = {n: (root / n).read_bytes() for n in ELIGIBILITY_FILES if (root / n).is_file()}
+    board = load(root, "board.json")
+    board["entries"][0]["code"] = eligibility_commitment(files)
+    rechain(board, _extended_hash(root).hex().upper())
+    save(root, "board.json", board)
+
+
+def two_ballots_from_one_key(root: Path) -> None:
+    """Two cast ballots signed by one key the attacker holds, which replaces a listed key in the
+    credential list; the board's opening commitment is rewritten to match (a full-power attacker)."""
+    first, second = ballots(root, "cast")[:2]
+    seed = b"\x09" * 32
+    public = ""
+    for name in (first, second):
+        doc = load(root, name)
+        old = doc["credential"]
+        public, doc["credential_signature"] = _sign_as(seed, root, doc["confirmation_code"])
+        doc["credential"] = public
+        save(root, name, doc)
+    listed = load(root, "credentials.json")
+    keys = [k for k in listed["keys"] if k["key"] != old]
+    style = next(k.get("style", "") for k in listed["keys"] if k["key"] == old)
+    keys.append({"key": public, **({"style": style} if style else {})})
+    keys.sort(key=lambda k: k["key"])
+    listed["keys"] = keys
+    save(root, "credentials.json", listed)
+    _rewrite_open_commitment(root)
+
+
+def swap_credential_list(root: Path) -> None:
+    """The credential list replaced in the record after voting opened (the board untouched)."""
+    listed = load(root, "credentials.json")
+    listed["keys"][0]["key"] = "A" * 64
+    listed["keys"].sort(key=lambda k: k["key"])
+    save(root, "credentials.json", listed)
+
+
+def revoke_before_use(root: Path) -> None:
+    """A credential revoked on the board before its ballot was received: the ballot counts anyway."""
+    name = ballots(root, "cast")[0]
+    doc = load(root, name)
+    listed = load(root, "credentials.json")
+    entry = next(k for k in listed["keys"] if k["key"] == doc["credential"])
+    update = {"format": "nazaha-record/1", "revoke": doc["credential"], "add": {**entry, "key": "B" * 64}}
+    (root / "credentials").mkdir(exist_ok=True)
+    save(root, "credentials/update-1.json", update)
+    code = hashlib.sha256(canonical(update)).hexdigest().upper()
+    board = load(root, "board.json")
+    first = board["entries"][0]
+    board["entries"].insert(1, {**first, "kind": "credential", "code": code})
+    rechain(board, _extended_hash(root).hex().upper())
+    save(root, "board.json", board)
+
+
 def change_without_reindex(root: Path) -> None:
     change_proof_response(root)
 

@@ -44,6 +44,11 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper.list_ballot_on_two_devices, "0.D"),
     (tamper.opening_for_a_cast_ballot, "0.D"),
     (tamper.forge_message_signature, "G.B"),
+    (tamper.unsign_cast_ballot, "E.C"),
+    (tamper.sign_with_unlisted_key, "E.D"),
+    (tamper.two_ballots_from_one_key, "E.E"),
+    (tamper.swap_credential_list, "E.A"),
+    (tamper.revoke_before_use, "E.D"),
     (tamper.replace_guardian_message, "G.B"),
     (tamper.alter_round_document, "B.4"),
     (tamper.remove_last_round_message, "G.A"),
@@ -54,9 +59,13 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
 def test_the_untouched_record_verifies(standard_record) -> None:  # type: ignore[no-untyped-def]
     report = verify_record21(standard_record.record)
     assert report.ok, list(report.failures())
-    assert {r.check.number for r in report.results} == {str(n) for n in range(20)} | {"B", "G", "N"}
+    assert {r.check.number for r in report.results} == {str(n) for n in range(20)} | {"B", "E", "G", "N"}
     statuses = {r.check.number: r.status.value for r in report.results}
     assert statuses["G"] == "passed" and next(r.items for r in report.results if r.check.number == "G") == 10
+    assert statuses["E"] == "passed" and next(r.items for r in report.results if r.check.number == "E") == 13
+    eligibility = next(r.note for r in report.results if r.check.number == "E")
+    assert eligibility.startswith("mode both, policy one-ballot; 12 of 12 credentials voted")
+    assert "per precinct: polling-station-1" in eligibility
     assert {statuses[n] for n in ("15", "16", "17", "18", "19")} == {"not applicable"}
     assert statuses["N"] == "passed" and next(r.items for r in report.results if r.check.number == "N") == 12
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from nazaha.crypto.elgamal import Ciphertext
 from nazaha.crypto.proofs.range import RangeProof
 from nazaha.crypto.proofs.schnorr import SchnorrProof
+from nazaha.election.eligibility import UNSIGNED, BallotSignatures
 
 __all__ = [
     "BallotState",
@@ -109,7 +110,8 @@ class BallotState(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class SubmittedBallot:
-    """An encrypted ballot and the voter's decision."""
+    """An encrypted ballot and the voter's decision, with what vouched for it at the door."""
 
     ballot: EncryptedBallot
     state: BallotState
+    signatures: BallotSignatures = UNSIGNED

@@ -46,6 +46,10 @@ class BoardKind(enum.Enum):
     CAST = "cast"
     CHALLENGE = "challenge"
     CLOSE = "close"
+    OPEN = "open"
+    """Voting opened; its code is the SHA-256 commitment to the eligibility files."""
+    CREDENTIAL = "credential"
+    """A credential replaced while voting is open; its code is the SHA-256 of the update document."""
     DECRYPT = "decrypt"
     """A decryption round started (after the close); its code is the SHA-256 of the round's
     document ``decryption/round-<n>.json`` in the record."""

@@ -34,6 +34,7 @@ from nazaha.election.ballot import (
     EncryptedSelection,
     SubmittedBallot,
 )
+from nazaha.election.eligibility import UNSIGNED, BallotSignatures
 from nazaha.election.guardian import CoefficientProof, GuardianPublicKey
 from nazaha.election.parameters import SPEC_VERSION, ElectionParameters
 from nazaha.election.tally import (
@@ -176,6 +177,9 @@ class _BallotDoc(_Struct):
     chaining_field: str
     contests: list[_ContestDoc]
     encrypted_nonce: _NonceDoc
+    credential: str = ""
+    credential_signature: str = ""
+    device_signature: str = ""
 
 
 class _TallyOptionDoc(_Struct):
@@ -481,8 +485,10 @@ def encode_ballot(
     ballot: EncryptedBallot,
     state: BallotState | None,
     contest_labels: dict[int, str],
+    signatures: BallotSignatures = UNSIGNED,
 ) -> bytes:
-    """A ballot file; ``state`` None marks a ballot still waiting for the voter's decision."""
+    """A ballot file; ``state`` None marks a ballot still waiting for the voter's decision.
+    ``signatures`` (a credential's and a device's, each optional) travel with the ballot."""
     hx = Hex(group, "")
     nonce = ballot.encrypted_nonce
     return msgspec.json.encode(
@@ -520,22 +526,27 @@ def encode_ballot(
                 challenge=hx.fmt_q(nonce.proof.challenge),
                 response=hx.fmt_q(nonce.proof.response),
             ),
+            credential=_fmt_raw(signatures.credential),
+            credential_signature=_fmt_raw(signatures.credential_signature),
+            device_signature=_fmt_raw(signatures.device_signature),
         )
     )
 
 
 class DecodedBallot(msgspec.Struct, frozen=True):
-    """A ballot file's content: the ballot, its state (None while pending) and its labels."""
+    """A ballot file's content: the ballot, its state (None while pending), its labels and what
+    vouched for it."""
 
     ballot: EncryptedBallot
     state: BallotState | None
     contest_labels: dict[int, str]
+    signatures: BallotSignatures = UNSIGNED
 
     def submitted(self, where: str) -> SubmittedBallot:
         """The ballot with the voter's decision; a pending ballot is a format error here."""
         if self.state is None:
             raise RecordFormatError(f"{where}: state", "the ballot is neither cast nor challenged")
-        return SubmittedBallot(ballot=self.ballot, state=self.state)
+        return SubmittedBallot(ballot=self.ballot, state=self.state, signatures=self.signatures)
 
 
 def decode_ballot(data: bytes, group: Group, where: str) -> DecodedBallot:
@@ -595,7 +606,14 @@ def decode_ballot(data: bytes, group: Group, where: str) -> DecodedBallot:
         chaining_field=hx.raw(doc.chaining_field, 36, "chaining_field"),
         confirmation_code=hx.raw(doc.confirmation_code, 32, "confirmation_code"),
     )
-    return DecodedBallot(ballot=ballot, state=state, contest_labels=labels)
+    signatures = BallotSignatures(
+        credential=hx.raw(doc.credential, 32, "credential") if doc.credential else b"",
+        credential_signature=hx.raw(doc.credential_signature, 64, "credential_signature")
+        if doc.credential_signature
+        else b"",
+        device_signature=hx.raw(doc.device_signature, 64, "device_signature") if doc.device_signature else b"",
+    )
+    return DecodedBallot(ballot=ballot, state=state, contest_labels=labels, signatures=signatures)
 
 
 # -- devices --------------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ class _BallotLine(msgspec.Struct, array_like=True, forbid_unknown_fields=True):
     device: str
     position: int
     received_at: str
+    credential: str = ""
 
 
 class _EntryLine(msgspec.Struct, array_like=True, forbid_unknown_fields=True):
@@ -133,7 +134,15 @@ class FolderStore(MemoryStore):
             return
         (data,) = self._elections.values()
         ballots = [
-            BallotRow(b.code, b.selection_id, b.device, self._read(f"ballots/{b.code}.json"), b.position, b.received_at)
+            BallotRow(
+                b.code,
+                b.selection_id,
+                b.device,
+                self._read(f"ballots/{b.code}.json"),
+                b.position,
+                b.received_at,
+                b.credential,
+            )
             for b in commit.ballots
         ]
         entries = [
@@ -223,7 +232,8 @@ class FolderStore(MemoryStore):
             _CommitLine(
                 state=changes.row.state.value if changes.row.state is not data.row.state else "",
                 ballots=[
-                    _BallotLine(b.code, b.selection_id, b.device, b.position, b.received_at) for b in changes.ballots
+                    _BallotLine(b.code, b.selection_id, b.device, b.position, b.received_at, b.credential)
+                    for b in changes.ballots
                 ],
                 entries=[
                     _EntryLine(e.position, e.kind.value, e.code, e.previous, e.recorded_at, e.hash)

@@ -26,6 +26,7 @@ class ElectionData:
     ballots: dict[str, BallotRow] = field(default_factory=dict)
     selection_ids: set[str] = field(default_factory=set)
     last_by_device: dict[str, str] = field(default_factory=dict)
+    by_credential: dict[str, int] = field(default_factory=dict)
     board: list[BoardEntry] = field(default_factory=list)
     by_code: dict[str, list[BoardEntry]] = field(default_factory=dict)
     decided: set[str] = field(default_factory=set)
@@ -35,6 +36,8 @@ class ElectionData:
         self.ballots[row.code] = row
         self.selection_ids.add(row.selection_id)
         self.last_by_device[row.device] = row.code
+        if row.credential:
+            self.by_credential[row.credential] = self.by_credential.get(row.credential, 0) + 1
 
     def add_entry(self, entry: BoardEntry) -> None:
         self.board.append(entry)
@@ -87,6 +90,10 @@ class MemoryTransaction:
     def entries_for(self, code: str) -> list[BoardEntry]:
         return [*self._data.by_code.get(code, []), *(e for e in self._entries if e.code == code)]
 
+    def ballots_with_credential(self, credential: str) -> int:
+        staged = sum(1 for b in self._ballots.values() if b.credential == credential)
+        return self._data.by_credential.get(credential, 0) + staged
+
     def undecided_codes(self) -> list[str]:
         decided = self._data.decided | {
             e.code for e in self._entries if e.kind in (BoardKind.CAST, BoardKind.CHALLENGE)
@@ -103,7 +110,9 @@ class MemoryTransaction:
 
     def append_ballot(self, ballot: NewBallot, recorded_at: str) -> tuple[BallotRow, BoardEntry]:
         entry = self.append_entry(BoardKind.BALLOT, ballot.code, recorded_at)
-        row = BallotRow(ballot.code, ballot.selection_id, ballot.device, ballot.data, entry.position, recorded_at)
+        row = BallotRow(
+            ballot.code, ballot.selection_id, ballot.device, ballot.data, entry.position, recorded_at, ballot.credential
+        )
         self._ballots[row.code] = row
         return row, entry
 

@@ -59,6 +59,8 @@ class NewBallot:
     device: str
     data: bytes = field(repr=False)
     """The ballot's canonical encoding with state ``pending``, exactly as accepted."""
+    credential: str = ""
+    """The credential key that signed it (uppercase hex), or "" in an election without credentials."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class BallotRow:
     position: int
     """The position of its ``ballot`` entry on the board."""
     received_at: str
+    credential: str = ""
 
 
 class StoreTransaction(Protocol):
@@ -88,6 +91,10 @@ class StoreTransaction(Protocol):
 
     def last_code_for_device(self, device: str) -> str | None:
         """The confirmation code of the latest ballot received from ``device``, if any."""
+        ...
+
+    def ballots_with_credential(self, credential: str) -> int:
+        """How many ballots the credential key ``credential`` (uppercase hex) has signed."""
         ...
 
     def entries_for(self, code: str) -> list[BoardEntry]:

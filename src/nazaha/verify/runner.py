@@ -13,6 +13,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nazaha.crypto.group import Group, set_parallelism
@@ -28,6 +29,7 @@ from nazaha.verify.checks.board import check_board
 from nazaha.verify.checks.catalog import CHECKS, PRE_ENCRYPTED
 from nazaha.verify.checks.decryption import check_decryption, data_share_keys_of, decryption_applies
 from nazaha.verify.checks.election import check_election
+from nazaha.verify.checks.eligibility import RecordEligibility, check_eligibility, load_eligibility
 from nazaha.verify.checks.tally import check_aggregation, check_tally
 from nazaha.verify.findings import Findings
 from nazaha.verify.record21 import Record21, load_record21
@@ -125,18 +127,32 @@ def _run_chunks(
         progress.advance(size)
 
 
+@dataclass(slots=True)
+class _Totals:
+    """What the checks after the ballots need from them."""
+
+    products: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    cast: int = 0
+    counted: int = 0
+    challenged: int = 0
+    labels: set[str] = field(default_factory=set)
+    eligibility_note: str = ""
+
+
 def _check_ballots(
     record: Record21,
+    declared: RecordEligibility,
     scratch: Scratch,
     findings: Findings,
     jobs: int,
     executor: Executor | None,
     progress: Progress,
     chunk_size: int,
-) -> tuple[dict[int, list[tuple[int, int]]], int, int, set[str]]:
+) -> _Totals:
     """Verifications 5-8, 13 and 14 of every ballot, chunk by chunk, and the checks across ballots."""
     root = record.reader.root
     data_share_keys = data_share_keys_of(record)
+    device_keys = {device.device: device.key for device in declared.rules.devices}
 
     def context_for(chunk: list[str]) -> BallotCheckContext:
         codes = [name.removeprefix("ballots/").removesuffix(".json") for name in chunk]
@@ -155,11 +171,13 @@ def _check_ballots(
             },
             data_share_keys=data_share_keys,
             quorum=record.parameters.quorum,
+            device_keys=device_keys,
+            superseded=declared.superseded,
         )
 
     products: dict[int, list[tuple[int, int]]] = {}
     p = record.group.p
-    cast = challenged = 0
+    cast = challenged = counted = 0
     labels: set[str] = set()
     progress.start("Verifying ballots", scratch.count_present_in("ballots"))
     own_pool = None
@@ -170,6 +188,12 @@ def _check_ballots(
         for result in _run_chunks(context_for, _chunks(scratch, chunk_size), executor, progress):
             findings.merge(result.findings)
             cast += result.cast
+            counted += result.counted
+            for signer in result.signers:
+                scratch.add_signer(
+                    (signer.code, signer.state, signer.style, signer.device, signer.credential,
+                     signer.credential_signature, signer.device_signature, signer.chained)
+                )  # fmt: skip
             challenged += result.challenged
             labels |= result.contest_labels
             for selection_id in result.selection_ids:
@@ -203,7 +227,7 @@ def _check_ballots(
             code = name.removeprefix("challenged/").removesuffix(".json")
             if scratch.ballot_state(code) != "challenged":
                 findings.fail("0.D", name, "an opening for a ballot that was not challenged")
-    return products, cast, challenged, labels
+    return _Totals(products, cast, counted, challenged, labels)
 
 
 def verify_record21(
@@ -227,20 +251,18 @@ def verify_record21(
     record = load_record21(root)
     findings = check_election(record, expected_group)
     try:
-        products, cast, challenged, labels = _check_record_files_and_ballots(
-            record, findings, jobs, executor, progress, chunk_size
-        )
+        totals = _check_record_files_and_ballots(record, findings, jobs, executor, progress, chunk_size)
     except sqlite3.Error as error:
         raise StorageError(
             f"the verifier's scratch database under {tempfile.gettempdir()} failed ({error}); "
             "point TMPDIR at a folder with more free space"
         ) from None
-    check_aggregation(record, products, cast, findings)
-    check_tally(record, labels, findings)
+    check_aggregation(record, totals.products, totals.counted, findings)
+    check_tally(record, totals.labels, findings)
     signed_rounds = decryption_applies(root, record)
     if signed_rounds:
         check_decryption(root, record, findings)
-    return _report(root, findings, challenged, signed_rounds)
+    return _report(root, findings, totals.challenged, signed_rounds, totals.eligibility_note)
 
 
 def _check_record_files_and_ballots(
@@ -250,16 +272,16 @@ def _check_record_files_and_ballots(
     executor: Executor | None,
     progress: Progress,
     chunk_size: int,
-) -> tuple[dict[int, list[tuple[int, int]]], int, int, set[str]]:
-    """Checks 0, 5-8, 13, 14 and B, with the scratch database; what the tally checks need comes back."""
+) -> _Totals:
+    """Checks 0, 5-8, 13, 14, B and E, with the scratch database; what the tally checks need comes back."""
     root = record.reader.root
+    declared = load_eligibility(root, record, findings)
     with Scratch() as scratch:
         index = _read_index(root, scratch, findings)
         _check_files(root, scratch, findings)
         _device_chains(root, record.group, record.hashes.extended_hash, scratch, findings)
-        products, cast, challenged, labels = _check_ballots(
-            record, scratch, findings, jobs, executor, progress, chunk_size
-        )
+        totals = _check_ballots(record, declared, scratch, findings, jobs, executor, progress, chunk_size)
+        cast, challenged = totals.cast, totals.challenged
         listed = (index.scalars["ballots"], index.scalars["cast"], index.scalars["challenged"])
         if listed != (cast + challenged, cast, challenged):
             findings.fail(
@@ -268,11 +290,14 @@ def _check_record_files_and_ballots(
                 f"record.json counts {listed[0]} ballots ({listed[1]} cast, {listed[2]} challenged); "
                 + f"the record holds {cast + challenged} ({cast}, {challenged})",
             )
-        check_board(root, record.hashes.extended_hash, index.scalars["board_head"], scratch, findings)
-    return products, cast, challenged, labels
+        board = check_board(root, record.hashes.extended_hash, index.scalars["board_head"], scratch, findings)
+        totals.eligibility_note = check_eligibility(root, declared, board, scratch, findings)
+    return totals
 
 
-def _report(root: Path, findings: Findings, challenged: int, signed_rounds: bool = True) -> Report:
+def _report(
+    root: Path, findings: Findings, challenged: int, signed_rounds: bool = True, eligibility_note: str = ""
+) -> Report:
     results: list[CheckResult] = []
     for check in CHECKS:
         verdict = CheckResult(
@@ -284,6 +309,8 @@ def _report(root: Path, findings: Findings, challenged: int, signed_rounds: bool
             verdict.not_applicable = "the record has no contest data fields (Nazaha does not encrypt contest data)"
         elif check.number in ("13", "14") and not challenged and not verdict.failures:
             verdict.not_applicable = "no ballot was challenged"
+        elif check.number == "E":
+            verdict.note = eligibility_note
         elif check.number == "G" and not signed_rounds:
             verdict.not_applicable = "the record predates signed decryption rounds (no guardian declared a signing key)"
         elif check.number in PRE_ENCRYPTED:

@@ -25,6 +25,14 @@ CREATE TABLE links (code TEXT PRIMARY KEY, device TEXT NOT NULL, mode TEXT NOT N
 CREATE TABLE ballots (code TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE ids (id BLOB PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE board (code TEXT PRIMARY KEY, received INTEGER, decided TEXT) WITHOUT ROWID;
+CREATE TABLE signers (
+    code TEXT PRIMARY KEY, state TEXT NOT NULL, style TEXT NOT NULL, device TEXT NOT NULL, credential TEXT NOT NULL,
+    credential_signature TEXT NOT NULL, device_signature TEXT NOT NULL, chained INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX signers_by_credential ON signers (credential);
+CREATE TABLE credential_keys (
+    key TEXT PRIMARY KEY, style TEXT NOT NULL, added INTEGER NOT NULL, revoked INTEGER
+) WITHOUT ROWID;
 """
 
 _CACHE_KIB = 8192
@@ -192,3 +200,40 @@ class Scratch:
         )
         for (code,) in self._db.execute(query):
             yield str(code)
+
+    # -- eligibility ------------------------------------------------------------------------------
+
+    def add_signer(self, row: tuple[str, str, str, str, str, str, str, bool]) -> None:
+        """(code, state, style, device, credential, credential signature, device signature, chained)."""
+        self._db.execute("INSERT OR REPLACE INTO signers VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+
+    def add_credential_key(self, key: str, style: str, added: int) -> bool:
+        """A key that may sign from board position ``added`` on; False if it was listed before."""
+        return self._insert("INSERT OR IGNORE INTO credential_keys VALUES (?, ?, ?, NULL)", (key, style, added))
+
+    def revoke_credential_key(self, key: str, at: int) -> bool:
+        """Revoke a listed key from board position ``at``; False if it is not listed or already revoked."""
+        return (
+            self._db.execute(
+                "UPDATE credential_keys SET revoked = ? WHERE key = ? AND revoked IS NULL", (at, key)
+            ).rowcount
+            == 1
+        )
+
+    def credential_key(self, key: str) -> tuple[str, int, int | None] | None:
+        """(style, added at, revoked at) of a listed key."""
+        row = self._db.execute("SELECT style, added, revoked FROM credential_keys WHERE key = ?", (key,)).fetchone()
+        return None if row is None else (str(row[0]), int(row[1]), row[2])
+
+    def count_credential_keys(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM credential_keys WHERE revoked IS NULL").fetchone()[0])
+
+    def signers_in_board_order(self) -> Iterator[tuple[str, str, str, str, str, str, str, bool, int | None]]:
+        """Every ballot's signer row with the board position where it was received, in board order."""
+        query = (
+            "SELECT s.code, s.state, s.style, s.device, s.credential, s.credential_signature, s.device_signature, "
+            "s.chained, d.received FROM signers s LEFT JOIN board d ON d.code = s.code ORDER BY d.received, s.code"
+        )
+        for row in self._db.execute(query):
+            yield (str(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]), str(row[6]),
+                   bool(row[7]), row[8])  # fmt: skip

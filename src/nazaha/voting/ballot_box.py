@@ -20,9 +20,19 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from nazaha.crypto.group import Group
 from nazaha.election.ballot import EncryptedBallot
-from nazaha.errors import BallotError, ConflictError, UnknownBallotError
+from nazaha.election.eligibility import (
+    BallotSignatures,
+    CredentialKey,
+    Eligibility,
+    EligibilityPolicy,
+    ballot_signature_message,
+)
+from nazaha.errors import BallotError, ConflictError, EligibilityError, UnknownBallotError
 from nazaha.record.board import BoardKind
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 
@@ -31,13 +41,16 @@ __all__ = [
     "ElectionState",
     "admit_ballot",
     "ballot_decision",
+    "check_ballot_signatures",
     "check_device_chain",
     "close_voting",
     "decide_ballot",
+    "open_voting",
     "require_state",
     "require_voting_open",
     "start_decryption_round",
     "transition",
+    "update_credentials",
 ]
 
 
@@ -126,6 +139,64 @@ def check_device_chain(group: Group, extended_hash: bytes, ballot: EncryptedBall
         )
 
 
+def check_ballot_signatures(
+    eligibility: Eligibility,
+    extended_hash: bytes,
+    ballot: EncryptedBallot,
+    style: str,
+    signatures: BallotSignatures,
+    *,
+    credential: CredentialKey | None,
+    revoked: bool,
+    ballots_of_credential: int,
+) -> None:
+    """Whether the ballot carries the signatures its election requires (docs/threat-model.md).
+
+    ``credential`` is the listed key that signed it (None if it is not on the list, with the
+    updates applied), ``revoked`` whether that key was revoked, ``ballots_of_credential`` how
+    many ballots it already has on the board; ``style`` is the ballot's style label.
+
+    * Credentials: a listed, unrevoked key's valid signature over H_E and the confirmation code;
+      the key's ballot style; under the one-ballot policy, its first ballot only.
+    * Devices: a registered device's valid signature. A ballot that continues a device's chain
+      (simple chaining) needs it in every mode: only the device may extend its chain.
+    """
+    message = ballot_signature_message(extended_hash, ballot.confirmation_code)
+    if eligibility.mode.needs_credential:
+        if not signatures.credential or not signatures.credential_signature:
+            raise EligibilityError("missing voter signature: this election takes only ballots signed with a credential")
+        if credential is None:
+            raise EligibilityError("the ballot is signed by a key that is not a credential of this election")
+        if revoked:
+            raise EligibilityError("the ballot is signed by a revoked credential (it was replaced)")
+        if not _verify(credential.key, signatures.credential_signature, message):
+            raise EligibilityError("the credential's signature does not match this ballot and election")
+        if credential.style and credential.style != style:
+            raise EligibilityError(f"this credential votes ballot style {credential.style!r}, not {style!r}")
+        if eligibility.policy is EligibilityPolicy.ONE_BALLOT and ballots_of_credential:
+            raise ConflictError("this credential has already submitted a ballot (one ballot per credential)")
+    elif signatures.credential or signatures.credential_signature:
+        raise EligibilityError(f"this election ({eligibility.mode.value}) takes no credential signatures")
+    chained = ballot.chaining_field[:4] == ChainingMode.SIMPLE.identifier
+    if eligibility.mode.needs_device or chained or signatures.device_signature:
+        device = eligibility.device(ballot.device)
+        if device is None:
+            reason = "only a registered device may chain its ballots" if chained else "devices must be registered"
+            raise EligibilityError(f"device {ballot.device[:80]!r} is not registered for this election ({reason})")
+        if not signatures.device_signature:
+            raise EligibilityError(f"missing device signature: device {ballot.device[:80]!r} must sign its ballots")
+        if not _verify(device.key, signatures.device_signature, message):
+            raise EligibilityError(f"device {ballot.device[:80]!r}'s signature does not match this ballot")
+
+
+def _verify(key: bytes, signature: bytes, message: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
 def ballot_decision(kinds: Iterable[BoardKind]) -> BoardKind | None:
     """The voter's decision (``cast`` or ``challenge``) among a ballot's board entries, if any."""
     for kind in kinds:
@@ -149,6 +220,18 @@ def decide_ballot(state: ElectionState, code: str, kinds: Sequence[BoardKind], d
         word = "cast" if previous is BoardKind.CAST else "challenged"
         raise ConflictError(f"ballot {code} was already {word}")
     return BoardEvent(decision, code)
+
+
+def open_voting(state: ElectionState, eligibility_commitment: str) -> BoardEvent:
+    """Voting opens: the board's first entry commits to the eligibility files (their hash)."""
+    transition("", state, ElectionState.OPEN)
+    return BoardEvent(BoardKind.OPEN, eligibility_commitment)
+
+
+def update_credentials(state: ElectionState, update_hash: str) -> BoardEvent:
+    """A replaced credential goes on the board (its update document's hash), while voting is open."""
+    require_voting_open(state)
+    return BoardEvent(BoardKind.CREDENTIAL, update_hash)
 
 
 def start_decryption_round(state: ElectionState, document_hash: str) -> BoardEvent:

@@ -35,6 +35,7 @@ from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.opening import open_ballot
 from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.decryption import signed
+from nazaha.workflows.demo_voters import DEMO_DEVICES, demo_manifest, demo_voters
 from nazaha.workflows.election_files import election_files
 from nazaha.workflows.encryption import DeviceBatch, EncryptedOnDevice, encrypt_on_devices
 from nazaha.workflows.lifecycle import ElectionLifecycle
@@ -70,6 +71,8 @@ class DemoResult:
     guardians_present: tuple[int, ...] = ()
     cast: int = 0
     election_id: str = ""
+    credentials: int = 0
+    """Credentials the demo's authority issued (one per voter; every ballot is signed by one)."""
 
     def decrypted(self) -> dict[tuple[str, str], int]:
         return {
@@ -145,8 +148,8 @@ def _encrypt_on_two_devices(
     group = context.group
     half = (len(plaintexts) + 1) // 2
     devices = [
-        EncryptionDevice(group, context.extended_hash, "polling-station-1/device-A", ChainingMode.SIMPLE),
-        EncryptionDevice(group, context.extended_hash, "polling-station-2/device-B", ChainingMode.NONE),
+        EncryptionDevice(group, context.extended_hash, DEMO_DEVICES[0][0], ChainingMode.SIMPLE),
+        EncryptionDevice(group, context.extended_hash, DEMO_DEVICES[1][0], ChainingMode.NONE),
     ]
     return encrypt_on_devices(
         context,
@@ -174,17 +177,26 @@ def run_demo(
     ``output``; see the module docstring."""
     progress = progress or NoProgress()
     rng: RandomSource = SeededRandom(seed) if seed is not None else SystemRandom()
-    manifest = load_sample_manifest()
+    manifest = demo_manifest(rng)
     context, keys = _ceremony(ElectionParameters(group, guardians, quorum), manifest, rng, progress)
-    lifecycle = ElectionLifecycle(MemoryStore())
-    election = lifecycle.create(election_files(context)).id
-    lifecycle.open(election)
     plaintexts = generate_ballots(manifest, ballots, rng)
+    voters = demo_voters(manifest, plaintexts, rng)
+    lifecycle = ElectionLifecycle(MemoryStore())
+    election = lifecycle.create({**election_files(context), **voters.files}).id
+    lifecycle.open(election)
     items = _encrypted_items(context, plaintexts, jobs=jobs, seed=seed, progress=progress)
     labels = {index: contest.label for index, contest in manifest.iter_contests()}
-    lifecycle.admit_many(
-        election, [encode_ballot(group, item.ballot, None, labels) for item in items], jobs=jobs, progress=progress
-    )
+    blobs = [
+        encode_ballot(
+            group,
+            item.ballot,
+            None,
+            labels,
+            voters.signatures(context.extended_hash, number, item.ballot.device, item.ballot.confirmation_code),
+        )
+        for number, item in enumerate(items)
+    ]
+    lifecycle.admit_many(election, blobs, jobs=jobs, progress=progress)
     votes = _Votes()
     progress.start("Voters casting or challenging", len(items))
     for number, (item, plaintext) in enumerate(zip(items, plaintexts, strict=True)):
@@ -214,6 +226,7 @@ def run_demo(
         guardians_present=tuple(present_indices),
         cast=len(votes.cast),
         election_id=election,
+        credentials=len(voters.voter_seeds),
     )
 
 
@@ -280,18 +293,21 @@ def run_service_demo(
     from the store. The election stays in the store, published."""
     progress = progress or NoProgress()
     rng: RandomSource = SeededRandom(seed) if seed is not None else SystemRandom()
-    manifest = manifest or load_sample_manifest()
+    manifest = manifest or demo_manifest(rng)
     context, keys = _ceremony(ElectionParameters(group, 5, 3), manifest, rng)
-    election = box.create_election(election_files(context)).id
+    plaintexts = generate_ballots(manifest, ballots, rng)
+    voters = demo_voters(manifest, plaintexts, rng)
+    election = box.create_election({**election_files(context), **voters.files}).id
     box.open_voting(election)
 
-    plaintexts = generate_ballots(manifest, ballots, rng)
     items = _encrypted_items(context, plaintexts, jobs=jobs, seed=seed, progress=progress)
     labels = {index: contest.label for index, contest in manifest.iter_contests()}
     votes = _Votes()
     progress.start("Submitting to the ballot box", len(plaintexts))
     for number, (item, plaintext) in enumerate(zip(items, plaintexts, strict=True)):
-        receipt, _ = box.submit(election, encode_ballot(group, item.ballot, None, labels))
+        code = item.ballot.confirmation_code
+        signatures = voters.signatures(context.extended_hash, number, item.ballot.device, code)
+        receipt, _ = box.submit(election, encode_ballot(group, item.ballot, None, labels, signatures))
         challenge = _challenges(number, challenge_every)
         state = BallotState.CHALLENGED if challenge else BallotState.CAST
         box.decide(election, receipt.confirmation_code, state, receipt.decision_token)
@@ -319,6 +335,7 @@ def run_service_demo(
         guardians_present=tuple(present),
         cast=len(votes.cast),
         election_id=election,
+        credentials=len(voters.voter_seeds),
     )
 
 

@@ -7,13 +7,14 @@ out (Verification 2), and the published hashes and joint keys equal those recomp
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from nazaha.ceremony.base_hashes import parameter_base_hash
 from nazaha.ceremony.context import build_context
 from nazaha.ceremony.keys import check_guardian_public_key
 from nazaha.election.context import ElectionContext
-from nazaha.election.manifest import parse_manifest
+from nazaha.election.eligibility import OPEN, Eligibility, EligibilityMode
+from nazaha.election.manifest import Manifest, parse_manifest
 from nazaha.errors import CeremonyError, ManifestError, RecordFormatError
 from nazaha.record.codec import (
     ElectionHashes,
@@ -24,8 +25,19 @@ from nazaha.record.codec import (
     encode_hashes,
     encode_parameters,
 )
+from nazaha.record.eligibility import (
+    CREDENTIALS,
+    DEVICES,
+    ELIGIBILITY,
+    decode_credentials,
+    decode_devices,
+    decode_eligibility,
+    encode_credentials,
+    encode_devices,
+    encode_eligibility,
+)
 
-__all__ = ["election_files", "load_context"]
+__all__ = ["election_files", "eligibility_files", "eligibility_of", "load_context"]
 
 PARAMETERS = "parameters.json"
 MANIFEST = "manifest.json"
@@ -98,3 +110,44 @@ def load_context(read: Callable[[str], bytes]) -> ElectionContext:
     ) != recomputed:
         raise RecordFormatError(HASHES, "the published hashes or joint keys differ from those recomputed")
     return context
+
+
+def eligibility_of(files: Mapping[str, bytes], manifest: Manifest) -> Eligibility:
+    """The election's eligibility rules from its public files (open when it declares none),
+    checked against the manifest: the credential list is for this election, styles exist."""
+    if ELIGIBILITY not in files:
+        present = [name for name in (CREDENTIALS, DEVICES) if name in files]
+        if present:
+            raise RecordFormatError(present[0], f"given without {ELIGIBILITY}, which says how it is used")
+        return OPEN
+    credentials = decode_credentials(files[CREDENTIALS]) if CREDENTIALS in files else None
+    devices = decode_devices(files[DEVICES]) if DEVICES in files else ()
+    eligibility = decode_eligibility(files[ELIGIBILITY], credentials, devices)
+    if credentials is not None:
+        if manifest.election_id is None or credentials.election_id != manifest.election_id:
+            raise RecordFormatError(
+                f"{CREDENTIALS}: election_id",
+                f"the credentials were issued for {credentials.election_id!r}, not for this manifest's election_id "
+                f"{manifest.election_id!r}",
+            )
+        styles = {style.label for style in manifest.ballot_styles}
+        for key in credentials.keys:
+            if key.style and key.style not in styles:
+                raise RecordFormatError(f"{CREDENTIALS}: keys", f"style {key.style!r} is not in the manifest")
+            if key.weight != 1:
+                raise RecordFormatError(
+                    f"{CREDENTIALS}: keys", "weighted votes (a weight other than 1) are not supported by the tally"
+                )
+    return eligibility
+
+
+def eligibility_files(eligibility: Eligibility) -> dict[str, bytes]:
+    """The public files that declare ``eligibility`` (none for an open election without devices)."""
+    if eligibility.mode is EligibilityMode.OPEN and not eligibility.devices and not eligibility.administrator_key:
+        return {}
+    files = {ELIGIBILITY: encode_eligibility(eligibility)}
+    if eligibility.credentials is not None:
+        files[CREDENTIALS] = encode_credentials(eligibility.credentials)
+    if eligibility.devices:
+        files[DEVICES] = encode_devices(eligibility.devices)
+    return files

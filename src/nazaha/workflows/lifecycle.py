@@ -27,6 +27,7 @@ import msgspec
 
 from nazaha.election.ballot import BallotState, EncryptedBallot, SubmittedBallot
 from nazaha.election.context import ElectionContext
+from nazaha.election.eligibility import BallotSignatures, Eligibility
 from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally, UnopenedBallot
 from nazaha.errors import (
     BallotError,
@@ -52,6 +53,7 @@ from nazaha.record.decryption import (
     encode_respond,
     encode_reveal,
 )
+from nazaha.record.eligibility import ELIGIBILITY_FILES, decode_credential_update, eligibility_commitment
 from nazaha.storage.ports import BallotRow, ElectionRow, ElectionStore, NewBallot, StoreTransaction
 from nazaha.tallying.aggregate import TallyAccumulator
 from nazaha.tallying.decrypt import (
@@ -64,17 +66,22 @@ from nazaha.voting.encrypt import identifier_hash
 from nazaha.voting.validate import validate_ballot
 from nazaha.workflows.clock import utc_now
 from nazaha.workflows.decryption import DecryptionStatus, Rounds, current_status, present_guardians, signed
-from nazaha.workflows.election_files import load_context
+from nazaha.workflows.election_files import eligibility_of, load_context
+from nazaha.workflows.eligibility import CredentialState, credential_state, superseded, update_hash, update_name
 from nazaha.workflows.publish import device_log, tally_labels, write_record
 
 __all__ = ["Admitted", "DecryptionStatus", "ElectionLifecycle"]
 
-_ELECTION_FILE = re.compile(r"(parameters|manifest|hashes)\.json|guardians/guardian_[1-9][0-9]{0,5}\.json")
+_ELECTION_FILE = re.compile(
+    r"(parameters|manifest|hashes|eligibility|credentials|devices)\.json|guardians/guardian_[1-9][0-9]{0,5}\.json"
+)
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,78}[a-z0-9]")
 _CODE = re.compile(r"[0-9A-F]{64}")
 _ENCRYPTED_TALLY = "encrypted_tally.json"
 _CHALLENGED_CODES = "challenged_codes.json"
 _TALLY = "tally.json"
+SUPERSEDED = "superseded.json"
+"""Under re-voting: the cast ballots that a later cast ballot of the same credential replaced."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +106,18 @@ def normalize_code(code: str) -> str:
     return cleaned
 
 
-def _check_at_door(context: ElectionContext, data: bytes) -> tuple[EncryptedBallot, NewBallot]:
-    """Everything about an encrypted ballot that does not depend on what is stored (pure, so it
-    can run in worker processes): its encoding, state, contests, H_I and every proof."""
+@dataclass(frozen=True, slots=True)
+class _AtTheDoor:
+    """A ballot as submitted, decoded: what the store will keep, and what vouches for it."""
+
+    ballot: EncryptedBallot
+    new: NewBallot
+    signatures: BallotSignatures
+    style: str
+
+
+def _decode_at_door(context: ElectionContext, data: bytes) -> _AtTheDoor:
+    """The ballot's encoding, state, contests and H_I: cheap, before any proof is checked."""
     decoded = decode_ballot(data, context.group, "ballot")
     ballot = decoded.ballot
     if decoded.state is not None:
@@ -112,13 +128,24 @@ def _check_at_door(context: ElectionContext, data: bytes) -> tuple[EncryptedBall
             raise BallotError(f"contest {index} is labelled {label!r}, which is not this election's manifest")
     if ballot.id_hash != identifier_hash(context.group, context.extended_hash, ballot.selection_id):
         raise BallotError("the ballot was not encrypted for this election (its H_I does not match H_E)")
-    validate_ballot(context, ballot)
-    return ballot, NewBallot(ballot.code_hex, ballot.selection_id.hex().upper(), ballot.device, data)
+    if not 1 <= ballot.style_index <= len(manifest.ballot_styles):
+        raise BallotError(f"ballot style index {ballot.style_index} names no ballot style")
+    signatures = decoded.signatures
+    new = NewBallot(
+        ballot.code_hex, ballot.selection_id.hex().upper(), ballot.device, data, signatures.credential.hex().upper()
+    )
+    return _AtTheDoor(ballot, new, signatures, manifest.style(ballot.style_index).label)
 
 
-def _checked_at_door(
-    context: ElectionContext, first: int, blobs: Sequence[bytes]
-) -> list[tuple[EncryptedBallot, NewBallot]]:
+def _check_at_door(context: ElectionContext, data: bytes) -> _AtTheDoor:
+    """Everything about an encrypted ballot that does not depend on what is stored (pure, so it
+    can run in worker processes): its encoding, state, contests, H_I and every proof."""
+    checked = _decode_at_door(context, data)
+    validate_ballot(context, checked.ballot)
+    return checked
+
+
+def _checked_at_door(context: ElectionContext, first: int, blobs: Sequence[bytes]) -> list[_AtTheDoor]:
     """``_check_at_door`` for ballots numbered from ``first``; an error names the ballot's number."""
     checked = []
     for number, data in enumerate(blobs, start=first):
@@ -137,7 +164,7 @@ class ElectionLifecycle:
     def __init__(self, store: ElectionStore, *, clock: Callable[[], str] = utc_now, cached_contexts: int = 64) -> None:
         self._store = store
         self._clock = clock
-        self._contexts: OrderedDict[str, ElectionContext] = OrderedDict()
+        self._contexts: OrderedDict[str, tuple[ElectionContext, Eligibility]] = OrderedDict()
         self._cached = cached_contexts
         self._lock = threading.Lock()
 
@@ -156,6 +183,7 @@ class ElectionLifecycle:
                 raise RecordFormatError(f"files: {name}", "missing") from None
 
         context = load_context(read)
+        eligibility = eligibility_of(files, context.manifest)
         identifier = election_id or election_id_for(context.manifest.label)
         if not _ID.fullmatch(identifier):
             raise InputError(f"election id {identifier[:120]!r}: use 2 to 80 lowercase letters, digits and hyphens")
@@ -170,11 +198,18 @@ class ElectionLifecycle:
             extended_hash=context.extended_hash.hex().upper(),
         )
         self._store.create_election(row)
-        self._remember(identifier, context)
+        self._remember(identifier, context, eligibility)
         return row
 
     def context(self, election_id: str) -> ElectionContext:
         """The election's context, loaded and checked once, then kept (least recently used first out)."""
+        return self._loaded(election_id)[0]
+
+    def eligibility(self, election_id: str) -> Eligibility:
+        """Who may submit ballots to the election (its eligibility files; open when none)."""
+        return self._loaded(election_id)[1]
+
+    def _loaded(self, election_id: str) -> tuple[ElectionContext, Eligibility]:
         with self._lock:
             cached = self._contexts.get(election_id)
             if cached is not None:
@@ -182,12 +217,13 @@ class ElectionLifecycle:
                 return cached
         files = self._store.election(election_id).files
         context = load_context(lambda name: files[name])
-        self._remember(election_id, context)
-        return context
+        eligibility = eligibility_of(files, context.manifest)
+        self._remember(election_id, context, eligibility)
+        return context, eligibility
 
-    def _remember(self, election_id: str, context: ElectionContext) -> None:
+    def _remember(self, election_id: str, context: ElectionContext, eligibility: Eligibility) -> None:
         with self._lock:
-            self._contexts[election_id] = context
+            self._contexts[election_id] = (context, eligibility)
             self._contexts.move_to_end(election_id)
             while len(self._contexts) > self._cached:
                 self._contexts.popitem(last=False)
@@ -198,8 +234,25 @@ class ElectionLifecycle:
             return tx.election
 
     def open(self, election_id: str) -> ElectionRow:
-        """Open voting."""
-        return self._transition(election_id, ElectionState.OPEN)
+        """Open voting: the board's first entry commits to the eligibility files as published."""
+        commitment = eligibility_commitment(self._store.election(election_id).files)
+        with self._store.transaction(election_id) as tx:
+            event = rules.open_voting(tx.election.state, commitment)
+            tx.set_state(ElectionState.OPEN)
+            tx.append_entry(event.kind, event.code, self._clock())
+            return tx.election
+
+    def update_credential(self, election_id: str, data: bytes) -> BoardEntry:
+        """Replace a lost credential (the authority's update document), visibly on the board."""
+        eligibility = self.eligibility(election_id)
+        if not eligibility.mode.needs_credential:
+            raise ConflictError("this election takes no credentials")
+        with self._store.transaction(election_id) as tx:
+            state = credential_state(eligibility, tx.artifact)
+            event = rules.update_credentials(tx.election.state, update_hash(data))
+            state.apply(decode_credential_update(data, "credential update"))
+            tx.put_artifact(update_name(state.updates), data)
+            return tx.append_entry(event.kind, event.code, self._clock())
 
     # -- ballots --------------------------------------------------------------------------------
 
@@ -213,9 +266,14 @@ class ElectionLifecycle:
         # Refuse early, before the proofs are checked, when no ballot could get in; the rule is
         # applied again inside the transaction, where it counts.
         rules.require_voting_open(self._store.election(election_id).state)
-        ballot, new = _check_at_door(context, data)
+        decoded = _decode_at_door(context, data)
+        eligibility = self.eligibility(election_id)
+        self._check_signatures(
+            eligibility, context, decoded, credential_state(eligibility, lambda n: self._store.artifact(election_id, n))
+        )
+        validate_ballot(context, decoded.ballot)
         with self._store.transaction(election_id) as tx:
-            return self._admit_in(tx, context, ballot, new)
+            return self._admit_in(tx, context, decoded)
 
     def admit_many(
         self, election_id: str, blobs: Sequence[bytes], *, jobs: int = 1, progress: Progress | None = None
@@ -225,7 +283,7 @@ class ElectionLifecycle:
         progress = progress or NoProgress()
         context = self.context(election_id)
         progress.start("Checking ballots at the door", len(blobs))
-        checked: list[tuple[EncryptedBallot, NewBallot]] = []
+        checked: list[_AtTheDoor] = []
         size = max(1, min(16, len(blobs) // max(1, jobs)))
         starts = range(0, len(blobs), size)
         if jobs > 1 and len(blobs) > 1:
@@ -241,11 +299,30 @@ class ElectionLifecycle:
                 progress.advance(len(result))
         progress.finish()
         with self._store.transaction(election_id) as tx:
-            return [self._admit_in(tx, context, ballot, new) for ballot, new in checked]
+            return [self._admit_in(tx, context, one) for one in checked]
 
-    def _admit_in(
-        self, tx: StoreTransaction, context: ElectionContext, ballot: EncryptedBallot, new: NewBallot
-    ) -> Admitted:
+    def _check_signatures(
+        self,
+        eligibility: Eligibility,
+        context: ElectionContext,
+        door: _AtTheDoor,
+        state: CredentialState,
+        ballots_of_credential: int = 0,
+    ) -> None:
+        credential, revoked = state.lookup(door.signatures.credential)
+        rules.check_ballot_signatures(
+            eligibility,
+            context.extended_hash,
+            door.ballot,
+            door.style,
+            door.signatures,
+            credential=credential,
+            revoked=revoked,
+            ballots_of_credential=ballots_of_credential,
+        )
+
+    def _admit_in(self, tx: StoreTransaction, context: ElectionContext, door: _AtTheDoor) -> Admitted:
+        ballot, new = door.ballot, door.new
         stored = tx.ballot(new.code)
         event = rules.admit_ballot(
             tx.election.state,
@@ -256,6 +333,9 @@ class ElectionLifecycle:
         )
         if event is None and stored is not None:
             return Admitted(stored, tx.entries_for(stored.code)[0], created=False)
+        eligibility = self.eligibility(tx.election.id)
+        used = tx.ballots_with_credential(new.credential) if new.credential else 0
+        self._check_signatures(eligibility, context, door, credential_state(eligibility, tx.artifact), used)
         rules.check_device_chain(context.group, context.extended_hash, ballot, tx.last_code_for_device(new.device))
         row, entry = tx.append_ballot(new, self._clock())
         return Admitted(row, entry, created=True)
@@ -310,11 +390,12 @@ class ElectionLifecycle:
         context = self.context(election_id)
         decisions = self._decisions(election_id)
         for row in self._store.ballots(election_id):
-            ballot = decode_ballot(row.data, context.group, f"ballot {row.code}").ballot
+            decoded = decode_ballot(row.data, context.group, f"ballot {row.code}")
             kind = decisions.get(row.code)
             if kind is None:
                 raise ConflictError(f"ballot {row.code} is neither cast nor challenged; close voting first")
-            yield SubmittedBallot(ballot, BallotState.CAST if kind is BoardKind.CAST else BallotState.CHALLENGED)
+            state = BallotState.CAST if kind is BoardKind.CAST else BallotState.CHALLENGED
+            yield SubmittedBallot(decoded.ballot, state, decoded.signatures)
 
     def tally(self, election_id: str, progress: Progress | None = None) -> EncryptedTally:
         """Aggregate the cast ballots (verified at the door, not again) into the encrypted tally."""
@@ -322,14 +403,21 @@ class ElectionLifecycle:
         election = self._store.election(election_id)
         rules.require_state(election.state, ElectionState.CLOSED, "the tally")
         context = self.context(election_id)
+        decisions = self._decisions(election_id)
+        replaced = set(
+            superseded(
+                self.eligibility(election_id),
+                ((row.code, row.credential, decisions.get(row.code)) for row in self._store.ballots(election_id)),
+            )
+        )
         accumulator = TallyAccumulator(context.group, context.manifest)
         challenged = []
         progress.start("Aggregating cast ballots", election.board_length)
         for submitted in self.submitted(election_id):
-            if submitted.state is BallotState.CAST:
-                accumulator.add(submitted.ballot)
-            else:
+            if submitted.state is not BallotState.CAST:
                 challenged.append(submitted.ballot.code_hex)
+            elif submitted.ballot.code_hex not in replaced:
+                accumulator.add(submitted.ballot)
             progress.advance()
         progress.finish()
         result = accumulator.result()
@@ -337,6 +425,8 @@ class ElectionLifecycle:
             tx.set_state(rules.transition(election_id, tx.election.state, ElectionState.DECRYPTING))
             tx.put_artifact(_ENCRYPTED_TALLY, encode_encrypted_tally(context.group, result, tally_labels(context)))
             tx.put_artifact(_CHALLENGED_CODES, msgspec.json.encode(challenged))
+            if replaced:
+                tx.put_artifact(SUPERSEDED, msgspec.json.encode(sorted(replaced)))
         return result
 
     def encrypted_tally(self, election_id: str) -> EncryptedTally:
@@ -513,7 +603,13 @@ class ElectionLifecycle:
 
     def _record_extras(self, election_id: str) -> dict[str, bytes]:
         """The decryption's rounds and signed messages, and the unopened ballots, as record files."""
-        extras = dict(self._store.artifacts(election_id, "unopened/"))
+        files = self._store.election(election_id).files
+        extras = {name: files[name] for name in ELIGIBILITY_FILES if name in files}
+        extras.update(self._store.artifacts(election_id, "unopened/"))
+        extras.update(self._store.artifacts(election_id, "credentials/"))
+        replaced = self._store.artifact(election_id, SUPERSEDED)
+        if replaced is not None:
+            extras[SUPERSEDED] = replaced
         for stored, data in self._store.artifacts(election_id, "decryption/").items():
             parts = stored.split("/")
             if len(parts) == 4:  # decryption/round-<n>/<step>/<i>[.sig]

@@ -81,7 +81,7 @@ def write_record(
             code = submitted.ballot.code_hex
             writer.write(
                 f"ballots/{code}.json",
-                encode_ballot(group, submitted.ballot, submitted.state, contest_labels),
+                encode_ballot(group, submitted.ballot, submitted.state, contest_labels, submitted.signatures),
             )
             if submitted.state is BallotState.CAST:
                 cast += 1

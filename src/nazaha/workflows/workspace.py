@@ -32,16 +32,19 @@ from nazaha.ceremony.base_hashes import parameter_base_hash
 from nazaha.ceremony.guardian import Guardian
 from nazaha.ceremony.keyfile import KDF_INTERACTIVE, KdfSettings, open_key_share, seal_key_share
 from nazaha.ceremony.phases import run_key_ceremony
+from nazaha.credentials.keys import credential_seed, public_key, sign_submission
 from nazaha.crypto.group import Group
 from nazaha.crypto.nonces import RandomSource
 from nazaha.election.ballot import BallotState, EncryptedBallot, PlaintextBallot, SubmittedBallot
 from nazaha.election.context import ElectionContext
+from nazaha.election.eligibility import DeviceKey, Eligibility, EligibilityMode, EligibilityPolicy
 from nazaha.election.manifest import parse_manifest
 from nazaha.election.parameters import ElectionParameters
 from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally
 from nazaha.errors import BallotError, InputError, KeyFileError, RecordFormatError, StorageError
 from nazaha.progress import Progress
 from nazaha.record.codec import decode_ballot, encode_ballot
+from nazaha.record.eligibility import decode_credentials
 from nazaha.record.layout import write_file_atomically
 from nazaha.storage.folder import FolderStore
 from nazaha.tallying.decrypt import DecryptingGuardian
@@ -49,7 +52,7 @@ from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.encrypt import marked_values
 from nazaha.voting.opening import open_ballot
 from nazaha.workflows.clock import utc_now
-from nazaha.workflows.election_files import election_files
+from nazaha.workflows.election_files import election_files, eligibility_files
 from nazaha.workflows.encryption import encrypt_on_devices
 from nazaha.workflows.lifecycle import ElectionLifecycle, normalize_code
 
@@ -60,6 +63,8 @@ __all__ = [
 ]
 
 WORKSPACE_FORMAT = "nazaha-workspace/2"
+DEVICE_KEYS = "keys/devices.json"
+"""The registered devices' Ed25519 seeds (secret: the devices' own)."""
 BALLOTS_FORMAT = "nazaha-ballots/1"
 
 
@@ -123,9 +128,19 @@ class Workspace:
         passphrases: Sequence[str],
         rng: RandomSource,
         kdf: KdfSettings = KDF_INTERACTIVE,
+        devices: Sequence[tuple[str, str]] = (),
+        credentials: bytes | None = None,
+        mode: EligibilityMode | None = None,
+        policy: EligibilityPolicy = EligibilityPolicy.ONE_BALLOT,
     ) -> tuple[Workspace, ElectionContext]:
         """Run the key ceremony, write the workspace with one sealed key file per guardian, and
-        open voting."""
+        open voting.
+
+        ``devices`` are the encryption devices to register, as (name, precinct): each gets an
+        Ed25519 key, kept in ``keys/devices.json``, with which it signs its ballots (only a
+        registered device may chain its ballots). ``credentials`` is the credential authority's
+        public list (``credentials.json``); ``mode`` defaults to credentials when one is given,
+        else to an open election."""
         if root.exists() and any(root.iterdir()):
             raise StorageError(f"{root} exists and is not empty; choose a new workspace folder")
         if len(passphrases) != len(guardian_names):
@@ -145,11 +160,32 @@ class Workspace:
             for key, passphrase in zip(keys, passphrases, strict=True)
         }
         workspace = cls(root)
+        device_seeds = {name: rng.bytes32() for name, _ in devices}
+        files = election_files(context)
+        files.update(
+            eligibility_files(
+                Eligibility(
+                    mode or (EligibilityMode.CREDENTIALS if credentials is not None else EligibilityMode.OPEN),
+                    policy,
+                    decode_credentials(credentials) if credentials is not None else None,
+                    tuple(
+                        sorted(
+                            (DeviceKey(name, precinct, public_key(device_seeds[name])) for name, precinct in devices),
+                            key=lambda d: d.device,
+                        )
+                    ),
+                )
+            )
+        )
         lifecycle = ElectionLifecycle(FolderStore(root))
-        election = lifecycle.create(election_files(context))
+        election = lifecycle.create(files)
         lifecycle.open(election.id)
         for name, data in sealed.items():
             workspace._write(name, data)
+        workspace._write(
+            DEVICE_KEYS, msgspec.json.encode({name: seed.hex().upper() for name, seed in sorted(device_seeds.items())})
+        )
+        (root / DEVICE_KEYS).chmod(0o600)
         workspace._write(
             "workspace.json",
             msgspec.json.encode(
@@ -202,13 +238,24 @@ class Workspace:
         *,
         device: str,
         chaining: ChainingMode,
+        credentials: Sequence[str | None] = (),
         rng_seed: str | None = None,
         progress: Progress | None = None,
     ) -> list[EncryptedBallot]:
         """Encrypt plaintext ballots on ``device`` and hand them to the ballot box, where they
-        wait for the voter's decision. The device keeps each ballot nonce until then."""
+        wait for the voter's decision. The device keeps each ballot nonce until then.
+
+        A registered device signs each ballot with its key; ``credentials`` holds, for each
+        ballot, the credential its voter typed (in an election with credentials), with which it
+        is signed."""
         lifecycle, election = self._open()
         context = lifecycle.context(election)
+        eligibility = lifecycle.eligibility(election)
+        typed = list(credentials) or [None] * len(ballots)
+        if len(typed) != len(ballots):
+            raise InputError(f"{len(ballots)} ballots need {len(ballots)} credentials, got {len(typed)}")
+        voter_seeds = [self._voter_seed(eligibility, credential, number) for number, credential in enumerate(typed, 1)]
+        device_seed = self._device_seeds().get(device)
         for number, ballot in enumerate(ballots, start=1):
             try:
                 marked_values(context.manifest, ballot)
@@ -217,7 +264,16 @@ class Workspace:
         resumed = self._resume_device(lifecycle, election, device, chaining)
         batch = encrypt_on_devices(context, [(resumed, ballots)], seed=rng_seed, progress=progress)[0]
         labels = {i: c.label for i, c in context.manifest.iter_contests()}
-        blobs = [encode_ballot(context.group, item.ballot, None, labels) for item in batch.ballots]
+        blobs = [
+            encode_ballot(
+                context.group,
+                item.ballot,
+                None,
+                labels,
+                sign_submission(context.extended_hash, item.ballot.confirmation_code, voter_seed, device_seed),
+            )
+            for item, voter_seed in zip(batch.ballots, voter_seeds, strict=True)
+        ]
         for item in batch.ballots:
             self._write(f"nonces/{item.ballot.code_hex}.nonce", item.ballot_nonce.hex().encode("ascii"))
         try:
@@ -227,6 +283,28 @@ class Workspace:
                 (self.root / f"nonces/{item.ballot.code_hex}.nonce").unlink(missing_ok=True)
             raise
         return [item.ballot for item in batch.ballots]
+
+    def _device_seeds(self) -> dict[str, bytes]:
+        if not (self.root / DEVICE_KEYS).is_file():
+            return {}
+        try:
+            seeds = msgspec.json.decode(self._read(DEVICE_KEYS), type=dict[str, str])
+            return {name: bytes.fromhex(seed) for name, seed in seeds.items()}
+        except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as error:
+            raise RecordFormatError(DEVICE_KEYS, f"not a device key file ({type(error).__name__})") from None
+
+    @staticmethod
+    def _voter_seed(eligibility: Eligibility, credential: str | None, number: int) -> bytes | None:
+        if not eligibility.mode.needs_credential or eligibility.credentials is None:
+            if credential:
+                raise InputError(f"ballot {number}: this election takes no credentials")
+            return None
+        if not credential:
+            raise InputError(f"ballot {number}: this election needs the voter's credential")
+        try:
+            return credential_seed(credential, eligibility.credentials.election_id, eligibility.credentials.kdf)
+        except InputError as error:
+            raise InputError(f"ballot {number}: {error}") from None
 
     def _resume_device(
         self, lifecycle: ElectionLifecycle, election: str, device: str, chaining: ChainingMode

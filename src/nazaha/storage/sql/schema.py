@@ -54,8 +54,10 @@ ballots = Table(
     Column("data", LargeBinary, nullable=False),
     Column("position", Integer, nullable=False),
     Column("received_at", String(32), nullable=False),
+    Column("credential", String(64), nullable=False, server_default=""),
     PrimaryKeyConstraint("election_id", "code"),
     UniqueConstraint("election_id", "selection_id", name="uq_ballots_selection_id"),
+    Index("ix_ballots_credential", "election_id", "credential"),
 )
 
 board = Table(

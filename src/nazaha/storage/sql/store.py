@@ -58,7 +58,9 @@ def _entry(row: Any) -> BoardEntry:
 
 
 def _ballot(row: Any) -> BallotRow:
-    return BallotRow(row.code, row.selection_id, row.device, bytes(row.data), row.position, row.received_at)
+    return BallotRow(
+        row.code, row.selection_id, row.device, bytes(row.data), row.position, row.received_at, row.credential
+    )
 
 
 class _SqlTransaction:
@@ -96,6 +98,14 @@ class _SqlTransaction:
 
     def last_code_for_device(self, device: str) -> str | None:
         return _last_code_for_device(self._conn, self._row.id, device)
+
+    def ballots_with_credential(self, credential: str) -> int:
+        rows = self._conn.execute(
+            select(schema.ballots.c.code).where(
+                and_(schema.ballots.c.election_id == self._row.id, schema.ballots.c.credential == credential)
+            )
+        ).all()
+        return len(rows)
 
     def entries_for(self, code: str) -> list[BoardEntry]:
         return _entries_for(self._conn, self._row.id, code)
@@ -150,11 +160,13 @@ class _SqlTransaction:
                 data=ballot.data,
                 position=entry.position,
                 received_at=recorded_at,
+                credential=ballot.credential,
             )
         )
-        return BallotRow(
-            ballot.code, ballot.selection_id, ballot.device, ballot.data, entry.position, recorded_at
-        ), entry
+        row = BallotRow(
+            ballot.code, ballot.selection_id, ballot.device, ballot.data, entry.position, recorded_at, ballot.credential
+        )
+        return row, entry
 
     def artifact(self, name: str) -> bytes | None:
         return _artifact(self._conn, self._row.id, name)

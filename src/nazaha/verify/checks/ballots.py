@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from nazaha.crypto.elgamal import Ciphertext
 from nazaha.crypto.group import Group
 from nazaha.crypto.nonces import RandomSource, SystemRandom
 from nazaha.crypto.polynomial import lagrange_coefficient
 from nazaha.crypto.proofs.range import verify_range
 from nazaha.election.ballot import BallotState, EncryptedBallot, EncryptedContest
+from nazaha.election.eligibility import BallotSignatures, ballot_signature_message
 from nazaha.election.manifest import Manifest
 from nazaha.election.tally import ChallengedBallot
 from nazaha.errors import InvalidProof, RecordFormatError
@@ -65,6 +69,10 @@ class BallotCheckContext:
     data_share_keys: dict[int, int] = field(default_factory=dict)
     """g^(z-hat_i) of each guardian, from the guardians' data-key commitments (for unopened ballots)."""
     quorum: int = 0
+    device_keys: dict[str, bytes] = field(default_factory=dict)
+    """The registered devices' public keys (``devices.json``), by device name."""
+    superseded: frozenset[str] = frozenset()
+    """Cast ballots that a later cast ballot of their credential replaced (re-voting): not counted."""
     rng: RandomSource = field(default_factory=SystemRandom)
     """Randomness for the batched membership test (the verifier's own, unknown to the prover)."""
 
@@ -80,6 +88,26 @@ class ChunkResult:
     states: dict[str, str] = field(default_factory=dict)
     challenged_codes: list[str] = field(default_factory=list)
     contest_labels: set[str] = field(default_factory=set)
+    counted: int = 0
+    """Cast ballots multiplied into the tally (cast minus superseded)."""
+    signers: list[Signer] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """What vouched for one ballot, as its chunk found it (the coordinator checks the lists)."""
+
+    code: str
+    state: str
+    style: str
+    device: str
+    credential: str
+    """The credential key that signed it, uppercase hex ("" if none)."""
+    credential_signature: str
+    """"valid", "invalid" or "" (none)."""
+    device_signature: str
+    """"valid", "invalid", "unregistered" (a signature by a device not registered) or ""."""
+    chained: bool
 
 
 def _multiply_in(products: dict[int, list[tuple[int, int]]], contest: EncryptedContest, p: int) -> None:
@@ -394,10 +422,13 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
         # Verifications 6 and 7 ask it of cast ballots; the device proved before the voter chose,
         # so a challenged ballot's proofs must hold too, and they are checked the same way.
         _check_selections(ctx, ballot, subject, findings)
+        result.signers.append(_signer(ctx, ballot, decoded.state.value, decoded.signatures))
         if decoded.state is BallotState.CAST:
             result.cast += 1
-            for contest in ballot.contests:
-                _multiply_in(result.products, contest, group.p)
+            if code not in ctx.superseded:
+                result.counted += 1
+                for contest in ballot.contests:
+                    _multiply_in(result.products, contest, group.p)
         else:
             result.challenged += 1
             result.challenged_codes.append(code)
@@ -490,4 +521,43 @@ def _nonce_opens(ctx: BallotCheckContext, ballot: EncryptedBallot, nonce: bytes)
             )
             if group.g_pow(xi) != selection.ciphertext.pad:
                 return False
+    return True
+
+
+def _signer(ctx: BallotCheckContext, ballot: EncryptedBallot, state: str, signatures: BallotSignatures) -> Signer:
+    """Check the signatures a ballot carries against the keys they claim (the credential's key is
+    in the ballot; a device's is registered); whether those keys may sign is the coordinator's."""
+    message = ballot_signature_message(ctx.extended_hash, ballot.confirmation_code)
+    credential = ""
+    if signatures.credential or signatures.credential_signature:
+        credential = "valid" if _signed(signatures.credential, signatures.credential_signature, message) else "invalid"
+    device = ""
+    if signatures.device_signature:
+        key = ctx.device_keys.get(ballot.device)
+        if key is None:
+            device = "unregistered"
+        else:
+            device = "valid" if _signed(key, signatures.device_signature, message) else "invalid"
+    style = (
+        ctx.manifest.style(ballot.style_index).label
+        if 1 <= ballot.style_index <= len(ctx.manifest.ballot_styles)
+        else ""
+    )
+    return Signer(
+        ballot.code_hex,
+        state,
+        style,
+        ballot.device,
+        signatures.credential.hex().upper(),
+        credential,
+        device,
+        ballot.chaining_field[:4] == b"\x00\x00\x00\x01",
+    )
+
+
+def _signed(key: bytes, signature: bytes, message: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
     return True

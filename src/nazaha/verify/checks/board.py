@@ -13,6 +13,7 @@ database, so that the check's memory does not grow with the election.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nazaha.record.board import BoardKind, entry_hash, genesis_hash, stream_board
@@ -20,23 +21,45 @@ from nazaha.record.stream import StreamedDocument
 from nazaha.verify.findings import Findings
 from nazaha.verify.scratch import Scratch
 
-__all__ = ["check_board"]
+__all__ = ["BoardSummary", "check_board"]
 
 BOARD_FILE = "board.json"
 
 
-def check_board(root: Path, extended_hash: bytes, index_head: str, scratch: Scratch, findings: Findings) -> None:
+@dataclass(slots=True)
+class BoardSummary:
+    """What the eligibility check needs from the board: the opening's commitment and the
+    credential updates, with their positions."""
+
+    opened: str | None = None
+    """The ``open`` entry's code (the eligibility commitment), if the board has one."""
+    updates: list[tuple[int, str]] = field(default_factory=list)
+    """(position, code) of each ``credential`` entry, in order."""
+
+
+def check_board(
+    root: Path, extended_hash: bytes, index_head: str, scratch: Scratch, findings: Findings
+) -> BoardSummary:
     """Check the board against the ballots already in ``scratch`` (code and state of each
     ballot file) and against ``index_head``, the head hash that record.json publishes."""
     genesis = genesis_hash(extended_hash)
     previous = genesis
     header = StreamedDocument(BOARD_FILE)
+    summary = BoardSummary()
     closed = False
     rounds = 0
     position = 0
     for position, entry in enumerate(stream_board(root / BOARD_FILE, header), start=1):
         findings.count("B")
         subject = f"board entry {entry.position}"
+        if entry.kind is BoardKind.OPEN:
+            if position != 1 or summary.opened is not None:
+                findings.fail("B.4", subject, "voting is opened anywhere but at the board's first entry")
+            summary.opened = entry.code
+        elif entry.kind is BoardKind.CREDENTIAL:
+            if summary.opened is None or closed:
+                findings.fail("B.4", subject, "a credential is replaced while voting is not open")
+            summary.updates.append((entry.position, entry.code))
         if entry.kind is BoardKind.DECRYPT:
             rounds += 1
             if not closed:
@@ -51,7 +74,7 @@ def check_board(root: Path, extended_hash: bytes, index_head: str, scratch: Scra
         if entry_hash(entry.position, entry.kind, entry.code, entry.previous, entry.recorded_at) != entry.hash:
             findings.fail("B.1", subject, "its hash does not match its content")
         previous = entry.hash
-        if entry.kind is BoardKind.DECRYPT:
+        if entry.kind in (BoardKind.DECRYPT, BoardKind.OPEN, BoardKind.CREDENTIAL):
             continue
         if entry.kind is BoardKind.CLOSE:
             if closed:
@@ -83,6 +106,7 @@ def check_board(root: Path, extended_hash: bytes, index_head: str, scratch: Scra
             findings.fail("B.3", subject, f"is {state} in the record but {decision or 'undecided'} on the board")
     for code in scratch.received_without_ballot():
         findings.fail("B.3", f"ballot {code[:16]}…", "was received on the board but is missing from the record")
+    return summary
 
 
 def _check_round(root: Path, number: int, code: str, subject: str, findings: Findings) -> None:

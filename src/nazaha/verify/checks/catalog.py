@@ -21,6 +21,11 @@ CHECKS: tuple[Check, ...] = (
     Check("0", "The record is complete, unaltered since it was indexed, and consistent", "Nazaha record format"),
     Check("B", "The bulletin board is an unbroken hash chain that matches the ballots", "Nazaha record format"),
     Check(
+        "E",
+        "Every counted ballot was signed by a voter's credential or a device the election lists, once",
+        "Nazaha record format",
+    ),
+    Check(
         "G",
         "The guardians' decryption messages are their own, and the last round is the one that decrypted the tally",
         "Nazaha record format",
