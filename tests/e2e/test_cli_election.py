@@ -49,6 +49,8 @@ def election(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "3",
         "--passphrase-file",
         base / "pass.txt",
+        "--devices",
+        "kiosk-7@north-precinct",
     )
     assert ceremony.code == 0, ceremony.err
     encrypted = nazaha("encrypt", base / "ws", ballots_file(base / "ballots.json", VOTES), "--device", "kiosk-7")

@@ -52,8 +52,9 @@ def test_full_election_through_the_api(store: SqlStore, service_election: Servic
     assert lookup["state"] == "challenged" and [e["kind"] for e in lookup["entries"]] == ["ballot", "challenge"]
 
     board = client.get("/api/v1/elections/city-2026/board", params={"limit": 4}).json()
-    assert board["length"] == 6 + 5 and len(board["entries"]) == 4
+    assert board["length"] == 1 + 6 + 5 and len(board["entries"]) == 4  # opening, 6 ballots, 5 decisions
     assert board["entries"][0]["previous"] == service_election.context.extended_hash.hex().upper()
+    assert board["entries"][0]["kind"] == "open"
     rest = client.get("/api/v1/elections/city-2026/board", params={"offset": 4, "limit": 100}).json()
     assert rest["entries"][0]["position"] == 5 and rest["head"] == rest["entries"][-1]["hash"]
 

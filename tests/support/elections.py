@@ -3,6 +3,7 @@ tests' key ceremonies on the standard group with pre-encrypted ballots."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from nazaha.ceremony.base_hashes import parameter_base_hash
 from nazaha.ceremony.guardian import Guardian
 from nazaha.ceremony.keyfile import KDF_TEST_ONLY
 from nazaha.ceremony.phases import run_key_ceremony
+from nazaha.credentials.keys import sign_submission
 from nazaha.crypto.group import Group
 from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import STANDARD_GROUP, TEST_GROUP
@@ -24,7 +26,11 @@ from nazaha.workflows.encryption import encrypt_on_devices
 from nazaha.workflows.remote import election_files_of
 from nazaha.workflows.workspace import Workspace
 
-__all__ = ["ServiceElection", "SmallElection", "make_election", "make_service_election"]
+__all__ = ["CHAINING_DEVICES", "ServiceElection", "SmallElection", "make_election", "make_service_election"]
+
+CHAINING_DEVICES = ("chain-kiosk", "crash-kiosk", "kiosk-chain", "twin")
+"""The devices the service tests chain ballots on: registered, since only a registered device may
+chain (the others encrypt without chaining, unregistered, in an open election)."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,25 @@ class ServiceElection:
             dev = EncryptionDevice(context.group, context.extended_hash, device, mode)
             batch = encrypt_on_devices(context, [(dev, plaintexts)], seed=key)[0]
             labels = {i: c.label for i, c in context.manifest.iter_contests()}
-            self._encrypted[key] = [encode_ballot(context.group, item.ballot, None, labels) for item in batch.ballots]
+            device_seed = self.device_seeds().get(device)
+            self._encrypted[key] = [
+                encode_ballot(
+                    context.group,
+                    item.ballot,
+                    None,
+                    labels,
+                    sign_submission(context.extended_hash, item.ballot.confirmation_code, None, device_seed),
+                )
+                for item in batch.ballots
+            ]
         return self._encrypted[key]
+
+    def device_seeds(self) -> dict[str, bytes]:
+        """The registered devices' signing seeds, from the workspace (devices sign their ballots)."""
+        path = self.workspace / "keys/devices.json"
+        if not path.is_file():
+            return {}
+        return {name: bytes.fromhex(seed) for name, seed in json.loads(path.read_text()).items()}
 
 
 def make_service_election(root: Path, seed: str, *, guardians: int = 5, quorum: int = 3) -> ServiceElection:
@@ -84,5 +107,6 @@ def make_service_election(root: Path, seed: str, *, guardians: int = 5, quorum: 
         passphrases=passphrases,
         rng=SeededRandom(seed),
         kdf=KDF_TEST_ONLY,
+        devices=[(name, "test-precinct") for name in CHAINING_DEVICES],
     )
     return ServiceElection(root, context, election_files_of(root), passphrases)

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from nazaha.cli.audit import audit_app
+from nazaha.cli.credentials import credentials_app
 from nazaha.cli.errors import fail, read_input, run_guarded
 from nazaha.cli.output import (
     RichProgress,
@@ -31,6 +32,7 @@ from nazaha.cli.service import admin_app, guardian_app, run_service, serve
 from nazaha.crypto.nonces import SystemRandom
 from nazaha.crypto.params import STANDARD_GROUP, group_by_name
 from nazaha.election.ballot import BallotState
+from nazaha.election.eligibility import EligibilityMode, EligibilityPolicy
 from nazaha.election.manifest import parse_manifest
 from nazaha.errors import MissingDependencyError
 from nazaha.verify.formats import verify_path
@@ -39,7 +41,7 @@ from nazaha.voting.confirmation import ChainingMode
 from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box
 from nazaha.workflows.clock import utc_now
 from nazaha.workflows.demo import load_sample_manifest, run_demo, run_service_demo
-from nazaha.workflows.workspace import Workspace, parse_ballot_file
+from nazaha.workflows.workspace import Workspace, parse_ballot_file_with_credentials
 
 __all__ = ["app", "main"]
 
@@ -57,6 +59,7 @@ app.command("serve")(serve)
 app.add_typer(admin_app, name="admin")
 app.add_typer(guardian_app, name="guardian")
 app.add_typer(audit_app, name="audit")
+app.add_typer(credentials_app, name="credentials")
 
 WorkspaceArg = Annotated[Path, typer.Argument(help="The election workspace folder.")]
 
@@ -118,6 +121,11 @@ def manifest_sample(
     console.print(f"wrote {output} (election_id {election_id})")
 
 
+def _device(spec: str) -> tuple[str, str]:
+    name, _, precinct = spec.strip().partition("@")
+    return name, precinct or "main"
+
+
 # -- the election, step by step -------------------------------------------------------------------
 
 
@@ -132,6 +140,21 @@ def ceremony(
         typer.Option(help="File with one passphrase per guardian, one per line (else prompted)."),
     ] = None,
     group: Annotated[str, typer.Option(help="Group name (tests only may use a small one).")] = STANDARD_GROUP.name,
+    devices: Annotated[
+        str,
+        typer.Option(
+            help="Encryption devices to register, comma-separated NAME or NAME@PRECINCT; each signs its ballots."
+        ),
+    ] = "device-1",
+    credentials: Annotated[
+        Path | None, typer.Option(help="The credential authority's public list (credentials.json): voters sign.")
+    ] = None,
+    mode: Annotated[
+        str, typer.Option(help="Who signs ballots: credentials, devices, both or open (default: from the lists).")
+    ] = "",
+    policy: Annotated[str, typer.Option(help="one-ballot per credential, or revote (the last cast counts).")] = (
+        "one-ballot"
+    ),
 ) -> None:
     """Run the key ceremony: create the workspace and one sealed key file per guardian."""
 
@@ -140,6 +163,12 @@ def ceremony(
         parse_manifest(manifest_data)
         if guardians < 1 or not 1 <= quorum <= guardians:
             fail(f"the quorum must be between 1 and the number of guardians ({guardians}), got {quorum}")
+        registered = [_device(spec) for spec in devices.split(",") if spec.strip()]
+        try:
+            chosen_mode = EligibilityMode(mode) if mode else None
+            chosen_policy = EligibilityPolicy(policy)
+        except ValueError as error:
+            fail(f"{error}: --mode is credentials, devices, both or open; --policy is one-ballot or revote")
         phrases = _passphrases(passphrase_file, guardians, "guardian", confirm=True)
         _, context = Workspace.create(
             workspace,
@@ -149,6 +178,10 @@ def ceremony(
             quorum=quorum,
             passphrases=phrases,
             rng=SystemRandom(),
+            devices=registered,
+            credentials=read_input(credentials) if credentials is not None else None,
+            mode=chosen_mode,
+            policy=chosen_policy,
         )
         console.print(f"key ceremony complete: {guardians} guardians, quorum {quorum}")
         console.print(f"extended base hash H_E = {context.extended_hash.hex().upper()}")
@@ -171,9 +204,15 @@ def encrypt(
             mode = ChainingMode(chaining)
         except ValueError:
             fail(f"--chaining must be 'none' or 'simple', not {chaining!r}")
-        plaintexts = parse_ballot_file(read_input(ballots), str(ballots))
+        parsed = parse_ballot_file_with_credentials(read_input(ballots), str(ballots))
         with RichProgress() as progress:
-            encrypted = Workspace(workspace).encrypt(plaintexts, device=device, chaining=mode, progress=progress)
+            encrypted = Workspace(workspace).encrypt(
+                [ballot for ballot, _ in parsed],
+                device=device,
+                chaining=mode,
+                credentials=[credential for _, credential in parsed],
+                progress=progress,
+            )
         for ballot in encrypted:
             console.print(f"confirmation code {ballot.code_hex}")
 

@@ -40,7 +40,9 @@ __all__ = ["FolderStore"]
 JOURNAL = "journal.jsonl"
 _CODE = re.compile(r"[0-9A-F]{64}")
 _ARTIFACT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
-_ELECTION_FILE = re.compile(r"(parameters|manifest|hashes)\.json|guardians/guardian_[1-9][0-9]*\.json")
+_ELECTION_FILE = re.compile(
+    r"(parameters|manifest|hashes|eligibility|credentials|devices)\.json|guardians/guardian_[1-9][0-9]*\.json"
+)
 
 
 class _ElectionLine(msgspec.Struct, forbid_unknown_fields=True):

@@ -60,6 +60,7 @@ __all__ = [
     "BallotFile",
     "Workspace",
     "parse_ballot_file",
+    "parse_ballot_file_with_credentials",
 ]
 
 WORKSPACE_FORMAT = "nazaha-workspace/2"
@@ -78,6 +79,8 @@ class _WorkspaceDoc(msgspec.Struct, forbid_unknown_fields=True):
 class _PlainBallotDoc(msgspec.Struct, forbid_unknown_fields=True):
     style: str
     votes: dict[str, dict[str, int]]
+    credential: str = ""
+    """The voter's credential, in an election where voters sign (secret: the file is the voter's)."""
 
 
 class BallotFile(msgspec.Struct, forbid_unknown_fields=True):
@@ -89,13 +92,18 @@ class BallotFile(msgspec.Struct, forbid_unknown_fields=True):
 
 def parse_ballot_file(data: bytes, where: str) -> list[PlaintextBallot]:
     """Decode a plaintext ballot file; ``InputError`` naming the file and field if malformed."""
+    return [ballot for ballot, _ in parse_ballot_file_with_credentials(data, where)]
+
+
+def parse_ballot_file_with_credentials(data: bytes, where: str) -> list[tuple[PlaintextBallot, str | None]]:
+    """Each plaintext ballot of the file with the credential its voter gave (None if none)."""
     try:
         doc = msgspec.json.decode(data, type=BallotFile, strict=True)
     except (msgspec.ValidationError, msgspec.DecodeError) as error:
         raise InputError(f"{where}: {error}") from None
     if doc.format != BALLOTS_FORMAT:
         raise InputError(f"{where}: format: expected {BALLOTS_FORMAT!r}, got {doc.format!r}")
-    return [PlaintextBallot(style=b.style, votes=b.votes) for b in doc.ballots]
+    return [(PlaintextBallot(style=b.style, votes=b.votes), b.credential or None) for b in doc.ballots]
 
 
 @dataclass(frozen=True, slots=True)
