@@ -36,7 +36,7 @@ def reindex(root: Path) -> None:
     files = {}
     for path in sorted(root.rglob("*")):
         name = str(path.relative_to(root))
-        if path.is_file() and name != "record.json":
+        if path.is_file() and name not in ("record.json", "record.sig"):
             files[name] = hashlib.sha256(path.read_bytes()).hexdigest().upper()
     index["files"] = files
     ballots = [load(root, f"ballots/{p.name}") for p in (root / "ballots").glob("*.json")]
@@ -44,7 +44,7 @@ def reindex(root: Path) -> None:
     index["cast"] = sum(1 for b in ballots if b["state"] == "cast")
     index["challenged"] = sum(1 for b in ballots if b["state"] == "challenged")
     index["board_head"] = load(root, "board.json")["head"]
-    save(root, "record.json", index)
+    save(root, "record.json", index)  # the attacker cannot re-sign it: record.sig no longer matches (S.B)
 
 
 def ballots(root: Path, state: str) -> list[str]:
@@ -378,6 +378,19 @@ def revoke_before_use(root: Path) -> None:
     board["entries"].insert(1, {**first, "kind": "credential", "code": code})
     rechain(board, _extended_hash(root).hex().upper())
     save(root, "board.json", board)
+
+
+def remove_record_signature(root: Path) -> None:
+    """The record published without its administrator's signature."""
+    (root / "record.sig").unlink()
+
+
+def forge_record_signature(root: Path) -> None:
+    """The record's signature replaced by one made with another key (over the same record.json)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    forged = Ed25519PrivateKey.from_private_bytes(b"\x05" * 32).sign((root / "record.json").read_bytes())
+    (root / "record.sig").write_text(forged.hex().upper(), "ascii")
 
 
 def change_without_reindex(root: Path) -> None:

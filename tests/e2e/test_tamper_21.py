@@ -49,6 +49,8 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper.two_ballots_from_one_key, "E.E"),
     (tamper.swap_credential_list, "E.A"),
     (tamper.revoke_before_use, "E.D"),
+    (tamper.remove_record_signature, "S.A"),
+    (tamper.forge_record_signature, "S.B"),
     (tamper.replace_guardian_message, "G.B"),
     (tamper.alter_round_document, "B.4"),
     (tamper.remove_last_round_message, "G.A"),
@@ -59,7 +61,9 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
 def test_the_untouched_record_verifies(standard_record) -> None:  # type: ignore[no-untyped-def]
     report = verify_record21(standard_record.record)
     assert report.ok, list(report.failures())
-    assert {r.check.number for r in report.results} == {str(n) for n in range(20)} | {"B", "E", "G", "N"}
+    assert {r.check.number for r in report.results} == {str(n) for n in range(20)} | {"B", "E", "G", "N", "S"}
+    signed = next(r for r in report.results if r.check.number == "S")
+    assert signed.status.value == "passed" and "fingerprint" in signed.note
     statuses = {r.check.number: r.status.value for r in report.results}
     assert statuses["G"] == "passed" and next(r.items for r in report.results if r.check.number == "G") == 10
     assert statuses["E"] == "passed" and next(r.items for r in report.results if r.check.number == "E") == 13

@@ -26,16 +26,19 @@ import hashlib
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 
 from nazaha.errors import RecordFormatError, StorageError
 from nazaha.record.codec import RecordIndex, decode_record_index, encode_record_index
 
-__all__ = ["INDEX_FILE", "RecordReader", "RecordWriter", "write_file_atomically"]
+__all__ = ["INDEX_FILE", "SIGNATURE_FILE", "RecordReader", "RecordWriter", "write_file_atomically"]
 
 INDEX_FILE = "record.json"
+SIGNATURE_FILE = "record.sig"
+"""The administrator's Ed25519 signature of ``record.json`` (which lists every file's digest), in
+hexadecimal; not itself listed in the index it signs."""
 BALLOTS_DIR = "ballots"
 CHALLENGED_DIR = "challenged"
 GUARDIANS_DIR = "guardians"
@@ -96,7 +99,7 @@ class RecordWriter:
 
     def write(self, name: str, data: bytes) -> None:
         """Add one file (``name`` is relative, with forward slashes)."""
-        if name == INDEX_FILE or name in self._files or ".." in name.split("/"):
+        if name in (INDEX_FILE, SIGNATURE_FILE) or name in self._files or ".." in name.split("/"):
             raise StorageError(f"cannot write {name!r} into the record")
         path = self._staging / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,8 +112,9 @@ class RecordWriter:
             raise StorageError(f"cannot write {name} into the record: {error.strerror}") from None
         self._files[name] = hashlib.sha256(data).hexdigest().upper()
 
-    def commit(self, index: RecordIndex) -> Path:
-        """Write ``record.json`` (listing every file written) and move the record into place."""
+    def commit(self, index: RecordIndex, sign: Callable[[bytes], bytes] | None = None) -> Path:
+        """Write ``record.json`` (listing every file written), and with ``sign`` its signature
+        ``record.sig``, then move the record into place."""
         complete = RecordIndex(
             format=index.format,
             spec_version=index.spec_version,
@@ -122,7 +126,10 @@ class RecordWriter:
             challenged=index.challenged,
             board_head=index.board_head,
         )
-        self.write_index(encode_record_index(complete))
+        encoded = encode_record_index(complete)
+        self.write_index(encoded)
+        if sign is not None:
+            self.write_index(sign(encoded).hex().upper().encode("ascii"), SIGNATURE_FILE)
         for folder in sorted({p.parent for p in self._staging.rglob("*")} | {self._staging}):
             _fsync_dir(folder)
         try:
@@ -141,8 +148,8 @@ class RecordWriter:
         self._done = True
         return self.target
 
-    def write_index(self, data: bytes) -> None:
-        path = self._staging / INDEX_FILE
+    def write_index(self, data: bytes, name: str = INDEX_FILE) -> None:
+        path = self._staging / name
         with open(path, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -21,7 +21,7 @@ from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.errors import StorageError
 from nazaha.progress import NoProgress, Progress
 from nazaha.record.codec import stream_device, stream_record_index
-from nazaha.record.layout import INDEX_FILE
+from nazaha.record.layout import INDEX_FILE, SIGNATURE_FILE
 from nazaha.record.stream import StreamedDocument
 from nazaha.verify import spec_hashes
 from nazaha.verify.checks.ballots import BallotCheckContext, ChainLink, ChunkResult, check_chunk
@@ -30,6 +30,7 @@ from nazaha.verify.checks.catalog import CHECKS, PRE_ENCRYPTED
 from nazaha.verify.checks.decryption import check_decryption, data_share_keys_of, decryption_applies
 from nazaha.verify.checks.election import check_election
 from nazaha.verify.checks.eligibility import RecordEligibility, check_eligibility, load_eligibility
+from nazaha.verify.checks.signature import check_record_signature
 from nazaha.verify.checks.tally import check_aggregation, check_tally
 from nazaha.verify.findings import Findings
 from nazaha.verify.record21 import Record21, load_record21
@@ -56,7 +57,7 @@ def _check_files(root: Path, scratch: Scratch, findings: Findings) -> None:
         relative = os.path.relpath(folder, root).replace("\\", "/")
         prefix = "" if relative == "." else relative + "/"
         for file_name in files:
-            if file_name.startswith(".") or (not prefix and file_name == INDEX_FILE):
+            if file_name.startswith(".") or (not prefix and file_name in (INDEX_FILE, SIGNATURE_FILE)):
                 continue
             scratch.add_present(prefix + file_name)
     for name in scratch.unlisted():
@@ -137,6 +138,7 @@ class _Totals:
     challenged: int = 0
     labels: set[str] = field(default_factory=set)
     eligibility_note: str = ""
+    signature_note: str = ""
 
 
 def _check_ballots(
@@ -262,7 +264,7 @@ def verify_record21(
     signed_rounds = decryption_applies(root, record)
     if signed_rounds:
         check_decryption(root, record, findings)
-    return _report(root, findings, totals.challenged, signed_rounds, totals.eligibility_note)
+    return _report(root, findings, totals, signed_rounds)
 
 
 def _check_record_files_and_ballots(
@@ -292,12 +294,12 @@ def _check_record_files_and_ballots(
             )
         board = check_board(root, record.hashes.extended_hash, index.scalars["board_head"], scratch, findings)
         totals.eligibility_note = check_eligibility(root, declared, board, scratch, findings)
+        if declared.rules.administrator_key:
+            totals.signature_note = check_record_signature(root, declared.rules.administrator_key, findings)
     return totals
 
 
-def _report(
-    root: Path, findings: Findings, challenged: int, signed_rounds: bool = True, eligibility_note: str = ""
-) -> Report:
+def _report(root: Path, findings: Findings, totals: _Totals, signed_rounds: bool = True) -> Report:
     results: list[CheckResult] = []
     for check in CHECKS:
         verdict = CheckResult(
@@ -307,10 +309,15 @@ def _report(
         )
         if check.number == "12":
             verdict.not_applicable = "the record has no contest data fields (Nazaha does not encrypt contest data)"
-        elif check.number in ("13", "14") and not challenged and not verdict.failures:
+        elif check.number in ("13", "14") and not totals.challenged and not verdict.failures:
             verdict.not_applicable = "no ballot was challenged"
         elif check.number == "E":
-            verdict.note = eligibility_note
+            verdict.note = totals.eligibility_note
+        elif check.number == "S":
+            if totals.signature_note:
+                verdict.note = totals.signature_note
+            else:
+                verdict.not_applicable = "the election declared no administrator key, so its record is not signed"
         elif check.number == "G" and not signed_rounds:
             verdict.not_applicable = "the record predates signed decryption rounds (no guardian declared a signing key)"
         elif check.number in PRE_ENCRYPTED:

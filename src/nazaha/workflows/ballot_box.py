@@ -190,6 +190,14 @@ class BallotBoxService:
         self._secret = secret
         self.sessions = sessions if sessions is not None else _sessions_for(store)
         self._signing = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"nazaha receipt key" + secret).digest())
+        # The record key signs the records this box publishes (declared in each election it
+        # creates); the receipt key signs what it promises each voter. Both come from the secret.
+        self._record_seed = hashlib.sha256(b"nazaha record key" + secret).digest()
+        self.record_key = (
+            Ed25519PrivateKey.from_private_bytes(self._record_seed)
+            .public_key()
+            .public_bytes(Encoding.Raw, PublicFormat.Raw)
+        )
         self.public_key = self._signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex().upper()
 
     def officials(
@@ -210,7 +218,7 @@ class BallotBoxService:
         """Create an election from the public files of a key ceremony (checked in full)."""
         if election_id is not None and not _ELECTION_ID.fullmatch(election_id):
             raise InputError(f"election id {election_id[:120]!r}: use 2 to 80 lowercase letters, digits and hyphens")
-        return self._election_view(self.lifecycle.create(files, election_id))
+        return self._election_view(self.lifecycle.create(files, election_id, administrator_key=self.record_key))
 
     def context(self, election_id: str) -> ElectionContext:
         election_id = _election_id(election_id)
@@ -259,14 +267,14 @@ class BallotBoxService:
     def write_record(self, election_id: str, target: Path) -> Path:
         """Write the published election record into ``target`` (atomically)."""
         election_id = _election_id(election_id)
-        return self.lifecycle.write_record(election_id, target)
+        return self.lifecycle.write_record(election_id, target, signing_seed=self._record_seed)
 
     def record_zip(self, election_id: str) -> bytes:
         """The published election record as a zip file (one folder, ``<id>-record/``)."""
         election_id = _election_id(election_id)
         workdir = Path(tempfile.mkdtemp(prefix="nazaha-record-"))
         try:
-            record = self.lifecycle.write_record(election_id, workdir / "record")
+            record = self.lifecycle.write_record(election_id, workdir / "record", signing_seed=self._record_seed)
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 for path in sorted(record.rglob("*")):

@@ -16,6 +16,7 @@ from pathlib import Path
 from nazaha.ceremony.base_hashes import parameter_base_hash
 from nazaha.ceremony.guardian import Guardian
 from nazaha.ceremony.phases import run_key_ceremony
+from nazaha.credentials.keys import public_key
 from nazaha.crypto.group import Group
 from nazaha.crypto.nonces import RandomSource, SeededRandom, SystemRandom
 from nazaha.crypto.params import STANDARD_GROUP
@@ -182,7 +183,10 @@ def run_demo(
     plaintexts = generate_ballots(manifest, ballots, rng)
     voters = demo_voters(manifest, plaintexts, rng)
     lifecycle = ElectionLifecycle(MemoryStore())
-    election = lifecycle.create({**election_files(context), **voters.files}).id
+    administrator_seed = rng.bytes32()
+    election = lifecycle.create(
+        {**election_files(context), **voters.files}, administrator_key=public_key(administrator_seed)
+    ).id
     lifecycle.open(election)
     items = _encrypted_items(context, plaintexts, jobs=jobs, seed=seed, progress=progress)
     labels = {index: contest.label for index, contest in manifest.iter_contests()}
@@ -215,7 +219,7 @@ def run_demo(
     present_indices = [i for i in range(1, guardians + 1) if i not in set(absent)]
     present = [DecryptingGuardian(context, keys[i - 1], rng) for i in present_indices]
     tally = lifecycle.decrypt_here(election, present, progress)
-    record = lifecycle.write_record(election, output, progress=progress)
+    record = lifecycle.write_record(election, output, progress=progress, signing_seed=administrator_seed)
     return DemoResult(
         context=context,
         record=record,

@@ -15,6 +15,7 @@ stored and a crash leaves each step either done or not begun.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections import OrderedDict
@@ -24,7 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from nazaha.credentials.keys import public_key
 from nazaha.election.ballot import BallotState, EncryptedBallot, SubmittedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.eligibility import BallotSignatures, Eligibility
@@ -53,7 +56,13 @@ from nazaha.record.decryption import (
     encode_respond,
     encode_reveal,
 )
-from nazaha.record.eligibility import ELIGIBILITY_FILES, decode_credential_update, eligibility_commitment
+from nazaha.record.eligibility import (
+    ELIGIBILITY,
+    ELIGIBILITY_FILES,
+    decode_credential_update,
+    eligibility_commitment,
+    encode_eligibility,
+)
 from nazaha.storage.ports import BallotRow, ElectionRow, ElectionStore, NewBallot, StoreTransaction
 from nazaha.tallying.aggregate import TallyAccumulator
 from nazaha.tallying.decrypt import (
@@ -170,8 +179,15 @@ class ElectionLifecycle:
 
     # -- elections ------------------------------------------------------------------------------
 
-    def create(self, files: Mapping[str, bytes], election_id: str | None = None) -> ElectionRow:
-        """Create an election from the public files of a key ceremony (checked in full)."""
+    def create(
+        self, files: Mapping[str, bytes], election_id: str | None = None, *, administrator_key: bytes = b""
+    ) -> ElectionRow:
+        """Create an election from the public files of a key ceremony (checked in full).
+
+        ``administrator_key`` is the Ed25519 key of whoever creates it (the ballot box, or the
+        workspace): it signs the published record, so it is declared in ``eligibility.json``
+        (which the board commits to when voting opens). Files that declare another key are
+        refused."""
         for name in files:
             if not _ELECTION_FILE.fullmatch(name):
                 raise InputError(f"files: {name[:120]!r} is not an election file")
@@ -184,6 +200,14 @@ class ElectionLifecycle:
 
         context = load_context(read)
         eligibility = eligibility_of(files, context.manifest)
+        if administrator_key and eligibility.administrator_key != administrator_key:
+            if eligibility.administrator_key:
+                raise InputError(
+                    "eligibility.json declares another administrator key than the one that will sign this election's "
+                    "record"
+                )
+            eligibility = dataclasses.replace(eligibility, administrator_key=administrator_key)
+            files = {**files, ELIGIBILITY: encode_eligibility(eligibility)}
         identifier = election_id or election_id_for(context.manifest.label)
         if not _ID.fullmatch(identifier):
             raise InputError(f"election id {identifier[:120]!r}: use 2 to 80 lowercase letters, digits and hyphens")
@@ -558,9 +582,23 @@ class ElectionLifecycle:
     # -- the record -----------------------------------------------------------------------------
 
     def write_record(
-        self, election_id: str, target: Path, *, replace: bool = False, progress: Progress | None = None
+        self,
+        election_id: str,
+        target: Path,
+        *,
+        replace: bool = False,
+        progress: Progress | None = None,
+        signing_seed: bytes = b"",
     ) -> Path:
-        """Write the published election record into ``target`` (atomically)."""
+        """Write the published election record into ``target`` (atomically), signed with
+        ``signing_seed`` when the election declared an administrator key (the seed must be its)."""
+        declared = self.eligibility(election_id).administrator_key
+        sign = None
+        if declared:
+            if not signing_seed or public_key(signing_seed) != declared:
+                raise InputError("this election's record must be signed by the administrator key it declared")
+            signer = Ed25519PrivateKey.from_private_bytes(signing_seed)
+            sign = signer.sign
         election = self._store.election(election_id)
         rules.require_state(election.state, ElectionState.PUBLISHED, "the record")
         context = self.context(election_id)
@@ -599,6 +637,7 @@ class ElectionLifecycle:
             replace=replace,
             progress=progress,
             extra=self._record_extras(election_id),
+            sign=sign,
         )
 
     def _record_extras(self, election_id: str) -> dict[str, bytes]:

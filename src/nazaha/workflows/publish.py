@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from nazaha.election.ballot import BallotState, SubmittedBallot
@@ -62,6 +62,7 @@ def write_record(
     replace: bool = False,
     progress: Progress | None = None,
     extra: Mapping[str, bytes] | None = None,
+    sign: Callable[[bytes], bytes] | None = None,
 ) -> Path:
     """Write the whole record into ``target``; nothing appears there unless all of it is written.
 
@@ -111,5 +112,6 @@ def write_record(
                 cast=cast,
                 challenged=challenged_count,
                 board_head=board[-1].hash if board else genesis,
-            )
+            ),
+            sign,
         )

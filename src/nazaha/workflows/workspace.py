@@ -66,6 +66,8 @@ __all__ = [
 WORKSPACE_FORMAT = "nazaha-workspace/2"
 DEVICE_KEYS = "keys/devices.json"
 """The registered devices' Ed25519 seeds (secret: the devices' own)."""
+ADMINISTRATOR_KEY = "keys/administrator.key"
+"""The seed of the key that signs this workspace's election record (secret: the officials')."""
 BALLOTS_FORMAT = "nazaha-ballots/1"
 
 
@@ -185,8 +187,9 @@ class Workspace:
                 )
             )
         )
+        administrator_seed = rng.bytes32()
         lifecycle = ElectionLifecycle(FolderStore(root))
-        election = lifecycle.create(files)
+        election = lifecycle.create(files, administrator_key=public_key(administrator_seed))
         lifecycle.open(election.id)
         for name, data in sealed.items():
             workspace._write(name, data)
@@ -194,6 +197,8 @@ class Workspace:
             DEVICE_KEYS, msgspec.json.encode({name: seed.hex().upper() for name, seed in sorted(device_seeds.items())})
         )
         (root / DEVICE_KEYS).chmod(0o600)
+        workspace._write(ADMINISTRATOR_KEY, administrator_seed.hex().upper().encode("ascii"))
+        (root / ADMINISTRATOR_KEY).chmod(0o600)
         workspace._write(
             "workspace.json",
             msgspec.json.encode(
@@ -382,4 +387,9 @@ class Workspace:
     def publish(self, output: Path, progress: Progress | None = None, replace: bool = False) -> Path:
         """Write the election record from a decrypted workspace into ``output``."""
         lifecycle, election = self._open()
-        return lifecycle.write_record(election, output, replace=replace, progress=progress)
+        seed = (
+            bytes.fromhex(self._read(ADMINISTRATOR_KEY).decode("ascii"))
+            if (self.root / ADMINISTRATOR_KEY).is_file()
+            else b""
+        )
+        return lifecycle.write_record(election, output, replace=replace, progress=progress, signing_seed=seed)

@@ -25,6 +25,7 @@ CHECKS: tuple[Check, ...] = (
         "Every counted ballot was signed by a voter's credential or a device the election lists, once",
         "Nazaha record format",
     ),
+    Check("S", "The record is signed by the administrator key its election declared", "ElectionGuard 2.1 §3.7"),
     Check(
         "G",
         "The guardians' decryption messages are their own, and the last round is the one that decrypted the tally",
