@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from nazaha.cli.errors import fail, run_guarded
+from nazaha.cli.errors import fail, read_input, run_guarded
 from nazaha.cli.output import console
 from nazaha.crypto.nonces import SystemRandom
 from nazaha.workflows.ballot_box import BallotBoxService, default_secret_file, open_ballot_box
@@ -165,6 +165,26 @@ def start_decryption(
     body = {"guardians": present, "abandon": abandon}
     result = _admin_post(service, token, f"/api/v1/elections/{election}/decryption", body)
     console.print(f"decryption round {result['round']} started with guardians {result['present']}")
+
+
+@admin_app.command("replace-credential")
+def replace_credential(
+    service: ServiceOpt,
+    token: TokenOpt,
+    election: ElectionOpt,
+    update: Annotated[Path, typer.Option(help="The credential authority's update (nazaha credentials replace).")],
+) -> None:
+    """Replace a lost credential: the old key is revoked and the new one added, on the board."""
+
+    def action() -> dict[str, object]:
+        client = ServiceClient(service, token)
+        result: dict[str, object] = client.post(
+            f"/api/v1/elections/{election}/credentials/updates", content=read_input(update)
+        ).json()
+        return result
+
+    result = run_guarded(action)
+    console.print(f"election {election}: credential replaced (board entry {result['entry']['position']})")  # type: ignore[index]
 
 
 @admin_app.command("record")

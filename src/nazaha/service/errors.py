@@ -4,6 +4,7 @@
 error                             status  problem type
 ================================  ======  =================================
 RecordFormatError, bad request    400     /problems/malformed-request
+EligibilityError                  403     /problems/not-eligible
 AuthorizationError                401/403 /problems/unauthorized
 TooManyAttempts                   429     /problems/too-many-attempts
 NotFoundError, UnknownBallotError 404     /problems/not-found
@@ -30,6 +31,7 @@ from nazaha.errors import (
     AuthorizationError,
     BallotError,
     BallotStateError,
+    EligibilityError,
     InputError,
     NazahaError,
     NotFoundError,
@@ -66,6 +68,8 @@ def _classify(error: NazahaError) -> tuple[int, str, str]:
         return 400, "malformed-request", "Malformed request"
     if isinstance(error, TooManyAttempts):
         return 429, "too-many-attempts", "Too many attempts"
+    if isinstance(error, EligibilityError):
+        return 403, "not-eligible", "Ballot not signed as the election requires"
     if isinstance(error, AuthorizationError):
         return (401 if "missing" in str(error) else 403), "unauthorized", "Not authorized"
     if isinstance(error, (NotFoundError, UnknownBallotError)):

@@ -214,6 +214,12 @@ class MemoryStore:
             self._refresh()
             return self._get(election_id).ballots.get(code)
 
+    def ballots_of_credential(self, election_id: str, credential: str, limit: int) -> list[BallotRow]:
+        with self._lock:
+            self._refresh()
+            rows = [b for b in self._get(election_id).ballots.values() if b.credential == credential]
+        return sorted(rows, key=lambda b: b.position)[:limit]
+
     def codes_with_prefix(self, election_id: str, prefix: str, limit: int) -> list[str]:
         with self._lock:
             self._refresh()

@@ -145,6 +145,10 @@ class ElectionStore(Protocol):
         """Up to ``limit`` confirmation codes starting with ``prefix`` (upper-case hexadecimal), sorted."""
         ...
 
+    def ballots_of_credential(self, election_id: str, credential: str, limit: int) -> list[BallotRow]:
+        """Up to ``limit`` ballots signed by the credential key ``credential`` (uppercase hex), in board order."""
+        ...
+
     def ballots(self, election_id: str) -> Iterator[BallotRow]:
         """Every ballot in board order, read in batches."""
         ...

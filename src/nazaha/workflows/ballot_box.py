@@ -397,6 +397,36 @@ class BallotBoxService:
         election_id = _election_id(election_id)
         return self.lifecycle.openings(election_id)
 
+    def replace_credential(self, election_id: str, update: bytes) -> EntryView:
+        """Post the credential authority's replacement of a lost credential (on the board)."""
+        return _view(self.lifecycle.update_credential(_election_id(election_id), update))
+
+    def ballots_of_credential(self, election_id: str, key: str) -> list[BallotView]:
+        """The ballots signed by the credential key ``key``: a voter checks nobody voted in their name."""
+        election_id = _election_id(election_id)
+        cleaned = key.strip().upper()
+        if not cleaned.isascii() or not re.fullmatch(r"[0-9A-F]{64}", cleaned):
+            raise InputError("a credential's public key is 64 hexadecimal digits")
+        self._store.election(election_id)
+        return [
+            self.lookup(election_id, row.code) for row in self._store.ballots_of_credential(election_id, cleaned, 100)
+        ]
+
+    def eligibility_summary(self, election_id: str) -> dict[str, object]:
+        """The election's eligibility rules as observers see them: mode, policy, list size and hash."""
+        election_id = _election_id(election_id)
+        eligibility = self.lifecycle.eligibility(election_id)
+        files = self._store.election(election_id).files
+        credentials = files.get("credentials.json")
+        return {
+            "mode": eligibility.mode.value,
+            "policy": eligibility.policy.value,
+            "credentials": len(eligibility.credentials.keys) if eligibility.credentials else 0,
+            "credentials_sha256": hashlib.sha256(credentials).hexdigest().upper() if credentials else "",
+            "devices": [{"device": d.device, "precinct": d.precinct} for d in eligibility.devices],
+            "administrator_key": eligibility.administrator_key.hex().upper(),
+        }
+
     def challenged_codes(self, election_id: str) -> list[str]:
         election_id = _election_id(election_id)
         return self.lifecycle.challenged_codes(election_id)

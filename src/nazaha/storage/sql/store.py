@@ -287,6 +287,16 @@ class SqlStore:
             ).one_or_none()
         return _ballot(row) if row is not None else None
 
+    def ballots_of_credential(self, election_id: str, credential: str, limit: int) -> list[BallotRow]:
+        with reading(self.engine) as conn:
+            rows = conn.execute(
+                select(schema.ballots)
+                .where(and_(schema.ballots.c.election_id == election_id, schema.ballots.c.credential == credential))
+                .order_by(schema.ballots.c.position)
+                .limit(limit)
+            ).all()
+        return [_ballot(row) for row in rows]
+
     def codes_with_prefix(self, election_id: str, prefix: str, limit: int) -> list[str]:
         if not re.fullmatch(r"[0-9A-F]*", prefix):
             return []
