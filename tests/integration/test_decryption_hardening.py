@@ -236,7 +236,7 @@ def test_a_challenged_ballot_that_does_not_open_is_published_as_such(
     record = box.write_record(election, tmp_path / "record")
     report = verify_record21(record)
     assert report.ok, list(report.failures())
-    assert report.warning_names() == ["unopened-ballot"]
+    assert report.warning_names() == ["unopened-ballot", "open-election"]
     # A forged share in the unopened ballot's file is caught (the index re-written as an attacker would).
     doc = json.loads((record / f"unopened/{ballot.code_hex}.json").read_bytes())
     doc["shares"][0]["response"] = f"{(int(doc['shares'][0]['response'], 16) + 1) % group.q:064X}"

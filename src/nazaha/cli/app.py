@@ -427,6 +427,10 @@ def demo(
             f"{result.cast} ballots cast, {len(result.challenged)} challenged (opened, not tallied); "
             f"guardians present: {', '.join(map(str, result.guardians_present))}"
         )
+        console.print(
+            f"credentials: {result.credentials} issued by the demo's own authority; every ballot signed by its "
+            "voter's credential and by its registered polling-place device"
+        )
         if not result.matches():
             fail("the decrypted tally differs from the plaintext counts", 3)
         console.print("[green]decrypted counts equal the plaintext counts[/green]")

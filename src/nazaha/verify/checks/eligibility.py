@@ -95,6 +95,13 @@ def check_eligibility(
     """Check E (module docstring) once the ballots and the board are in ``scratch``; the note."""
     rules = declared.rules
     findings.count("E")
+    if rules.mode is EligibilityMode.OPEN:
+        findings.warn(
+            "open-election",
+            "the election",
+            "declared no eligibility rules: anyone who could reach the ballot box could submit ballots, and nothing "
+            "in the record ties them to voters or to registered devices (only chained ballots are device-signed)",
+        )
     if board.opened is None:
         findings.fail("E.A", "board.json", "voting was never opened on the board, so nothing commits to who may vote")
     elif board.opened != eligibility_commitment(declared.files):
