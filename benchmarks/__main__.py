@@ -19,6 +19,7 @@ from benchmarks import (
     rla_simulation,
     scaling,
     service_load,
+    signatures,
     speed,
     verifier_bookkeeping,
     verifier_memory,
@@ -40,7 +41,9 @@ def write_section(name: str, command: str, lines: list[str], doc: Path = DOC) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="speed,window,multiexp,load,memory,scaling,bookkeeping,audit,booth")
+    parser.add_argument(
+        "--only", default="speed,window,multiexp,load,memory,scaling,bookkeeping,audit,booth,signatures"
+    )
     parser.add_argument("--sizes", default="1000,10000", help="ballot counts of the scaling run")
     arguments = parser.parse_args()
     chosen = set(arguments.only.split(","))
@@ -73,6 +76,13 @@ def main() -> None:
             DOC,
         ),
         ("booth", "Encrypting in the browser", "python -m benchmarks.booth", booth.main, DOC),
+        (
+            "signatures",
+            "What eligibility costs per ballot",
+            "python -m benchmarks.signatures",
+            signatures.main,
+            DOC,
+        ),
         (
             "audit",
             "Risk-limiting audit simulation study",
