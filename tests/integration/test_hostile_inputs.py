@@ -137,6 +137,7 @@ def _fill(template: str, box: Box, election: str) -> str:
         "name": "manifest.json",
         "lang": "en",
         "action": "open",
+        "key": "00" * 32,
     }
     return re.sub(r"\{(\w+)(?::path)?\}", lambda m: values[m.group(1)], template)
 
