@@ -289,11 +289,7 @@ def _identity(doc: _ManifestDoc) -> tuple[str | None, date | None, date | None]:
     return doc.election_id, start, end
 
 
-def _build(doc: _ManifestDoc) -> Manifest:
-    if doc.format != MANIFEST_FORMAT:
-        raise ManifestError("format", f"expected {MANIFEST_FORMAT!r}, got {doc.format!r}")
-    _check_label("label", doc.label)
-    election_id, start_date, end_date = _identity(doc)
+def _languages(doc: _ManifestDoc) -> tuple[str, ...]:
     if not doc.languages:
         raise ManifestError("languages", "at least one language is required")
     for position, code in enumerate(doc.languages):
@@ -301,78 +297,86 @@ def _build(doc: _ManifestDoc) -> Manifest:
             raise ManifestError(f"languages[{position}]", f"{code!r} is not a language code")
     if len(set(doc.languages)) != len(doc.languages):
         raise ManifestError("languages", "a language is listed twice")
-    languages = tuple(doc.languages)
+    return tuple(doc.languages)
+
+
+def _option(where: str, odoc: _OptionDoc, languages: tuple[str, ...]) -> ContestOption:
+    _check_label(f"{where}.label", odoc.label)
+    _check_limit(f"{where}.selection_limit", odoc.selection_limit)
+    party = _localized(f"{where}.party", odoc.party, languages) if odoc.party else None
+    return ContestOption(
+        label=odoc.label,
+        name=_localized(f"{where}.name", odoc.name, languages),
+        selection_limit=odoc.selection_limit,
+        party=party,
+    )
+
+
+def _contest(where: str, cdoc: _ContestDoc, languages: tuple[str, ...]) -> Contest:
+    _check_label(f"{where}.label", cdoc.label)
+    _check_limit(f"{where}.selection_limit", cdoc.selection_limit)
+    if not cdoc.options:
+        raise ManifestError(f"{where}.options", f"contest {cdoc.label!r} has no options")
+    _unique(f"{where}.options", [o.label for o in cdoc.options], "option")
+    options = tuple(_option(f"{where}.options[{oi}]", odoc, languages) for oi, odoc in enumerate(cdoc.options))
+    contest = Contest(
+        label=cdoc.label,
+        name=_localized(f"{where}.name", cdoc.name, languages),
+        options=options,
+        selection_limit=cdoc.selection_limit,
+    )
+    if contest.contest_limit > MAX_SELECTION_LIMIT:
+        raise ManifestError(
+            f"{where}.selection_limit",
+            f"effective contest limit {contest.contest_limit} exceeds the supported maximum {MAX_SELECTION_LIMIT}",
+        )
+    for oi, option in enumerate(contest.options):
+        if contest.option_limit(option) > MAX_SELECTION_LIMIT:
+            raise ManifestError(
+                f"{where}.options[{oi}].selection_limit",
+                f"effective option limit exceeds the supported maximum {MAX_SELECTION_LIMIT}",
+            )
+    return contest
+
+
+def _style(where: str, sdoc: _StyleDoc, contests: int) -> BallotStyle:
+    _check_label(f"{where}.label", sdoc.label)
+    if not sdoc.contests:
+        raise ManifestError(f"{where}.contests", f"ballot style {sdoc.label!r} is empty")
+    for position, index in enumerate(sdoc.contests):
+        if not 1 <= index <= contests:
+            raise ManifestError(
+                f"{where}.contests[{position}]",
+                f"contest index {index} names no contest (there are {contests})",
+            )
+    if len(set(sdoc.contests)) != len(sdoc.contests):
+        raise ManifestError(f"{where}.contests", "a contest index is listed twice")
+    return BallotStyle(label=sdoc.label, contests=tuple(sdoc.contests))
+
+
+def _build(doc: _ManifestDoc) -> Manifest:
+    if doc.format != MANIFEST_FORMAT:
+        raise ManifestError("format", f"expected {MANIFEST_FORMAT!r}, got {doc.format!r}")
+    _check_label("label", doc.label)
+    election_id, start_date, end_date = _identity(doc)
+    languages = _languages(doc)
     if not doc.contests:
         raise ManifestError("contests", "the manifest has no contests")
     if len(doc.contests) > _MAX_INDEX:
         raise ManifestError("contests", "too many contests")
     _unique("contests", [c.label for c in doc.contests], "contest")
-    contests: list[Contest] = []
-    for ci, cdoc in enumerate(doc.contests):
-        where = f"contests[{ci}]"
-        _check_label(f"{where}.label", cdoc.label)
-        _check_limit(f"{where}.selection_limit", cdoc.selection_limit)
-        if not cdoc.options:
-            raise ManifestError(f"{where}.options", f"contest {cdoc.label!r} has no options")
-        _unique(f"{where}.options", [o.label for o in cdoc.options], "option")
-        options: list[ContestOption] = []
-        for oi, odoc in enumerate(cdoc.options):
-            owhere = f"{where}.options[{oi}]"
-            _check_label(f"{owhere}.label", odoc.label)
-            _check_limit(f"{owhere}.selection_limit", odoc.selection_limit)
-            party = _localized(f"{owhere}.party", odoc.party, languages) if odoc.party else None
-            options.append(
-                ContestOption(
-                    label=odoc.label,
-                    name=_localized(f"{owhere}.name", odoc.name, languages),
-                    selection_limit=odoc.selection_limit,
-                    party=party,
-                )
-            )
-        contest = Contest(
-            label=cdoc.label,
-            name=_localized(f"{where}.name", cdoc.name, languages),
-            options=tuple(options),
-            selection_limit=cdoc.selection_limit,
-        )
-        if contest.contest_limit > MAX_SELECTION_LIMIT:
-            raise ManifestError(
-                f"{where}.selection_limit",
-                f"effective contest limit {contest.contest_limit} exceeds the supported maximum {MAX_SELECTION_LIMIT}",
-            )
-        for oi, option in enumerate(contest.options):
-            if contest.option_limit(option) > MAX_SELECTION_LIMIT:
-                raise ManifestError(
-                    f"{where}.options[{oi}].selection_limit",
-                    f"effective option limit exceeds the supported maximum {MAX_SELECTION_LIMIT}",
-                )
-        contests.append(contest)
+    contests = tuple(_contest(f"contests[{ci}]", cdoc, languages) for ci, cdoc in enumerate(doc.contests))
     if not doc.ballot_styles:
         raise ManifestError("ballot_styles", "the manifest has no ballot styles")
     _unique("ballot_styles", [s.label for s in doc.ballot_styles], "ballot style")
-    styles: list[BallotStyle] = []
-    for si, sdoc in enumerate(doc.ballot_styles):
-        where = f"ballot_styles[{si}]"
-        _check_label(f"{where}.label", sdoc.label)
-        if not sdoc.contests:
-            raise ManifestError(f"{where}.contests", f"ballot style {sdoc.label!r} is empty")
-        for position, index in enumerate(sdoc.contests):
-            if not 1 <= index <= len(contests):
-                raise ManifestError(
-                    f"{where}.contests[{position}]",
-                    f"contest index {index} names no contest (there are {len(contests)})",
-                )
-        if len(set(sdoc.contests)) != len(sdoc.contests):
-            raise ManifestError(f"{where}.contests", "a contest index is listed twice")
-        styles.append(BallotStyle(label=sdoc.label, contests=tuple(sdoc.contests)))
-    canonical = msgspec.json.encode(doc)
+    styles = tuple(_style(f"ballot_styles[{si}]", sdoc, len(contests)) for si, sdoc in enumerate(doc.ballot_styles))
     return Manifest(
         label=doc.label,
         name=_localized("name", doc.name, languages),
         languages=languages,
-        contests=tuple(contests),
-        ballot_styles=tuple(styles),
-        canonical_bytes=canonical,
+        contests=contests,
+        ballot_styles=styles,
+        canonical_bytes=msgspec.json.encode(doc),
         election_id=election_id,
         start_date=start_date,
         end_date=end_date,

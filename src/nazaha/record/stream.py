@@ -109,6 +109,142 @@ def _scalar_ok(kind: str, value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_NOTHING = object()
+"""What a parser step returns when the event completes no item."""
+
+
+class _Parser:
+    """The state of one streamed document: where in the object the parser is, one method per
+    depth (the top object, its members, the streamed member's items)."""
+
+    def __init__(
+        self,
+        where: str,
+        fields: tuple[Field, ...],
+        document: StreamedDocument,
+        on_start: Callable[[StreamedDocument], None] | None,
+    ) -> None:
+        self.where = where
+        self.fields = fields
+        self.document = document
+        self.on_start = on_start
+        self.by_name: Mapping[str, tuple[int, Field]] = {f.name: (i, f) for i, f in enumerate(fields)}
+        self.position = -1  # index in ``fields`` of the member being read
+        self.current: Field | None = None
+        self.depth = 0
+        self.builder: ijson.ObjectBuilder | None = None
+        self.item_count = 0
+        self.key = ""
+
+    def step(self, prefix: str, event: str, value: Any) -> Any:
+        """Take one ijson event; an item of the streamed member once one is complete."""
+        if self.depth == 0:
+            if event != "start_map":
+                raise RecordFormatError(self.where, "expected a JSON object")
+            self.depth = 1
+            return _NOTHING
+        if self.depth == 1:
+            return self._member(event, value)
+        if self.depth == 2:
+            return self._item(event, value)
+        return self._nested(event, value)
+
+    def _field(self) -> Field:
+        if self.current is None:  # ijson gives a key before any value at depth 1
+            raise RecordFormatError(self.where, "a value without its member name")
+        return self.current
+
+    def _member(self, event: str, value: Any) -> Any:
+        where = self.where
+        if event == "end_map":
+            self.depth = 0
+            return _NOTHING
+        if event == "map_key":
+            self._key(value)
+            return _NOTHING
+        current = self._field()
+        if current.kind in ("str", "int"):
+            if not _scalar_ok(current.kind, value) or event in ("start_map", "start_array"):
+                expected = "a string" if current.kind == "str" else "an integer"
+                raise RecordFormatError(f"{where}: {current.name}", f"expected {expected}")
+            if current.omit_if is not None and value == current.omit_if:
+                raise RecordFormatError(where, "the file is not in canonical form")
+            self.document.scalars[current.name] = value
+            return _NOTHING
+        wanted = "start_array" if current.kind == "array" else "start_map"
+        if event != wanted:
+            kind = "an array" if current.kind == "array" else "an object"
+            raise RecordFormatError(f"{where}: {current.name}", f"expected {kind}")
+        self.depth = 2
+        self.item_count = 0
+        if self.on_start is not None:
+            self.on_start(self.document)
+        return _NOTHING
+
+    def _key(self, value: str) -> None:
+        where = self.where
+        if value not in self.by_name:
+            raise RecordFormatError(f"{where}: {value}", "unknown field")
+        index, self.current = self.by_name[value]
+        if index <= self.position:
+            raise RecordFormatError(f"{where}: {value}", "repeated or out of canonical order")
+        for skipped in self.fields[self.position + 1 : index]:
+            if skipped.omit_if is None:
+                raise RecordFormatError(
+                    f"{where}: {skipped.name}", f"missing before {value!r} (absent, or out of canonical order)"
+                )
+            self.document.scalars[skipped.name] = skipped.omit_if
+        self.position = index
+
+    def _item(self, event: str, value: Any) -> Any:
+        current = self._field()
+        convert = current.item
+        if convert is None:
+            raise RecordFormatError(self.where, f"{current.name} has no item type")
+        if event in ("end_array", "end_map"):
+            self.depth = 1
+            return _NOTHING
+        if current.kind == "map":
+            if event == "map_key":
+                self.key = value
+                return _NOTHING
+            if event != "string":
+                raise RecordFormatError(f"{self.where}: {current.name}.{self.key}", "expected a string")
+            return convert((self.key, value), f"{self.where}: {current.name}.{self.key}")
+        label = f"{self.where}: {current.name}[{self.item_count}]"
+        if event == "start_map":
+            self.builder = ijson.ObjectBuilder()
+            self.builder.event(event, value)
+            self.depth = 3
+            return _NOTHING
+        if event == "start_array":
+            raise RecordFormatError(label, "unexpected nested array")
+        self.item_count += 1
+        return convert(value, label)
+
+    def _nested(self, event: str, value: Any) -> Any:
+        builder, current = self.builder, self._field()
+        if builder is None or current.item is None:
+            raise RecordFormatError(self.where, "an object item without its start")
+        builder.event(event, value)
+        if event in ("start_map", "start_array"):
+            self.depth += 1
+        elif event in ("end_map", "end_array"):
+            self.depth -= 1
+            if self.depth == 2:
+                label = f"{self.where}: {current.name}[{self.item_count}]"
+                self.item_count += 1
+                self.builder = None
+                return current.item(builder.value, label)
+        return _NOTHING
+
+    def finish(self) -> None:
+        for skipped in self.fields[self.position + 1 :]:
+            if skipped.omit_if is None:
+                raise RecordFormatError(f"{self.where}: {skipped.name}", "missing")
+            self.document.scalars[skipped.name] = skipped.omit_if
+
+
 def stream_document(
     path: Path,
     where: str,
@@ -123,7 +259,6 @@ def stream_document(
     Raises ``RecordFormatError`` naming the file and member on any departure from canonical form.
     """
     document = document if document is not None else StreamedDocument(where)
-    by_name: Mapping[str, tuple[int, Field]] = {f.name: (i, f) for i, f in enumerate(fields)}
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
     except FileNotFoundError:
@@ -132,100 +267,16 @@ def stream_document(
         raise RecordFormatError(where, f"cannot be read ({error.strerror})") from None
     reader = _HashingReader(handle)
     canonical = _Canonical()
-    position = -1  # index in ``fields`` of the member being read
-    current: Field | None = None
-    depth = 0
-    builder: ijson.ObjectBuilder | None = None
-    item_count = 0
-    key = ""
+    parser = _Parser(where, fields, document, on_start)
     try:
         for prefix, event, value in ijson.parse(reader, use_float=False):
             if isinstance(value, (Decimal, float)):
                 raise RecordFormatError(f"{where}: {prefix or '(document)'}", "numbers must be integers")
             canonical.event(event, value)
-            if depth == 0:
-                if event != "start_map":
-                    raise RecordFormatError(where, "expected a JSON object")
-                depth = 1
-                continue
-            if depth == 1:
-                if event == "end_map":
-                    depth = 0
-                    continue
-                if event == "map_key":
-                    if value not in by_name:
-                        raise RecordFormatError(f"{where}: {value}", "unknown field")
-                    index, current = by_name[value]
-                    if index <= position:
-                        raise RecordFormatError(f"{where}: {value}", "repeated or out of canonical order")
-                    for skipped in fields[position + 1 : index]:
-                        if skipped.omit_if is None:
-                            raise RecordFormatError(
-                                f"{where}: {skipped.name}",
-                                f"missing before {value!r} (absent, or out of canonical order)",
-                            )
-                        document.scalars[skipped.name] = skipped.omit_if
-                    position = index
-                    continue
-                assert current is not None
-                if current.kind in ("str", "int"):
-                    if not _scalar_ok(current.kind, value) or event in ("start_map", "start_array"):
-                        expected = "a string" if current.kind == "str" else "an integer"
-                        raise RecordFormatError(f"{where}: {current.name}", f"expected {expected}")
-                    if current.omit_if is not None and value == current.omit_if:
-                        raise RecordFormatError(where, "the file is not in canonical form")
-                    document.scalars[current.name] = value
-                    continue
-                wanted = "start_array" if current.kind == "array" else "start_map"
-                if event != wanted:
-                    kind = "an array" if current.kind == "array" else "an object"
-                    raise RecordFormatError(f"{where}: {current.name}", f"expected {kind}")
-                depth = 2
-                item_count = 0
-                if on_start is not None:
-                    on_start(document)
-                continue
-            # depth >= 2: inside the streamed member
-            assert current is not None
-            assert current.item is not None
-            if depth == 2:
-                if event in ("end_array", "end_map"):
-                    depth = 1
-                    continue
-                if current.kind == "map":
-                    if event == "map_key":
-                        key = value
-                        continue
-                    if event != "string":
-                        raise RecordFormatError(f"{where}: {current.name}.{key}", "expected a string")
-                    yield current.item((key, value), f"{where}: {current.name}.{key}")
-                    continue
-                label = f"{where}: {current.name}[{item_count}]"
-                if event == "start_map":
-                    builder = ijson.ObjectBuilder()
-                    builder.event(event, value)
-                    depth = 3
-                    continue
-                if event in ("start_array",):
-                    raise RecordFormatError(label, "unexpected nested array")
-                item_count += 1
-                yield current.item(value, label)
-                continue
-            assert builder is not None
-            builder.event(event, value)
-            if event in ("start_map", "start_array"):
-                depth += 1
-            elif event in ("end_map", "end_array"):
-                depth -= 1
-                if depth == 2:
-                    label = f"{where}: {current.name}[{item_count}]"
-                    item_count += 1
-                    yield current.item(builder.value, label)
-                    builder = None
-        for skipped in fields[position + 1 :]:
-            if skipped.omit_if is None:
-                raise RecordFormatError(f"{where}: {skipped.name}", "missing")
-            document.scalars[skipped.name] = skipped.omit_if
+            item = parser.step(prefix, event, value)
+            if item is not _NOTHING:
+                yield item
+        parser.finish()
         while reader.read():  # whatever follows the object still counts against canonical form
             pass
     except ijson.JSONError as error:
