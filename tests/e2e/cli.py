@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def nazaha(*args: str | Path, cwd: Path | None = None, stdin: str | None = None)
     return Result(done.returncode, done.stdout, done.stderr)
 
 
-def ballots_file(path: Path, ballots: list[dict[str, object]]) -> Path:
+def ballots_file(path: Path, ballots: Sequence[Mapping[str, object]]) -> Path:
     path.write_text(json.dumps({"format": "nazaha-ballots/1", "ballots": ballots}))
     return path
 

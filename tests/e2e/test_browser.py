@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
@@ -39,6 +40,9 @@ from tests.e2e.cli import nazaha
 from tests.support.external import require_external
 from tests.support.hostile import HOSTILE_NAMES, hostile_manifest
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog, Page
+
 CHROMIUM = os.environ.get("NAZAHA_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "browser-test-admin-token"
 PASSPHRASES = [f"passphrase of guardian {i}" for i in range(1, 6)]
@@ -48,6 +52,18 @@ PASSPHRASES = [f"passphrase of guardian {i}" for i in range(1, 6)]
 class Site:
     url: str
     workspace: Path
+
+
+def _text(page: Page, selector: str) -> str:
+    """The text of ``selector``; a missing element fails the test, not the type check."""
+    text = page.text_content(selector)
+    assert text is not None, f"{selector} is not on the page"
+    return text
+
+
+def _note_and_dismiss(dialog: Dialog, messages: list[str]) -> None:
+    messages.append(dialog.message)
+    dialog.dismiss()
 
 
 def _free_port() -> int:
@@ -146,13 +162,13 @@ def test_vote_challenge_tally_and_verify(site: Site, tmp_path: Path) -> None:
         for option in (1, 2, 3):  # council: three of six, the limit
             _mark(page, 1, 2, option)
         assert page.is_disabled("#o-1-2-4")
-        assert "أقصى" in page.text_content("#limit-1-2")
+        assert "أقصى" in _text(page, "#limit-1-2")
         _mark(page, 1, 3, 1)  # referendum: yes
         first_code = _encrypt(page)
-        assert "ثانية" in page.text_content("#encrypted-in")
+        assert "ثانية" in _text(page, "#encrypted-in")
         page.click("#cast-button")
         page.wait_for_selector("#step-receipt:not([hidden])")
-        assert page.text_content("#receipt-code").replace(" ", "") == first_code
+        assert _text(page, "#receipt-code").replace(" ", "") == first_code
         page.click("#board-link")
         page.wait_for_load_state()
         assert first_code in page.content()
@@ -172,7 +188,7 @@ def test_vote_challenge_tally_and_verify(site: Site, tmp_path: Path) -> None:
         assert mayor.options[1].name.get("en") in opened
         assert south.options[0].name.get("en") in opened
         assert "No choice" in opened
-        assert len(page.text_content("#ballot-nonce")) == 64
+        assert len(_text(page, "#ballot-nonce")) == 64
         page.click("#again-button")
         page.uncheck("#o-2-1-2")
         _mark(page, 2, 1, 3)  # changes the mayor vote to the third candidate
@@ -180,7 +196,7 @@ def test_vote_challenge_tally_and_verify(site: Site, tmp_path: Path) -> None:
         assert page.evaluate("document.documentElement.lang") == "ar"
         assert page.url.endswith("/ar/elections/wadi/vote")
         assert page.is_checked("#o-2-1-3")
-        assert page.text_content("legend").strip() == mayor.name.get("ar")
+        assert _text(page, "legend").strip() == mayor.name.get("ar")
         second_code = _encrypt(page)
         assert second_code != challenged_code
         page.click("#cast-button")
@@ -291,7 +307,7 @@ def test_a_hostile_manifest_cannot_script_the_booth(tmp_path: Path) -> None:
         errors: list[str] = []
         dialogs: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("dialog", lambda dialog: _note_and_dismiss(dialog, dialogs))
         page.goto(f"{address}/en/elections/hostile/vote")
         assert page.locator("script").count() == 2, "only the booth's data block and its module script"
         data = page.evaluate("JSON.parse(document.getElementById('booth-data').textContent)")
@@ -302,13 +318,13 @@ def test_a_hostile_manifest_cannot_script_the_booth(tmp_path: Path) -> None:
             HOSTILE_NAMES["option 2"],
         ]
         assert mayor["options"][0]["parties"]["en"] == HOSTILE_NAMES["party"]
-        assert page.text_content("legend").strip() == HOSTILE_NAMES["contest"], "shown as text"
+        assert _text(page, "legend").strip() == HOSTILE_NAMES["contest"], "shown as text"
         _mark(page, 1, 1, 1)
         code = _encrypt(page)  # the booth's script runs: review, encrypt in the browser
         assert HOSTILE_NAMES["option 1"] in page.inner_text("#review-list")
         page.click("#cast-button")
         page.wait_for_selector("#step-receipt:not([hidden])")
-        assert page.text_content("#receipt-code").replace(" ", "") == code
+        assert _text(page, "#receipt-code").replace(" ", "") == code
         assert page.evaluate("typeof window.pwned") == "undefined"
         assert page.locator("img").count() == 0
         assert dialogs == [] and errors == []

@@ -192,7 +192,7 @@ def test_key_files_and_quorum_at_decryption(election, tmp_path: Path) -> None:  
     phrases = tmp_path / "p.txt"
 
     phrases.write_text("passphrase of guardian 1\nWRONG\npassphrase of guardian 5\n")
-    keys = [
+    keys: list[str | Path] = [
         "--key",
         ws / "keys/guardian_1.key",
         "--key",

@@ -15,7 +15,7 @@ proofs to be stored.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -133,15 +133,14 @@ NASTY_BODIES = [
     b"\xff\xfe\x00",
     b'{"token":"\\ud800"}',
 ]
-AUTHORIZATION = st.sampled_from(
-    [
-        ADMIN,
-        {},
-        {"Authorization": b"Bearer \xff\xfe"},
-        {"Authorization": "Bearer نزاهة".encode()},
-        {"Authorization": "Basic x"},
-    ]
-)
+HEADER_SETS: list[dict[str, str | bytes]] = [
+    dict(ADMIN),
+    {},
+    {"Authorization": b"Bearer \xff\xfe"},
+    {"Authorization": "Bearer نزاهة".encode()},
+    {"Authorization": "Basic x"},
+]
+AUTHORIZATION = st.sampled_from(HEADER_SETS)
 BALLOT_FIELDS = [
     ("device",),
     ("encrypted_at",),
@@ -182,7 +181,7 @@ def _bodies(draw: st.DrawFn, ballot: dict[str, Any]) -> bytes:
     return json.dumps(draw(JSON)).encode()
 
 
-def _segment(draw: st.DrawFn, name: str, target: Target, admin: bool) -> str:
+def _segment(draw: Callable[[st.SearchStrategy[str]], str], name: str, target: Target, admin: bool) -> str:
     known = {
         "election_id": ["sealed"] if admin else ["live", "sealed"],
         "code": [target.code, target.code.lower()],

@@ -87,7 +87,8 @@ def _dashboard(app: FastAPI, cookie: str) -> str:
     with TestClient(app) as fresh:
         page = fresh.get("/en/admin", headers={"Cookie": f"{COOKIE}={cookie}"})
     assert page.status_code == 200
-    return page.text
+    text: str = page.text
+    return text
 
 
 def _form_token(page: str) -> str:

@@ -138,7 +138,15 @@ def test_guardian_key_proofs(seed: int, data: st.DataObject) -> None:
         responses[position] = (responses[position] + 1) % G.q
         changed = CoefficientProof(proof.challenge, tuple(responses))
     with pytest.raises(CeremonyError):
-        check_guardian_public_key(parameters, h_p, dataclasses.replace(public, **{which: changed}))
+        check_guardian_public_key(
+            parameters,
+            h_p,
+            (
+                dataclasses.replace(public, vote_proof=changed)
+                if which == "vote_proof"
+                else dataclasses.replace(public, data_proof=changed)
+            ),
+        )
     commitments = list(public.vote_commitments)
     commitments[data.draw(st.integers(min_value=0, max_value=2))] = G.g_pow(seed + 1)
     with pytest.raises(CeremonyError):

@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from tests.support.external import require_external
+
+if TYPE_CHECKING:
+    import psycopg
 
 __all__ = ["POSTGRES_URL", "postgres_database"]
 
 POSTGRES_URL = os.environ.get("NAZAHA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def _postgres_admin():  # type: ignore[no-untyped-def]
+def _postgres_admin() -> psycopg.Connection[tuple[object, ...]]:
     import psycopg
 
     return psycopg.connect(

@@ -14,7 +14,7 @@ __all__ = ["service_routes"]
 
 def _contexts(app: FastAPI) -> Iterable[Any]:
     try:  # FastAPI 0.16x keeps included routers lazily: list what they hold
-        from fastapi.routing import iter_route_contexts  # type: ignore[attr-defined]
+        from fastapi.routing import iter_route_contexts
     except ImportError:
         return app.routes
     return iter_route_contexts(app.routes)

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nazaha.errors import RecordFormatError
-from nazaha.record.board import BoardKind, board_from_events, decode_board, encode_board, stream_board
+from nazaha.record.board import BoardEntry, BoardKind, board_from_events, decode_board, encode_board, stream_board
 from nazaha.record.codec import (
     RECORD_FORMAT,
     DeviceLog,
@@ -34,7 +34,7 @@ def _board_bytes(events: list[tuple[BoardKind, str, str]]) -> bytes:
     return encode_board(board_from_events(GENESIS, events), GENESIS)
 
 
-def _read_board(path: Path) -> tuple[str, list[object]]:
+def _read_board(path: Path) -> tuple[str, list[BoardEntry]]:
     header = StreamedDocument("board.json")
     entries = list(stream_board(path, header))
     return header.scalars["head"], entries

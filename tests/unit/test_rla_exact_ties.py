@@ -95,12 +95,16 @@ class Scenario:
     cards: list[tuple[Marks, Marks]]
 
 
+def _times(cvr: Marks, paper: Marks, count: int) -> list[tuple[Marks, Marks]]:
+    return [(cvr, paper)] * count
+
+
 def _plurality() -> Scenario:
     """Reported Alice 60 – Bob 40; paper Alice 40 – Bob 40 and 20 blank cards the CVRs give Alice."""
-    cards = (
-        [({"c": ("Alice",)}, {"c": ("Alice",)})] * 40
-        + [({"c": ("Alice",)}, {"c": ()})] * 20
-        + [({"c": ("Bob",)}, {"c": ("Bob",)})] * 40
+    cards: list[tuple[Marks, Marks]] = (
+        _times({"c": ("Alice",)}, {"c": ("Alice",)}, 40)
+        + _times({"c": ("Alice",)}, {"c": ()}, 20)
+        + _times({"c": ("Bob",)}, {"c": ("Bob",)}, 40)
     )
     return Scenario({"id": "c", "reported": {"Alice": 60, "Bob": 40}}, cards)
 
@@ -133,11 +137,11 @@ def _approval() -> Scenario:
 def _supermajority() -> Scenario:
     """Yes needs more than 60%: reported Yes 60 – No 32; paper Yes 48 – No 32 (exactly 60%) and
     20 blank cards, 12 of which the CVRs give Yes."""
-    cards = (
-        [({"c": ("Yes",)}, {"c": ("Yes",)})] * 48
-        + [({"c": ("Yes",)}, {"c": ()})] * 12
-        + [({"c": ()}, {"c": ()})] * 8
-        + [({"c": ("No",)}, {"c": ("No",)})] * 32
+    cards: list[tuple[Marks, Marks]] = (
+        _times({"c": ("Yes",)}, {"c": ("Yes",)}, 48)
+        + _times({"c": ("Yes",)}, {"c": ()}, 12)
+        + _times({"c": ()}, {"c": ()}, 8)
+        + _times({"c": ("No",)}, {"c": ("No",)}, 32)
     )
     contest = {"id": "c", "kind": "supermajority", "threshold": 0.6, "reported": {"Yes": 60, "No": 32}}
     return Scenario(contest, cards)

@@ -195,7 +195,7 @@ ARLO = ("rla", "vendor-samples", "arlo")
 
 def _kendall_park() -> tuple[BallotManifest, ContestsFile]:
     manifest = _manifest(shared_reference(*ARLO, "Kendall Park - ballot manifest.csv"))
-    contests = []
+    contests: list[dict[str, object]] = []
     for name in ("Master of Magic", "Minister of Farming", "Secretary of Treasure"):
         path = shared_reference(*ARLO, f"Kendall Park - {name} - candidate totals by batch.csv")
         totals: Counter[str] = Counter()

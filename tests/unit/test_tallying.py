@@ -6,6 +6,7 @@ import pytest
 
 from nazaha.crypto.nonces import SeededRandom
 from nazaha.election.ballot import BallotState, PlaintextBallot, SubmittedBallot
+from nazaha.election.tally import DecryptedTally
 from nazaha.errors import BallotStateError, DecryptionError, QuorumError
 from nazaha.tallying.aggregate import aggregate_ballots
 from nazaha.tallying.decrypt import DecryptingGuardian, decrypt_ballot_nonce, decrypt_tally
@@ -23,7 +24,7 @@ def cast(election):  # type: ignore[no-untyped-def]
     return [SubmittedBallot(encrypt(election, b, seed=str(i))[0], BallotState.CAST) for i, b in enumerate(BALLOTS)]
 
 
-def counts(tally):  # type: ignore[no-untyped-def]
+def counts(tally: DecryptedTally) -> dict[tuple[str, str], int]:
     return {(c.label, o.label): o.value for c in tally.contests for o in c.options if o.value}
 
 
