@@ -245,7 +245,12 @@ def challenge(
         manifest = ws.context().manifest
         for code in codes:
             decision = ws.decide(code, BallotState.CHALLENGED)
-            assert decision.opened is not None
+            if decision.opened is None:
+                console.print(
+                    f"ballot {code} is challenged; its nonce is not in this workspace (it was encrypted "
+                    "elsewhere), so the guardians will open it when they decrypt"
+                )
+                continue
             console.print(challenged_table(manifest, decision.opened, language))
 
     run_guarded(action)

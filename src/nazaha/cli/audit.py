@@ -24,6 +24,7 @@ from rich.table import Table
 
 from nazaha.cli.errors import fail, read_input, run_guarded
 from nazaha.cli.output import console
+from nazaha.errors import AuditInputError
 from nazaha.rla.audit import AuditSettings, AuditType, ContestState, ContestStatus, PlannedContest, RiskMethod
 from nazaha.rla.cvr_formats import CvrFormat
 from nazaha.rla.manifest import IdStyle
@@ -118,7 +119,8 @@ def _marks(card: dict[str, object]) -> str:
     if card.get("found") is False:
         return "NOT FOUND"
     contests = card.get("contests", {})
-    assert isinstance(contests, dict)
+    if not isinstance(contests, dict):
+        raise AuditInputError(f"card {card.get('id', '?')}", "'contests' must be an object of contest marks")
     return "; ".join(f"{name}: {'|'.join(marks) or '(no mark)'}" for name, marks in contests.items()) or "(none)"
 
 

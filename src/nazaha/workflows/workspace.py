@@ -41,7 +41,14 @@ from nazaha.election.eligibility import DeviceKey, Eligibility, EligibilityMode,
 from nazaha.election.manifest import parse_manifest
 from nazaha.election.parameters import ElectionParameters
 from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally
-from nazaha.errors import BallotError, InputError, KeyFileError, RecordFormatError, StorageError
+from nazaha.errors import (
+    BallotError,
+    InputError,
+    KeyFileError,
+    RecordFormatError,
+    StorageError,
+    UnknownBallotError,
+)
 from nazaha.progress import Progress
 from nazaha.record.codec import decode_ballot, encode_ballot
 from nazaha.record.eligibility import decode_credentials
@@ -348,7 +355,8 @@ class Workspace:
             opened = open_ballot(context, ballot, nonce)
         lifecycle.decide(election, normalized, state)
         nonce_file.unlink(missing_ok=True)
-        assert row_data is not None  # decide refuses a code that is not on the board
+        if row_data is None:  # decide refuses a code that is not on the board; this is belt and braces
+            raise UnknownBallotError(f"no ballot {normalized} in this election")
         ballot = decode_ballot(row_data, context.group, f"ballot {normalized}").ballot
         return Decision(SubmittedBallot(ballot, state), opened)
 
