@@ -203,7 +203,7 @@ def test_no_input_gives_a_5xx_or_changes_the_store(target: Target, method: str, 
         headers = data.draw(AUTHORIZATION)
         admin = headers == ADMIN
         url = path
-        for name in ("election_id", "code", "step", "guardian", "name:path"):
+        for name in ("election_id", "code", "step", "guardian", "key", "name:path"):
             if "{" + name + "}" in url:
                 url = url.replace("{" + name + "}", _segment(data.draw, name.split(":")[0], target, admin))
         query = data.draw(st.dictionaries(st.sampled_from(["offset", "limit", "page", "code"]), TEXT, max_size=2))
