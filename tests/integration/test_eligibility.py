@@ -213,3 +213,11 @@ def test_under_revoting_the_last_cast_ballot_counts_and_the_verifier_agrees(
     assert report.ok, list(report.failures())
     note = next(r.note for r in report.results if r.check.number == "E")
     assert note.startswith("mode credentials, policy revote; 2 of 4 credentials voted")
+    # The workspace's folder declared the workspace's own key; the ballot box declared its own
+    # (the only one it can sign with), and the record's signature checks against it.
+    uploaded = json.loads(revote.files["eligibility.json"])
+    published = json.loads((record / "eligibility.json").read_bytes())
+    assert uploaded["administrator_key"] != service.record_key.hex().upper()
+    assert published["administrator_key"] == service.record_key.hex().upper()
+    signed = next(r for r in report.results if r.check.number == "S")
+    assert not signed.failures and not signed.not_applicable and signed.items == 1

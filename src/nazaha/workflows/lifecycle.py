@@ -186,8 +186,10 @@ class ElectionLifecycle:
 
         ``administrator_key`` is the Ed25519 key of whoever creates it (the ballot box, or the
         workspace): it signs the published record, so it is declared in ``eligibility.json``
-        (which the board commits to when voting opens). Files that declare another key are
-        refused."""
+        (which the board commits to when voting opens). Whatever key the uploaded files declare
+        (a workspace declares its own when ``nazaha ceremony`` writes them) is replaced by this
+        one before anything is committed: only the creator can sign the record, and the key it
+        will sign with is the one the board's first entry commits to."""
         for name in files:
             if not _ELECTION_FILE.fullmatch(name):
                 raise InputError(f"files: {name[:120]!r} is not an election file")
@@ -201,11 +203,6 @@ class ElectionLifecycle:
         context = load_context(read)
         eligibility = eligibility_of(files, context.manifest)
         if administrator_key and eligibility.administrator_key != administrator_key:
-            if eligibility.administrator_key:
-                raise InputError(
-                    "eligibility.json declares another administrator key than the one that will sign this election's "
-                    "record"
-                )
             eligibility = dataclasses.replace(eligibility, administrator_key=administrator_key)
             files = {**files, ELIGIBILITY: encode_eligibility(eligibility)}
         identifier = election_id or election_id_for(context.manifest.label)

@@ -32,7 +32,6 @@ from nazaha.record.decryption import (
     encode_respond,
     encode_reveal,
 )
-from nazaha.record.eligibility import ELIGIBILITY
 from nazaha.record.layout import write_file_atomically
 from nazaha.tallying.decrypt import DecryptingGuardian
 from nazaha.workflows.decryption import signed
@@ -93,21 +92,17 @@ class ServiceClient:
 def election_files_of(workspace: Path) -> dict[str, str]:
     """The public election files of a workspace, as ``POST /api/v1/elections`` takes them.
 
-    The workspace's own record-signing key is left out of ``eligibility.json``: the ballot box
-    that creates the election declares its own, with which it signs the record it publishes."""
+    ``eligibility.json`` declares the workspace's own record-signing key; the ballot box that
+    creates the election declares its own instead (``ElectionLifecycle.create``), with which it
+    signs the record it publishes."""
     folder = workspace / "election"
     if not folder.is_dir():
         raise InputError(f"{workspace} has no election/ folder (run nazaha ceremony first)")
-    files = {
+    return {
         str(path.relative_to(folder)): path.read_text("utf-8")
         for path in sorted(folder.rglob("*.json"))
         if path.is_file()
     }
-    if ELIGIBILITY in files:
-        doc = msgspec.json.decode(files[ELIGIBILITY].encode("utf-8"), type=dict[str, str])
-        doc.pop("administrator_key", None)
-        files[ELIGIBILITY] = msgspec.json.encode(doc).decode("utf-8")
-    return files
 
 
 def _context(client: ServiceClient, election_id: str) -> ElectionContext:
