@@ -21,9 +21,10 @@ import httpx
 import pytest
 
 from nazaha.crypto.nonces import SeededRandom
+from nazaha.election.ballot import PlaintextBallot
 from nazaha.record.board import BoardKind, entry_hash
 from nazaha.workflows.demo import generate_ballots
-from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian
+from nazaha.workflows.remote import ServiceClient
 from tests.support.elections import ServiceElection
 
 TOKEN = "crash-test-token"
@@ -64,6 +65,64 @@ def _start(database: Path, port: int, env: dict[str, str] | None = None) -> subp
     raise AssertionError("the server did not start")
 
 
+def _create_and_open(base: str, admin: dict[str, str], election_id: str, files: dict[str, str]) -> None:
+    created = httpx.post(f"{base}/elections", json={"id": election_id, "files": files}, headers=admin)
+    assert created.status_code == 201, created.text
+    assert httpx.post(f"{base}/elections/{election_id}/open", headers=admin).status_code == 200
+
+
+def _submit_until_killed(server: subprocess.Popen[bytes], url: str, ballots: list[bytes]) -> list[str]:
+    """Four clients submit ``ballots``; the server is SIGKILLed once 8 are acknowledged."""
+    acknowledged: list[str] = []
+    lock = threading.Lock()
+    queue = list(ballots)
+
+    def client() -> None:
+        with httpx.Client(timeout=30) as http:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    body = queue.pop()
+                try:
+                    response = http.post(url, content=body)
+                except httpx.HTTPError:
+                    return
+                if response.status_code in (200, 201):
+                    with lock:
+                        acknowledged.append(response.json()["confirmation_code"])
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    while True:
+        with lock:
+            if len(acknowledged) >= 8:
+                break
+        time.sleep(0.02)
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait(timeout=30)
+    for thread in threads:
+        thread.join(timeout=60)
+    return acknowledged
+
+
+def _checked_board_codes(board: dict[str, Any], extended_hash: bytes) -> set[str]:
+    """The codes on ``board``, after checking every entry's position, link and hash."""
+    previous = extended_hash.hex().upper()
+    received = set()
+    for position, entry in enumerate(board["entries"], start=1):
+        assert entry["position"] == position
+        assert entry["previous"] == previous
+        assert entry["hash"] == entry_hash(
+            position, BoardKind(entry["kind"]), entry["code"], previous, entry["recorded_at"]
+        )
+        previous = entry["hash"]
+        received.add(entry["code"])
+    assert board["head"] == previous
+    return received
+
+
 def test_acknowledged_ballots_survive_sigkill(service_election: ServiceElection, tmp_path: Path) -> None:
     database = tmp_path / "crash.db"
     port = _free_port()
@@ -72,44 +131,8 @@ def test_acknowledged_ballots_survive_sigkill(service_election: ServiceElection,
     ballots = service_election.ballots(40, device="crash-kiosk", seed="crash")
     server = _start(database, port)
     try:
-        assert (
-            httpx.post(
-                f"{base}/elections", json={"id": "crash", "files": service_election.files}, headers=admin
-            ).status_code
-            == 201
-        )
-        assert httpx.post(f"{base}/elections/crash/open", headers=admin).status_code == 200
-        acknowledged: list[str] = []
-        lock = threading.Lock()
-        queue = list(ballots)
-
-        def client() -> None:
-            with httpx.Client(timeout=30) as http:
-                while True:
-                    with lock:
-                        if not queue:
-                            return
-                        body = queue.pop()
-                    try:
-                        response = http.post(f"{base}/elections/crash/ballots", content=body)
-                    except httpx.HTTPError:
-                        return
-                    if response.status_code in (200, 201):
-                        with lock:
-                            acknowledged.append(response.json()["confirmation_code"])
-
-        threads = [threading.Thread(target=client) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        while True:
-            with lock:
-                if len(acknowledged) >= 8:
-                    break
-            time.sleep(0.02)
-        os.kill(server.pid, signal.SIGKILL)
-        server.wait(timeout=30)
-        for thread in threads:
-            thread.join(timeout=60)
+        _create_and_open(base, admin, "crash", service_election.files)
+        acknowledged = _submit_until_killed(server, f"{base}/elections/crash/ballots", ballots)
         assert len(acknowledged) >= 8
     finally:
         if server.poll() is None:
@@ -121,17 +144,7 @@ def test_acknowledged_ballots_survive_sigkill(service_election: ServiceElection,
             found = httpx.get(f"{base}/elections/crash/ballots/{code}")
             assert found.status_code == 200, f"acknowledged ballot {code} was lost"
         board = httpx.get(f"{base}/elections/crash/board", params={"limit": 500}).json()
-        previous = service_election.context.extended_hash.hex().upper()
-        received = set()
-        for position, entry in enumerate(board["entries"], start=1):
-            assert entry["position"] == position
-            assert entry["previous"] == previous
-            assert entry["hash"] == entry_hash(
-                position, BoardKind(entry["kind"]), entry["code"], previous, entry["recorded_at"]
-            )
-            previous = entry["hash"]
-            received.add(entry["code"])
-        assert board["head"] == previous
+        received = _checked_board_codes(board, service_election.context.extended_hash)
         assert set(acknowledged) <= received
         stored = len(received)
         # The service works on after the crash; ballots not acknowledged can be sent again.
@@ -143,6 +156,26 @@ def test_acknowledged_ballots_survive_sigkill(service_election: ServiceElection,
     finally:
         server.kill()
         server.wait(timeout=30)
+
+
+def _submit_and_decide(url: str, ballots: list[bytes], challenged: set[int]) -> None:
+    """Submit each ballot and cast it, or challenge it when its position is in ``challenged``."""
+    for number, body in enumerate(ballots):
+        receipt = httpx.post(url, content=body, timeout=60).json()
+        decision = "challenge" if number in challenged else "cast"
+        decided = httpx.post(
+            f"{url}/{receipt['confirmation_code']}/{decision}", json={"token": receipt["decision_token"]}
+        )
+        assert decided.status_code == 200
+
+
+def _sums(plaintexts: list[PlaintextBallot]) -> dict[tuple[str, str], int]:
+    expected: dict[tuple[str, str], int] = {}
+    for plaintext in plaintexts:
+        for contest, marks in plaintext.votes.items():
+            for option, value in marks.items():
+                expected[(contest, option)] = expected.get((contest, option), 0) + value
+    return expected
 
 
 def _until(condition: Callable[[], bool], what: str, timeout: float = 120) -> None:
@@ -171,18 +204,8 @@ def test_the_decryption_survives_sigkill_in_every_round(service_election: Servic
     pause = {"NAZAHA_FAULT_PAUSE": "publish:30"}
     server = _start(database, port, pause)
     try:
-        assert (
-            httpx.post(
-                f"{base}/elections", json={"id": "dec", "files": service_election.files}, headers=admin
-            ).status_code
-            == 201
-        )
-        httpx.post(f"{base}/elections/dec/open", headers=admin)
-        for number, body in enumerate(ballots):
-            receipt = httpx.post(f"{base}/elections/dec/ballots", content=body, timeout=60).json()
-            decision = "challenge" if number == 3 else "cast"
-            url = f"{base}/elections/dec/ballots/{receipt['confirmation_code']}/{decision}"
-            assert httpx.post(url, json={"token": receipt["decision_token"]}).status_code == 200
+        _create_and_open(base, admin, "dec", service_election.files)
+        _submit_and_decide(f"{base}/elections/dec/ballots", ballots, challenged={3})
         httpx.post(f"{base}/elections/dec/close", headers=admin)
         assert httpx.post(f"{base}/elections/dec/tally", headers=admin, timeout=60).status_code == 200
         assert (
@@ -198,26 +221,9 @@ def test_the_decryption_survives_sigkill_in_every_round(service_election: Servic
             return result
 
         outcomes: dict[int, object] = {}
-
-        def guardian(index: int) -> None:
-            key = (service_election.workspace / f"keys/guardian_{index}.key").read_bytes()
-            remote = ServiceClient(f"http://127.0.0.1:{port}")
-            try:
-                outcomes[index] = decrypt_as_guardian(
-                    remote,
-                    "dec",
-                    key,
-                    service_election.passphrases[index - 1],
-                    SeededRandom(f"crash-guardian-{index}"),
-                    poll=0.05,
-                    timeout=300,
-                )
-            except Exception as error:
-                outcomes[index] = error
-
-        threads = [threading.Thread(target=guardian, args=(i,)) for i in (1, 3, 5)]
-        for thread in threads:
-            thread.start()
+        threads = service_election.guardians_decrypting(
+            lambda: ServiceClient(f"http://127.0.0.1:{port}"), "dec", (1, 3, 5), outcomes, seed="crash-guardian"
+        )
         for step in ("committed", "revealed", "responded"):
             _until(lambda step=step: len(status().get(step, [])) >= 1, f"a guardian has {step}")  # type: ignore[misc]
             os.kill(server.pid, signal.SIGKILL)
@@ -246,11 +252,7 @@ def test_the_decryption_survives_sigkill_in_every_round(service_election: Servic
     finally:
         server.kill()
         server.wait(timeout=30)
-    expected: dict[tuple[str, str], int] = {}
-    for plaintext in plaintexts[:3]:
-        for contest, marks in plaintext.votes.items():
-            for option, value in marks.items():
-                expected[(contest, option)] = expected.get((contest, option), 0) + value
+    expected = _sums(plaintexts[:3])
     decrypted = {(c["label"], o["label"]): o["value"] for c in tally["contests"] for o in c["options"]}
     assert {k: v for k, v in decrypted.items() if v} == {k: v for k, v in expected.items() if v}
     assert tally["cast_ballots"] == 3 and tally["guardians_present"] == [1, 3, 5]

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import io
-import threading
 import zipfile
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from nazaha.crypto.nonces import SeededRandom
 from nazaha.record.board import BoardKind
 from nazaha.service.app import create_app
 from nazaha.service.settings import Settings
@@ -17,7 +15,7 @@ from nazaha.storage.sql.store import SqlStore
 from nazaha.verify.formats import verify_any
 from nazaha.voting.confirmation import ChainingMode
 from nazaha.workflows.ballot_box import BallotBoxService
-from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian
+from nazaha.workflows.remote import ServiceClient
 from tests.support.elections import ServiceElection
 
 TOKEN = "administrator-token-for-tests"
@@ -66,33 +64,19 @@ def test_full_election_through_the_api(store: SqlStore, service_election: Servic
         == 200
     )
 
-    finished = []
-    errors = []
-
-    def guardian(index: int) -> None:
-        try:
-            remote = ServiceClient("http://testserver", TOKEN, transport=client._transport)
-            key = (service_election.workspace / f"keys/guardian_{index}.key").read_bytes()
-            finished.append(
-                decrypt_as_guardian(
-                    remote,
-                    "city-2026",
-                    key,
-                    service_election.passphrases[index - 1],
-                    SeededRandom(f"g{index}"),
-                    poll=0.05,
-                )
-            )
-        except Exception as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=guardian, args=(i,)) for i in (1, 3, 5)]
-    for thread in threads:
-        thread.start()
+    outcomes: dict[int, object] = {}
+    threads = service_election.guardians_decrypting(
+        lambda: ServiceClient("http://testserver", TOKEN, transport=client._transport),
+        "city-2026",
+        (1, 3, 5),
+        outcomes,
+        seed="g",
+    )
     for thread in threads:
         thread.join(timeout=300)
-    assert not errors, errors
-    assert len(finished) == 3 and any(finished)
+    assert sorted(outcomes) == [1, 3, 5]
+    assert all(isinstance(outcome, bool) for outcome in outcomes.values()), outcomes
+    assert any(outcomes.values())
     assert client.get("/api/v1/elections/city-2026").json()["state"] == "published"
     tally = client.get("/api/v1/elections/city-2026/tally").json()
     assert tally["cast_ballots"] == 4 and tally["guardians_present"] == [1, 3, 5]

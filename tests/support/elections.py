@@ -4,6 +4,8 @@ tests' key ceremonies on the standard group with pre-encrypted ballots."""
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from nazaha.record.codec import encode_ballot
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.workflows.demo import generate_ballots, load_sample_manifest
 from nazaha.workflows.encryption import encrypt_on_devices
-from nazaha.workflows.remote import election_files_of
+from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, election_files_of
 from nazaha.workflows.workspace import Workspace
 
 __all__ = ["CHAINING_DEVICES", "ServiceElection", "SmallElection", "make_election", "make_service_election"]
@@ -85,6 +87,40 @@ class ServiceElection:
                 for item in batch.ballots
             ]
         return self._encrypted[key]
+
+    def guardians_decrypting(
+        self,
+        remote: Callable[[], ServiceClient],
+        election_id: str,
+        present: Iterable[int],
+        outcomes: dict[int, object],
+        *,
+        seed: str = "guardian",
+        timeout: float = 300,
+    ) -> list[threading.Thread]:
+        """One started thread per guardian in ``present``, each running the client of
+        ``nazaha guardian decrypt`` against ``remote()``; what each ends with (its result, or
+        the exception it raised) lands in ``outcomes``."""
+
+        def guardian(index: int) -> None:
+            key = (self.workspace / f"keys/guardian_{index}.key").read_bytes()
+            try:
+                outcomes[index] = decrypt_as_guardian(
+                    remote(),
+                    election_id,
+                    key,
+                    self.passphrases[index - 1],
+                    SeededRandom(f"{seed}-{index}"),
+                    poll=0.05,
+                    timeout=timeout,
+                )
+            except Exception as error:
+                outcomes[index] = error
+
+        threads = [threading.Thread(target=guardian, args=(i,)) for i in present]
+        for thread in threads:
+            thread.start()
+        return threads
 
     def device_seeds(self) -> dict[str, bytes]:
         """The registered devices' signing seeds, from the workspace (devices sign their ballots)."""
