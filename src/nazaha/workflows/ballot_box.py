@@ -427,6 +427,10 @@ class BallotBoxService:
             "administrator_key": eligibility.administrator_key.hex().upper(),
         }
 
+    def credentials_voted(self, election_id: str) -> int:
+        """How many credential keys have a cast ballot."""
+        return self.lifecycle.credentials_voted(_election_id(election_id))
+
     def challenged_codes(self, election_id: str) -> list[str]:
         election_id = _election_id(election_id)
         return self.lifecycle.challenged_codes(election_id)

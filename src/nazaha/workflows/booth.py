@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from nazaha.election.context import ElectionContext
+from nazaha.election.eligibility import Eligibility
 
-__all__ = ["BOOTH_DEVICE", "booth_context"]
+__all__ = ["BOOTH_DEVICE", "booth_context", "booth_eligibility"]
 
 BOOTH_DEVICE = "web-booth"
 
@@ -42,4 +43,20 @@ def booth_context(context: ElectionContext) -> dict[str, Any]:
             {"index": index, "label": style.label, "contests": list(style.contests)}
             for index, style in enumerate(manifest.ballot_styles, start=1)
         ],
+    }
+
+
+def booth_eligibility(eligibility: Eligibility) -> dict[str, Any]:
+    """What the booth needs to sign with a voter's credential (``static/js/credentials.js``):
+    whether the election asks for one, and the public list's election id and scrypt settings
+    (the salt and cost of the key derivation). No key of the list: the ballot box checks it."""
+    credentials = eligibility.credentials
+    if not eligibility.mode.needs_credential or credentials is None:
+        return {"needs_credential": False}
+    kdf = credentials.kdf
+    return {
+        "needs_credential": True,
+        "election_id": credentials.election_id,
+        "kdf": {"n": kdf.n, "r": kdf.r, "p": kdf.p},
+        "policy": eligibility.policy.value,
     }

@@ -418,6 +418,17 @@ class ElectionLifecycle:
             state = BallotState.CAST if kind is BoardKind.CAST else BallotState.CHALLENGED
             yield SubmittedBallot(decoded.ballot, state, decoded.signatures)
 
+    def credentials_voted(self, election_id: str) -> int:
+        """How many distinct credential keys signed a cast ballot (the results page's "keys voted")."""
+        decisions = self._decisions(election_id)
+        return len(
+            {
+                row.credential
+                for row in self._store.ballots(election_id)
+                if row.credential and decisions.get(row.code) is BoardKind.CAST
+            }
+        )
+
     def tally(self, election_id: str, progress: Progress | None = None) -> EncryptedTally:
         """Aggregate the cast ballots (verified at the door, not again) into the encrypted tally."""
         progress = progress or NoProgress()

@@ -35,7 +35,7 @@ from nazaha.service.deps import client_address, officials, service
 from nazaha.service.pages.i18n import LANGUAGES, catalog, direction, format_date, format_number, format_percent
 from nazaha.voting.ballot_box import ElectionState
 from nazaha.workflows.ballot_box import ElectionView, EntryView
-from nazaha.workflows.booth import booth_context
+from nazaha.workflows.booth import booth_context, booth_eligibility
 from nazaha.workflows.officials import Session
 
 __all__ = ["embed_json", "render_error", "router", "templates"]
@@ -197,6 +197,7 @@ def booth(request: Request, lang: str, election_id: str) -> HTMLResponse:
     context = row.context
     catalogs = {code: catalog(code) for code in LANGUAGES}
     names = {code: _text(context.manifest.name, code) for code in LANGUAGES}
+    eligibility = booth_eligibility(box.lifecycle.eligibility(row.id))
     return _page(
         request,
         "booth.html",
@@ -204,10 +205,12 @@ def booth(request: Request, lang: str, election_id: str) -> HTMLResponse:
         election=_election_view(row, lang),
         open=row.state is ElectionState.OPEN,
         styles=_style_view(context, lang),
+        needs_credential=eligibility["needs_credential"],
         booth_json=embed_json(
             {
                 "election": row.id,
                 "context": booth_context(context),
+                "eligibility": eligibility,
                 "styles": _style_view(context, lang),
                 "catalogs": catalogs,
                 "names": names,
@@ -216,18 +219,32 @@ def booth(request: Request, lang: str, election_id: str) -> HTMLResponse:
     )
 
 
+def _search_code(code: str) -> str:
+    """A confirmation code as a voter may type it: any grouping, case, spaces or hyphens."""
+    cleaned = re.sub(r"[\s\u200e\u200f-]+", "", code)
+    return cleaned.upper() if cleaned.isascii() else cleaned
+
+
 @router.get("/{lang}/elections/{election_id}/board", response_class=HTMLResponse)
-def board(request: Request, lang: str, election_id: str, page: int = 1, code: str = "") -> HTMLResponse:
+def board(
+    request: Request, lang: str, election_id: str, page: int = 1, code: str = "", credential: str = ""
+) -> HTMLResponse:
     lang = _language(lang)
     box = service(request)
     row = box.election(election_id)
     view = _election_view(row, lang)
     pages = max(1, math.ceil(row.board_length / PAGE_SIZE))
     page = min(max(1, page), pages)
-    code = code.strip().upper() if code.isascii() else code.strip()
-    if code:
+    code = _search_code(code)
+    credential = _search_code(credential)
+    entries: list[EntryView] = []
+    if credential:
+        if re.fullmatch(r"[0-9A-F]{64}", credential):
+            for ballot in box.ballots_of_credential(election_id, credential):
+                entries.extend(ballot.entries)
+    elif code:
         if not re.fullmatch(r"[0-9A-F]{4,64}", code):
-            entries: list[EntryView] = []
+            entries = []
         elif len(code) == 64:
             try:
                 entries = box.lookup(election_id, code).entries
@@ -246,6 +263,8 @@ def board(request: Request, lang: str, election_id: str, page: int = 1, code: st
         page=page,
         pages=pages,
         code=code,
+        credential=credential,
+        needs_credential=box.lifecycle.eligibility(row.id).mode.needs_credential,
     )
 
 
@@ -282,6 +301,8 @@ def results(request: Request, lang: str, election_id: str) -> HTMLResponse:
         election=_election_view(row, lang),
         contests=_results(context, tally, lang) if tally else None,
         cast=tally.cast_ballots if tally else 0,
+        eligibility=box.eligibility_summary(election_id),
+        keys_voted=box.credentials_voted(election_id) if tally else 0,
     )
 
 
@@ -324,6 +345,7 @@ def admin(request: Request, lang: str, done: str = "", error: str = "") -> HTMLR
             for guardian in context.guardians
         ]
         view["decrypting"] = bool(status.present)
+        view["eligibility"] = box.eligibility_summary(row.id)
         elections.append(view)
     return _page(
         request, "admin.html", lang, elections=elections, form_token=session.form_token, done=done, error=error

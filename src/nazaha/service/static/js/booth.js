@@ -1,15 +1,8 @@
 // The voting booth: mark, review, encrypt on this device, then cast or challenge.
 // The plaintext never leaves the page: only the encrypted ballot (electionguard.js) is sent.
 
-import {
-  bytesToHex,
-  deviceChainingField,
-  encryptBallot,
-  loadContext,
-  openBallot,
-  randomBytes,
-  utcNow,
-} from "./electionguard.js";
+import { bytesToHex, loadContext, openBallot, randomBytes, utcNow } from "./electionguard.js";
+import { CredentialError, normalizeCredential, signBallot } from "./credentials.js";
 
 const data = JSON.parse(document.getElementById("booth-data").textContent);
 const booth = document.getElementById("booth");
@@ -20,6 +13,36 @@ const labels = Object.fromEntries(data.context.contests.map((c) => [c.index, c.l
 const $ = (id) => document.getElementById(id);
 
 let current = null; // {doc, nonce, receipt, values, style}
+const eligibility = data.eligibility || { needs_credential: false };
+let signer = null; // a promise of {key, publicKey} for the credential typed, derived in the worker
+let signerFor = "";
+
+// -- the worker: key derivation and encryption off the main thread -------------------------------
+
+const worker = new Worker("/static/js/booth-worker.js", { type: "module" });
+const pending = new Map();
+let requests = 0;
+worker.onmessage = (event) => {
+  const { id, progress, result, error } = event.data;
+  const waiting = pending.get(id);
+  if (!waiting) return;
+  if (progress) {
+    if (waiting.onProgress) waiting.onProgress(progress);
+    return;
+  }
+  pending.delete(id);
+  if (error) waiting.reject(new Error(error));
+  else waiting.resolve(result);
+};
+
+function ask(message, onProgress) {
+  requests += 1;
+  const id = requests;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject, onProgress });
+    worker.postMessage({ ...message, id });
+  });
+}
 
 function fmt(number, digits = 0) {
   return new Intl.NumberFormat(lang === "ar" ? "ar-EG" : "en-GB", {
@@ -65,6 +88,7 @@ function setLanguage(next) {
   history.replaceState(null, "", location.pathname.replace(/^\/(ar|en)\//, `/${next}/`));
   document.title = `${t("booth_title")} · ${data.names[next]} · ${t("site")}`;
   for (const fieldset of document.querySelectorAll("fieldset.contest")) enforceLimit(fieldset);
+  if ($("credential") && $("credential-message").textContent) checkCredential();
   if (!$("step-review").hidden) renderReview();
   if (current && current.encryptMs !== undefined) renderTiming();
   if (current && current.receipt && !$("step-receipt").hidden) renderReceipt();
@@ -109,6 +133,55 @@ if ($("style")) {
   });
 }
 
+// -- the voter's credential -------------------------------------------------------------------------
+
+// The credential typed, in its 16 symbols, or null with the reason shown beside the field.
+function checkCredential() {
+  const field = $("credential");
+  const message = $("credential-message");
+  let problem = "";
+  let normal = null;
+  if (!field.value.trim()) problem = t("credential_missing");
+  else {
+    try {
+      normal = normalizeCredential(field.value);
+    } catch (error) {
+      if (!(error instanceof CredentialError)) throw error;
+      const [reason, count] = error.message.split(":");
+      problem = reason === "length" ? t("credential_length", { n: fmt(Number(count)) }) : t(`credential_${reason}`);
+    }
+  }
+  message.textContent = problem;
+  field.setAttribute("aria-invalid", String(Boolean(problem)));
+  return normal;
+}
+
+function deriveSigner(normal) {
+  if (signer && signerFor === normal) return signer;
+  signerFor = normal;
+  signer = ask({ type: "derive", credential: normal, electionId: eligibility.election_id, kdf: eligibility.kdf });
+  signer.catch(() => {
+    signer = null;
+    signerFor = "";
+  });
+  return signer;
+}
+
+if ($("credential")) {
+  // A sheet's QR code opens the booth with the credential in the address's fragment, which the
+  // browser never sends to any server; it is read here and taken out of the address at once.
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (fragment.get("credential")) {
+    $("credential").value = fragment.get("credential");
+    history.replaceState(null, "", location.pathname + location.search);
+    if (checkCredential()) $("credential-message").textContent = t("credential_from_qr");
+  }
+  $("credential").addEventListener("change", () => {
+    const normal = checkCredential();
+    if (normal) deriveSigner(normal);
+  });
+}
+
 function marks() {
   const style = data.styles.find((s) => s.index === styleIndex());
   const block = styleBlock();
@@ -116,7 +189,7 @@ function marks() {
   const chosen = {};
   for (const contest of style.contests) {
     const fieldset = block.querySelector(`fieldset[data-contest="${contest.index}"]`);
-    const boxes = [...fieldset.querySelectorAll("input[type=checkbox]")];
+    const boxes = [...fieldset.querySelectorAll("input[data-option]")];
     values[contest.index] = boxes.map((box) => (box.checked ? 1 : 0));
     chosen[contest.index] = contest.options.filter((_, j) => boxes[j].checked);
   }
@@ -163,16 +236,37 @@ function show(step) {
 $("ballot-form").addEventListener("submit", (event) => {
   event.preventDefault();
   showError("");
+  if ($("credential")) {
+    const normal = checkCredential();
+    if (!normal) {
+      $("credential").focus();
+      return;
+    }
+    deriveSigner(normal); // while the voter reviews
+  }
   renderReview();
   show("step-review");
 });
 
 $("edit-button").addEventListener("click", () => show("step-mark"));
 
+// The script runs: the ballot can be marked (it is disabled in the page, for browsers without it).
+$("ballot-fields").disabled = false;
+
 // -- encrypting ---------------------------------------------------------------------------------------
 
 function renderTiming() {
   $("encrypted-in").textContent = t("encrypted_in", { seconds: fmt(current.encryptMs / 1000, 2) });
+}
+
+// A refusal in the page's language; the ballot box's own words (English) only on English pages.
+function problemText(reply, status) {
+  const slug = String(reply.type || "").split("/").pop();
+  const detail = String(reply.detail || status);
+  let text = data.catalogs[lang][`problem_${slug}`];
+  if (/already submitted|already cast/.test(detail)) text = t("problem_already");
+  if (!text) text = t("problem_other");
+  return lang === "en" ? `${text} (${detail})` : text;
 }
 
 async function api(path, body) {
@@ -182,7 +276,7 @@ async function api(path, body) {
     body,
   });
   const reply = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(reply.detail || `${response.status}`);
+  if (!response.ok) throw new Error(problemText(reply, response.status));
   return reply;
 }
 
@@ -197,28 +291,43 @@ $("encrypt-button").addEventListener("click", async () => {
   button.disabled = true;
   $("edit-button").disabled = true;
   const started = performance.now();
-  const ticker = setInterval(() => {
-    $("progress").textContent = t("encrypting", { seconds: fmt((performance.now() - started) / 1000, 1) });
-  }, 100);
+  let progress = { done: 0, total: 1 };
+  const tick = () => {
+    const seconds = fmt((performance.now() - started) / 1000, 1);
+    const percent = fmt(Math.floor((100 * progress.done) / progress.total));
+    $("progress").textContent = t("encrypting_progress", { seconds, percent });
+  };
+  const ticker = setInterval(tick, 100);
   try {
     const nonce = randomBytes(32);
-    const doc = await encryptBallot(
-      context,
-      { style: style.index, values },
+    const doc = await ask(
       {
-        selectionId: randomBytes(32),
-        ballotNonce: nonce,
-        device: data.context.device,
-        chainingField: await deviceChainingField(context, data.context.device),
-        encryptedAt: utcNow(),
-        labels,
+        type: "encrypt",
+        context: data.context,
+        ballot: { style: style.index, values },
+        options: {
+          selectionId: randomBytes(32),
+          ballotNonce: nonce,
+          device: data.context.device,
+          encryptedAt: utcNow(),
+          labels,
+        },
+      },
+      (update) => {
+        progress = update;
+        tick();
       },
     );
+    if (eligibility.needs_credential) {
+      $("progress").textContent = t("signing");
+      const key = await deriveSigner(checkCredential());
+      Object.assign(doc, await signBallot(key, data.context.extended_hash, doc.confirmation_code));
+    }
     const encryptMs = performance.now() - started;
     clearInterval(ticker);
     $("progress").textContent = "";
     const receipt = await api("/ballots", JSON.stringify(doc));
-    current = { doc, nonce, receipt, style, encryptMs };
+    current = { doc, nonce, receipt, style, encryptMs, key: doc.credential || "" };
     window.nazahaBooth = { encryptMs, code: doc.confirmation_code };
     $("confirmation-code").textContent = doc.confirmation_code.match(/.{1,8}/g).join(" ");
     renderTiming();
@@ -239,6 +348,10 @@ function renderReceipt() {
   $("receipt-code").textContent = current.doc.confirmation_code.match(/.{1,8}/g).join(" ");
   $("receipt-text").textContent = t("receipt_text", { position: fmt(current.decided.entry.position) });
   $("board-link").href = `/${lang}/elections/${election}/board?code=${current.doc.confirmation_code}`;
+  if ($("receipt-key")) {
+    $("receipt-key").textContent = current.key;
+    $("key-link").href = `/${lang}/elections/${election}/board?credential=${current.key}`;
+  }
 }
 
 async function decide(kind) {
