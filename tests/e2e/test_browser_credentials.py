@@ -1,0 +1,169 @@
+"""Voters' credentials in a real browser (issues 14 and 16): Playwright driving Chromium.
+
+An Arabic voter types the credential printed on their sheet, marks, encrypts (in the booth's
+Web Worker, the page's main thread kept free) and casts; the board lists the ballot under the
+credential's public key. A second browser without a credential cannot cast: the booth asks for
+one, and a credential that is not on the election's list is refused by the ballot box (in Arabic)
+with nothing stored. With JavaScript off, nothing can be marked or sent. The officials' dashboard
+shows the credential list's size and hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from nazaha.ceremony.keyfile import KDF_TEST_ONLY
+from nazaha.credentials.authority import IssuedCredential, Voter, issue_credentials
+from nazaha.credentials.codes import format_credential, new_credential
+from nazaha.credentials.keys import KDF_TEST_ONLY as CREDENTIAL_KDF
+from nazaha.crypto.nonces import SeededRandom
+from nazaha.crypto.params import STANDARD_GROUP
+from nazaha.election.eligibility import EligibilityMode, EligibilityPolicy
+from nazaha.election.manifest import parse_manifest
+from nazaha.record.eligibility import encode_credentials
+from nazaha.service.app import create_app
+from nazaha.service.settings import Settings
+from nazaha.storage.sql.store import SqlStore
+from nazaha.workflows.ballot_box import BallotBoxService
+from nazaha.workflows.demo import load_sample_manifest
+from nazaha.workflows.remote import election_files_of
+from nazaha.workflows.workspace import Workspace
+from tests.e2e.test_browser import CHROMIUM, TOKEN, _mark, _require_chromium, _serving, _text
+
+ELECTION = "wadi-credentials"
+
+# Counts the page's long tasks (over 50 ms on the main thread) from the moment it is installed.
+LONG_TASKS = """
+window.nazahaLongTasks = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.nazahaLongTasks.push(entry.duration);
+}).observe({ type: "longtask" });
+"""
+
+
+@dataclass
+class Booth:
+    url: str
+    box: BallotBoxService
+    issued: list[IssuedCredential]
+    credentials_json: bytes
+
+
+@pytest.fixture(scope="module")
+def booth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Booth]:
+    _require_chromium()
+    root = tmp_path_factory.mktemp("browser-credentials")
+    doc = json.loads(load_sample_manifest().canonical_bytes)
+    doc["election_id"] = ELECTION
+    manifest = parse_manifest(json.dumps(doc).encode())
+    style = manifest.ballot_styles[0].label
+    public, issued = issue_credentials([Voter(f"voter-{i}", style) for i in range(2)], ELECTION, CREDENTIAL_KDF)
+    credentials_json = encode_credentials(public)
+    Workspace.create(
+        root / "workspace",
+        manifest_data=manifest.canonical_bytes,
+        group=STANDARD_GROUP,
+        guardian_names=["Guardian 1", "Guardian 2", "Guardian 3"],
+        quorum=2,
+        passphrases=[f"passphrase of guardian {i}" for i in range(1, 4)],
+        rng=SeededRandom("browser credentials"),
+        kdf=KDF_TEST_ONLY,
+        credentials=credentials_json,
+        mode=EligibilityMode.CREDENTIALS,
+        policy=EligibilityPolicy.ONE_BALLOT,
+    )
+    url = f"sqlite:///{root / 'box.db'}"
+    box = BallotBoxService(SqlStore.open(url))
+    box.create_election({n: t.encode() for n, t in election_files_of(root / "workspace").items()}, ELECTION)
+    box.open_voting(ELECTION)
+    with _serving(create_app(Settings(database_url=url, admin_token=TOKEN), box)) as address:
+        yield Booth(address, box, issued, credentials_json)
+
+
+def test_an_arabic_voter_casts_with_a_printed_credential_and_finds_it_under_its_key(booth: Booth) -> None:
+    from playwright.sync_api import sync_playwright
+
+    voter = booth.issued[0]
+    key = voter.key.hex().upper()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        errors: list[str] = []
+
+        # -- the voter, in Arabic, types the sheet's credential (lower case, hyphens as printed)
+        page = browser.new_context().new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{booth.url}/ar/elections/{ELECTION}/vote")
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        assert "بيانات اعتماد" in _text(page, "label[for=credential]")
+        page.fill("#credential", format_credential(voter.credential).lower())
+        _mark(page, 1, 1, 2)
+        page.evaluate(LONG_TASKS)
+        page.click("#review-button")
+        page.click("#encrypt-button")
+        page.wait_for_selector("#step-decide:not([hidden])", timeout=60_000)
+        long_tasks = page.evaluate("window.nazahaLongTasks")
+        assert max(long_tasks, default=0) < 250, f"the main thread was blocked: {long_tasks} ms"
+        code = str(page.evaluate("window.nazahaBooth.code"))
+        page.click("#cast-button")
+        page.wait_for_selector("#step-receipt:not([hidden])")
+        assert _text(page, "#receipt-key") == key
+        page.click("#key-link")
+        page.wait_for_load_state()
+        assert f"credential={key}" in page.url
+        board = page.inner_text("table.board")
+        assert code in board and "إدلاء" in board
+        assert booth.box.lookup(ELECTION, code).state == "cast"
+
+        # -- a second browser, without a credential, cannot cast ----------------------------------
+        other = browser.new_context().new_page()
+        other.on("pageerror", lambda error: errors.append(str(error)))
+        before = booth.box.election(ELECTION).board_length
+        other.goto(f"{booth.url}/ar/elections/{ELECTION}/vote")
+        _mark(other, 1, 1, 1)
+        other.click("#review-button")
+        assert "اكتب بيانات الاعتماد" in _text(other, "#credential-message")
+        assert other.is_hidden("#step-review")
+        other.fill("#credential", format_credential(new_credential()))  # well formed, on no list
+        other.click("#review-button")
+        other.click("#encrypt-button")
+        other.wait_for_selector("#booth-error:not([hidden])", timeout=60_000)
+        refusal = _text(other, "#booth-error")
+        assert "بيانات اعتماد صالحة" in refusal and "credential" not in refusal
+        assert other.is_hidden("#step-decide")
+        assert booth.box.election(ELECTION).board_length == before, "nothing stored"
+
+        # -- the officials' dashboard shows the list's size and hash ------------------------------
+        other.goto(f"{booth.url}/ar/admin")
+        other.fill("#token", TOKEN)
+        other.click("button[type=submit]")
+        assert _text(other, f"#credential-count-{ELECTION}") == "٢"
+        digest = hashlib.sha256(booth.credentials_json).hexdigest().upper()
+        assert _text(other, f"#credential-hash-{ELECTION}") == digest
+        assert errors == []
+        browser.close()
+
+
+def test_without_javascript_nothing_can_be_marked_or_sent(booth: Booth) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_context(java_script_enabled=False).new_page()
+        sent: list[str] = []
+        page.on("request", lambda request: sent.append(f"{request.method} {request.url}"))
+        page.goto(f"{booth.url}/ar/elections/{ELECTION}/vote")
+        assert "جافاسكربت" in _text(page, "#noscript")
+        assert page.is_disabled("#o-1-1-1") and page.is_disabled("#credential")
+        assert page.is_disabled("#review-button")
+        loaded = list(sent)
+        page.click("#review-button", force=True)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        assert sent == loaded, "nothing more was sent"
+        assert not any("?" in line or line.startswith("POST") for line in sent)
+        browser.close()
