@@ -31,8 +31,12 @@ imports: setup
 unit: setup
 	$(BIN)/pytest -n $(JOBS) tests/unit tests/property tests/vectors
 
-test: setup lint typecheck imports
+test: setup node_modules/.package-lock.json lint typecheck imports
 	$(BIN)/pytest -n $(JOBS)
+
+# axe-core, which the browser tests inject into the pages (package.json, pinned by package-lock.json).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 bench: setup
 	$(BIN)/python -m benchmarks

@@ -14,6 +14,8 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -34,6 +36,10 @@ from nazaha.workflows.demo import load_sample_manifest
 from nazaha.workflows.remote import election_files_of
 from nazaha.workflows.workspace import Workspace
 from tests.e2e.test_browser import CHROMIUM, TOKEN, _mark, _require_chromium, _serving, _text
+from tests.support.external import require_external
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ELECTION = "wadi-credentials"
 
@@ -167,3 +173,44 @@ def test_without_javascript_nothing_can_be_marked_or_sent(booth: Booth) -> None:
         assert sent == loaded, "nothing more was sent"
         assert not any("?" in line or line.startswith("POST") for line in sent)
         browser.close()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _axe_violations(page: Page) -> list[str]:
+    """axe-core's violations of the page as it is now: rule, impact and the first element's target."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')}`)"
+    )
+    return [str(line) for line in found]
+
+
+def test_axe_finds_no_violation_on_any_page(booth: Booth) -> None:
+    """Issue 16: axe-core (npm, pinned in package.json) on every page, both languages, 1280 and 390 wide."""
+    require_external(AXE.exists(), "axe-core is not installed: run `npm ci` (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    pages = ["/", f"/elections/{ELECTION}", f"/elections/{ELECTION}/vote", f"/elections/{ELECTION}/board",
+             f"/elections/{ELECTION}/results", "/admin"]  # fmt: skip
+    failures = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for width in (1280, 390):
+            # bypass_csp: the test injects axe-core; the pages' own policy allows only their scripts.
+            context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+            page = context.new_page()
+            for lang in ("ar", "en"):
+                for path in pages:
+                    page.goto(f"{booth.url}/{lang}{path}")
+                    failures += [f"{width}px /{lang}{path}: {line}" for line in _axe_violations(page)]
+                page.goto(f"{booth.url}/{lang}/admin")
+                if page.is_visible("#token"):
+                    page.fill("#token", TOKEN)
+                    page.click("button[type=submit]")
+                failures += [f"{width}px /{lang}/admin (signed in): {line}" for line in _axe_violations(page)]
+            context.close()
+        browser.close()
+    assert failures == [], "\n".join(failures)
