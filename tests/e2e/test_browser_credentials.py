@@ -214,3 +214,53 @@ def test_axe_finds_no_violation_on_any_page(booth: Booth) -> None:
             context.close()
         browser.close()
     assert failures == [], "\n".join(failures)
+
+
+# The page's text without what is in another script on purpose: codes, hashes, commands and file
+# names (isolated as dir="ltr"), text marked lang="en", and the language switch.
+_PAGE_WORDS = """() => {
+  const copy = document.body.cloneNode(true);
+  for (const el of copy.querySelectorAll("script, style, noscript, [dir=ltr], [lang=en], #language-switch")) el.remove();
+  return copy.textContent;
+}"""
+# Latin words an Arabic page may hold: names of standards and formats, and the product's.
+_LATIN_ALLOWED = {"Nazaha", "ElectionGuard", "HTTPS", "SHA", "QR", "H_E", "JSON", "Python", "ZIP"}
+
+
+def _english_words(text: str) -> list[str]:
+    import re
+
+    return sorted({word for word in re.findall(r"[A-Za-z_]{3,}", text) if word not in _LATIN_ALLOWED})
+
+
+def test_arabic_pages_hold_no_english_text(booth: Booth) -> None:
+    """Issue 16: every user-facing string of the Arabic booth, board, results, status and dashboard
+    pages, their notices and their error pages is Arabic."""
+    from playwright.sync_api import sync_playwright
+
+    base = f"{booth.url}/ar"
+    paths = [
+        "/", f"/elections/{ELECTION}", f"/elections/{ELECTION}/vote", f"/elections/{ELECTION}/board",
+        f"/elections/{ELECTION}/board?code=zz-not-a-code", f"/elections/{ELECTION}/board?page=x",
+        f"/elections/{ELECTION}/results", "/elections/no-such-election", "/elections/no-such-election/board",
+        "/admin",
+    ]  # fmt: skip
+    found = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        for path in paths:
+            page.goto(base + path)
+            words = _english_words(str(page.evaluate(_PAGE_WORDS)))
+            if words:
+                found[path] = words
+        page.goto(f"{base}/admin")
+        page.fill("#token", TOKEN)
+        page.click("button[type=submit]")
+        for path in ("/admin", "/admin?done=open", "/admin?error=x"):
+            page.goto(base + path)
+            words = _english_words(str(page.evaluate(_PAGE_WORDS)))
+            if words:
+                found[path] = words
+        browser.close()
+    assert found == {}, json.dumps(found, indent=1)

@@ -41,7 +41,7 @@ def test_numbers_and_dates_in_each_language() -> None:
     assert format_percent(0.1605, "en") == "16.1%"
     assert format_percent(0.1605, "ar") == "١٦٫١٪"
     assert format_date("2026-11-29T08:05:00Z", "en") == "29 November 2026, 08:05 UTC"
-    assert format_date("2026-11-29T08:05:00Z", "ar") == "٢٩ نوفمبر ٢٠٢٦، ٠٨:٠٥ UTC"
+    assert format_date("2026-11-29T08:05:00Z", "ar") == "٢٩ نوفمبر ٢٠٢٦، ٠٨:٠٥ بالتوقيت العالمي"
     assert set(catalog("ar")) == set(catalog("en")), "every text exists in both languages"
 
 
@@ -122,7 +122,7 @@ def test_officials_need_the_token_and_the_form_token(client: TestClient) -> None
     closed = client.post(
         "/en/admin/elections/city/close", data={"form_token": form_token.group(1)}, follow_redirects=True
     )
-    assert "Done." in closed.text
+    assert "Done: voting is closed." in closed.text
     assert client.get("/api/v1/elections/city").json()["state"] == "closed"
     again = client.post(
         "/en/admin/elections/city/close", data={"form_token": form_token.group(1)}, follow_redirects=True

@@ -84,7 +84,7 @@ _TEXTS: dict[str, Catalog] = {
         "download_record": "Download the election record",
         "verify_title": "Check the count yourself",
         "verify_text": "Anyone can check that every ballot was counted as cast and that the results are right. "
-        "Download the election record, install Nazaha (Python 3.11: python -m pip install . in its source "
+        "Download the election record, install Nazaha (Python 3.11: {install} in its source "
         "folder), then run:",
         "verify_after": "It checks every proof of the specification and prints what, if anything, failed.",
         # the booth
@@ -167,8 +167,8 @@ _TEXTS: dict[str, Catalog] = {
         "sign_out": "Sign out",
         "bad_token": "That token is not valid.",
         "create_election": "Create an election",
-        "create_help": "Upload the public files of the key ceremony (the election folder that 'nazaha ceremony' "
-        "writes: parameters.json, manifest.json, hashes.json and guardians/...).",
+        "create_help": "Upload the public files of the key ceremony (the election folder that {ceremony} "
+        "writes: {files}).",
         "files": "Election files",
         "election_id": "Election identifier (optional)",
         "create": "Create",
@@ -187,8 +187,25 @@ _TEXTS: dict[str, Catalog] = {
         "done": "done",
         "waiting": "waiting",
         "absent": "absent",
-        "guardian_help": "Guardians act from their own machines: nazaha guardian decrypt --service URL ...",
+        "guardian_help": "Guardians act from their own machines: {command}",
         "done_action": "Done.",
+        "done_open": "Done: voting is open.",
+        "done_close": "Done: voting is closed.",
+        "done_tally": "Done: the encrypted tally is computed.",
+        "done_decrypt": "Done: the decryption has started; the guardians can act now.",
+        "done_created": "Done. Election created:",
+        "action_refused": "The ballot box refused this action.",
+        "technical_detail": "Technical detail (in English)",
+        "error_400": "The request could not be read",
+        "error_401": "Sign-in needed",
+        "error_403": "Not allowed",
+        "error_404": "Not found",
+        "error_409": "Not possible in the election's present state",
+        "error_413": "The request is too large",
+        "error_422": "Refused as invalid",
+        "error_429": "Too many attempts: wait a moment and try again",
+        "error_500": "Internal error",
+        "error_503": "The ballot box's storage is unavailable; try again shortly",
     },
     "ar": {
         "site": "نزاهة",
@@ -244,7 +261,7 @@ _TEXTS: dict[str, Catalog] = {
         "download_record": "تنزيل سجل الانتخابات",
         "verify_title": "تحقّق من الفرز بنفسك",
         "verify_text": "يمكن لأي شخص أن يتحقق من أن كل ورقة حُسبت كما أُدلي بها وأن النتائج صحيحة. "
-        "نزّل سجل الانتخابات، وثبّت نزاهة (بايثون 3.11: python -m pip install . في مجلد مصدرها)، ثم شغّل:",
+        "نزّل سجل الانتخابات، وثبّت نزاهة (بايثون ٣٫١١: {install} في مجلد مصدرها)، ثم شغّل:",
         "verify_after": "يتحقق الأمر من كل براهين المواصفة ويذكر ما فشل منها إن وُجد.",
         "booth_title": "ورقة اقتراعك",
         "booth_intro": "اختر ما تريد. تُشفَّر ورقتك على هذا الجهاز، ولا يرى الخادم صوتك أبدًا.",
@@ -320,8 +337,7 @@ _TEXTS: dict[str, Catalog] = {
         "sign_out": "خروج",
         "bad_token": "هذا الرمز غير صالح.",
         "create_election": "إنشاء انتخابات",
-        "create_help": "ارفع الملفات العامة لمراسم المفاتيح (مجلد الانتخابات الذي يكتبه الأمر 'nazaha ceremony': "
-        "parameters.json و manifest.json و hashes.json و guardians/...).",
+        "create_help": "ارفع الملفات العامة لمراسم المفاتيح (مجلد الانتخابات الذي يكتبه الأمر {ceremony}: {files}).",
         "files": "ملفات الانتخابات",
         "election_id": "معرّف الانتخابات (اختياري)",
         "create": "أنشئ",
@@ -340,8 +356,25 @@ _TEXTS: dict[str, Catalog] = {
         "done": "تم",
         "waiting": "بانتظار",
         "absent": "غائب",
-        "guardian_help": "يعمل الأمناء من أجهزتهم: nazaha guardian decrypt --service URL ...",
+        "guardian_help": "يعمل الأمناء من أجهزتهم: {command}",
         "done_action": "تم.",
+        "done_open": "تم: فُتح التصويت.",
+        "done_close": "تم: أُغلق التصويت.",
+        "done_tally": "تم: حُسب المجموع المشفّر.",
+        "done_decrypt": "تم: بدأ فك التشفير، ويمكن للأمناء العمل الآن.",
+        "done_created": "تم. أُنشئت الانتخابات:",
+        "action_refused": "رفض صندوق الاقتراع هذا الإجراء.",
+        "technical_detail": "التفاصيل التقنية (بالإنجليزية)",
+        "error_400": "تعذّرت قراءة الطلب",
+        "error_401": "يلزم تسجيل الدخول",
+        "error_403": "غير مسموح",
+        "error_404": "غير موجود",
+        "error_409": "غير ممكن في حالة الانتخابات الحالية",
+        "error_413": "الطلب أكبر من المسموح",
+        "error_422": "رُفض لأنه غير صالح",
+        "error_429": "محاولات كثيرة: انتظر قليلًا ثم أعد المحاولة",
+        "error_500": "خطأ داخلي",
+        "error_503": "مخزن صندوق الاقتراع غير متاح؛ أعد المحاولة بعد قليل",
     },
 }
 
@@ -375,6 +408,6 @@ def format_date(iso: str | None, language: str) -> str:
         return iso
     month = _MONTHS[language][moment.month - 1]
     if language == "ar":
-        text = f"{moment.day} {month} {moment.year}، {moment.hour:02d}:{moment.minute:02d} UTC"
+        text = f"{moment.day} {month} {moment.year}، {moment.hour:02d}:{moment.minute:02d} بالتوقيت العالمي"
         return text.translate(_ARABIC_DIGITS)
     return f"{moment.day} {month} {moment.year}, {moment.hour:02d}:{moment.minute:02d} UTC"

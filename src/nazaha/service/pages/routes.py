@@ -25,7 +25,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.datastructures import UploadFile
 
 from nazaha.election.context import ElectionContext
@@ -45,6 +45,18 @@ templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.filters["num"] = format_number
 templates.env.filters["date"] = format_date
 templates.env.filters["percent"] = format_percent
+
+
+def isolate(text: str, **pieces: str) -> Markup:
+    """``text`` with each ``{name}`` replaced by ``pieces[name]`` as left-to-right code, isolated
+    from the prose around it (a command's final period or quotes stay where they belong)."""
+    out = str(escape(text))
+    for name, piece in pieces.items():
+        out = out.replace("{" + name + "}", f'<bdi dir="ltr"><code>{escape(piece)}</code></bdi>')
+    return Markup(out)  # noqa: S704 (the text and every piece are escaped above)
+
+
+templates.env.filters["isolate"] = isolate
 
 router = APIRouter(include_in_schema=False)
 
@@ -102,7 +114,7 @@ def render_error(request: Request, status: int, title: str, detail: str) -> HTML
     """The HTML form of an error (``service/errors.py`` decides the status)."""
     match = re.match(r"/(ar|en)(/|\Z)", request.url.path)
     lang = match.group(1) if match else "en"
-    return _page(request, "error.html", lang, status=status, title=title, detail=detail)
+    return _page(request, "error.html", lang, status=status, code=status, title=title, detail=detail)
 
 
 def _text(texts: Any, lang: str) -> str:
