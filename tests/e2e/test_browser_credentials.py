@@ -194,7 +194,7 @@ def test_axe_finds_no_violation_on_any_page(booth: Booth) -> None:
     from playwright.sync_api import sync_playwright
 
     pages = ["/", f"/elections/{ELECTION}", f"/elections/{ELECTION}/vote", f"/elections/{ELECTION}/board",
-             f"/elections/{ELECTION}/results", "/admin"]  # fmt: skip
+             f"/elections/{ELECTION}/results", f"/elections/{ELECTION}/check", "/admin"]  # fmt: skip
     failures = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -242,7 +242,8 @@ def test_arabic_pages_hold_no_english_text(booth: Booth) -> None:
     paths = [
         "/", f"/elections/{ELECTION}", f"/elections/{ELECTION}/vote", f"/elections/{ELECTION}/board",
         f"/elections/{ELECTION}/board?code=zz-not-a-code", f"/elections/{ELECTION}/board?page=x",
-        f"/elections/{ELECTION}/results", "/elections/no-such-election", "/elections/no-such-election/board",
+        f"/elections/{ELECTION}/results", f"/elections/{ELECTION}/check", "/elections/no-such-election",
+        "/elections/no-such-election/board",
         "/admin",
     ]  # fmt: skip
     found = {}
@@ -264,3 +265,55 @@ def test_arabic_pages_hold_no_english_text(booth: Booth) -> None:
                 found[path] = words
         browser.close()
     assert found == {}, json.dumps(found, indent=1)
+
+
+def test_the_challenge_checker_on_another_device_confirms_a_challenge_and_flags_an_altered_opening(
+    booth: Booth,
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        errors: list[str] = []
+        phone = {"width": 390, "height": 844}
+        page = browser.new_context(viewport=phone).new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{booth.url}/en/elections/{ELECTION}/vote")
+        page.fill("#credential", format_credential(booth.issued[1].credential))
+        _mark(page, 1, 1, 3)
+        page.click("#review-button")
+        page.click("#encrypt-button")
+        page.wait_for_selector("#step-decide:not([hidden])", timeout=60_000)
+        code = str(page.evaluate("window.nazahaBooth.code"))
+        page.click("#challenge-button")
+        page.wait_for_selector("#step-challenged:not([hidden])")
+        link = page.get_attribute("#check-link", "href")
+        assert link and code in link
+        nonce = _text(page, "#ballot-nonce")
+
+        # -- another device, in Arabic: the checker fetches the ballot and opens it itself --------
+        checker = browser.new_context(viewport=phone).new_page()
+        checker.on("pageerror", lambda error: errors.append(str(error)))
+        checker.goto(booth.url + link.replace("/en/", "/ar/"))
+        checker.click("#check-button")
+        checker.wait_for_selector("#check-result:not([hidden])")
+        assert checker.get_attribute("#check-result", "data-verdict") == "match"
+        mayor = load_sample_manifest().contest(1)
+        assert mayor.options[2].name.get("ar") in checker.inner_text("#check-list")
+
+        altered = nonce[:-1] + ("0" if nonce[-1] != "0" else "1")
+        checker.fill("#check-nonce", altered)
+        checker.click("#check-button")
+        checker.wait_for_selector("#check-result[data-verdict=mismatch]")
+        assert "لا يفتح" in _text(checker, "#check-result-title")
+        assert _text(checker, "#check-list") == ""
+
+        # -- the board finds the code as the booth grouped it, in lower case, or its first 8 ------
+        grouped = " ".join(code[i : i + 8] for i in range(0, 64, 8)).lower()
+        for query in (grouped, code[:8]):
+            checker.goto(f"{booth.url}/ar/elections/{ELECTION}/board")
+            checker.fill("#code", query)
+            checker.click("form.search button")
+            assert code in checker.inner_text("table.board"), query
+        assert errors == []
+        browser.close()

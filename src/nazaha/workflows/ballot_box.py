@@ -431,6 +431,18 @@ class BallotBoxService:
         """How many credential keys have a cast ballot."""
         return self.lifecycle.credentials_voted(_election_id(election_id))
 
+    def challenged_document(self, election_id: str, code: str) -> bytes:
+        """A challenged ballot's encrypted document, as the ballot box holds it: what the challenge
+        checker page re-opens with the nonce the booth released (cast and pending ballots: 404)."""
+        election_id = _election_id(election_id)
+        view = self.lookup(election_id, code)
+        if view.state != "challenged":
+            raise NotFoundError(f"ballot {view.code} is not challenged")
+        row = self._store.ballot(election_id, view.code)
+        if row is None:
+            raise NotFoundError(f"no ballot {view.code}")
+        return row.data
+
     def challenged_codes(self, election_id: str) -> list[str]:
         election_id = _election_id(election_id)
         return self.lifecycle.challenged_codes(election_id)

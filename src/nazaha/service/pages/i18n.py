@@ -117,8 +117,24 @@ _TEXTS: dict[str, Catalog] = {
         "receipt_text": "Keep your confirmation code. The bulletin board lists it at position {position}.",
         "see_on_board": "See it on the bulletin board",
         "challenged_title": "Your ballot was challenged and opened",
-        "challenged_text": "This is what the device encrypted. If it is not what you chose, tell an election official. "
-        "This ballot will not be counted.",
+        "challenged_text": "The booth says it encrypted these choices. Do not take its word for it: open the "
+        "challenge checker on another device (a phone, an observer's computer) with the code and the nonce below; "
+        "it fetches the encrypted ballot from the ballot box and opens it itself. If what it shows is not what you "
+        "chose, tell an election official. This ballot will not be counted.",
+        "check_link": "Open the challenge checker (on another device)",
+        "check_title": "Challenge checker",
+        "check_intro": "Check a challenged ballot yourself. Type its confirmation code and the ballot nonce that the "
+        "booth showed after the challenge. This page fetches the encrypted ballot from the ballot box and opens it "
+        "in this browser with that nonce: it shows what the booth really encrypted.",
+        "check_noscript": "The checker needs JavaScript to open the ballot in this browser.",
+        "check_nonce": "Ballot nonce (64 characters)",
+        "check_button": "Check the ballot",
+        "check_format": "The code and the nonce each have 64 characters (0 to 9 and A to F).",
+        "check_running": "Fetching the ballot and opening it…",
+        "check_not_challenged": "The ballot box has no challenged ballot with this code.",
+        "check_match": "The nonce opens this ballot: this is what the booth encrypted.",
+        "check_mismatch": "This nonce does not open this ballot: the opening is not the ballot's own. "
+        "Tell an election official.",
         "nonce": "Ballot nonce (anyone can use it to check the encryption)",
         "start_again": "Vote again",
         "voting_closed": "Voting is not open for this election.",
@@ -292,7 +308,22 @@ _TEXTS: dict[str, Catalog] = {
         "receipt_text": "احتفظ برمز التأكيد. تُدرجه لوحة النشر في الموضع {position}.",
         "see_on_board": "اعرضه في لوحة النشر",
         "challenged_title": "دُقّقت ورقتك وفُتحت",
-        "challenged_text": "هذا ما شفّره الجهاز. إن لم يكن ما اخترته فأبلغ أحد مسؤولي الانتخابات. لن تُحسب هذه الورقة.",
+        "challenged_text": "تقول المقصورة إنها شفّرت هذه الاختيارات. لا تكتفِ بقولها: افتح مدقّق الأوراق على جهاز "
+        "آخر (هاتف أو حاسوب مراقب) برمز التأكيد والرقم العشوائي أدناه؛ فهو يجلب الورقة المشفّرة من صندوق الاقتراع "
+        "ويفتحها بنفسه. إن لم يكن ما يعرضه هو ما اخترته فأبلغ أحد مسؤولي الانتخابات. لن تُحسب هذه الورقة.",
+        "check_link": "افتح مدقّق الأوراق (على جهاز آخر)",
+        "check_title": "مدقّق الأوراق",
+        "check_intro": "دقّق بنفسك ورقة جرى تدقيقها. اكتب رمز التأكيد والرقم العشوائي للورقة اللذين عرضتهما المقصورة "
+        "بعد التدقيق. تجلب هذه الصفحة الورقة المشفّرة من صندوق الاقتراع وتفتحها في هذا المتصفح بذلك الرقم: فتعرض ما "
+        "شفّرته المقصورة حقًّا.",
+        "check_noscript": "يحتاج المدقّق إلى جافاسكربت لفتح الورقة في هذا المتصفح.",
+        "check_nonce": "الرقم العشوائي للورقة (٦٤ رمزًا)",
+        "check_button": "دقّق الورقة",
+        "check_format": "لكلٍّ من الرمز والرقم العشوائي ٦٤ رمزًا (من 0 إلى 9 ومن A إلى F).",
+        "check_running": "جارٍ جلب الورقة وفتحها…",
+        "check_not_challenged": "ليس في صندوق الاقتراع ورقة مدقّقة بهذا الرمز.",
+        "check_match": "الرقم العشوائي يفتح هذه الورقة: هذا ما شفّرته المقصورة.",
+        "check_mismatch": "هذا الرقم العشوائي لا يفتح هذه الورقة: ليس هذا فتحها الحقيقي. أبلغ أحد مسؤولي الانتخابات.",
         "nonce": "رقم الورقة العشوائي (يمكن لأي شخص التحقق به من التشفير)",
         "start_again": "صوّت من جديد",
         "voting_closed": "التصويت غير مفتوح في هذه الانتخابات.",

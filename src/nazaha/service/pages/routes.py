@@ -231,6 +231,31 @@ def booth(request: Request, lang: str, election_id: str) -> HTMLResponse:
     )
 
 
+@router.get("/{lang}/elections/{election_id}/check", response_class=HTMLResponse)
+def checker(request: Request, lang: str, election_id: str, code: str = "") -> HTMLResponse:
+    """The challenge checker: on any device, a challenged ballot fetched from the ballot box is
+    opened with the nonce the booth released, in this browser (not by the booth that made it)."""
+    lang = _language(lang)
+    box = service(request)
+    row = box.election(election_id)
+    context = row.context
+    return _page(
+        request,
+        "check.html",
+        lang,
+        election=_election_view(row, lang),
+        code=_search_code(code),
+        check_json=embed_json(
+            {
+                "election": row.id,
+                "context": booth_context(context),
+                "styles": _style_view(context, lang),
+                "catalogs": {code: catalog(code) for code in LANGUAGES},
+            }
+        ),
+    )
+
+
 def _search_code(code: str) -> str:
     """A confirmation code as a voter may type it: any grouping, case, spaces or hyphens."""
     cleaned = re.sub(r"[\s\u200e\u200f-]+", "", code)

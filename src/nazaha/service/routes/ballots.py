@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from nazaha.election.ballot import BallotState
 from nazaha.errors import InputError
@@ -78,6 +78,11 @@ def get_ballot(election_id: str, code: str, request: Request) -> dict[str, Any]:
         "received_at": view.received_at,
         "entries": [e.as_dict() for e in view.entries],
     }
+
+
+@router.get("/ballots/{code}/document", summary="A challenged ballot's encrypted document (for the checker)")
+def challenged_document(election_id: str, code: str, request: Request) -> Response:
+    return Response(service(request).challenged_document(election_id, code), media_type="application/json")
 
 
 @router.get("/board", summary="A page of the bulletin board, with its head hash")

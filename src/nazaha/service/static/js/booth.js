@@ -384,6 +384,8 @@ function renderOpened() {
   describe($("opened-list"), current.style, current.opened, true);
   $("ballot-nonce").textContent = bytesToHex(current.nonce);
   $("challenged-code").textContent = current.doc.confirmation_code.match(/.{1,8}/g).join(" ");
+  $("check-link").href =
+    `/${lang}/elections/${election}/check?code=${current.doc.confirmation_code}#nonce=${bytesToHex(current.nonce)}`;
 }
 
 $("cast-button").addEventListener("click", () => decide("cast"));
