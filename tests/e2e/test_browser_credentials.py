@@ -275,8 +275,7 @@ def test_the_challenge_checker_on_another_device_confirms_a_challenge_and_flags_
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         errors: list[str] = []
-        phone = {"width": 390, "height": 844}
-        page = browser.new_context(viewport=phone).new_page()
+        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(f"{booth.url}/en/elections/{ELECTION}/vote")
         page.fill("#credential", format_credential(booth.issued[1].credential))
@@ -292,7 +291,7 @@ def test_the_challenge_checker_on_another_device_confirms_a_challenge_and_flags_
         nonce = _text(page, "#ballot-nonce")
 
         # -- another device, in Arabic: the checker fetches the ballot and opens it itself --------
-        checker = browser.new_context(viewport=phone).new_page()
+        checker = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
         checker.on("pageerror", lambda error: errors.append(str(error)))
         checker.goto(booth.url + link.replace("/en/", "/ar/"))
         checker.click("#check-button")
