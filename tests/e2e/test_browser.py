@@ -66,6 +66,11 @@ def _note_and_dismiss(dialog: Dialog, messages: list[str]) -> None:
     dialog.dismiss()
 
 
+def _note_and_accept(dialog: Dialog, messages: list[str]) -> None:
+    messages.append(dialog.message)
+    dialog.accept()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -214,12 +219,19 @@ def test_vote_challenge_tally_and_verify(site: Site, tmp_path: Path) -> None:
 
         # -- close, tally, decrypt with guardians 1, 3 and 5 ---------------------------------
         page.goto(f"{site.url}/en/admin")
+        confirmations: list[str] = []
+        page.on("dialog", lambda dialog: _note_and_accept(dialog, confirmations))
         page.click("text=Close voting")
         page.click("text=Compute the encrypted tally")
         page.uncheck("#present-wadi-2")
         page.uncheck("#present-wadi-4")
         page.click("text=Start decryption with the guardians present")
         assert page.is_visible("text=absent")
+        assert [m.split("?")[0] for m in confirmations] == [
+            "Close voting",
+            "Compute the encrypted tally",
+            "Start the decryption with the guardians ticked",
+        ], "each irreversible action asked first"
         _decrypt(site, (1, 3, 5))
         page.reload()
         assert page.inner_text("table.guardians").count("✓") == 9

@@ -101,7 +101,7 @@ def test_an_arabic_voter_casts_with_a_printed_credential_and_finds_it_under_its_
         errors: list[str] = []
 
         # -- the voter, in Arabic, types the sheet's credential (lower case, hyphens as printed)
-        page = browser.new_context().new_page()
+        page = browser.new_context(accept_downloads=True).new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(f"{booth.url}/ar/elections/{ELECTION}/vote")
         assert page.evaluate("document.documentElement.dir") == "rtl"
@@ -118,12 +118,21 @@ def test_an_arabic_voter_casts_with_a_printed_credential_and_finds_it_under_its_
         page.click("#cast-button")
         page.wait_for_selector("#step-receipt:not([hidden])")
         assert _text(page, "#receipt-key") == key
+        with page.expect_download() as download:
+            page.click("#download-receipt")
+        receipt = json.loads(Path(download.value.path()).read_text())
+        assert receipt["signed"]["confirmation_code"] == code and len(receipt["signed"]["signature"]) == 128
+        assert receipt["credential"] == key and "decision_token" not in receipt["signed"]
         page.click("#key-link")
         page.wait_for_load_state()
         assert f"credential={key}" in page.url
         board = page.inner_text("table.board")
         assert code in board and "إدلاء" in board
         assert booth.box.lookup(ELECTION, code).state == "cast"
+        page.go_back()  # the receipt outlasts leaving and reloading the booth, on this device
+        page.reload()
+        assert page.is_visible("#saved-receipt")
+        assert _text(page, "#saved-code").replace(" ", "") == code
 
         # -- a second browser, without a credential, cannot cast ----------------------------------
         other = browser.new_context().new_page()

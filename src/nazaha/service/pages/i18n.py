@@ -108,7 +108,8 @@ _TEXTS: dict[str, Catalog] = {
         "problem_other": "The ballot box refused the request.",
         "encrypted_in": "Encrypted on this device in {seconds} seconds.",
         "code_title": "Your confirmation code",
-        "code_help": "Write down the first characters. After casting, you can find this code on the bulletin board.",
+        "code_help": "Write down at least its first 8 characters. After casting, the bulletin board finds the "
+        "code by them, in any grouping or case.",
         "cast": "Cast my ballot",
         "challenge": "Challenge: show what was encrypted",
         "decide_help": "Cast to count this ballot. Or challenge it to check that this device encrypted your choices; "
@@ -116,6 +117,11 @@ _TEXTS: dict[str, Catalog] = {
         "receipt_title": "Your ballot is cast",
         "receipt_text": "Keep your confirmation code. The bulletin board lists it at position {position}.",
         "see_on_board": "See it on the bulletin board",
+        "download_receipt": "Download the signed receipt",
+        "print_receipt": "Print the receipt",
+        "saved_receipt": "Your last receipt on this device",
+        "saved_text": "Cast at position {position} of the bulletin board.",
+        "forget_receipt": "Forget it on this device",
         "challenged_title": "Your ballot was challenged and opened",
         "challenged_text": "The booth says it encrypted these choices. Do not take its word for it: open the "
         "challenge checker on another device (a phone, an observer's computer) with the code and the nonce below; "
@@ -206,6 +212,9 @@ _TEXTS: dict[str, Catalog] = {
         "guardian_help": "Guardians act from their own machines: {command}",
         "done_action": "Done.",
         "done_open": "Done: voting is open.",
+        "confirm_close": "Close voting? No ballot can be cast after this, and it cannot be undone.",
+        "confirm_tally": "Compute the encrypted tally? The count then goes to the guardians; it cannot be undone.",
+        "confirm_decrypt": "Start the decryption with the guardians ticked? The others are then absent for this round.",
         "done_close": "Done: voting is closed.",
         "done_tally": "Done: the encrypted tally is computed.",
         "done_decrypt": "Done: the decryption has started; the guardians can act now.",
@@ -299,7 +308,7 @@ _TEXTS: dict[str, Catalog] = {
         "problem_other": "رفض صندوق الاقتراع الطلب.",
         "encrypted_in": "شُفّرت على هذا الجهاز في {seconds} ثانية.",
         "code_title": "رمز التأكيد الخاص بك",
-        "code_help": "دوّن أوائل الرموز. بعد الإدلاء ستجد هذا الرمز في لوحة النشر.",
+        "code_help": "دوّن أول ٨ رموز منه على الأقل. بعد الإدلاء تجده لوحة النشر بها، مهما كان تقسيمها أو حالة أحرفها.",
         "cast": "أدلِ بصوتي",
         "challenge": "دقّق الورقة: أظهر ما شُفّر",
         "decide_help": "أدلِ بالورقة لتُحسب، أو دقّقها لتتأكد أن هذا الجهاز شفّر اختياراتك؛ "
@@ -307,6 +316,11 @@ _TEXTS: dict[str, Catalog] = {
         "receipt_title": "أُدلي بصوتك",
         "receipt_text": "احتفظ برمز التأكيد. تُدرجه لوحة النشر في الموضع {position}.",
         "see_on_board": "اعرضه في لوحة النشر",
+        "download_receipt": "نزّل الإيصال الموقّع",
+        "print_receipt": "اطبع الإيصال",
+        "saved_receipt": "آخر إيصال لك على هذا الجهاز",
+        "saved_text": "أُدلي بها في الموضع {position} من لوحة النشر.",
+        "forget_receipt": "احذفه من هذا الجهاز",
         "challenged_title": "دُقّقت ورقتك وفُتحت",
         "challenged_text": "تقول المقصورة إنها شفّرت هذه الاختيارات. لا تكتفِ بقولها: افتح مدقّق الأوراق على جهاز "
         "آخر (هاتف أو حاسوب مراقب) برمز التأكيد والرقم العشوائي أدناه؛ فهو يجلب الورقة المشفّرة من صندوق الاقتراع "
@@ -390,6 +404,9 @@ _TEXTS: dict[str, Catalog] = {
         "guardian_help": "يعمل الأمناء من أجهزتهم: {command}",
         "done_action": "تم.",
         "done_open": "تم: فُتح التصويت.",
+        "confirm_close": "إغلاق التصويت؟ لن تُقبل بعده أي ورقة، ولا رجوع عنه.",
+        "confirm_tally": "حساب المجموع المشفّر؟ ينتقل الفرز بعده إلى الأمناء، ولا رجوع عنه.",
+        "confirm_decrypt": "بدء فك التشفير بالأمناء المؤشَّر عليهم؟ يُعدّ الآخرون غائبين في هذه الجولة.",
         "done_close": "تم: أُغلق التصويت.",
         "done_tally": "تم: حُسب المجموع المشفّر.",
         "done_decrypt": "تم: بدأ فك التشفير، ويمكن للأمناء العمل الآن.",

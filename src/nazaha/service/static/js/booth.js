@@ -92,6 +92,7 @@ function setLanguage(next) {
   if (!$("step-review").hidden) renderReview();
   if (current && current.encryptMs !== undefined) renderTiming();
   if (current && current.receipt && !$("step-receipt").hidden) renderReceipt();
+  showSavedReceipt();
   if (current && current.opened && !$("step-challenged").hidden) renderOpened();
 }
 
@@ -366,6 +367,7 @@ async function decide(kind) {
       // A cast ballot's nonce would let anyone who holds it read the vote: destroy it (spec §3.5).
       current.nonce.fill(0);
       current.nonce = null;
+      saveReceipt();
       renderReceipt();
       show("step-receipt");
     } else {
@@ -395,3 +397,61 @@ $("again-button").addEventListener("click", () => {
   current = null;
   show("step-mark");
 });
+
+// -- the receipt: downloaded (signed by the ballot box), printed, kept on this device -------------
+
+const RECEIPT_KEY = `nazaha-receipt:${election}`;
+
+function receiptDocument() {
+  const { decision_token: _secret, ...signed } = current.receipt; // the token is not part of the receipt
+  return {
+    format: "nazaha-receipt/1",
+    signed,
+    decision: current.decided.entry,
+    credential: current.key || undefined,
+  };
+}
+
+function saveReceipt() {
+  try {
+    localStorage.setItem(RECEIPT_KEY, JSON.stringify(receiptDocument()));
+  } catch {
+    // storage refused (private mode, quota): the receipt is still shown, downloadable and printable
+  }
+}
+
+function showSavedReceipt() {
+  let saved = null;
+  try {
+    saved = JSON.parse(localStorage.getItem(RECEIPT_KEY) || "null");
+  } catch {
+    saved = null;
+  }
+  const box = $("saved-receipt");
+  if (!saved || !saved.signed) {
+    box.hidden = true;
+    return;
+  }
+  const code = String(saved.signed.confirmation_code);
+  $("saved-code").textContent = code.match(/.{1,8}/g).join(" ");
+  $("saved-text").textContent = t("saved_text", { position: fmt(saved.decision.position) });
+  $("saved-board-link").href = `/${lang}/elections/${election}/board?code=${code}`;
+  box.hidden = false;
+}
+
+$("download-receipt").addEventListener("click", () => {
+  const blob = new Blob([JSON.stringify(receiptDocument(), null, 2)], { type: "application/json" });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = `receipt-${election}-${current.doc.confirmation_code.slice(0, 8)}.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+});
+$("print-receipt").addEventListener("click", () => window.print());
+$("forget-receipt").addEventListener("click", () => {
+  localStorage.removeItem(RECEIPT_KEY);
+  showSavedReceipt();
+});
+showSavedReceipt();
