@@ -113,7 +113,7 @@ def test_an_arabic_voter_casts_with_a_printed_credential_and_finds_it_under_its_
         page.click("#encrypt-button")
         page.wait_for_selector("#step-decide:not([hidden])", timeout=60_000)
         long_tasks = page.evaluate("window.nazahaLongTasks")
-        assert max(long_tasks, default=0) < 250, f"the main thread was blocked: {long_tasks} ms"
+        assert max(long_tasks, default=0) < 100, f"the main thread was blocked: {long_tasks} ms"
         code = str(page.evaluate("window.nazahaBooth.code"))
         page.click("#cast-button")
         page.wait_for_selector("#step-receipt:not([hidden])")
