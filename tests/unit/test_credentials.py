@@ -101,6 +101,7 @@ def test_the_authority_folder_keeps_secrets_private_and_replaces_a_lost_credenti
         assert stat.S_IMODE(mode) == 0o600, name
     sheets = (tmp_path / "ca/private/sheets.html").read_text("utf-8")
     assert sheets.count('class="sheet"') == 3 and 'lang="ar"' in sheets and "vote.example" in sheets
+    assert sheets.count('<figure class="qr"><svg') == 3, "each sheet's QR code opens the booth with its credential"
     path, update = replace_lost_credential(tmp_path / "ca", manifest, "v1", booth_url="https://vote.example")
     assert decode_credential_update(path.read_bytes(), path.name) == update
     assert update.revoked in {k.key for k in public.keys} and update.added.key not in {k.key for k in public.keys}

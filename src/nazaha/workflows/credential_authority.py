@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
+import segno
 
 from nazaha.credentials.authority import IssuedCredential, Voter, issue_credentials, parse_voters, replace_credential
 from nazaha.credentials.keys import KDF_DEFAULT
@@ -146,6 +147,7 @@ _TEXT = {
         "voter": "Voter",
         "credential": "Credential",
         "booth": "Where to vote",
+        "qr": "Or scan this QR code: it opens the booth with your credential filled in.",
         "steps": [
             "Keep this sheet secret: the credential lets its holder vote in your name.",
             "In the booth, mark your ballot, then type the credential (capital letters and digits; "
@@ -160,6 +162,7 @@ _TEXT = {
         "voter": "الناخب",
         "credential": "بيانات الاعتماد",
         "booth": "مكان التصويت",
+        "qr": "أو امسح رمز QR هذا: يفتح مقصورة الاقتراع وبيانات اعتمادك مكتوبة فيها.",
         "steps": [
             "احتفظ بهذه الورقة سرًّا: من يحمل بيانات الاعتماد يستطيع التصويت باسمك.",
             "في مكان الاقتراع، حدّد اختياراتك ثم اكتب بيانات الاعتماد (أحرف لاتينية كبيرة وأرقام، والشرطات "
@@ -169,6 +172,21 @@ _TEXT = {
         ],
     },
 }
+
+
+def _qr(booth_url: str, printed: str) -> str:
+    """The booth's address with the credential in its fragment, as a QR code (inline SVG): a
+    phone's camera opens the booth with the credential filled in, and browsers never send a
+    fragment to the server (the booth reads it and takes it out of the address)."""
+    if not booth_url:
+        return ""
+    link = f"{booth_url.split('#', maxsplit=1)[0]}#credential={printed}"
+    code = segno.make(link, error="m")
+    captions = "".join(
+        f'<p lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">{html.escape(str(_TEXT[lang]["qr"]))}</p>'
+        for lang in ("ar", "en")
+    )
+    return f'<figure class="qr">{code.svg_inline(scale=4)}<figcaption>{captions}</figcaption></figure>'
 
 
 def _sheets(manifest: Manifest, issued: Sequence[IssuedCredential], booth_url: str) -> bytes:
@@ -192,7 +210,7 @@ def _sheets(manifest: Manifest, issued: Sequence[IssuedCredential], booth_url: s
                 f'<bdi dir="ltr"><code>{html.escape(one.printed)}</code></bdi></p>'
                 f"{booth}<ol>{steps}</ol></section>"
             )
-        pages.append(f'<article class="sheet">{"".join(halves)}</article>')
+        pages.append(f'<article class="sheet">{"".join(halves)}{_qr(booth_url, one.printed)}</article>')
     style = (
         "body{font-family:sans-serif;margin:0}.sheet{page-break-after:always;padding:2cm}"
         ".credential code{font-size:1.6em;letter-spacing:.1em}section{margin-bottom:1.5cm}"
