@@ -166,7 +166,9 @@ def test_vote_challenge_tally_and_verify(site: Site, tmp_path: Path) -> None:
         _mark(page, 1, 1, 1)  # mayor: the first candidate
         for option in (1, 2, 3):  # council: three of six, the limit
             _mark(page, 1, 2, option)
-        assert page.is_disabled("#o-1-2-4")
+        assert page.get_attribute("#o-1-2-4", "aria-disabled") == "true"  # still focusable, refused
+        page.click("#o-1-2-4", force=True)
+        assert not page.is_checked("#o-1-2-4")
         assert "أقصى" in _text(page, "#limit-1-2")
         _mark(page, 1, 3, 1)  # referendum: yes
         first_code = _encrypt(page)

@@ -118,14 +118,25 @@ function enforceLimit(fieldset) {
   const chosen = boxes.filter((box) => box.checked).length;
   const full = chosen >= limit;
   for (const box of boxes) {
-    box.disabled = full && !box.checked;
-    box.setAttribute("aria-disabled", String(box.disabled));
+    // Past the limit the other choices are marked disabled but stay focusable (in the Tab order,
+    // read out with the limit message); a click on one is refused below.
+    const blocked = full && !box.checked;
+    box.setAttribute("aria-disabled", String(blocked));
+    box.classList.toggle("blocked", blocked);
   }
   fieldset.querySelector(".limit-message").textContent = full && boxes.length > 1 ? t("limit_reached", { n: fmt(limit) }) : "";
 }
 
 for (const fieldset of document.querySelectorAll("fieldset.contest")) {
   fieldset.addEventListener("change", () => enforceLimit(fieldset));
+  fieldset.addEventListener("click", (event) => {
+    if (event.target.matches("input[type=checkbox][aria-disabled=true]")) {
+      event.preventDefault();
+      const message = fieldset.querySelector(".limit-message");
+      message.textContent = "";
+      message.textContent = t("limit_reached", { n: fmt(Number(fieldset.dataset.limit)) });
+    }
+  });
 }
 
 if ($("style")) {
