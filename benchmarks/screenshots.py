@@ -2,7 +2,8 @@
 
 Runs a sample election on a local ballot box (see ``benchmarks.browser``) and photographs, with
 Debian's Chromium: the booth in Arabic and in English (desktop), the booth on a phone-sized
-screen, the confirmation code, the bulletin board, and the results in both languages. Writes PNG
+screen, the confirmation code, the receipt, a challenged ballot on a phone and the challenge
+checker (another device) in both languages, the bulletin board, and the results in both languages. Writes PNG
 files to docs/screenshots/.
 """
 
@@ -45,11 +46,25 @@ def main() -> list[Path]:
         shoot(desktop, "booth-code-en", full=False)
         desktop.click("#cast-button")
         desktop.wait_for_selector("#step-receipt:not([hidden])")
+        shoot(desktop, "receipt-en", full=False)
 
         phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
         phone.goto(f"{site.url}/ar/elections/{ELECTION}/vote")
         _mark(phone)
         shoot(phone, "booth-phone-ar", full=False)
+        phone.click("#review-button")
+        phone.click("#encrypt-button")
+        phone.wait_for_selector("#step-decide:not([hidden])", timeout=60_000)
+        phone.click("#challenge-button")
+        phone.wait_for_selector("#step-challenged:not([hidden])")
+        shoot(phone, "challenged-phone-ar")
+        link = str(phone.get_attribute("#check-link", "href"))
+        checker = browser.new_page(viewport={"width": 1100, "height": 900})  # another device
+        for lang in ("ar", "en"):
+            checker.goto(site.url + link.replace("/ar/", f"/{lang}/"))
+            checker.click("#check-button")
+            checker.wait_for_selector("#check-result:not([hidden])")
+            shoot(checker, f"checker-{lang}")
 
         cast_machine_ballots(site, 24)
         desktop.goto(f"{site.url}/en/elections/{ELECTION}/board")
