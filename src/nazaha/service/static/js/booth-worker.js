@@ -23,8 +23,20 @@ function draws(raw, ballot) {
   return Math.max(total, 1);
 }
 
+// The election's context and the device's chaining field, made once per election and device.
+let cached = { key: "", context: null, chaining: null };
+
+async function prepared(raw, device) {
+  const key = `${raw.extended_hash}/${device}`;
+  if (cached.key !== key) {
+    const context = loadContext(raw);
+    cached = { key, context, chaining: await deviceChainingField(context, device) };
+  }
+  return cached;
+}
+
 async function encrypt(id, raw, ballot, options) {
-  const context = loadContext(raw);
+  const { context, chaining: chainingField } = await prepared(raw, options.device);
   const total = draws(raw, ballot);
   let done = 0;
   let reported = 0;
@@ -36,7 +48,6 @@ async function encrypt(id, raw, ballot, options) {
     }
     return randomBelow(bound);
   };
-  const chainingField = await deviceChainingField(context, options.device);
   const doc = await encryptBallot(context, ballot, { ...options, chainingField, below });
   postMessage({ id, progress: { done: total, total } });
   return doc;
