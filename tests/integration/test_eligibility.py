@@ -207,6 +207,9 @@ def test_under_revoting_the_last_cast_ballot_counts_and_the_verifier_agrees(
         guardians.append(DecryptingGuardian(context, key, SeededRandom(f"revote-{i}")))
     decrypted = service.lifecycle.decrypt_here("revoting", guardians)
     assert decrypted.cast_ballots == 2
+    # The results page says how many credentials voted, as the verifier does (check E below).
+    assert '<strong id="keys-voted">2 of 4</strong>' in client.get("/en/elections/revoting/results").text
+    assert '<strong id="keys-voted">٢ من ٤</strong>' in client.get("/ar/elections/revoting/results").text
     record = service.write_record("revoting", tmp_path / "record")
     assert json.loads((record / "superseded.json").read_bytes()) == [submitted[0]]
     report = verify_record21(record)
