@@ -171,11 +171,16 @@ def selection_nonce(group: Group, h_i: bytes, contest: int, option: int, ballot_
     return hash_q(group, h_i, 0x21, U32(contest), U32(option), Raw(ballot_nonce))
 
 
-def ballot_nonce_mask(group: Group, h_i: bytes, pad: int, beta: int) -> bytes:
+def ballot_nonce_mask(group: Group, h_i: bytes, pad: int, beta: int, *, legacy: bool = False) -> bytes:
     """k_1 of eqs. (35)-(36): h = H(H_I; 0x22, α_B, β_B), k_1 = HMAC(h, 0x01 ‖ Label ‖ 0x00 ‖
-    Context ‖ 0x0100) with Label "ballot nonce" and Context "ballot nonce encrypt"."""
+    Context ‖ 0x0100) with Label "ballot_nonce" and Context "ballot_nonce_encrypt" (with underscores,
+    as the 2.1.0 PDF prints them on p. 30). ``legacy``: the labels with spaces that Nazaha used
+    before it followed the PDF (docs/decisions.md)."""
     h = hash_h(group, h_i, 0x22, ModP(pad), ModP(beta))
-    message = b"\x01" + b"ballot nonce" + b"\x00" + b"ballot nonce encrypt" + (256).to_bytes(2, "big")
+    label, context = (
+        (b"ballot nonce", b"ballot nonce encrypt") if legacy else (b"ballot_nonce", b"ballot_nonce_encrypt")
+    )
+    message = b"\x01" + label + b"\x00" + context + (256).to_bytes(2, "big")
     return hmac.new(h, message, hashlib.sha256).digest()
 
 

@@ -497,11 +497,14 @@ def _check_unopened(
             findings.fail("13.U", subject, f"guardian {share.guardian}'s nonce share is not proven to be its own")
             return
     beta = group.prod(group.pow(s.share, lagrange_coefficient(group.q, s.guardian, indices)) for s in unopened.shares)
-    mask = spec_hashes.ballot_nonce_mask(group, ballot.id_hash, pad, beta)
-    nonce = bytes(x ^ y for x, y in zip(ballot.encrypted_nonce.masked, mask, strict=True))
-    if _nonce_opens(ctx, ballot, nonce):
-        findings.fail("13.U", subject, "the guardians' shares open this ballot, yet no opening of it is published")
-        return
+    # The nonce under the spec's KDF labels and under the labels of records written before Nazaha
+    # followed the PDF (eq. 36, docs/decisions.md): the ballot is unopened only if neither opens it.
+    for legacy in (False, True):
+        mask = spec_hashes.ballot_nonce_mask(group, ballot.id_hash, pad, beta, legacy=legacy)
+        nonce = bytes(x ^ y for x, y in zip(ballot.encrypted_nonce.masked, mask, strict=True))
+        if _nonce_opens(ctx, ballot, nonce):
+            findings.fail("13.U", subject, "the guardians' shares open this ballot, yet no opening of it is published")
+            return
     findings.warn(
         "unopened-ballot",
         subject,
