@@ -104,6 +104,9 @@ def test_the_record_with_contest_data_verifies(contest_data_record: DemoResult) 
         decoded = decode_contest_data(manifest.contest(1), data)
         marked = {s.label for s in opened.contests[0].selections if s.value}
         assert set(decoded.write_ins) == marked & {"write-in"}
+        assert decoded.write_ins == contest_data_record.challenged_expected[opened.confirmation_code].write_ins.get(
+            "mayor", {}
+        )
         opened_write_ins += len(decoded.write_ins)
     # The seeded ballots exercise write-ins: the cast ones are counted in the tally like any option.
     assert opened_write_ins + contest_data_record.expected.get(("mayor", "write-in"), 0) >= 1

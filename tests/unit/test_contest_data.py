@@ -30,6 +30,7 @@ from nazaha.voting.encrypt import marked_values, overvoted_contests
 from nazaha.voting.opening import open_ballot
 from nazaha.voting.validate import validate_ballot
 from nazaha.workflows.demo import load_sample_manifest
+from nazaha.workflows.workspace import parse_ballot_file
 from tests.support.ballots import encrypt
 from tests.support.elections import SmallElection, make_election, write_in_manifest
 
@@ -200,3 +201,23 @@ def test_overvotes_are_recorded_only_on_scanned_ballots_where_the_manifest_says_
     assert data is not None and decode_contest_data(recording.contest(1), data).overvoted
     council = opened.contests[1].data
     assert council is not None and not decode_contest_data(recording.contest(2), council).overvoted
+
+
+def test_ballot_files_carry_write_ins_and_the_scanned_flag() -> None:
+    data = json.dumps(
+        {
+            "format": "nazaha-ballots/1",
+            "ballots": [
+                {
+                    "style": "north-district",
+                    "votes": {"mayor": {"write-in": 1}},
+                    "write_ins": {"mayor": {"write-in": "سلمى عيسى"}},
+                    "scanned": True,
+                },
+                {"style": "south-district", "votes": {}},
+            ],
+        }
+    ).encode()
+    first, second = parse_ballot_file(data, "ballots.json")
+    assert first.write_ins == {"mayor": {"write-in": "سلمى عيسى"}} and first.scanned
+    assert second.write_ins == {} and not second.scanned

@@ -112,7 +112,7 @@ def marked_values(manifest: Manifest, ballot: PlaintextBallot) -> tuple[int, dic
     overvote policy is ``record``: then the overvoted contest's values are all zeros (§3.3.9)
     and ``overvoted_contests`` names it.
     """
-    style_index, values, _ = _marks(manifest, ballot)
+    style_index, values, _, _ = _marks(manifest, ballot)
     return style_index, values
 
 
@@ -121,7 +121,8 @@ def overvoted_contests(manifest: Manifest, ballot: PlaintextBallot) -> set[int]:
     return _marks(manifest, ballot)[2]
 
 
-def _marks(manifest: Manifest, ballot: PlaintextBallot) -> tuple[int, dict[int, list[int]], set[int]]:
+def _marks(manifest: Manifest, ballot: PlaintextBallot) -> tuple[int, dict[int, list[int]], set[int], dict[int, bytes]]:
+    """Style index, values by contest, the contests recorded as overvoted and D_Λ by contest."""
     record = ballot.scanned and manifest.overvote_policy == "record"
     try:
         style_index = manifest.style_index(ballot.style)
@@ -174,7 +175,14 @@ def _marks(manifest: Manifest, ballot: PlaintextBallot) -> tuple[int, dict[int, 
     for label in ballot.write_ins:
         if label not in on_style:
             raise BallotError(f"write-ins: contest {label!r} is not on ballot style {style.label!r}")
-    return style_index, values, overvoted
+    # The write-in texts and the contest data they fill, checked before anything is encrypted.
+    plain: dict[int, bytes] = {}
+    for index in values:
+        contest = manifest.contest(index)
+        texts = write_in_texts(contest, ballot.write_ins.get(contest.label, {}), ballot.votes.get(contest.label, {}))
+        if contest.contest_data_blocks:
+            plain[index] = encode_contest_data(contest, ContestData(overvoted=index in overvoted, write_ins=texts))
+    return style_index, values, overvoted, plain
 
 
 def encrypt_ballot_nonce(
@@ -209,18 +217,10 @@ def encrypt_ballot(
     same encrypted ballot."""
     if len(ballot_nonce) != 32:
         raise ValueError("the ballot nonce ξ_B is 32 bytes")
-    style_index, values, overvoted = _marks(context.manifest, ballot)
+    style_index, values, _, plain_data = _marks(context.manifest, ballot)
     group = context.group
     key = context.vote_key
     id_hash = identifier_hash(group, context.extended_hash, selection_id)
-    plain_data: dict[int, bytes] = {}
-    for contest_index in values:
-        contest = context.manifest.contest(contest_index)
-        texts = write_in_texts(contest, ballot.write_ins.get(contest.label, {}), ballot.votes.get(contest.label, {}))
-        if contest.contest_data_blocks:
-            plain_data[contest_index] = encode_contest_data(
-                contest, ContestData(overvoted=contest_index in overvoted, write_ins=texts)
-            )
     contests: list[EncryptedContest] = []
     for contest_index, row in values.items():
         contest = context.manifest.contest(contest_index)
