@@ -115,8 +115,8 @@ def test_the_record_with_contest_data_verifies(contest_data_record: DemoResult) 
 
 
 @pytest.mark.parametrize(("mutation", "label"), MUTATIONS, ids=[m.__name__ for m, _ in MUTATIONS])
-def test_contest_data_mutation_fails_the_named_check(  # type: ignore[no-untyped-def]
-    contest_data_record: DemoResult, tmp_path: Path, mutation, label
+def test_contest_data_mutation_fails_the_named_check(
+    contest_data_record: DemoResult, tmp_path: Path, mutation: Callable[[Path], None], label: str
 ) -> None:
     record = tmp_path / "record"
     shutil.copytree(contest_data_record.record, record)

@@ -11,6 +11,8 @@ import dataclasses
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -92,7 +94,7 @@ def test_a_manifest_declares_write_ins_blocks_and_the_overvote_policy() -> None:
         (lambda d: d.update(overvote_policy="record"), "contests[1].contest_data_blocks"),
     ],
 )
-def test_bad_contest_data_declarations_are_refused(change, field) -> None:  # type: ignore[no-untyped-def]
+def test_bad_contest_data_declarations_are_refused(change: Callable[[dict[str, Any]], object], field: str) -> None:
     doc = json.loads(write_in_manifest().canonical_bytes)
     change(doc)
     with pytest.raises(ManifestError) as error:
