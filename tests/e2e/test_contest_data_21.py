@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.verify.runner import verify_record21
 from nazaha.voting.contest_data import decode_contest_data
 from nazaha.workflows.demo import DemoResult, run_demo
 from tests.e2e import tamper
 from tests.support.elections import write_in_manifest
+from tests.support.memo import memoized_arithmetic
+from tests.support.mutation import find_sites, mutate
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +127,30 @@ def test_contest_data_mutation_fails_the_named_check(
     labels = verify_record21(record).failed_labels()
     assert label in labels, sorted(labels)
     assert "0.A" not in labels
+
+
+def _in_contest_data(file: str, path: tuple[str | int, ...]) -> bool:
+    """Mutation sites outside the contest data are left out here (test_interop covers them)."""
+    return not any(part in ("contest_data", "data_nonce") for part in path)
+
+
+@pytest.mark.slow
+def test_twenty_seeded_mutations_of_contest_data_fail_a_named_check(
+    contest_data_record: DemoResult, tmp_path: Path
+) -> None:
+    """One digit of a contest data element (C_0), response (v) or nonce changed, the index
+    re-written: each of 20 seeds fails a named check, never only the index."""
+    source = contest_data_record.record
+    sites = find_sites(source, p=STANDARD_GROUP.p, q=STANDARD_GROUP.q, counts=(), exclude=_in_contest_data)
+    assert {s.kind for s in sites} >= {"element", "response"}
+    with memoized_arithmetic():
+        for seed in range(20):
+            rng = SeededRandom(f"contest-data/{seed}")
+            site = sites[rng.below(len(sites))]
+            copy = tmp_path / f"copy-{seed}"
+            shutil.copytree(source, copy)
+            change = mutate(copy, site, rng)
+            tamper.reindex(copy)
+            labels = verify_record21(copy).failed_labels()
+            assert labels and "0.A" not in labels, f"seed {seed}, {change}: {labels}"
+            shutil.rmtree(copy)
