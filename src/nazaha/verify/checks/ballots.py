@@ -305,7 +305,10 @@ def _check_opened_data(
         findings.fail("13.A", where, "the opening does not give the contest data and its nonce")
         return
     group = ctx.group
-    if group.g_pow(nonce) != data.pad or len(plain) != len(data.masked):
+    if len(plain) != len(data.masked):
+        findings.fail("13.A", where, f"the published contest data D is not {len(data.masked)} bytes long, as C_1 is")
+        return
+    if group.g_pow(nonce) != data.pad:
         findings.fail("13.A", where, "the contest data nonce ξ does not reproduce C_0 = g^ξ")
         return
     keys = spec_hashes.contest_data_keys(
