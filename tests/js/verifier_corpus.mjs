@@ -1,4 +1,4 @@
-// Runs the browser verifier (static/js/verifier) under Node on every record named in the JSON
+// Runs the browser verifier (verify/browser/js) under Node on every record named in the JSON
 // list given as the first argument (folders or zips) and prints one JSON line per record:
 // {path, verdict, failed: [labels...], statuses: {number: status}, error}. Driven by
 // tests/e2e/test_browser_verifier_corpus.py, which compares the lines with `nazaha verify`.
@@ -6,9 +6,9 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import { rememberPowers } from "../../src/nazaha/service/static/js/verifier/arith.js";
-import { verifyRecord } from "../../src/nazaha/service/static/js/verifier/runner.js";
-import { readZip, recordFiles } from "../../src/nazaha/service/static/js/verifier/zip.js";
+import { rememberPowers } from "../../src/nazaha/verify/browser/js/arith.js";
+import { verifyRecord } from "../../src/nazaha/verify/browser/js/runner.js";
+import { readZip, recordFiles } from "../../src/nazaha/verify/browser/js/zip.js";
 
 function walk(root, relative = "", out = new Map()) {
   for (const entry of fs.readdirSync(path.join(root, relative), { withFileTypes: true })) {

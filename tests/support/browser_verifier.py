@@ -1,4 +1,4 @@
-"""Running the browser verifier (static/js/verifier) under Node and comparing it with `nazaha verify`.
+"""Running the browser verifier (verify/browser/js) under Node and comparing it with `nazaha verify`.
 
 ``run_node_verifier`` starts ``tests/js/verifier_corpus.mjs`` on a list of records and returns
 its reports; ``python_summary`` reduces a Python report to the same shape: the verdict and the

@@ -397,6 +397,27 @@ def verify(
     raise typer.Exit(0 if report.ok else 1)
 
 
+@app.command("verify-page")
+def verify_page(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML file.")] = Path(
+        "nazaha-verifier.html"
+    ),
+    language: Annotated[str, typer.Option(help="The page's first language (ar or en); it can switch.")] = "en",
+) -> None:
+    """Write the browser verifier as one self-contained HTML file that works offline."""
+    if language not in LANGUAGES:
+        fail(f"--language must be ar or en, not {language!r}", 2)
+    # The page lives with the service's templates; imported here so that `verify` stays light.
+    from nazaha.verify.browser.page import render_verifier_page  # noqa: PLC0415
+
+    def action() -> None:
+        page, _ = render_verifier_page(language, offline=True)
+        output.write_text(page, "utf-8")
+
+    run_guarded(action)
+    console.print(f"browser verifier written to {output}: open it in a browser and choose a record zip")
+
+
 # -- demonstration --------------------------------------------------------------------------------
 
 

@@ -140,8 +140,17 @@ export class Group {
     return (a * b) % this.p;
   }
 
+  /** a^-1 mod p by the extended Euclidean algorithm (a must be a unit). */
   inverse(a) {
-    return modPow(a, this.p - 2n, this.p);
+    let [r0, r1] = [this.p, ((a % this.p) + this.p) % this.p];
+    let [t0, t1] = [0n, 1n];
+    while (r1 !== 0n) {
+      const quotient = r0 / r1;
+      [r0, r1] = [r1, r0 - quotient * r1];
+      [t0, t1] = [t1, t0 - quotient * t1];
+    }
+    if (r0 !== 1n) throw new Error("not invertible mod p");
+    return ((t0 % this.p) + this.p) % this.p;
   }
 
   isElement(x) {
