@@ -10,8 +10,11 @@ Workers (one per core, at most 16), how many progress updates the page showed, a
 mutation of the tamper corpus, one record per mutation (tests/e2e/tamper.py; the test suite runs
 a combined subset): slow, it verifies some 45 records twice.
 
-Run: `.venv/bin/python -m benchmarks.browser_verifier [--ballots 500] [--corpus]`; the table goes
-into docs/benchmarks.md.
+``--screenshots`` photographs the page (Arabic and English, a valid and a tampered record) into
+docs/screenshots/verifier-*.png.
+
+Run: `.venv/bin/python -m benchmarks.browser_verifier [--ballots 500] [--corpus] [--screenshots]`;
+the timing table goes into docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ WATCH = """() => {
 
 
 def zip_record(record: Path, target: Path) -> Path:
+    """The record zipped as the ballot box's download gives it (one top folder, deflated)."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(record.rglob("*")):
             if path.is_file():
@@ -136,12 +140,51 @@ def write_section(name: str, command: str, lines: list[str]) -> None:
     DOC.write_text(text, "utf-8")
 
 
+def screenshots(ballots: int = 8) -> list[Path]:
+    """docs/screenshots/verifier-{ar,en}.png (a valid record) and verifier-invalid-en.png (a tally
+    count changed): the page after the verdict, at desktop width."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    from tests.e2e import tamper  # noqa: PLC0415
+
+    from nazaha.verify.browser.page import render_verifier_page  # noqa: PLC0415
+
+    shots = DOC.parent / "screenshots"
+    record = cached_record(ballots)
+    taken = []
+    with tempfile.TemporaryDirectory(prefix="nazaha-verifier-shots-") as folder:
+        root = Path(folder)
+        valid = zip_record(record, root / "record.zip")
+        shutil.copytree(record, root / "tampered")
+        tamper.apply(root / "tampered", tamper.change_tally_count)
+        invalid = zip_record(root / "tampered", root / "tampered.zip")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for lang, archive, name in (("ar", valid, "verifier-ar"), ("en", valid, "verifier-en"),
+                                        ("en", invalid, "verifier-invalid-en")):  # fmt: skip
+                page_file = root / f"verifier-{lang}.html"
+                page_file.write_text(render_verifier_page(lang, offline=True)[0], "utf-8")
+                page.goto(page_file.as_uri())
+                page.set_input_files("#record-file", str(archive))
+                page.wait_for_selector("#verdict", timeout=600_000)
+                path = shots / f"{name}.png"
+                page.screenshot(path=str(path), full_page=True)
+                taken.append(path)
+            browser.close()
+    for path in taken:
+        print(path)
+    return taken
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ballots", type=int, default=500)
     parser.add_argument("--corpus", action="store_true", help="compare with nazaha verify on the whole corpus")
+    parser.add_argument("--screenshots", action="store_true", help="photograph the page for docs/screenshots")
     args = parser.parse_args()
-    if args.corpus:
+    if args.screenshots:
+        screenshots()
+    elif args.corpus:
         write_section("browser-verifier-corpus", "python -m benchmarks.browser_verifier --corpus", compare_corpus())
     else:
         command = "python -m benchmarks.browser_verifier" + (

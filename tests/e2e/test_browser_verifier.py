@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,7 @@ from nazaha.verify.browser.text import UI
 from nazaha.verify.plain import strings_document
 from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.demo import run_demo
+from tests.support.browser_verifier import zip_record
 from tests.support.external import require_external
 
 if TYPE_CHECKING:
@@ -40,15 +40,6 @@ WATCH_STATUS = """() => {
     window.__statuses.push([status.textContent, bar.value, bar.max]);
   }).observe(status, { childList: true, characterData: true, subtree: true });
 }"""
-
-
-def zip_record(record: Path, target: Path) -> Path:
-    """The record zipped as the ballot box's download gives it (one folder, deflated)."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(record.rglob("*")):
-            if path.is_file():
-                archive.write(path, f"demo-record/{path.relative_to(record)}")
-    return target
 
 
 @pytest.fixture(scope="module")

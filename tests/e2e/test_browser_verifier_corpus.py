@@ -22,7 +22,7 @@ from nazaha.verify.formats import verify_path
 from nazaha.verify.report import Report
 from nazaha.workflows.demo import run_demo
 from tests.e2e import tamper
-from tests.support.browser_verifier import python_summary, start_node_verifier, summaries_of
+from tests.support.browser_verifier import python_summary, start_node_verifier, summaries_of, zip_record
 
 COMBINED: dict[str, Sequence[Callable[[Path], None]]] = {
     "ballots": (  # each on another ballot or device
@@ -93,9 +93,11 @@ def small_record(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_the_browser_verifier_agrees_with_nazaha_verify(small_record: Path, tmp_path: Path) -> None:
     records = build_corpus(small_record, tmp_path / "corpus", COMBINED)
-    node = start_node_verifier(records, tmp_path / "records.json")  # runs while Python verifies
+    archive = zip_record(records[0], tmp_path / "untouched.zip")  # the zip reader on the same record
+    node = start_node_verifier([*records, archive], tmp_path / "records.json")  # runs while Python verifies
     expected = {str(r): python_summary(verify_python(r)) for r in records}
     actual = summaries_of(node)
+    assert actual.pop(str(archive)) == expected[str(records[0])]
     assert expected[str(records[0])].verdict == "valid"
     failed_letters = {label.split(".")[0] for s in expected.values() for label in s.failed}
     assert failed_letters >= LETTERS, LETTERS - failed_letters

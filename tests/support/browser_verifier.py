@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,15 @@ from pathlib import Path
 from nazaha.verify.report import Report
 from tests.support.external import require_external
 
-__all__ = ["ROOT", "Summary", "node_binary", "python_summary", "start_node_verifier", "summaries_of"]
+__all__ = [
+    "ROOT",
+    "Summary",
+    "node_binary",
+    "python_summary",
+    "start_node_verifier",
+    "summaries_of",
+    "zip_record",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = ROOT / "tests" / "js" / "verifier_corpus.mjs"
@@ -63,3 +72,12 @@ def python_summary(report: Report | None) -> Summary:
         return Summary("unreadable", ())
     failed = sorted(failure.label for _, failure in report.failures())
     return Summary("valid" if report.ok else "INVALID", tuple(failed))
+
+
+def zip_record(record: Path, target: Path) -> Path:
+    """The record zipped as the ballot box's download gives it (one top folder, deflated)."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(record.rglob("*")):
+            if path.is_file():
+                archive.write(path, f"demo-record/{path.relative_to(record)}")
+    return target
