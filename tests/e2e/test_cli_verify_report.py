@@ -35,6 +35,9 @@ def test_a_valid_record_in_plain_words(record_copy: Callable[[], Path], tmp_path
     assert f'<html lang="{language}"' in page
     assert 'dir="rtl"' in page  # the Arabic half, whichever comes first
     assert "<script" not in page and "http" not in page.replace("https://", "")  # self-contained, no assets
+    assert "built-in method" not in page and "Undefined" not in page
+    for lang in ("ar", "en"):
+        assert WORDS[lang]["words"]["items"] in page
     fingerprint = hashlib.sha256((record / "record.json").read_bytes()).hexdigest().upper()
     grouped = " ".join(fingerprint[i : i + 4] for i in range(0, 64, 4))
     assert grouped in page

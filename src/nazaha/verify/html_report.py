@@ -64,7 +64,7 @@ code, .ltr { direction: ltr; unicode-bidi: isolate; }
 {% if partial %}<p><strong>{{ half.words.partial }}:</strong> <bdi>{{ partial }}</bdi></p>{% endif %}
 <table>
 <thead><tr><th scope="col">{{ half.words.check }}</th><th scope="col">{{ half.words.what }}</th>
-<th scope="col">{{ half.words.items }}</th><th scope="col">{{ half.words.verdict }}</th></tr></thead>
+<th scope="col">{{ half.words['items'] }}</th><th scope="col">{{ half.words.verdict }}</th></tr></thead>
 <tbody>
 {% for line in half.lines %}
 <tr class="{{ line.status.value.replace(' ', '-') }}">

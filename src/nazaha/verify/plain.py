@@ -181,7 +181,10 @@ _VERDICTS = {
 
 _WORDS: dict[str, tuple[str, str]] = {
     "valid": ("VALID: every check that applies passed.", "صالح: نجح كل فحص ينطبق على هذا السجل."),
-    "invalid": ("INVALID: the record fails the checks listed below.", "غير صالح: يفشل السجل في الفحوص المذكورة أدناه."),
+    "invalid": (
+        "INVALID: the record fails the checks marked FAILED.",
+        "غير صالح: يفشل السجل في الفحوص التي نتيجتها «فشل».",
+    ),
     "check": ("Check", "الفحص"),
     "what": ("What it confirms", "ما يؤكّده"),
     "verdict": ("Verdict", "النتيجة"),
