@@ -24,6 +24,7 @@ from nazaha.cli.output import (
     challenged_table,
     console,
     failures_table,
+    plain_table,
     report_table,
     tally_table,
     warnings_table,
@@ -36,6 +37,8 @@ from nazaha.election.eligibility import EligibilityMode, EligibilityPolicy
 from nazaha.election.manifest import parse_manifest
 from nazaha.errors import MissingDependencyError
 from nazaha.verify.formats import verify_path
+from nazaha.verify.html_report import record_fingerprint, render_html_report
+from nazaha.verify.plain import LANGUAGES, verdict_line
 from nazaha.verify.report import Report
 from nazaha.voting.confirmation import ChainingMode
 from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box
@@ -345,15 +348,36 @@ def verify(
             "the same path on every worker."
         ),
     ] = "",
+    language: Annotated[
+        str,
+        typer.Option(help="Print the checks as plain-language lines in this language (ar or en), with advice."),
+    ] = "",
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write a self-contained, printable, bilingual report to this HTML file."),
+    ] = None,
 ) -> None:
     """Verify an election record independently. Exit 0: valid; 1: a check failed; 2: unreadable."""
+    if language and language not in LANGUAGES:
+        fail(f"--language must be ar or en, not {language!r}", 2)
 
     def action() -> Report:
-        return _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format, scheduler=scheduler)
+        report = _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format, scheduler=scheduler)
+        if html is not None:
+            page = render_html_report(report, record_fingerprint(record), language or "en")
+            html.write_text(page, "utf-8")
+        return report
 
     report = run_guarded(action)
     if as_json:
         typer.echo(report.to_json().decode("utf-8"))
+    elif language:
+        console.print(plain_table(report, language))
+        failures = failures_table(report)
+        if failures is not None:
+            console.print(failures)
+        style = "bold green" if report.ok else "bold red"
+        console.print(f"[{style}]{verdict_line(report, language)}[/{style}]")
     else:
         console.print(report_table(report))
         for table in (warnings_table(report), failures_table(report)):
@@ -368,7 +392,30 @@ def verify(
             if report.ok
             else "[bold red]INVALID: the record fails the checks listed above[/bold red]"
         )
+    if html is not None and not as_json:
+        console.print(f"report written to {html}")
     raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command("verify-page")
+def verify_page(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML file.")] = Path(
+        "nazaha-verifier.html"
+    ),
+    language: Annotated[str, typer.Option(help="The page's first language (ar or en); it can switch.")] = "en",
+) -> None:
+    """Write the browser verifier as one self-contained HTML file that works offline."""
+    if language not in LANGUAGES:
+        fail(f"--language must be ar or en, not {language!r}", 2)
+    # The page lives with the service's templates; imported here so that `verify` stays light.
+    from nazaha.verify.browser.page import render_verifier_page  # noqa: PLC0415
+
+    def action() -> None:
+        page, _ = render_verifier_page(language, offline=True)
+        output.write_text(page, "utf-8")
+
+    run_guarded(action)
+    console.print(f"browser verifier written to {output}: open it in a browser and choose a record zip")
 
 
 # -- demonstration --------------------------------------------------------------------------------
