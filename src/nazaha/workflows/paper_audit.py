@@ -23,10 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nazaha.ceremony.keyfile import open_key_share
+from nazaha.crypto.nonces import RandomSource
 from nazaha.election.context import ElectionContext
 from nazaha.election.manifest import parse_manifest
 from nazaha.election.tally import EncryptedTally, EncryptedTallyContest
-from nazaha.errors import AuditInputError, AuditStateError
+from nazaha.errors import AuditInputError, AuditStateError, KeyFileError
 from nazaha.record.codec import Hex, decode_ballot, decode_hashes, decode_parameters, decode_tally
 from nazaha.record.layout import RecordReader, write_file_atomically
 from nazaha.record.paper_audit import (
@@ -177,6 +179,9 @@ class PaperAudit:
         committed_audit({"format": AUDIT_FORMAT, **doc}, {})  # refuses inputs the audit cannot use
         self._append(COMMITMENT, "commitment", doc)
         return self.commitment_digest()
+
+    def risk_limit(self) -> float:
+        return float(self._doc(COMMITMENT, "commitment")["risk_limit"])
 
     def commitment_digest(self) -> str:
         return file_digest((self.folder / COMMITMENT).read_bytes())
@@ -470,3 +475,17 @@ def status_json(status: ContestStatus) -> dict[str, Any]:
         "next_target": status.next_target,
         "full_count_next": status.full_count_next,
     }
+
+
+def guardians_from_keys(
+    context: ElectionContext, keys: Sequence[tuple[str, bytes, str]], rng: RandomSource
+) -> list[DecryptingGuardian]:
+    """The guardians present, from (where, sealed key file, passphrase) each (as ``nazaha decrypt``)."""
+    guardians = []
+    for where, data, passphrase in keys:
+        try:
+            share = open_key_share(data, passphrase, context.group)
+        except KeyFileError as error:
+            raise KeyFileError(f"{where}: {error}") from None
+        guardians.append(DecryptingGuardian(context, share, rng))
+    return guardians
