@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,11 +66,12 @@ def test_an_official_audits_the_paper_of_an_e2e_election_through_the_cli(tmp_pat
             r["ballot"] for p in (record / "audit").glob("readings-*.json") for r in json.loads(p.read_bytes())["cards"]
         }
         pulled = [d["ballot"] for d in round_doc["draws"]] + round_doc["hand_counted"]
-        cards = []
+        cards: list[dict[str, Any]] = []
         for code in dict.fromkeys(pulled):
             if code in read:
                 continue
-            mayor = [option for option, value in votes[code]["votes"]["mayor"].items() if value]  # type: ignore[union-attr]
+            marked: dict[str, Any] = votes[code]["votes"]  # type: ignore[assignment]
+            mayor = [option for option, value in marked["mayor"].items() if value]
             if rounds == 1 and not cards:
                 mayor = ["youssef-barakat"]  # the paper disagrees with its encryption
             cards.append({"ballot": code, "outcome": "read", "marks": {"mayor": mayor}})
