@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from nazaha import __version__
 from nazaha.service.errors import install_error_handlers
 from nazaha.service.limits import BodyLimit
+from nazaha.service.pages import audit_board
 from nazaha.service.pages import routes as pages
 from nazaha.service.routes import ballots, credentials, decryption, elections
 from nazaha.service.settings import Settings
@@ -50,6 +51,7 @@ def create_app(settings: Settings, box: BallotBoxService) -> FastAPI:
     app.include_router(decryption.router)
     app.include_router(credentials.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "static")), name="static")
+    app.include_router(audit_board.router)  # the paper audit's boards (only with app.state.audit_boards)
     app.include_router(pages.router)
 
     @app.get("/api/v1/health", tags=["service"], summary="Health of the service and its database")
