@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from nazaha.election.manifest import Manifest, parse_manifest
 from nazaha.errors import AuthorizationError, InputError, NotFoundError
 from nazaha.rla.committed import PaperReading
 from nazaha.workflows.paper_audit import PaperAudit, PullItem
 
-__all__ = ["AuditBoards", "BoardSession"]
+__all__ = ["AuditBoards", "BoardSession", "audit_boards_from_files"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,3 +130,15 @@ class AuditBoards:
         self.audit.enter_readings(
             [PaperReading(ballot, outcome, shown)], board=session.board, members=list(session.members)
         )
+
+
+def audit_boards_from_files(record: Path, boards_file: Path) -> AuditBoards:
+    """The audit boards of the paper audit of ``record``, with passcodes from ``boards_file``
+    (JSON ``{"Board 1": "passcode", ...}``, kept off the command line)."""
+    try:
+        raw = json.loads(boards_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise InputError(f"{boards_file}: cannot be read as JSON ({error})") from None
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise InputError(f'{boards_file}: expected {{"board name": "passcode", ...}}')
+    return AuditBoards(PaperAudit(record), raw)
