@@ -143,6 +143,7 @@ class _Totals:
     labels: set[str] = field(default_factory=set)
     eligibility_note: str = ""
     signature_note: str = ""
+    audit_note: str = ""
 
 
 def _check_ballots(
@@ -271,7 +272,7 @@ def verify_record21(
     audited = paper_audit_applies(root)
     if audited:
         try:
-            check_paper_audit(root, record, findings)
+            totals.audit_note = check_paper_audit(root, record, findings)
         except (RecordFormatError, KeyError, TypeError, ValueError) as error:
             findings.fail("A.1", AUDIT_DIR, f"the paper audit cannot be read: {error}")
     return _report(root, findings, totals, signed_rounds, audited)
@@ -332,8 +333,11 @@ def _report(
                 verdict.not_applicable = "the election declared no administrator key, so its record is not signed"
         elif check.number == "G" and not signed_rounds:
             verdict.not_applicable = "the record predates signed decryption rounds (no guardian declared a signing key)"
-        elif check.number == "A" and not audited:
-            verdict.not_applicable = "the record holds no paper audit (no audit/ folder)"
+        elif check.number == "A":
+            if audited:
+                verdict.note = totals.audit_note
+            else:
+                verdict.not_applicable = "the record holds no paper audit (no audit/ folder)"
         elif check.number in PRE_ENCRYPTED:
             verdict.not_applicable = "the record has no pre-encrypted ballots (Nazaha's format has no place for them)"
         results.append(verdict)

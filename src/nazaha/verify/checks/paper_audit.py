@@ -97,8 +97,9 @@ def _plain(doc: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in doc.items() if key != "_recorded_at"}
 
 
-def check_paper_audit(root: Path, record: Record21, findings: Findings) -> None:
-    """Checks A.1-A.7 (see the module docstring); every failure is named, and checking goes on."""
+def check_paper_audit(root: Path, record: Record21, findings: Findings) -> str:
+    """Checks A.1-A.7 (see the module docstring); every failure is named, and checking goes on.
+    Returns the audit in plain language, for the report's note."""
     docs = _log(root, findings)
     commitment = docs.get(COMMITMENT)
     seed_doc = docs.get(SEED)
@@ -106,12 +107,12 @@ def check_paper_audit(root: Path, record: Record21, findings: Findings) -> None:
         findings.fail(
             "A.2", f"{AUDIT_DIR}/{COMMITMENT}", "the audit has no valid commitment; nothing else can be checked"
         )
-        return
+        return ""
     _check_commitment(root, record, _plain(commitment), findings)
     names = list(docs)
     if seed_doc is None:
         findings.fail("A.3", f"{AUDIT_DIR}/{SEED}", "the audit has no valid seed")
-        return
+        return ""
     commitment_sha = file_digest((root / AUDIT_DIR / COMMITMENT).read_bytes())
     if names[:2] != [COMMITMENT, SEED] or seed_doc.get("commitment") != commitment_sha:
         findings.fail("A.3", f"{AUDIT_DIR}/{SEED}", "the seed was not entered right after the commitment it names")
@@ -121,7 +122,7 @@ def check_paper_audit(root: Path, record: Record21, findings: Findings) -> None:
         seed = check_seed(str(seed_doc.get("seed", "")))
     except AuditInputError as error:
         findings.fail("A.3", f"{AUDIT_DIR}/{SEED}", str(error))
-        return
+        return ""
     decryptions = {name: doc for name, doc in docs.items() if doc.get("kind") == "decryption"}
     decrypted = {
         str(doc["ballot"]): {
@@ -134,7 +135,7 @@ def check_paper_audit(root: Path, record: Record21, findings: Findings) -> None:
         audit, cards = committed_audit(_plain(commitment), decrypted)
     except (AuditInputError, KeyError, TypeError) as error:
         findings.fail("A.2", f"{AUDIT_DIR}/{COMMITMENT}", f"the commitment cannot be audited: {error}")
-        return
+        return ""
     by_card = {card.card: card for card in cards.values()}
     sampled: set[str] = set()
     readings: dict[str, PaperReading] = {}
@@ -199,6 +200,22 @@ def check_paper_audit(root: Path, record: Record21, findings: Findings) -> None:
         _compare_risks(number, statuses, result, findings)
         expected_next = next_targets(statuses)
     _check_decryptions(record, decryptions, cards, sampled, findings)
+    return _summary(commitment, rounds, results, len(decryptions), len(cards))
+
+
+def _summary(
+    commitment: dict[str, Any], rounds: list[dict[str, Any]], results: dict[int, dict[str, Any]], opened: int, cast: int
+) -> str:
+    """The paper audit in a sentence or two: what a reader of the report wants to know."""
+    text = (
+        f"paper audit at a {float(commitment['risk_limit']):.0%} risk limit: {len(rounds)} round(s), "
+        f"{opened} of {cast} cast ballots decrypted (audited contests only)"
+    )
+    if results:
+        last = results[max(results)]
+        states = "; ".join(f"{c['contest']} {c['state']} (risk {float(c['risk']):.4f})" for c in last["contests"])
+        text += f", {len(last['discrepancies'])} discrepancy(ies) between paper and encryption; {states}"
+    return text
 
 
 def _collect_readings(
