@@ -115,6 +115,19 @@ def alter_decryption(root: Path) -> None:
     _relog(root)
 
 
+def remove_decryption(root: Path) -> None:
+    """A sampled ballot's decryption is taken out of the audit (and of its log)."""
+    folder = root / AUDIT_DIR
+    name = "decrypted/" + sorted(p.name for p in (folder / "decrypted").glob("*.json"))[0]
+    (folder / name).unlink()
+    doc = json.loads((folder / LOG).read_bytes())
+    doc["entries"] = [entry for entry in doc["entries"] if entry["file"] != name]
+    for position, entry in enumerate(doc["entries"]):
+        entry["position"] = position
+    (folder / LOG).write_bytes(encode_audit_doc(doc))
+    _relog(root)
+
+
 def alter_reading(root: Path) -> None:
     """Change a reading after entry, leaving the log alone: its digest no longer matches."""
 
@@ -162,6 +175,7 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (drop_the_seeds_commitment, "A.3"),
     (swap_sampled_card, "A.4"),
     (alter_decryption, "A.5"),
+    (remove_decryption, "A.5"),
     (alter_reading, "A.1"),
     (alter_reading_and_log, "A.6"),
     (lower_reported_risk, "A.7"),
