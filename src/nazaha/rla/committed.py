@@ -175,6 +175,8 @@ def discrepancies(
     found = []
     for code in sorted(readings):
         card = cards[code]
+        if code not in decrypted:
+            raise AuditInputError("decryptions", f"ballot {code[:16]}… has a reading but no decryption")
         mvr = reading_record(card, readings[code])
         for contest_id in card.contests:
             encrypted = tuple(sorted(decrypted[code][contest_id]))
