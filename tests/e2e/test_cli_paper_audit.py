@@ -92,3 +92,14 @@ def test_an_official_audits_the_paper_of_an_e2e_election_through_the_cli(tmp_pat
     report = json.loads(verified.out)
     assert report["verdict"] == "valid"
     assert {c["number"]: c["status"] for c in report["checks"]}["A"] == "passed"
+
+
+@pytest.mark.slow
+def test_demo_audit_prints_the_paper_and_verifies_the_audited_record(tmp_path: Path) -> None:
+    result = nazaha("demo", "--audit", "--ballots", "8", "--jobs", "1", "--seed", "cli-audit", "-o", tmp_path / "rec")
+    assert result.code == 0, result.err + result.out
+    assert "VALID, the election and its paper audit" in result.out
+    for language in ("ar", "en"):
+        page = (tmp_path / "rec-paper" / f"paper-ballots.{language}.html").read_text(encoding="utf-8")
+        assert page.count('class="ballot"') == 8 and "<svg" in page
+    assert (tmp_path / "rec" / "audit" / "result-1.json").is_file()
