@@ -8,6 +8,7 @@
     nazaha audit paper decrypt RECORD --workspace WS --key K1 --key K3 --key K5
     nazaha audit paper enter RECORD readings.json --board "Board 1" --member A --member B
     nazaha audit paper measure RECORD                           # risk; confirmed or escalate
+    nazaha audit paper status RECORD                            # the audit so far
     nazaha verify RECORD                                        # the election and its audit (check A)
 """
 
@@ -158,5 +159,23 @@ def measure(record: RecordArg) -> None:
         statuses = audit.measure()
         console.print(status_table(statuses, audit.risk_limit()))
         console.print("the audit is over" if audit.finished() else "escalate: draw the next round")
+
+    run_guarded(action)
+
+
+@paper_app.command("status")
+def status(record: RecordArg) -> None:
+    """The audit so far: rounds, decrypted ballots, and the measured risk per contest (nothing written)."""
+
+    def action() -> None:
+        audit = PaperAudit(record)
+        rounds = audit.rounds()
+        console.print(f"commitment SHA-256: {audit.commitment_digest()}")
+        console.print(
+            f"{len(rounds)} round(s); {len(audit.sampled())} ballot(s) sampled, {len(audit.decrypted())} decrypted, "
+            f"{len(audit.readings())} read"
+        )
+        if rounds:
+            console.print(status_table(audit.statuses(), audit.risk_limit()))
 
     run_guarded(action)
