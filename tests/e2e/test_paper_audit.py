@@ -193,3 +193,31 @@ def test_a_tampered_audit_fails_its_named_check(
     failures = _failures(root)
     assert label in failures.get("A", []), failures
     assert set(failures) == {"A"}, "only the paper audit's check fails: the election record is untouched"
+
+
+def test_audit_boards_sign_in_with_their_passcode_and_two_members(audited: AuditDemo) -> None:
+    from nazaha.errors import AuthorizationError, InputError
+    from nazaha.workflows.audit_boards import AuditBoards
+
+    now = [0.0]
+    boards = AuditBoards(audited.audit, {"Board 1": "board one passcode"}, lifetime=60, clock=lambda: now[0])
+    assert "passcode" not in repr(boards)
+    with pytest.raises(AuthorizationError):
+        boards.sign_in("Board 1", "wrong passcode", ["A", "B"])
+    with pytest.raises(AuthorizationError):
+        boards.sign_in("Board 9", "board one passcode", ["A", "B"])
+    with pytest.raises(InputError):
+        boards.sign_in("Board 1", "board one passcode", ["A", "A"])
+    token = boards.sign_in("Board 1", "board one passcode", ["A", "B"])
+    session = boards.session(token)
+    with pytest.raises(AuthorizationError, match="stale"):
+        boards.enter(token, "not the form token", "X", "read", {}, ["A", "B"])
+    with pytest.raises(InputError, match="both members"):
+        boards.enter(token, session.form_token, "X", "read", {}, ["A"])
+    with pytest.raises(InputError, match="not the next one"):
+        boards.enter(token, session.form_token, "X", "read", {}, ["A", "B"])  # every card is read
+    now[0] = 61
+    with pytest.raises(AuthorizationError):
+        boards.session(token)
+    with pytest.raises(InputError):
+        AuditBoards(audited.audit, {"Board 1": "short"})
