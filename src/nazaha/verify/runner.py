@@ -172,6 +172,7 @@ def _check_ballots(
             vote_key=record.hashes.vote_key,
             extended_hash=record.hashes.extended_hash,
             digests=digests,
+            data_key=record.hashes.data_key,
             chains={
                 code: ChainLink(device, mode, None if previous is None else bytes.fromhex(previous))
                 for code, (device, mode, previous) in links.items()
@@ -321,7 +322,12 @@ def _report(
             failures=findings.failures.get(check.number, []),
         )
         if check.number == "12":
-            verdict.not_applicable = "the record has no contest data fields (Nazaha does not encrypt contest data)"
+            verdict.not_applicable = (
+                "the record decrypts no cast ballot's contest data (Nazaha opens contest data only on challenged "
+                "ballots, with their nonces: Verification 13)"
+            )
+        elif check.number == "D" and not verdict.items and not verdict.failures:
+            verdict.not_applicable = "no contest of the manifest declares contest data"
         elif check.number in ("13", "14") and not totals.challenged and not verdict.failures:
             verdict.not_applicable = "no ballot was challenged"
         elif check.number == "E":

@@ -96,11 +96,12 @@ class DemoResult:
 
 def generate_ballots(manifest: Manifest, count: int, rng: RandomSource) -> list[PlaintextBallot]:
     """``count`` random valid ballots: each contest gets its full selection limit most of the
-    time and an undervote (possibly blank) otherwise."""
+    time and an undervote (possibly blank) otherwise; a marked write-in option gets a text."""
     ballots = []
     for _ in range(count):
         style = manifest.ballot_styles[rng.below(len(manifest.ballot_styles))]
         votes: dict[str, dict[str, int]] = {}
+        write_ins: dict[str, dict[str, str]] = {}
         for index in style.contests:
             contest = manifest.contest(index)
             limit = contest.contest_limit
@@ -113,7 +114,14 @@ def generate_ballots(manifest: Manifest, count: int, rng: RandomSource) -> list[
                 if chosen.get(label, 0) < contest.option_limit(option):
                     chosen[label] = chosen.get(label, 0) + 1
             votes[contest.label] = chosen
-        ballots.append(PlaintextBallot(style=style.label, votes=votes))
+            texts = {
+                option.label: f"مرشح {rng.below(1000)} write-in"
+                for option in contest.options
+                if option.write_in and chosen.get(option.label, 0)
+            }
+            if texts:
+                write_ins[contest.label] = texts
+        ballots.append(PlaintextBallot(style=style.label, votes=votes, write_ins=write_ins))
     return ballots
 
 
@@ -179,12 +187,14 @@ def run_demo(
     jobs: int = 1,
     seed: str | None = None,
     progress: Progress | None = None,
+    manifest: Manifest | None = None,
 ) -> DemoResult:
     """Run a mock election through the election lifecycle in memory and write its record to
-    ``output``; see the module docstring."""
+    ``output``; see the module docstring. ``manifest`` replaces the sample manifest (with a fresh
+    election id) by another."""
     progress = progress or NoProgress()
     rng: RandomSource = SeededRandom(seed) if seed is not None else SystemRandom()
-    manifest = demo_manifest(rng)
+    manifest = manifest or demo_manifest(rng)
     context, keys = _ceremony(ElectionParameters(group, guardians, quorum), manifest, rng, progress)
     plaintexts = generate_ballots(manifest, ballots, rng)
     voters = demo_voters(manifest, plaintexts, rng)
