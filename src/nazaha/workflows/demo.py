@@ -74,6 +74,12 @@ class DemoResult:
     election_id: str = ""
     credentials: int = 0
     """Credentials the demo's authority issued (one per voter; every ballot is signed by one)."""
+    keys: tuple[GuardianKeyShare, ...] = field(default=(), repr=False)
+    """Every guardian's key share (the demonstration holds them all; a real election never does)."""
+    paper: dict[str, PlaintextBallot] = field(default_factory=dict, repr=False)
+    """What each cast ballot's paper shows, by confirmation code (the simulated paper of the audit)."""
+    paper_ids: dict[str, str] = field(default_factory=dict, repr=False)
+    """Each cast ballot's paper id id_B (uppercase hex), by confirmation code."""
 
     def decrypted(self) -> dict[tuple[str, str], int]:
         return {
@@ -241,6 +247,9 @@ def run_demo(
         cast=len(votes.cast),
         election_id=election,
         credentials=len(voters.voter_seeds),
+        keys=tuple(keys),
+        paper=votes.paper,
+        paper_ids=votes.paper_ids,
     )
 
 
@@ -250,12 +259,16 @@ class _Votes:
 
     cast: list[PlaintextBallot] = field(default_factory=list)
     challenged: dict[bytes, PlaintextBallot] = field(default_factory=dict)
+    paper: dict[str, PlaintextBallot] = field(default_factory=dict)
+    paper_ids: dict[str, str] = field(default_factory=dict)
 
     def add(self, item: EncryptedOnDevice, plaintext: PlaintextBallot, challenged: bool) -> None:
         if challenged:
             self.challenged[item.ballot.confirmation_code] = plaintext
         else:
             self.cast.append(plaintext)
+            self.paper[item.ballot.code_hex] = plaintext
+            self.paper_ids[item.ballot.code_hex] = item.ballot.selection_id.hex().upper()
 
 
 def _challenges(number: int, every: int) -> bool:

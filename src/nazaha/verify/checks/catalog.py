@@ -82,6 +82,11 @@ CHECKS: tuple[Check, ...] = (
     Check("17", "Pre-encrypted ballots: every short code is right", f"{_SPEC}.8, Verification 17"),
     Check("18", "Uncast pre-encrypted ballots: every encryption is correct", f"{_SPEC}.8, Verification 18"),
     Check("19", "Uncast pre-encrypted ballots: every ballot matches its style", f"{_SPEC}.8, Verification 19"),
+    Check(
+        "A",
+        "Paper audit: the paper ballots match the encrypted ballots they point at, to the risk limit",
+        "Nazaha paper audit (ElectionGuard 2.1 §1, §3.6.5, §3.6.7; SHANGRLA)",
+    ),
 )
 
 PRE_ENCRYPTED = ("15", "16", "17", "18", "19")
