@@ -61,7 +61,7 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
 def test_the_untouched_record_verifies(standard_record) -> None:  # type: ignore[no-untyped-def]
     report = verify_record21(standard_record.record)
     assert report.ok, list(report.failures())
-    assert {r.check.number for r in report.results} == {str(n) for n in range(20)} | {"B", "E", "G", "N", "S"}
+    assert {r.check.number for r in report.results} == {str(n) for n in range(20)} | {"A", "B", "D", "E", "G", "N", "S"}
     signed = next(r for r in report.results if r.check.number == "S")
     assert signed.status.value == "passed" and "fingerprint" in signed.note
     statuses = {r.check.number: r.status.value for r in report.results}
@@ -71,6 +71,8 @@ def test_the_untouched_record_verifies(standard_record) -> None:  # type: ignore
     assert eligibility.startswith("mode both, policy one-ballot; 12 of 12 credentials voted")
     assert "per precinct: polling-station-1" in eligibility
     assert {statuses[n] for n in ("15", "16", "17", "18", "19")} == {"not applicable"}
+    assert statuses["D"] == "not applicable" and statuses["12"] == "not applicable"  # no contest data
+    assert statuses["A"] == "not applicable", "no paper audit in this record"
     assert statuses["N"] == "passed" and next(r.items for r in report.results if r.check.number == "N") == 12
 
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,10 @@ from nazaha.service.settings import Settings
 from nazaha.storage.sql.store import SqlStore
 from nazaha.tallying.decrypt import DecryptingGuardian
 from nazaha.verify.runner import verify_record21
+from nazaha.voting import encrypt as encrypt_module
+from nazaha.voting import nonce_encryption
 from nazaha.voting.encrypt import encrypt_ballot_nonce
+from nazaha.workflows import decryption as decryption_module
 from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.decryption import signed
 from nazaha.workflows.remote import GuardianLedger
@@ -259,3 +263,44 @@ def test_a_guardian_key_serves_one_election_only(tmp_path: Path) -> None:
         "AB" * 32: "election 'city' at http://box-a/",
         "CD" * 32: "election 'town' at http://box-b/",
     }
+
+
+@pytest.mark.parametrize("fallback", [True, False], ids=["opened", "hidden"])
+def test_a_ballot_with_the_legacy_kdf_labels_still_opens(
+    store: SqlStore,
+    service_election: ServiceElection,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fallback: bool,
+) -> None:
+    """A ballot encrypted before Nazaha followed the PDF's KDF labels (eq. 36: ``ballot nonce`` with
+    spaces) is challenged at close: the guardians' nonce opens it under the legacy labels, so it is
+    published as opened. Published as unopened instead (the fallback switched off, as a publisher
+    hiding it would), the verifier finds that the shares do open it: 13.U."""
+    box = BallotBoxService(store)
+    context = service_election.context
+    legacy_key = functools.partial(nonce_encryption.ballot_nonce_key, legacy=True)
+    with monkeypatch.context() as patched:
+        patched.setattr(encrypt_module, "ballot_nonce_key", legacy_key)
+        ballots = service_election.ballots(2, device="kiosk-legacy", seed="legacy labels")
+    if not fallback:
+        monkeypatch.setattr(decryption_module, "_open_challenged", lambda *_: None)
+    election = box.create_election({k: v.encode() for k, v in service_election.files.items()}, "legacy").id
+    box.open_voting(election)
+    cast, _ = box.submit(election, ballots[0])
+    box.decide(election, cast.confirmation_code, BallotState.CAST, cast.decision_token)
+    box.submit(election, ballots[1])  # never decided: challenged at close
+    box.close_voting(election)
+    box.tally(election)
+    guardians = _guardians(service_election, "legacy")
+    box.lifecycle.decrypt_here(election, [guardians[1], guardians[3], guardians[5]])
+    assert box.election(election).state.value == "published"
+    report = verify_record21(box.write_record(election, tmp_path / "record"))
+    code = decode_ballot(ballots[1], context.group, "ballot").ballot.confirmation_code
+    if fallback:
+        assert [o.confirmation_code for o in box.openings(election)] == [code]
+        assert report.ok, list(report.failures())
+        assert report.warning_names() == ["open-election"]
+    else:
+        assert [u.confirmation_code for u in box.lifecycle.unopened(election)] == [code]
+        assert {f.label for _, f in report.failures()} == {"13.U"}

@@ -3,13 +3,18 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 import {
+  BALLOT_NONCE_CONTEXT,
+  BALLOT_NONCE_LABEL,
+  ballotNonceKey,
   bytesToHex,
   deviceChainingField,
   encryptBallot,
   hexToBytes,
+  intToBytes,
   loadContext,
   openBallot,
   randomBelow,
@@ -91,4 +96,31 @@ test("randomBelow stays below its bound", () => {
     assert.ok(value >= 0n && value < bound);
   }
   for (let i = 0; i < 200; i++) assert.ok(randomBelow(7n) < 7n);
+});
+
+// Known answer of the ballot-nonce KDF from the spec's byte layout, the same inputs and values as
+// tests/unit/test_kdf_vectors.py: §3.3.4 eqs. (35)-(36), PDF p. 30, table §5.5.3 (p. 75).
+//   h = H(H_I; 0x22, α_B, β_B), B1 = 0x22 ‖ b(α_B, 512) ‖ b(β_B, 512)
+//   k_1 = HMAC(h, 0x01 ‖ b("ballot_nonce", 12) ‖ 0x00 ‖ b("ballot_nonce_encrypt", 20) ‖ 0x0100)
+test("the ballot-nonce KDF follows the spec's bytes (eq. 36, with underscores)", async () => {
+  const group = context.group;
+  const idHash = Uint8Array.from({ length: 32 }, (_, i) => i);
+  const pad = group.pow(group.g, 5n);
+  const shared = group.pow(group.g, 7n);
+  const b1 = new Uint8Array([0x22, ...intToBytes(pad, 512), ...intToBytes(shared, 512)]);
+  assert.equal(b1.length, 1025);
+  const h = createHmac("sha256", idHash).update(b1).digest();
+  assert.equal(bytesToHex(h), "D4A1B4EC057382FFFFAB7C56C3663C0280623AD96A2EAB916290C312AA65D99C");
+  const message = hexToBytes(
+    "01" + // counter
+      "62616C6C6F745F6E6F6E6365" + // Label = b("ballot_nonce", 12): 5F is the underscore
+      "00" +
+      "62616C6C6F745F6E6F6E63655F656E6372797074" + // Context = b("ballot_nonce_encrypt", 20)
+      "0100", // 256 bits of key material
+  );
+  const k1 = "BE41E84C4A086BC74BB6AA33379265A8BEFADF25E769ED171D22724E0A391631";
+  assert.equal(createHmac("sha256", h).update(message).digest("hex").toUpperCase(), k1);
+  assert.equal(bytesToHex(await ballotNonceKey(group, idHash, pad, shared)), k1);
+  assert.equal(BALLOT_NONCE_LABEL, "ballot_nonce");
+  assert.equal(BALLOT_NONCE_CONTEXT, "ballot_nonce_encrypt");
 });

@@ -19,7 +19,7 @@ from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import STANDARD_GROUP, TEST_GROUP
 from nazaha.election.context import ElectionContext
 from nazaha.election.guardian import GuardianKeyShare
-from nazaha.election.manifest import Manifest
+from nazaha.election.manifest import Manifest, parse_manifest
 from nazaha.election.parameters import ElectionParameters
 from nazaha.record.codec import encode_ballot
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
@@ -28,7 +28,14 @@ from nazaha.workflows.encryption import encrypt_on_devices
 from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, election_files_of
 from nazaha.workflows.workspace import Workspace
 
-__all__ = ["CHAINING_DEVICES", "ServiceElection", "SmallElection", "make_election", "make_service_election"]
+__all__ = [
+    "CHAINING_DEVICES",
+    "ServiceElection",
+    "SmallElection",
+    "make_election",
+    "make_service_election",
+    "write_in_manifest",
+]
 
 CHAINING_DEVICES = ("chain-kiosk", "crash-kiosk", "kiosk-chain", "twin")
 """The devices the service tests chain ballots on: registered, since only a registered device may
@@ -47,13 +54,39 @@ class SmallElection:
         return self.context.manifest
 
 
-def make_election(group: Group = TEST_GROUP, n: int = 5, k: int = 3, seed: str = "election") -> SmallElection:
+def make_election(
+    group: Group = TEST_GROUP, n: int = 5, k: int = 3, seed: str = "election", manifest: Manifest | None = None
+) -> SmallElection:
     rng = SeededRandom(seed)
     parameters = ElectionParameters(group, n, k)
     h_p = parameter_base_hash(parameters)
     guardians = [Guardian(parameters, h_p, i, f"Guardian {i}", rng) for i in range(1, n + 1)]
-    context, keys = run_key_ceremony(parameters, load_sample_manifest(), guardians)
+    context, keys = run_key_ceremony(parameters, manifest or load_sample_manifest(), guardians)
     return SmallElection(context, keys)
+
+
+def write_in_manifest(overvote_policy: str = "refuse") -> Manifest:
+    """The sample manifest with contest data: the mayor's contest gets a write-in option and two
+    blocks of contest data (and, for the overvote policy ``record``, every contest one block)."""
+    doc = json.loads(load_sample_manifest().canonical_bytes)
+    doc["election_id"] = f"write-ins-{overvote_policy}"
+    for contest in doc["contests"]:
+        contest["contest_data_blocks"] = 1 if overvote_policy == "record" else 0
+    mayor = doc["contests"][0]
+    mayor["contest_data_blocks"] = 2
+    mayor["options"].append(
+        {
+            "label": "write-in",
+            "name": [{"language": "ar", "text": "مرشح آخر"}, {"language": "en", "text": "Write-in"}],
+            "write_in": True,
+        }
+    )
+    if overvote_policy != "refuse":
+        doc["overvote_policy"] = overvote_policy
+    for contest in doc["contests"]:
+        if not contest["contest_data_blocks"]:
+            del contest["contest_data_blocks"]
+    return parse_manifest(json.dumps(doc, ensure_ascii=False))
 
 
 @dataclass

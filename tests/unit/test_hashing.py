@@ -68,8 +68,8 @@ def test_unknown_types_raise_instead_of_being_stringified() -> None:
 
 
 def test_kdf_block_and_xor() -> None:
-    block = kdf_block(KEY, b"\x01", "share enc keys", b"ctx", b"\x02\x00")
-    assert block == hmac.new(KEY, b"\x01share enc keys\x00ctx\x02\x00", hashlib.sha256).digest()
+    block = kdf_block(KEY, b"\x01", "share_enc_keys", b"ctx", b"\x02\x00")
+    assert block == hmac.new(KEY, b"\x01share_enc_keys\x00ctx\x02\x00", hashlib.sha256).digest()
     assert xor_bytes(xor_bytes(b"hello", b"abcde"), b"abcde") == b"hello"
     with pytest.raises(ValueError, match="different lengths"):
         xor_bytes(b"a", b"ab")

@@ -4,9 +4,14 @@ Spec §3.2.2 "Share encryption" (eqs. 15-22), "Share decryption" (eq. 23) and th
 of eqs. (28) and (29). G_i sends G_ℓ the pair (P_i(ℓ), P-hat_i(ℓ)) encrypted to κ_ℓ:
 
     (α, β) = (g^ξ, κ_ℓ^ξ);  k_i,ℓ = H(H_P; 0x11, i, ℓ, κ_ℓ, α, β)
-    k_1, k_2 = HMAC(k_i,ℓ, 0x01|0x02 ‖ "share enc keys" ‖ 0x00 ‖ "share encrypt" ‖ b(i,4) ‖ b(ℓ,4) ‖ 0x0200)
+    k_1, k_2 = HMAC(k_i,ℓ, 0x01|0x02 ‖ "share_enc_keys" ‖ 0x00 ‖ "share_encrypt" ‖ b(i,4) ‖ b(ℓ,4) ‖ 0x0200)
     C_0 = α,  C_1 = (b(P_i(ℓ), 32) ⊕ k_1) ‖ (b(P-hat_i(ℓ), 32) ⊕ k_2)
     C_2 = (c̄, v̄) with c̄ = H_q(H_P; 0x12, i, ℓ, g^ū, C_0, C_1)
+
+Label and Context are the strings the 2.1.0 PDF prints in typewriter font under eq. (18) (p. 25):
+``share_enc_keys`` and ``share_encrypt``, with underscores (its text conversion drops them). A
+ceremony run before Nazaha followed the PDF used spaces; both sides of a ceremony must agree, so a
+ceremony is run with one version throughout (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ from nazaha.errors import CeremonyError
 
 __all__ = ["EncryptedShare", "check_share", "decrypt_share", "encrypt_share"]
 
-_LABEL = "share enc keys"
-_CONTEXT = b"share encrypt"
+_LABEL = "share_enc_keys"
+"""Label = b("share_enc_keys", 14) (eqs. 17-18, p. 25)."""
+_CONTEXT = b"share_encrypt"
+"""Context = b("share_encrypt", 13) ‖ b(i, 4) ‖ b(ℓ, 4) (eqs. 17-18, p. 25)."""
 _LENGTH = (512).to_bytes(2, "big")
 
 

@@ -6,6 +6,7 @@ messages and exit codes in ``nazaha.cli.errors``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -24,23 +25,29 @@ from nazaha.cli.output import (
     challenged_table,
     console,
     failures_table,
+    plain_table,
     report_table,
     tally_table,
     warnings_table,
 )
+from nazaha.cli.paper_audit import paper_app, status_table
 from nazaha.cli.service import admin_app, guardian_app, run_service, serve
-from nazaha.crypto.nonces import SystemRandom
+from nazaha.crypto.nonces import RandomSource, SeededRandom, SystemRandom
 from nazaha.crypto.params import STANDARD_GROUP, group_by_name
 from nazaha.election.ballot import BallotState
 from nazaha.election.eligibility import EligibilityMode, EligibilityPolicy
 from nazaha.election.manifest import parse_manifest
 from nazaha.errors import MissingDependencyError
 from nazaha.verify.formats import verify_path
+from nazaha.verify.html_report import record_fingerprint, render_html_report
+from nazaha.verify.plain import LANGUAGES, verdict_line
 from nazaha.verify.report import Report
 from nazaha.voting.confirmation import ChainingMode
 from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box
 from nazaha.workflows.clock import utc_now
-from nazaha.workflows.demo import load_sample_manifest, run_demo, run_service_demo
+from nazaha.workflows.demo import DemoResult, load_sample_manifest, run_demo, run_service_demo
+from nazaha.workflows.demo_audit import run_audit_demo
+from nazaha.workflows.paper import PAPER_LANGUAGES, PaperBallot, paper_ballots_html
 from nazaha.workflows.workspace import Workspace, parse_ballot_file_with_credentials
 
 __all__ = ["app", "main"]
@@ -58,6 +65,7 @@ app.add_typer(manifest_app, name="manifest")
 app.command("serve")(serve)
 app.add_typer(admin_app, name="admin")
 app.add_typer(guardian_app, name="guardian")
+audit_app.add_typer(paper_app, name="paper")
 app.add_typer(audit_app, name="audit")
 app.add_typer(credentials_app, name="credentials")
 
@@ -345,15 +353,36 @@ def verify(
             "the same path on every worker."
         ),
     ] = "",
+    language: Annotated[
+        str,
+        typer.Option(help="Print the checks as plain-language lines in this language (ar or en), with advice."),
+    ] = "",
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write a self-contained, printable, bilingual report to this HTML file."),
+    ] = None,
 ) -> None:
     """Verify an election record independently. Exit 0: valid; 1: a check failed; 2: unreadable."""
+    if language and language not in LANGUAGES:
+        fail(f"--language must be ar or en, not {language!r}", 2)
 
     def action() -> Report:
-        return _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format, scheduler=scheduler)
+        report = _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format, scheduler=scheduler)
+        if html is not None:
+            page = render_html_report(report, record_fingerprint(record), language or "en")
+            html.write_text(page, "utf-8")
+        return report
 
     report = run_guarded(action)
     if as_json:
         typer.echo(report.to_json().decode("utf-8"))
+    elif language:
+        console.print(plain_table(report, language))
+        failures = failures_table(report)
+        if failures is not None:
+            console.print(failures)
+        style = "bold green" if report.ok else "bold red"
+        console.print(f"[{style}]{verdict_line(report, language)}[/{style}]")
     else:
         console.print(report_table(report))
         for table in (warnings_table(report), failures_table(report)):
@@ -368,7 +397,30 @@ def verify(
             if report.ok
             else "[bold red]INVALID: the record fails the checks listed above[/bold red]"
         )
+    if html is not None and not as_json:
+        console.print(f"report written to {html}")
     raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command("verify-page")
+def verify_page(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML file.")] = Path(
+        "nazaha-verifier.html"
+    ),
+    language: Annotated[str, typer.Option(help="The page's first language (ar or en); it can switch.")] = "en",
+) -> None:
+    """Write the browser verifier as one self-contained HTML file that works offline."""
+    if language not in LANGUAGES:
+        fail(f"--language must be ar or en, not {language!r}", 2)
+    # The page lives with the service's templates; imported here so that `verify` stays light.
+    from nazaha.verify.browser.page import render_verifier_page  # noqa: PLC0415
+
+    def action() -> None:
+        page, _ = render_verifier_page(language, offline=True)
+        output.write_text(page, "utf-8")
+
+    run_guarded(action)
+    console.print(f"browser verifier written to {output}: open it in a browser and choose a record zip")
 
 
 # -- demonstration --------------------------------------------------------------------------------
@@ -388,8 +440,18 @@ def demo(
     ] = True,
     port: Annotated[int, typer.Option(help="Port of the service (with --serve).")] = 8000,
     data: Annotated[Path, typer.Option(help="Folder for the demo's database (with --serve).")] = Path("demo-data"),
+    audit: Annotated[
+        bool,
+        typer.Option(
+            "--audit/--no-audit",
+            help="Then audit the simulated paper (printed with paper ids) against the encrypted ballots "
+            "(implies --no-serve).",
+        ),
+    ] = False,
 ) -> None:
     """Run a complete mock election, write its record, verify it and (by default) serve it."""
+    if audit:
+        serve_after = False
     workers = jobs or os.cpu_count() or 1
     manifest = load_sample_manifest()
     token = secrets.token_urlsafe(18)
@@ -448,6 +510,8 @@ def demo(
                 console.print(failures)
                 fail("the record of the demonstration does not verify", 1)
             console.print("[bold green]verifier: VALID, every check passed[/bold green]")
+        if audit:
+            _audit_demo(result, seed, workers)
         console.print(f"verify it yourself: nazaha verify {result.record}")
         if serve_after:
             site = f"http://127.0.0.1:{port}"
@@ -463,6 +527,40 @@ def demo(
     if serve_after and box is not None:
         box.close_store()
         run_service(database_url, token, host="127.0.0.1", port=port)
+
+
+def _audit_demo(result: DemoResult, seed: str | None, workers: int) -> None:
+    """``nazaha demo --audit``: print the paper, audit it against the record, verify both."""
+    paper = result.record.with_name(f"{result.record.name}-paper")
+    paper.mkdir(parents=True, exist_ok=True)
+    ballots = [PaperBallot(result.paper_ids[code], result.paper[code]) for code in sorted(result.paper)]
+    for language in PAPER_LANGUAGES:
+        (paper / f"paper-ballots.{language}.html").write_text(
+            paper_ballots_html(result.context.manifest, ballots, language), encoding="utf-8"
+        )
+    console.print(f"paper ballots (print them from a browser): {paper}/paper-ballots.ar.html and .en.html")
+    if seed is not None:
+        dice = str(int.from_bytes(hashlib.sha256(f"dice:{seed}".encode()).digest(), "big"))[:24]
+        rng: RandomSource = SeededRandom(f"audit:{seed}")
+    else:
+        dice = "".join(secrets.choice("0123456789") for _ in range(24))
+        rng = SystemRandom()
+    console.print(f"[bold]Paper audit[/bold]: dice rolled in public after the commitment: {dice}")
+    demo = run_audit_demo(result, seed=dice, rng=rng, risk_limit=0.1, first_round=5, planted=1)
+    for number, statuses in enumerate(demo.rounds, start=1):
+        console.print(f"round {number}:")
+        console.print(status_table(statuses, 0.1))
+    console.print(
+        f"{demo.decrypted} sampled ballot(s) of {result.cast} decrypted by guardians 1, 3 and 5 (audited contests "
+        f"only); planted discrepancy on ballot(s) {', '.join(code[:16] + '…' for code in demo.planted)}"
+    )
+    report = _verify(result.record, jobs=workers, as_json=False)
+    console.print(report_table(report))
+    failures = failures_table(report)
+    if failures is not None:
+        console.print(failures)
+        fail("the audited record of the demonstration does not verify", 1)
+    console.print("[bold green]verifier: VALID, the election and its paper audit[/bold green]")
 
 
 def main() -> None:

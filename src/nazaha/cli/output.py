@@ -21,6 +21,7 @@ from rich.text import Text
 
 from nazaha.election.manifest import Manifest
 from nazaha.election.tally import ChallengedBallot, DecryptedTally
+from nazaha.verify.plain import plain_lines, word
 from nazaha.verify.report import Report, Status
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "challenged_table",
     "console",
     "failures_table",
+    "plain_table",
     "report_table",
     "tally_table",
     "warnings_table",
@@ -156,6 +158,21 @@ def report_table(report: Report) -> Table:
         if result.note or result.not_applicable:
             title += f"\n[dim]{result.note or result.not_applicable}[/dim]"
         table.add_row(result.check.number, title, f"{result.items:,}", verdict)
+    return table
+
+
+def plain_table(report: Report, language: str) -> Table:
+    """The report as plain-language lines in ``language`` (ar or en), with what to do for each failure."""
+    table = Table(title=f"{word('title', language)}: {report.record}")
+    table.add_column(word("check", language), justify="right")
+    table.add_column(word("what", language))
+    table.add_column(word("verdict", language))
+    styles = {Status.PASSED: "green", Status.FAILED: "bold red", Status.NOT_APPLICABLE: "dim"}
+    for line in plain_lines(report, language):
+        text = line.line
+        if line.advice:
+            text += f"\n[bold]{word('advice', language)}:[/bold] {line.advice}"
+        table.add_row(line.number, text, f"[{styles[line.status]}]{line.verdict}[/{styles[line.status]}]")
     return table
 
 

@@ -57,8 +57,27 @@ def serve(
         ),
     ] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+    paper_audit: Annotated[
+        Path | None,
+        typer.Option(
+            help="A record whose paper audit the audit boards enter readings for (/ar/audit, /en/audit).",
+            envvar="NAZAHA_PAPER_AUDIT",
+        ),
+    ] = None,
+    audit_boards: Annotated[
+        Path | None,
+        typer.Option(
+            help='JSON {"Board 1": "passcode", ...} of the audit boards (with --paper-audit; one worker).',
+            envvar="NAZAHA_AUDIT_BOARDS_FILE",
+        ),
+    ] = None,
 ) -> None:
     """Start the ballot-box service (HTTP API under /api/v1; OpenAPI at /api/v1/docs)."""
+    if (paper_audit is None) != (audit_boards is None) or (paper_audit is not None and workers != 1):
+        fail("--paper-audit and --audit-boards go together, with one worker (board sessions are in memory)")
+    if paper_audit is not None and audit_boards is not None:
+        os.environ["NAZAHA_PAPER_AUDIT"] = str(paper_audit)
+        os.environ["NAZAHA_AUDIT_BOARDS_FILE"] = str(audit_boards)
     given = run_guarded(lambda: read_token_file(admin_token_file)) if admin_token_file else admin_token
     token = given or secrets.token_urlsafe(24)
     secret = secret_file or default_secret_file(database)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nazaha.crypto.elgamal import Ciphertext
 from nazaha.crypto.proofs.range import RangeProof
@@ -21,6 +21,7 @@ __all__ = [
     "BallotState",
     "EncryptedBallot",
     "EncryptedContest",
+    "EncryptedContestData",
     "EncryptedNonce",
     "EncryptedSelection",
     "PlaintextBallot",
@@ -33,10 +34,18 @@ class PlaintextBallot:
     """A voter's choices: for each contest label, the value given to each option label.
 
     Options and contests of the style that are not named get 0 (undervotes are allowed).
+    ``write_ins`` holds the text written for a marked write-in option, by contest and option
+    label; it goes into the contest's encrypted contest data (§3.3.10). Write-in texts are
+    secret like the votes.
     """
 
     style: str
     votes: Mapping[str, Mapping[str, int]]
+    write_ins: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    scanned: bool = False
+    """A paper ballot as a scanner read it: where the manifest's overvote policy is ``record``,
+    an overvoted contest is encrypted as all zeros with the overvote in its contest data. Ballots
+    marked on a device are never overvoted (the device refuses)."""
 
     def __repr__(self) -> str:
         # Plaintext votes are secret: never print them by accident.
@@ -53,6 +62,18 @@ class EncryptedSelection:
 
 
 @dataclass(frozen=True, slots=True)
+class EncryptedContestData:
+    """C = (C_0, C_1, C_2): a contest's data D_Λ encrypted to K-hat (§3.3.10, eqs. 63-69)."""
+
+    pad: int
+    """C_0 = α = g^ξ."""
+    masked: bytes
+    """C_1 = D_1 ⊕ k_1 ‖ ... ‖ D_bΛ ⊕ k_bΛ, 32·b_Λ bytes."""
+    proof: SchnorrProof
+    """C_2 = (c, v), a proof of knowledge of ξ (eq. 69)."""
+
+
+@dataclass(frozen=True, slots=True)
 class EncryptedContest:
     """The encrypted options of one contest and the proof of its selection limit (eq. 62)."""
 
@@ -61,6 +82,8 @@ class EncryptedContest:
     proof: RangeProof
     contest_hash: bytes
     """χ_l (eq. 70)."""
+    contest_data: EncryptedContestData | None = None
+    """The encrypted contest data, on every ballot when the manifest declares b_Λ > 0 blocks."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,13 @@ No label or text holds a control character or a bidirectional embedding, overrid
 (U+202A to U+202E, U+2066 to U+2069): balanced or not, they can make a page show a candidate's
 name in an order other than the one hashed (the pages isolate every text as well).
 
+Contest data (spec §3.1.3, §3.3.9, §3.3.10): a contest may declare ``contest_data_blocks`` b_Λ,
+the length of its encrypted contest data in 32-byte blocks, and options marked ``write_in`` whose
+texts go there. ``overvote_policy`` says what a scanned paper ballot's overvoted contest becomes:
+``refuse`` (the default: refused, as on every marking device) or ``record`` (encrypted as all
+zeros with the overvote recorded in the contest data, §3.3.9; every contest then needs b_Λ ≥ 1).
+All three are omitted from the canonical bytes when absent, like the election's identity.
+
 The optional ``election_id``, ``start_date`` and ``end_date`` make two elections with the same
 contests different manifests, so different H_B and H_E (spec eq. 5, 6): a ballot of one is then
 refused by the other at the door. They are omitted from the canonical bytes when absent, so a
@@ -31,7 +38,9 @@ import msgspec
 from nazaha.errors import ManifestError, NotFoundError
 
 __all__ = [
+    "MAX_CONTEST_DATA_BLOCKS",
     "MAX_SELECTION_LIMIT",
+    "OVERVOTE_POLICIES",
     "BallotStyle",
     "Contest",
     "ContestOption",
@@ -45,6 +54,12 @@ MANIFEST_FORMAT = "nazaha-manifest/1"
 MAX_SELECTION_LIMIT = 64
 """Largest effective selection limit accepted. Not a spec limit: a range proof up to R has R + 1
 parts, so larger limits make ballots very large. Documented in docs/decisions.md."""
+
+MAX_CONTEST_DATA_BLOCKS = 64
+"""Largest b_Λ accepted (2 KiB of contest data per contest). Not a spec limit (eq. 66 allows
+b_Λ < 2^24): it bounds every ballot's size at the door."""
+
+OVERVOTE_POLICIES = ("refuse", "record")
 
 _MAX_INDEX = (1 << 31) - 1
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
@@ -68,6 +83,7 @@ class _OptionDoc(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     name: list[_TextDoc]
     selection_limit: int = 1
     party: list[_TextDoc] = []
+    write_in: bool = False
 
 
 class _ContestDoc(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -75,6 +91,7 @@ class _ContestDoc(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True
     name: list[_TextDoc]
     options: list[_OptionDoc]
     selection_limit: int = 1
+    contest_data_blocks: int = 0
 
 
 class _StyleDoc(msgspec.Struct, forbid_unknown_fields=True):
@@ -88,6 +105,7 @@ class _ManifestDoc(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tru
     election_id: str | None = None
     start_date: str | None = None
     end_date: str | None = None
+    overvote_policy: str = "refuse"
     name: list[_TextDoc]
     languages: list[str]
     contests: list[_ContestDoc]
@@ -123,6 +141,8 @@ class ContestOption:
     name: LocalizedText
     selection_limit: int
     party: LocalizedText | None
+    write_in: bool = False
+    """A write-in option: marking it counts for it, and its text goes into the contest data."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +153,8 @@ class Contest:
     name: LocalizedText
     options: tuple[ContestOption, ...]
     selection_limit: int
+    contest_data_blocks: int = 0
+    """b_Λ: the contest data's length in 32-byte blocks, 0 when the contest has none (§3.3.10)."""
 
     @property
     def contest_limit(self) -> int:
@@ -174,6 +196,8 @@ class Manifest:
     """The election's unique identifier (for example a random UUID), hashed into H_B with the rest."""
     start_date: date | None = None
     end_date: date | None = None
+    overvote_policy: str = "refuse"
+    """What an overvoted contest on a scanned paper ballot becomes: "refuse" or "record" (§3.3.9)."""
 
     def contest(self, index: int) -> Contest:
         """The contest with 1-based index ``index``."""
@@ -309,21 +333,24 @@ def _option(where: str, odoc: _OptionDoc, languages: tuple[str, ...]) -> Contest
         name=_localized(f"{where}.name", odoc.name, languages),
         selection_limit=odoc.selection_limit,
         party=party,
+        write_in=odoc.write_in,
     )
 
 
-def _contest(where: str, cdoc: _ContestDoc, languages: tuple[str, ...]) -> Contest:
+def _contest(where: str, cdoc: _ContestDoc, languages: tuple[str, ...], overvote_policy: str) -> Contest:
     _check_label(f"{where}.label", cdoc.label)
     _check_limit(f"{where}.selection_limit", cdoc.selection_limit)
     if not cdoc.options:
         raise ManifestError(f"{where}.options", f"contest {cdoc.label!r} has no options")
     _unique(f"{where}.options", [o.label for o in cdoc.options], "option")
     options = tuple(_option(f"{where}.options[{oi}]", odoc, languages) for oi, odoc in enumerate(cdoc.options))
+    _check_contest_data(where, cdoc, options, overvote_policy)
     contest = Contest(
         label=cdoc.label,
         name=_localized(f"{where}.name", cdoc.name, languages),
         options=options,
         selection_limit=cdoc.selection_limit,
+        contest_data_blocks=cdoc.contest_data_blocks,
     )
     if contest.contest_limit > MAX_SELECTION_LIMIT:
         raise ManifestError(
@@ -337,6 +364,26 @@ def _contest(where: str, cdoc: _ContestDoc, languages: tuple[str, ...]) -> Conte
                 f"effective option limit exceeds the supported maximum {MAX_SELECTION_LIMIT}",
             )
     return contest
+
+
+def _check_contest_data(
+    where: str, cdoc: _ContestDoc, options: tuple[ContestOption, ...], overvote_policy: str
+) -> None:
+    """b_Λ in range, and at least one block where write-ins or recorded overvotes need it."""
+    if not 0 <= cdoc.contest_data_blocks <= MAX_CONTEST_DATA_BLOCKS:
+        raise ManifestError(
+            f"{where}.contest_data_blocks",
+            f"{cdoc.contest_data_blocks} is not in [0, {MAX_CONTEST_DATA_BLOCKS}] blocks of 32 bytes",
+        )
+    if cdoc.contest_data_blocks == 0 and any(o.write_in for o in options):
+        raise ManifestError(
+            f"{where}.contest_data_blocks", f"contest {cdoc.label!r} has write-in options but no contest data"
+        )
+    if cdoc.contest_data_blocks == 0 and overvote_policy == "record":
+        raise ManifestError(
+            f"{where}.contest_data_blocks",
+            "the overvote policy 'record' keeps overvotes in the contest data: every contest needs a block",
+        )
 
 
 def _style(where: str, sdoc: _StyleDoc, contests: int) -> BallotStyle:
@@ -360,12 +407,18 @@ def _build(doc: _ManifestDoc) -> Manifest:
     _check_label("label", doc.label)
     election_id, start_date, end_date = _identity(doc)
     languages = _languages(doc)
+    if doc.overvote_policy not in OVERVOTE_POLICIES:
+        raise ManifestError(
+            "overvote_policy", f"{doc.overvote_policy[:40]!r} is not one of {', '.join(OVERVOTE_POLICIES)}"
+        )
     if not doc.contests:
         raise ManifestError("contests", "the manifest has no contests")
     if len(doc.contests) > _MAX_INDEX:
         raise ManifestError("contests", "too many contests")
     _unique("contests", [c.label for c in doc.contests], "contest")
-    contests = tuple(_contest(f"contests[{ci}]", cdoc, languages) for ci, cdoc in enumerate(doc.contests))
+    contests = tuple(
+        _contest(f"contests[{ci}]", cdoc, languages, doc.overvote_policy) for ci, cdoc in enumerate(doc.contests)
+    )
     if not doc.ballot_styles:
         raise ManifestError("ballot_styles", "the manifest has no ballot styles")
     _unique("ballot_styles", [s.label for s in doc.ballot_styles], "ballot style")
@@ -380,6 +433,7 @@ def _build(doc: _ManifestDoc) -> Manifest:
         election_id=election_id,
         start_date=start_date,
         end_date=end_date,
+        overvote_policy=doc.overvote_policy,
     )
 
 

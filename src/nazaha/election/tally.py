@@ -86,6 +86,10 @@ class ChallengedContest:
     contest_index: int
     label: str
     selections: tuple[ChallengedSelection, ...]
+    data_nonce: int | None = None
+    """ξ of the contest data (eq. 64), when the contest has contest data."""
+    data: bytes | None = None
+    """D_Λ, the decrypted contest data (eq. 111), when the contest has contest data."""
 
 
 @dataclass(frozen=True, slots=True)

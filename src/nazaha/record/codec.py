@@ -30,6 +30,7 @@ from nazaha.election.ballot import (
     BallotState,
     EncryptedBallot,
     EncryptedContest,
+    EncryptedContestData,
     EncryptedNonce,
     EncryptedSelection,
     SubmittedBallot,
@@ -150,12 +151,20 @@ class _SelectionDoc(_Struct):
     proof: _RangeProofDoc
 
 
+class _ContestDataDoc(_Struct):
+    pad: str
+    masked: str
+    challenge: str
+    response: str
+
+
 class _ContestDoc(_Struct):
     contest: int
     label: str
     selections: list[_SelectionDoc]
     proof: _RangeProofDoc
     contest_hash: str
+    contest_data: _ContestDataDoc | None = None
 
 
 class _NonceDoc(_Struct):
@@ -234,6 +243,8 @@ class _ChallengedContestDoc(_Struct):
     contest: int
     label: str
     selections: list[_ChallengedSelectionDoc]
+    data_nonce: str = ""
+    data: str = ""
 
 
 class _ChallengedDoc(_Struct):
@@ -480,6 +491,34 @@ def _range_proof(hx: Hex, doc: _RangeProofDoc, field: str) -> RangeProof:
     )
 
 
+def _contest_data_doc(hx: Hex, data: EncryptedContestData | None) -> _ContestDataDoc | None:
+    if data is None:
+        return None
+    return _ContestDataDoc(
+        pad=hx.fmt_p(data.pad),
+        masked=_fmt_raw(data.masked),
+        challenge=hx.fmt_q(data.proof.challenge),
+        response=hx.fmt_q(data.proof.response),
+    )
+
+
+def _contest_data(hx: Hex, doc: _ContestDataDoc | None, field: str) -> EncryptedContestData | None:
+    """C = (C_0, C_1, C_2) of a contest; C_1 a non-empty whole number of 32-byte blocks."""
+    if doc is None:
+        return None
+    blocks = len(doc.masked) // 64
+    if blocks == 0 or len(doc.masked) != 64 * blocks:
+        raise hx.fail(f"{field}.masked", "contest data is a non-empty whole number of 32-byte blocks")
+    return EncryptedContestData(
+        pad=hx.p(doc.pad, f"{field}.pad"),
+        masked=hx.raw(doc.masked, 32 * blocks, f"{field}.masked"),
+        proof=SchnorrProof(
+            challenge=hx.q(doc.challenge, f"{field}.challenge"),
+            response=hx.q(doc.response, f"{field}.response"),
+        ),
+    )
+
+
 def encode_ballot(
     group: Group,
     ballot: EncryptedBallot,
@@ -517,6 +556,7 @@ def encode_ballot(
                     ],
                     proof=_range_doc(hx, contest.proof),
                     contest_hash=_fmt_raw(contest.contest_hash),
+                    contest_data=_contest_data_doc(hx, contest.contest_data),
                 )
                 for contest in ballot.contests
             ],
@@ -585,6 +625,7 @@ def decode_ballot(data: bytes, group: Group, where: str) -> DecodedBallot:
                 selections=selections,
                 proof=_range_proof(hx, contest.proof, f"{field}.proof"),
                 contest_hash=hx.raw(contest.contest_hash, 32, f"{field}.contest_hash"),
+                contest_data=_contest_data(hx, contest.contest_data, f"{field}.contest_data"),
             )
         )
     nonce = doc.encrypted_nonce
@@ -805,6 +846,8 @@ def encode_challenged(group: Group, ballot: ChallengedBallot) -> bytes:
                         )
                         for s in contest.selections
                     ],
+                    data_nonce=hx.fmt_q(contest.data_nonce) if contest.data_nonce is not None else "",
+                    data=_fmt_raw(contest.data) if contest.data is not None else "",
                 )
                 for contest in ballot.contests
             ],
@@ -830,8 +873,23 @@ def decode_challenged(data: bytes, group: Group, where: str) -> ChallengedBallot
                     value=s.value,
                 )
             )
+        field = f"contests[{ci}]"
+        if bool(contest.data_nonce) != bool(contest.data):
+            raise hx.fail(f"{field}.data", "contest data and its nonce come together")
+        plain: bytes | None = None
+        if contest.data:
+            blocks = len(contest.data) // 64
+            if blocks == 0 or len(contest.data) != 64 * blocks:
+                raise hx.fail(f"{field}.data", "contest data is a non-empty whole number of 32-byte blocks")
+            plain = hx.raw(contest.data, 32 * blocks, f"{field}.data")
         contests.append(
-            ChallengedContest(contest_index=contest.contest, label=contest.label, selections=tuple(selections))
+            ChallengedContest(
+                contest_index=contest.contest,
+                label=contest.label,
+                selections=tuple(selections),
+                data_nonce=hx.q(contest.data_nonce, f"{field}.data_nonce") if contest.data_nonce else None,
+                data=plain,
+            )
         )
     return ChallengedBallot(
         confirmation_code=hx.raw(doc.confirmation_code, 32, "confirmation_code"),

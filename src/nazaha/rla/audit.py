@@ -122,10 +122,15 @@ class Audit:
         contests: ContestsFile,
         settings: AuditSettings,
         cvrs: Sequence[CardRecord] | None = None,
+        *,
+        committed: Mapping[CardRef, frozenset[str]] | None = None,
     ) -> None:
         self.manifest = manifest.with_max_cards(contests.max_cards, where=f"{contests.source}: max_cards")
         self.contests = contests
         self.settings = settings
+        self.committed = committed
+        if committed is not None and settings.type is not AuditType.COMPARISON:
+            raise AuditInputError("cvrs", "committed (encrypted) cast-vote records serve a ballot-comparison audit")
         if settings.type is AuditType.COMPARISON and cvrs is None:
             raise AuditInputError("cvrs", "a ballot-comparison audit needs the cast-vote records")
         if settings.type is AuditType.POLLING and cvrs is not None:
@@ -167,6 +172,15 @@ class Audit:
                 cards = frozenset(
                     card for card in self.manifest.cards() if (card.tabulator, card.batch) in wanted or card.phantom
                 )
+        elif self.committed is not None:
+            # committed CVRs: which contests a card holds is public (its ballot style); its marks
+            # are known only once its encrypted ballot is decrypted, and the reported results are
+            # the decrypted tally, which the E2E verifier proves is the sum of the committed CVRs
+            cards = frozenset(
+                card
+                for card in self.manifest.cards()
+                if card.phantom or contest.id in self.committed.get(card, frozenset())
+            )
         else:
             cards = frozenset(
                 card
@@ -210,6 +224,8 @@ class Audit:
 
     def _cvr_value(self, assertion: Assertion, card: CardRef) -> Fraction:
         record = self.cvrs.get(card)
+        if self.committed is not None and record is None and not card.phantom:
+            raise AuditInputError("cvrs", f"{card} was sampled but its encrypted ballot has not been decrypted")
         if card.phantom or record is None:
             return HALF
         return assertion.assort(record.marks(assertion.contest.id))
@@ -218,7 +234,7 @@ class Audit:
         population = self._populations[contest.id]
         means = {}
         for assertion in self._assertions[contest.id]:
-            if self.settings.type is AuditType.POLLING:
+            if self.settings.type is AuditType.POLLING or self.committed is not None:
                 means[assertion.name] = reported_mean(assertion, len(population))
             else:
                 total = sum((self._cvr_value(assertion, card) for card in population), Fraction(0))

@@ -7,6 +7,7 @@ talks to the workflows only; it never touches storage or the record codec itself
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,12 @@ from fastapi.staticfiles import StaticFiles
 from nazaha import __version__
 from nazaha.service.errors import install_error_handlers
 from nazaha.service.limits import BodyLimit
+from nazaha.service.pages import audit_board
 from nazaha.service.pages import routes as pages
+from nazaha.service.pages import verifier as verifier_page
 from nazaha.service.routes import ballots, credentials, decryption, elections
 from nazaha.service.settings import Settings
+from nazaha.workflows.audit_boards import audit_boards_from_files
 from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box
 
 __all__ = ["app_from_env", "create_app"]
@@ -50,6 +54,8 @@ def create_app(settings: Settings, box: BallotBoxService) -> FastAPI:
     app.include_router(decryption.router)
     app.include_router(credentials.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "static")), name="static")
+    app.include_router(verifier_page.router)
+    app.include_router(audit_board.router)  # the paper audit's boards (only with app.state.audit_boards)
     app.include_router(pages.router)
 
     @app.get("/api/v1/health", tags=["service"], summary="Health of the service and its database")
@@ -65,4 +71,8 @@ def app_from_env() -> FastAPI:
     """The application configured from ``NAZAHA_*`` variables (for uvicorn's ``--factory``)."""
     settings = Settings.from_env()
     secret_file = Path(settings.secret_file) if settings.secret_file else None
-    return create_app(settings, open_ballot_box(settings.database_url, secret_file=secret_file))
+    app = create_app(settings, open_ballot_box(settings.database_url, secret_file=secret_file))
+    record, boards = os.environ.get("NAZAHA_PAPER_AUDIT", ""), os.environ.get("NAZAHA_AUDIT_BOARDS_FILE", "")
+    if record and boards:
+        app.state.audit_boards = audit_boards_from_files(Path(record), Path(boards))
+    return app

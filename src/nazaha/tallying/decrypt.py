@@ -557,8 +557,13 @@ def decrypt_ballot_nonce(
     return combine_ballot_nonce(context, ballot, {g.index: g.nonce_share(ballot).share for g in guardians})
 
 
-def combine_ballot_nonce(context: ElectionContext, ballot: EncryptedBallot, shares: dict[int, int]) -> bytes:
-    """β_B = Π m_i^(w_i) (eq. 108), then ξ_B = C_ξB,1 ⊕ k_1 (eqs. 35, 36)."""
+def combine_ballot_nonce(
+    context: ElectionContext, ballot: EncryptedBallot, shares: dict[int, int], *, legacy: bool = False
+) -> bytes:
+    """β_B = Π m_i^(w_i) (eq. 108), then ξ_B = C_ξB,1 ⊕ k_1 (eqs. 35, 36).
+
+    ``legacy`` derives k_1 with the KDF labels Nazaha used before it followed the PDF (spaces for
+    underscores, ``nazaha.voting.nonce_encryption``), for a ballot encrypted before then."""
     group = context.group
     present = _check_present(context, list(shares))
     for index, share in shares.items():
@@ -568,4 +573,4 @@ def combine_ballot_nonce(context: ElectionContext, ballot: EncryptedBallot, shar
         group.pow(share, lagrange_coefficient(group.q, index, present)) for index, share in shares.items()
     )
     nonce = ballot.encrypted_nonce
-    return xor_bytes(nonce.masked, ballot_nonce_key(group, ballot.id_hash, nonce.pad, beta))
+    return xor_bytes(nonce.masked, ballot_nonce_key(group, ballot.id_hash, nonce.pad, beta, legacy=legacy))

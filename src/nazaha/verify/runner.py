@@ -18,10 +18,11 @@ from pathlib import Path
 
 from nazaha.crypto.group import Group, set_parallelism
 from nazaha.crypto.params import STANDARD_GROUP
-from nazaha.errors import StorageError
+from nazaha.errors import RecordFormatError, StorageError
 from nazaha.progress import NoProgress, Progress
 from nazaha.record.codec import stream_device, stream_record_index
 from nazaha.record.layout import INDEX_FILE, SIGNATURE_FILE
+from nazaha.record.paper_audit import AUDIT_DIR
 from nazaha.record.stream import StreamedDocument
 from nazaha.verify import spec_hashes
 from nazaha.verify.checks.ballots import BallotCheckContext, ChainLink, ChunkResult, check_chunk
@@ -30,6 +31,7 @@ from nazaha.verify.checks.catalog import CHECKS, PRE_ENCRYPTED
 from nazaha.verify.checks.decryption import check_decryption, data_share_keys_of, decryption_applies
 from nazaha.verify.checks.election import check_election
 from nazaha.verify.checks.eligibility import RecordEligibility, check_eligibility, load_eligibility
+from nazaha.verify.checks.paper_audit import check_paper_audit, paper_audit_applies
 from nazaha.verify.checks.signature import check_record_signature
 from nazaha.verify.checks.tally import check_aggregation, check_tally
 from nazaha.verify.findings import Findings
@@ -59,6 +61,8 @@ def _check_files(root: Path, scratch: Scratch, findings: Findings) -> None:
         for file_name in files:
             if file_name.startswith(".") or (not prefix and file_name in (INDEX_FILE, SIGNATURE_FILE)):
                 continue
+            if prefix == f"{AUDIT_DIR}/" or prefix.startswith(f"{AUDIT_DIR}/"):
+                continue  # the paper audit, appended after the record was sealed: check A
             scratch.add_present(prefix + file_name)
     for name in scratch.unlisted():
         findings.fail("0.B", name, "the file is not listed in record.json")
@@ -139,6 +143,7 @@ class _Totals:
     labels: set[str] = field(default_factory=set)
     eligibility_note: str = ""
     signature_note: str = ""
+    audit_note: str = ""
 
 
 def _check_ballots(
@@ -167,6 +172,7 @@ def _check_ballots(
             vote_key=record.hashes.vote_key,
             extended_hash=record.hashes.extended_hash,
             digests=digests,
+            data_key=record.hashes.data_key,
             chains={
                 code: ChainLink(device, mode, None if previous is None else bytes.fromhex(previous))
                 for code, (device, mode, previous) in links.items()
@@ -264,7 +270,13 @@ def verify_record21(
     signed_rounds = decryption_applies(root, record)
     if signed_rounds:
         check_decryption(root, record, findings)
-    return _report(root, findings, totals, signed_rounds)
+    audited = paper_audit_applies(root)
+    if audited:
+        try:
+            totals.audit_note = check_paper_audit(root, record, findings)
+        except (RecordFormatError, KeyError, TypeError, ValueError) as error:
+            findings.fail("A.1", AUDIT_DIR, f"the paper audit cannot be read: {error}")
+    return _report(root, findings, totals, signed_rounds, audited)
 
 
 def _check_record_files_and_ballots(
@@ -299,7 +311,9 @@ def _check_record_files_and_ballots(
     return totals
 
 
-def _report(root: Path, findings: Findings, totals: _Totals, signed_rounds: bool = True) -> Report:
+def _report(
+    root: Path, findings: Findings, totals: _Totals, signed_rounds: bool = True, audited: bool = False
+) -> Report:
     results: list[CheckResult] = []
     for check in CHECKS:
         verdict = CheckResult(
@@ -308,7 +322,12 @@ def _report(root: Path, findings: Findings, totals: _Totals, signed_rounds: bool
             failures=findings.failures.get(check.number, []),
         )
         if check.number == "12":
-            verdict.not_applicable = "the record has no contest data fields (Nazaha does not encrypt contest data)"
+            verdict.not_applicable = (
+                "the record decrypts no cast ballot's contest data (Nazaha opens contest data only on challenged "
+                "ballots, with their nonces: Verification 13)"
+            )
+        elif check.number == "D" and not verdict.items and not verdict.failures:
+            verdict.not_applicable = "no contest of the manifest declares contest data"
         elif check.number in ("13", "14") and not totals.challenged and not verdict.failures:
             verdict.not_applicable = "no ballot was challenged"
         elif check.number == "E":
@@ -320,6 +339,11 @@ def _report(root: Path, findings: Findings, totals: _Totals, signed_rounds: bool
                 verdict.not_applicable = "the election declared no administrator key, so its record is not signed"
         elif check.number == "G" and not signed_rounds:
             verdict.not_applicable = "the record predates signed decryption rounds (no guardian declared a signing key)"
+        elif check.number == "A":
+            if audited:
+                verdict.note = totals.audit_note
+            else:
+                verdict.not_applicable = "the record holds no paper audit (no audit/ folder)"
         elif check.number in PRE_ENCRYPTED:
             verdict.not_applicable = "the record has no pre-encrypted ballots (Nazaha's format has no place for them)"
         results.append(verdict)

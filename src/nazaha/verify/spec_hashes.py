@@ -22,6 +22,8 @@ __all__ = [
     "chain_initial_hash",
     "coefficient_challenge",
     "confirmation_code",
+    "contest_data_challenge",
+    "contest_data_keys",
     "contest_hash",
     "contest_limit_challenge",
     "decryption_challenge",
@@ -115,12 +117,40 @@ def contest_limit_challenge(
     return hash_q(group, h_i, 0x24, U32(contest), ModP(pad), ModP(data), *[ModP(x) for x in commitments])
 
 
-def contest_hash(group: Group, h_i: bytes, contest: int, pairs: Sequence[tuple[int, int]]) -> bytes:
-    """χ_l = H(H_I; 0x28, l, α_1, β_1, ..., α_m, β_m), eq. (70) without contest data."""
+def contest_hash(
+    group: Group,
+    h_i: bytes,
+    contest: int,
+    pairs: Sequence[tuple[int, int]],
+    contest_data: tuple[int, bytes, int, int] | None = None,
+) -> bytes:
+    """χ_l = H(H_I; 0x28, l, α_1, β_1, ..., α_m, β_m, C_0, C_1, C_2), eq. (70); B1 ends with
+    b(C_0, 512) ‖ C_1 ‖ b(C_2, 64) when the contest has contest data ``(C_0, C_1, c, v)``
+    (§5.5.3; C_2 = (c, v) as b(c, 32) ‖ b(v, 32)), and without them when it has none."""
     items: list[HashItem] = [U32(contest)]
     for pad, data in pairs:
         items += [ModP(pad), ModP(data)]
+    if contest_data is not None:
+        c0, c1, c, v = contest_data
+        items += [ModP(c0), Raw(c1), Raw(c.to_bytes(32, "big")), Raw(v.to_bytes(32, "big"))]
     return hash_h(group, h_i, 0x28, *items)
+
+
+def contest_data_challenge(group: Group, h_i: bytes, contest: int, a: int, c0: int, c1: bytes) -> int:
+    """c = H_q(H_I; 0x27, ind_c(Λ), a, C_0, C_1), eq. (69), §5.5.3."""
+    return hash_q(group, h_i, 0x27, U32(contest), ModP(a), ModP(c0), Raw(c1))
+
+
+def contest_data_keys(group: Group, h_i: bytes, contest: int, alpha: int, beta: int, blocks: int) -> bytes:
+    """k_1 ‖ ... ‖ k_bΛ of (13.6)-(13.7): h = H(H_I; 0x26, ind_c(Λ), α, β) and
+    k_l = HMAC(h, b(l,4) ‖ "data_enc_keys" ‖ 0x00 ‖ "contest_data" ‖ b(ind_c(Λ),4) ‖ b(b_Λ·256,4))
+    for l = 1 ... b_Λ (the labels with underscores, as the 2.1.0 PDF prints them on p. 40)."""
+    h = hash_h(group, h_i, 0x26, U32(contest), ModP(alpha), ModP(beta))
+    tail = b"\x00" + b"contest_data" + contest.to_bytes(4, "big") + (blocks * 256).to_bytes(4, "big")
+    return b"".join(
+        hmac.new(h, counter.to_bytes(4, "big") + b"data_enc_keys" + tail, hashlib.sha256).digest()
+        for counter in range(1, blocks + 1)
+    )
 
 
 def confirmation_code(group: Group, h_i: bytes, contest_hashes: Sequence[bytes], chaining: bytes) -> bytes:
@@ -171,11 +201,16 @@ def selection_nonce(group: Group, h_i: bytes, contest: int, option: int, ballot_
     return hash_q(group, h_i, 0x21, U32(contest), U32(option), Raw(ballot_nonce))
 
 
-def ballot_nonce_mask(group: Group, h_i: bytes, pad: int, beta: int) -> bytes:
+def ballot_nonce_mask(group: Group, h_i: bytes, pad: int, beta: int, *, legacy: bool = False) -> bytes:
     """k_1 of eqs. (35)-(36): h = H(H_I; 0x22, α_B, β_B), k_1 = HMAC(h, 0x01 ‖ Label ‖ 0x00 ‖
-    Context ‖ 0x0100) with Label "ballot nonce" and Context "ballot nonce encrypt"."""
+    Context ‖ 0x0100) with Label "ballot_nonce" and Context "ballot_nonce_encrypt" (with underscores,
+    as the 2.1.0 PDF prints them on p. 30). ``legacy``: the labels with spaces that Nazaha used
+    before it followed the PDF (docs/decisions.md)."""
     h = hash_h(group, h_i, 0x22, ModP(pad), ModP(beta))
-    message = b"\x01" + b"ballot nonce" + b"\x00" + b"ballot nonce encrypt" + (256).to_bytes(2, "big")
+    label, context = (
+        (b"ballot nonce", b"ballot nonce encrypt") if legacy else (b"ballot_nonce", b"ballot_nonce_encrypt")
+    )
+    message = b"\x01" + label + b"\x00" + context + (256).to_bytes(2, "big")
     return hmac.new(h, message, hashlib.sha256).digest()
 
 

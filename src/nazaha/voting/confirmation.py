@@ -1,7 +1,7 @@
 """Contest hashes, confirmation codes, the device hash and ballot chaining.
 
 Spec §3.4:
-    χ_l  = H(H_I; 0x28, l, α_1, β_1, ..., α_m, β_m)                (eq. 70, no contest data)
+    χ_l  = H(H_I; 0x28, l, α_1, β_1, ..., α_m, β_m[, C_0, C_1, C_2])  (eq. 70)
     H_C  = H(H_I; 0x29, χ_1, ..., χ_mB, B_C)                        (eq. 71)
     H_DI = H(H_E; 0x2A, S_device)                                   (eq. 72)
     no chaining:      B_C = 0x00000000 ‖ H_DI                       (eq. 73)
@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 from nazaha.crypto.elgamal import Ciphertext
 from nazaha.crypto.group import Group
-from nazaha.crypto.hashing import U32, HashItem, ModP, Raw, Text, hash_h
+from nazaha.crypto.hashing import U32, HashItem, ModP, ModQ, Raw, Text, hash_h
+from nazaha.election.ballot import EncryptedContestData
 
 __all__ = [
     "ChainingMode",
@@ -49,12 +50,27 @@ class ChainingMode(enum.Enum):
         raise ValueError(f"unknown chaining mode 0x{chaining_field[:4].hex()}")
 
 
-def contest_hash(group: Group, id_hash: bytes, contest_index: int, ciphertexts: Sequence[Ciphertext]) -> bytes:
-    """χ_l of eq. (70) for a contest without contest data."""
+def contest_hash(
+    group: Group,
+    id_hash: bytes,
+    contest_index: int,
+    ciphertexts: Sequence[Ciphertext],
+    contest_data: EncryptedContestData | None = None,
+) -> bytes:
+    """χ_l of eq. (70): B1 = 0x28 ‖ b(l,4) ‖ b(α_1,512) ‖ ... ‖ b(β_ml,512), then, when the contest
+    has contest data, ‖ b(C_0,512) ‖ C_1 ‖ b(C_2,64) with C_2 = (c, v) as b(c,32) ‖ b(v,32)
+    (the table of §5.5.3; "if no contest data is present, C_0, C_1 and C_2 are omitted")."""
     items: list[HashItem] = [U32(contest_index)]
     for ciphertext in ciphertexts:
         items.append(ModP(ciphertext.pad))
         items.append(ModP(ciphertext.data))
+    if contest_data is not None:
+        items += [
+            ModP(contest_data.pad),
+            Raw(contest_data.masked),
+            ModQ(contest_data.proof.challenge),
+            ModQ(contest_data.proof.response),
+        ]
     return hash_h(group, id_hash, 0x28, *items)
 
 

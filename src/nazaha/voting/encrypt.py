@@ -9,6 +9,7 @@ Spec §3.3 and §3.4, for a ballot B with selection encryption identifier id_B a
     contest: (ᾱ, β̄) = Π (α, β), nonce Σ ξ_i,j, a range proof up to L      (eq. 62)
       c    = H_q(H_I; 0x24, i, ᾱ, β̄, a_0, b_0, ..., a_L, b_L)
     C_ξB   = (g^ξ̂, b(ξ_B, 32) ⊕ k_1, (c_B, v_B)) under K-hat              (eqs. 34-38)
+    contest data, where the manifest declares it: ``nazaha.voting.contest_data`` (eqs. 63-69)
 
 Encryption is a pure function of its inputs: the caller supplies id_B, ξ_B, the time and a
 random source for proof commitments. A ballot that breaks a limit or names an unknown contest,
@@ -37,6 +38,7 @@ from nazaha.election.context import ElectionContext
 from nazaha.election.manifest import Manifest
 from nazaha.errors import BallotError, NotFoundError
 from nazaha.voting.confirmation import confirmation_code, contest_hash
+from nazaha.voting.contest_data import ContestData, encode_contest_data, encrypt_contest_data, write_in_texts
 from nazaha.voting.nonce_encryption import ballot_nonce_key
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "encrypt_ballot_nonce",
     "identifier_hash",
     "marked_values",
+    "overvoted_contests",
     "selection_challenge",
     "selection_nonce",
 ]
@@ -105,8 +108,22 @@ def marked_values(manifest: Manifest, ballot: PlaintextBallot) -> tuple[int, dic
 
     Raises ``BallotError`` for an unknown style, a contest not on the style, an unknown option,
     a value that is not a non-negative integer, an option over its limit R or a contest over
-    its limit L (an overvote).
+    its limit L (an overvote), unless the ballot is a scanned paper ballot and the manifest's
+    overvote policy is ``record``: then the overvoted contest's values are all zeros (§3.3.9)
+    and ``overvoted_contests`` names it.
     """
+    style_index, values, _, _ = _marks(manifest, ballot)
+    return style_index, values
+
+
+def overvoted_contests(manifest: Manifest, ballot: PlaintextBallot) -> set[int]:
+    """The contests of ``ballot`` recorded as overvoted (encrypted as zeros), by index."""
+    return _marks(manifest, ballot)[2]
+
+
+def _marks(manifest: Manifest, ballot: PlaintextBallot) -> tuple[int, dict[int, list[int]], set[int], dict[int, bytes]]:
+    """Style index, values by contest, the contests recorded as overvoted and D_Λ by contest."""
+    record = ballot.scanned and manifest.overvote_policy == "record"
     try:
         style_index = manifest.style_index(ballot.style)
     except NotFoundError:
@@ -122,6 +139,7 @@ def marked_values(manifest: Manifest, ballot: PlaintextBallot) -> tuple[int, dic
             )
             raise BallotError(f"contest {label!r} is {known}")
     values: dict[int, list[int]] = {}
+    overvoted: set[int] = set()
     for index in sorted(style.contests):
         contest = manifest.contest(index)
         marks = ballot.votes.get(contest.label, {})
@@ -133,23 +151,38 @@ def marked_values(manifest: Manifest, ballot: PlaintextBallot) -> tuple[int, dic
                 raise BallotError(
                     f"contest {contest.label!r}, option {label!r}: the value must be a non-negative integer"
                 )
-        row = []
-        for option in contest.options:
-            value = marks.get(option.label, 0)
-            limit = contest.option_limit(option)
-            if value > limit:
-                raise BallotError(
-                    f"overvote: contest {contest.label!r}, option {option.label!r} is given "
-                    f"{value}, more than its limit {limit}"
-                )
-            row.append(value)
-        if sum(row) > contest.contest_limit:
+        row = [marks.get(option.label, 0) for option in contest.options]
+        over = [
+            (option, value)
+            for option, value in zip(contest.options, row, strict=True)
+            if value > contest.option_limit(option)
+        ]
+        if (over or sum(row) > contest.contest_limit) and record:
+            overvoted.add(index)
+            row = [0] * len(row)
+        elif over:
+            option, value = over[0]
+            raise BallotError(
+                f"overvote: contest {contest.label!r}, option {option.label!r} is given "
+                f"{value}, more than its limit {contest.option_limit(option)}"
+            )
+        elif sum(row) > contest.contest_limit:
             raise BallotError(
                 f"overvote: contest {contest.label!r} has {sum(row)} selections, more than its "
                 f"limit {contest.contest_limit}"
             )
         values[index] = row
-    return style_index, values
+    for label in ballot.write_ins:
+        if label not in on_style:
+            raise BallotError(f"write-ins: contest {label!r} is not on ballot style {style.label!r}")
+    # The write-in texts and the contest data they fill, checked before anything is encrypted.
+    plain: dict[int, bytes] = {}
+    for index in values:
+        contest = manifest.contest(index)
+        texts = write_in_texts(contest, ballot.write_ins.get(contest.label, {}), ballot.votes.get(contest.label, {}))
+        if contest.contest_data_blocks:
+            plain[index] = encode_contest_data(contest, ContestData(overvoted=index in overvoted, write_ins=texts))
+    return style_index, values, overvoted, plain
 
 
 def encrypt_ballot_nonce(
@@ -184,7 +217,7 @@ def encrypt_ballot(
     same encrypted ballot."""
     if len(ballot_nonce) != 32:
         raise ValueError("the ballot nonce ξ_B is 32 bytes")
-    style_index, values = marked_values(context.manifest, ballot)
+    style_index, values, _, plain_data = _marks(context.manifest, ballot)
     group = context.group
     key = context.vote_key
     id_hash = identifier_hash(group, context.extended_hash, selection_id)
@@ -219,12 +252,20 @@ def encrypt_ballot(
             contest_challenge(group, id_hash, contest_index, total),
             rng,
         )
+        data = (
+            encrypt_contest_data(
+                group, context.data_key, id_hash, contest_index, ballot_nonce, plain_data[contest_index], rng
+            )
+            if contest_index in plain_data
+            else None
+        )
         contests.append(
             EncryptedContest(
                 contest_index=contest_index,
                 selections=tuple(selections),
                 proof=limit_proof,
-                contest_hash=contest_hash(group, id_hash, contest_index, [s.ciphertext for s in selections]),
+                contest_hash=contest_hash(group, id_hash, contest_index, [s.ciphertext for s in selections], data),
+                contest_data=data,
             )
         )
     code = confirmation_code(group, id_hash, [c.contest_hash for c in contests], chaining_field)

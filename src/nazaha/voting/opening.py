@@ -3,7 +3,8 @@ nonces").
 
 From ξ_B every encryption nonce ξ_i,j follows (eq. 33); K^σ = β · K^(-ξ_i,j) (eq. 109) gives σ.
 The opening re-encrypts each option and checks that it reproduces the published ciphertext, so
-a wrong nonce is caught instead of producing a wrong reading.
+a wrong nonce is caught instead of producing a wrong reading. A contest with contest data gets
+its nonce ξ (eq. 64) and its data D (eqs. 110, 111) published too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from nazaha.election.ballot import EncryptedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.tally import ChallengedBallot, ChallengedContest, ChallengedSelection
 from nazaha.errors import DecryptionError
+from nazaha.voting.contest_data import contest_data_nonce, open_contest_data
 from nazaha.voting.encrypt import selection_nonce
 
 __all__ = ["open_ballot"]
@@ -46,11 +48,26 @@ def open_ballot(context: ElectionContext, ballot: EncryptedBallot, ballot_nonce:
                     value=value,
                 )
             )
+        data_nonce: int | None = None
+        data: bytes | None = None
+        if encrypted.contest_data is not None:
+            data_nonce = contest_data_nonce(group, ballot.id_hash, encrypted.contest_index, ballot_nonce)
+            try:
+                data = open_contest_data(
+                    group, context.data_key, ballot.id_hash, encrypted.contest_index, data_nonce, encrypted.contest_data
+                )
+            except ValueError:
+                raise DecryptionError(
+                    f"ballot {ballot.code_hex}: the ballot nonce does not reproduce the contest data "
+                    f"of contest {contest.label!r}"
+                ) from None
         contests.append(
             ChallengedContest(
                 contest_index=encrypted.contest_index,
                 label=contest.label,
                 selections=tuple(selections),
+                data_nonce=data_nonce,
+                data=data,
             )
         )
     return ChallengedBallot(confirmation_code=ballot.confirmation_code, contests=tuple(contests))

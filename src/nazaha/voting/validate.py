@@ -3,7 +3,8 @@
 The ballot box accepts only ballots that are well formed for this election: the right style
 and contests, every value in the group, every range proof valid (Verifications 6 and 7),
 H_I, the contest hashes and the confirmation code recomputed (5.B, 8.A, 8.B), a chaining field
-of a known mode, and a valid proof on the encrypted ballot nonce. Everything is checked before
+of a known mode, a valid proof on the encrypted ballot nonce, and contest data exactly where the
+manifest declares it, with a valid proof (eq. 69). Everything is checked before
 anything is stored; the first problem found is raised as ``BallotError`` naming the contest or
 option concerned.
 """
@@ -15,10 +16,12 @@ from nazaha.crypto.hashing import ModP, Raw, hash_q
 from nazaha.crypto.nonces import RandomSource, SystemRandom
 from nazaha.crypto.proofs import schnorr
 from nazaha.crypto.proofs.range import verify_range
-from nazaha.election.ballot import EncryptedBallot
+from nazaha.election.ballot import EncryptedBallot, EncryptedContest
 from nazaha.election.context import ElectionContext
+from nazaha.election.manifest import Contest
 from nazaha.errors import BallotError, InvalidProof
 from nazaha.voting.confirmation import ChainingMode, confirmation_code, contest_hash, device_hash
+from nazaha.voting.contest_data import contest_data_challenge
 from nazaha.voting.encrypt import contest_challenge, identifier_hash, selection_challenge
 
 __all__ = ["validate_ballot"]
@@ -79,8 +82,13 @@ def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: Rand
             )
         except InvalidProof as error:
             raise BallotError(f"{where}: the selection limit proof does not verify ({error})") from None
+        _check_contest_data(context, ballot, encrypted, contest, where)
         recomputed = contest_hash(
-            group, ballot.id_hash, encrypted.contest_index, [s.ciphertext for s in encrypted.selections]
+            group,
+            ballot.id_hash,
+            encrypted.contest_index,
+            [s.ciphertext for s in encrypted.selections],
+            encrypted.contest_data,
         )
         if recomputed != encrypted.contest_hash:
             raise BallotError(f"{where}: the contest hash does not match its encryptions")
@@ -105,3 +113,31 @@ def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: Rand
     challenge = hash_q(group, ballot.id_hash, 0x23, ModP(commitment), ModP(nonce.pad), Raw(nonce.masked))
     if challenge != proof.challenge:
         raise BallotError("the proof of the encrypted ballot nonce does not verify")
+
+
+def _check_contest_data(
+    context: ElectionContext, ballot: EncryptedBallot, encrypted: EncryptedContest, contest: Contest, where: str
+) -> None:
+    """Contest data exactly where the manifest declares b_Λ > 0, of 32·b_Λ bytes, with C_0 in the
+    group and a valid proof of knowledge of its nonce (eq. 69, as guardians check it, §3.6.6)."""
+    group = context.group
+    data = encrypted.contest_data
+    if data is None:
+        if contest.contest_data_blocks:
+            raise BallotError(f"{where}: the manifest asks for contest data, the ballot has none")
+        return
+    if not contest.contest_data_blocks:
+        raise BallotError(f"{where}: the ballot carries contest data the manifest does not declare")
+    if len(data.masked) != 32 * contest.contest_data_blocks:
+        raise BallotError(f"{where}: the contest data is not {32 * contest.contest_data_blocks} bytes long")
+    if not group.is_element(data.pad):
+        raise BallotError(f"{where}: the contest data's C_0 is not in the group Z_p^r")
+    proof = data.proof
+    if not (0 <= proof.challenge < group.q and 0 <= proof.response < group.q):
+        raise BallotError(f"{where}: the contest data's proof has values outside Z_q")
+    commitment = schnorr.recompute_commitment(group, data.pad, proof.challenge, proof.response)
+    if (
+        contest_data_challenge(group, ballot.id_hash, encrypted.contest_index, commitment, data.pad, data.masked)
+        != proof.challenge
+    ):
+        raise BallotError(f"{where}: the proof of the contest data does not verify")

@@ -25,7 +25,13 @@ import msgspec
 
 from nazaha.election.ballot import EncryptedBallot
 from nazaha.election.context import ElectionContext
-from nazaha.election.tally import EncryptedTally, GuardianCommitment, PartialDecryption, UnopenedBallot
+from nazaha.election.tally import (
+    ChallengedBallot,
+    EncryptedTally,
+    GuardianCommitment,
+    PartialDecryption,
+    UnopenedBallot,
+)
 from nazaha.errors import ConflictError, DecryptionError, InputError, NotFoundError, QuorumError
 from nazaha.record.codec import decode_ballot, encode_challenged, encode_tally
 from nazaha.record.decryption import (
@@ -256,10 +262,8 @@ class Rounds:
         for code in self._challenged_codes():
             ballot = self._challenged_ballot(code)
             shares = {m.guardian: m.nonce_shares[code] for m in commits}
-            nonce = combine_ballot_nonce(context, ballot, {i: share.share for i, share in shares.items()})
-            try:
-                opened = open_ballot(context, ballot, nonce)
-            except DecryptionError:
+            opened = _open_challenged(context, ballot, {i: share.share for i, share in shares.items()})
+            if opened is None:
                 # The guardians' proven shares decrypt a nonce that does not open the ballot:
                 # the device encrypted another nonce. Published as such; the count goes on.
                 unopened = UnopenedBallot(ballot.confirmation_code, tuple(shares[i] for i in present))
@@ -295,6 +299,22 @@ def round_status(number: int, present: list[int], messages: Mapping[str, bytes])
         )
 
     return DecryptionStatus(number, present, posted("commit"), posted("reveal"), posted("respond"), mine)
+
+
+def _open_challenged(
+    context: ElectionContext, ballot: EncryptedBallot, shares: dict[int, int]
+) -> ChallengedBallot | None:
+    """Open a challenged ballot with the ballot nonce its guardians' shares decrypt, or ``None`` when
+    that nonce does not reproduce the ballot. The nonce is derived with the spec's KDF labels and,
+    failing that, with the labels of ballots encrypted before Nazaha followed the PDF (eq. 36): the
+    opening re-encrypts every option, so a nonce that opens the ballot is its nonce either way."""
+    for legacy in (False, True):
+        nonce = combine_ballot_nonce(context, ballot, shares, legacy=legacy)
+        try:
+            return open_ballot(context, ballot, nonce)
+        except DecryptionError:
+            continue
+    return None
 
 
 def signed(

@@ -74,6 +74,12 @@ class DemoResult:
     election_id: str = ""
     credentials: int = 0
     """Credentials the demo's authority issued (one per voter; every ballot is signed by one)."""
+    keys: tuple[GuardianKeyShare, ...] = field(default=(), repr=False)
+    """Every guardian's key share (the demonstration holds them all; a real election never does)."""
+    paper: dict[str, PlaintextBallot] = field(default_factory=dict, repr=False)
+    """What each cast ballot's paper shows, by confirmation code (the simulated paper of the audit)."""
+    paper_ids: dict[str, str] = field(default_factory=dict, repr=False)
+    """Each cast ballot's paper id id_B (uppercase hex), by confirmation code."""
 
     def decrypted(self) -> dict[tuple[str, str], int]:
         return {
@@ -90,11 +96,12 @@ class DemoResult:
 
 def generate_ballots(manifest: Manifest, count: int, rng: RandomSource) -> list[PlaintextBallot]:
     """``count`` random valid ballots: each contest gets its full selection limit most of the
-    time and an undervote (possibly blank) otherwise."""
+    time and an undervote (possibly blank) otherwise; a marked write-in option gets a text."""
     ballots = []
     for _ in range(count):
         style = manifest.ballot_styles[rng.below(len(manifest.ballot_styles))]
         votes: dict[str, dict[str, int]] = {}
+        write_ins: dict[str, dict[str, str]] = {}
         for index in style.contests:
             contest = manifest.contest(index)
             limit = contest.contest_limit
@@ -107,7 +114,14 @@ def generate_ballots(manifest: Manifest, count: int, rng: RandomSource) -> list[
                 if chosen.get(label, 0) < contest.option_limit(option):
                     chosen[label] = chosen.get(label, 0) + 1
             votes[contest.label] = chosen
-        ballots.append(PlaintextBallot(style=style.label, votes=votes))
+            texts = {
+                option.label: f"مرشح {rng.below(1000)} write-in"
+                for option in contest.options
+                if option.write_in and chosen.get(option.label, 0)
+            }
+            if texts:
+                write_ins[contest.label] = texts
+        ballots.append(PlaintextBallot(style=style.label, votes=votes, write_ins=write_ins))
     return ballots
 
 
@@ -173,12 +187,14 @@ def run_demo(
     jobs: int = 1,
     seed: str | None = None,
     progress: Progress | None = None,
+    manifest: Manifest | None = None,
 ) -> DemoResult:
     """Run a mock election through the election lifecycle in memory and write its record to
-    ``output``; see the module docstring."""
+    ``output``; see the module docstring. ``manifest`` replaces the sample manifest (with a fresh
+    election id) by another."""
     progress = progress or NoProgress()
     rng: RandomSource = SeededRandom(seed) if seed is not None else SystemRandom()
-    manifest = demo_manifest(rng)
+    manifest = manifest or demo_manifest(rng)
     context, keys = _ceremony(ElectionParameters(group, guardians, quorum), manifest, rng, progress)
     plaintexts = generate_ballots(manifest, ballots, rng)
     voters = demo_voters(manifest, plaintexts, rng)
@@ -231,6 +247,9 @@ def run_demo(
         cast=len(votes.cast),
         election_id=election,
         credentials=len(voters.voter_seeds),
+        keys=tuple(keys),
+        paper=votes.paper,
+        paper_ids=votes.paper_ids,
     )
 
 
@@ -240,12 +259,16 @@ class _Votes:
 
     cast: list[PlaintextBallot] = field(default_factory=list)
     challenged: dict[bytes, PlaintextBallot] = field(default_factory=dict)
+    paper: dict[str, PlaintextBallot] = field(default_factory=dict)
+    paper_ids: dict[str, str] = field(default_factory=dict)
 
     def add(self, item: EncryptedOnDevice, plaintext: PlaintextBallot, challenged: bool) -> None:
         if challenged:
             self.challenged[item.ballot.confirmation_code] = plaintext
         else:
             self.cast.append(plaintext)
+            self.paper[item.ballot.code_hex] = plaintext
+            self.paper_ids[item.ballot.code_hex] = item.ballot.selection_id.hex().upper()
 
 
 def _challenges(number: int, every: int) -> bool:

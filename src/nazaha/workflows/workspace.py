@@ -90,6 +90,10 @@ class _PlainBallotDoc(msgspec.Struct, forbid_unknown_fields=True):
     votes: dict[str, dict[str, int]]
     credential: str = ""
     """The voter's credential, in an election where voters sign (secret: the file is the voter's)."""
+    write_ins: dict[str, dict[str, str]] = {}
+    """The texts of marked write-in options, by contest and option label (into the contest data)."""
+    scanned: bool = False
+    """A paper ballot read by a scanner: an overvote is recorded where the manifest's policy says so."""
 
 
 class BallotFile(msgspec.Struct, forbid_unknown_fields=True):
@@ -112,7 +116,10 @@ def parse_ballot_file_with_credentials(data: bytes, where: str) -> list[tuple[Pl
         raise InputError(f"{where}: {error}") from None
     if doc.format != BALLOTS_FORMAT:
         raise InputError(f"{where}: format: expected {BALLOTS_FORMAT!r}, got {doc.format!r}")
-    return [(PlaintextBallot(style=b.style, votes=b.votes), b.credential or None) for b in doc.ballots]
+    return [
+        (PlaintextBallot(style=b.style, votes=b.votes, write_ins=b.write_ins, scanned=b.scanned), b.credential or None)
+        for b in doc.ballots
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,8 @@ class BallotCheckContext:
     """Cast ballots that a later cast ballot of their credential replaced (re-voting): not counted."""
     rng: RandomSource = field(default_factory=SystemRandom)
     """Randomness for the batched membership test (the verifier's own, unknown to the prover)."""
+    data_key: int = 0
+    """K-hat, the ballot data key: contest data of challenged ballots is re-encrypted under it."""
 
 
 @dataclass(slots=True)
@@ -237,6 +239,90 @@ def _check_nonce_proof(ctx: BallotCheckContext, ballot: EncryptedBallot, subject
         )
 
 
+def _data_items(contest: EncryptedContest) -> tuple[int, bytes, int, int] | None:
+    """(C_0, C_1, c, v) of a contest's encrypted contest data, as χ hashes them (eq. 70)."""
+    data = contest.contest_data
+    if data is None:
+        return None
+    return data.pad, data.masked, data.proof.challenge, data.proof.response
+
+
+def _check_contest_data(ctx: BallotCheckContext, ballot: EncryptedBallot, subject: str, findings: Findings) -> None:
+    """Check D for one ballot: contest data exactly where the manifest declares b_Λ > 0 blocks, of
+    32·b_Λ bytes, C_0 in Z_p^r and C_2 = (c, v) a proof of knowledge of its nonce (eq. 69):
+    a = g^v · C_0^c mod p, c = H_q(H_I; 0x27, ind_c(Λ), a, C_0, C_1). §6.2 leaves this proof to the
+    guardians (§3.6.6); the verifier checks it on every ballot, as it does the ballot nonce's (N)."""
+    group = ctx.group
+    for contest in ballot.contests:
+        info = ctx.manifest.contest(contest.contest_index)
+        data = contest.contest_data
+        if data is None and not info.contest_data_blocks:
+            continue
+        findings.count("D")
+        where = f"{subject}, contest {info.label!r}"
+        if data is None:
+            findings.fail("D.A", where, "the manifest declares contest data, the ballot has none")
+            continue
+        if len(data.masked) != 32 * info.contest_data_blocks:
+            findings.fail(
+                "D.A",
+                where,
+                f"the contest data is {len(data.masked)} bytes, the manifest declares {info.contest_data_blocks} "
+                "blocks of 32",
+            )
+            continue
+        proof = data.proof
+        if not group.is_element(data.pad) or not (0 <= proof.challenge < group.q and 0 <= proof.response < group.q):
+            findings.fail("D.B", where, "C_0 is not in Z_p^r, or the proof's c or v is not in Z_q")
+            continue
+        commitment = group.mul(group.g_pow(proof.response), group.pow(data.pad, proof.challenge))
+        expected = spec_hashes.contest_data_challenge(
+            group, ballot.id_hash, contest.contest_index, commitment, data.pad, data.masked
+        )
+        if expected != proof.challenge:
+            findings.fail("D.C", where, "the contest data's proof does not verify: c != H_q(H_I; 0x27, l, a, C_0, C_1)")
+
+
+def _check_opened_data(
+    ctx: BallotCheckContext,
+    ballot: EncryptedBallot,
+    encrypted: EncryptedContest,
+    nonce: int | None,
+    plain: bytes | None,
+    subject: str,
+    findings: Findings,
+) -> None:
+    """Verification 13.4-13.A for one contest of a challenged ballot: the published contest data
+    nonce ξ reproduces C_0 = g^ξ, and with β = K-hat^ξ, h and k_1 ... k_bΛ (13.5-13.7) the
+    published D re-encrypts to C_1 = D_1 ⊕ k_1 ‖ ... ‖ D_bΛ ⊕ k_bΛ."""
+    data = encrypted.contest_data
+    where = f"{subject}, contest {encrypted.contest_index}"
+    if data is None:
+        if nonce is not None or plain is not None:
+            findings.fail("13.A", where, "the opening holds contest data the ballot does not have")
+        return
+    if nonce is None or plain is None:
+        findings.fail("13.A", where, "the opening does not give the contest data and its nonce")
+        return
+    group = ctx.group
+    if len(plain) != len(data.masked):
+        findings.fail("13.A", where, f"the published contest data D is not {len(data.masked)} bytes long, as C_1 is")
+        return
+    if group.g_pow(nonce) != data.pad:
+        findings.fail("13.A", where, "the contest data nonce ξ does not reproduce C_0 = g^ξ")
+        return
+    keys = spec_hashes.contest_data_keys(
+        group,
+        ballot.id_hash,
+        encrypted.contest_index,
+        data.pad,
+        group.pow(ctx.data_key, nonce),
+        len(plain) // 32,
+    )
+    if bytes(x ^ y for x, y in zip(plain, keys, strict=True)) != data.masked:
+        findings.fail("13.A", where, "the published contest data D does not re-encrypt to C_1")
+
+
 def _check_code(
     ctx: BallotCheckContext,
     ballot: EncryptedBallot,
@@ -250,7 +336,7 @@ def _check_code(
     hashes = []
     for contest in ballot.contests:
         pairs = [(s.ciphertext.pad, s.ciphertext.data) for s in contest.selections]
-        chi = spec_hashes.contest_hash(group, ballot.id_hash, contest.contest_index, pairs)
+        chi = spec_hashes.contest_hash(group, ballot.id_hash, contest.contest_index, pairs, _data_items(contest))
         if chi != contest.contest_hash:
             findings.fail("8.A", subject, f"the contest hash of contest {contest.contest_index} is wrong")
         hashes.append(chi)
@@ -364,7 +450,10 @@ def _check_challenged(
             (group.g_pow(by_option[j].nonce), key.pow(by_option[j].value + by_option[j].nonce))
             for j in range(1, len(info.options) + 1)
         ]
-        hashes.append(spec_hashes.contest_hash(group, ballot.id_hash, encrypted.contest_index, pairs))
+        hashes.append(
+            spec_hashes.contest_hash(group, ballot.id_hash, encrypted.contest_index, pairs, _data_items(encrypted))
+        )
+        _check_opened_data(ctx, ballot, encrypted, opened_contest.data_nonce, opened_contest.data, subject, findings)
     if recomputable:
         code = spec_hashes.confirmation_code(group, ballot.id_hash, hashes, ballot.chaining_field)
         if code != ballot.confirmation_code:
@@ -418,6 +507,7 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
         _check_nonce_proof(ctx, ballot, subject, findings)
         if not _structure_ok(ctx, ballot, decoded.contest_labels, subject, findings):
             continue
+        _check_contest_data(ctx, ballot, subject, findings)
         _check_code(ctx, ballot, subject, findings)
         # Verifications 6 and 7 ask it of cast ballots; the device proved before the voter chose,
         # so a challenged ballot's proofs must hold too, and they are checked the same way.
@@ -497,11 +587,14 @@ def _check_unopened(
             findings.fail("13.U", subject, f"guardian {share.guardian}'s nonce share is not proven to be its own")
             return
     beta = group.prod(group.pow(s.share, lagrange_coefficient(group.q, s.guardian, indices)) for s in unopened.shares)
-    mask = spec_hashes.ballot_nonce_mask(group, ballot.id_hash, pad, beta)
-    nonce = bytes(x ^ y for x, y in zip(ballot.encrypted_nonce.masked, mask, strict=True))
-    if _nonce_opens(ctx, ballot, nonce):
-        findings.fail("13.U", subject, "the guardians' shares open this ballot, yet no opening of it is published")
-        return
+    # The nonce under the spec's KDF labels and under the labels of records written before Nazaha
+    # followed the PDF (eq. 36, docs/decisions.md): the ballot is unopened only if neither opens it.
+    for legacy in (False, True):
+        mask = spec_hashes.ballot_nonce_mask(group, ballot.id_hash, pad, beta, legacy=legacy)
+        nonce = bytes(x ^ y for x, y in zip(ballot.encrypted_nonce.masked, mask, strict=True))
+        if _nonce_opens(ctx, ballot, nonce):
+            findings.fail("13.U", subject, "the guardians' shares open this ballot, yet no opening of it is published")
+            return
     findings.warn(
         "unopened-ballot",
         subject,

@@ -5,8 +5,10 @@ files agree with each other (a file for every ballot a device lists, an opening 
 challenged ballot, ballots shaped as their ballot style says); and the bulletin board's hash
 chain is intact and agrees with the ballots. Check N is the proof that comes with every encrypted
 ballot nonce (§3.3.4, eq. 38), which §6.2 leaves to the guardians (§3.6.7) and Nazaha's verifier
-checks for every ballot. Verifications 15 to 19 (pre-encrypted ballots, §6.2.8) are listed so
-that the report says they do not apply when the record has no pre-encrypted ballots.
+checks for every ballot; check D is the same for every contest's encrypted contest data
+(§3.3.10, eq. 69), which §3.6.6 leaves to the guardians. Verifications 15 to 19 (pre-encrypted
+ballots, §6.2.8) are listed so that the report says they do not apply when the record has no
+pre-encrypted ballots.
 """
 
 from __future__ import annotations
@@ -56,6 +58,11 @@ CHECKS: tuple[Check, ...] = (
         "Every encrypted ballot nonce comes with a valid proof of knowledge of its encryption nonce",
         "ElectionGuard 2.1 §3.3.4, eq. (38); §3.6.7",
     ),
+    Check(
+        "D",
+        "Every contest that declares contest data carries it, with a valid proof of knowledge of its nonce",
+        "ElectionGuard 2.1 §3.3.10, eq. (69); §3.6.6",
+    ),
     Check("9", "The encrypted tally is the product of exactly the cast ballots", f"{_SPEC}.5, Verification 9"),
     Check("10", "Every tally value is correctly decrypted", f"{_SPEC}.5, Verification 10"),
     Check("11", "The tally covers exactly the manifest's contests and options", f"{_SPEC}.5, Verification 11"),
@@ -75,6 +82,11 @@ CHECKS: tuple[Check, ...] = (
     Check("17", "Pre-encrypted ballots: every short code is right", f"{_SPEC}.8, Verification 17"),
     Check("18", "Uncast pre-encrypted ballots: every encryption is correct", f"{_SPEC}.8, Verification 18"),
     Check("19", "Uncast pre-encrypted ballots: every ballot matches its style", f"{_SPEC}.8, Verification 19"),
+    Check(
+        "A",
+        "Paper audit: the paper ballots match the encrypted ballots they point at, to the risk limit",
+        "Nazaha paper audit (ElectionGuard 2.1 §1, §3.6.5, §3.6.7; SHANGRLA)",
+    ),
 )
 
 PRE_ENCRYPTED = ("15", "16", "17", "18", "19")

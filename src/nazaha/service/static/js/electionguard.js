@@ -10,7 +10,7 @@
 //                                                                                     eqs. 31, 57-61
 //   contest: (ᾱ, β̄) = Π (α, β), proof up to L, challenge H_q(H_I; 0x24, i, ᾱ, β̄, ...) eq. 62
 //   C_ξB = (g^ξ̂, ξ_B ⊕ k_1, Schnorr proof), h = H(H_I; 0x22, α_B, β_B),
-//   k_1 = HMAC(h, 0x01 ‖ "ballot nonce" ‖ 0x00 ‖ "ballot nonce encrypt" ‖ 0x0100)   eqs. 34-38
+//   k_1 = HMAC(h, 0x01 ‖ "ballot_nonce" ‖ 0x00 ‖ "ballot_nonce_encrypt" ‖ 0x0100)   eqs. 34-38
 //   χ_l = H(H_I; 0x28, l, α_1, β_1, ...), H_C = H(H_I; 0x29, χ_1, ..., B_C)           eqs. 70-71
 //   H_DI = H(H_E; 0x2A, S_device), no chaining: B_C = 0x00000000 ‖ H_DI             eqs. 72-73
 //
@@ -137,6 +137,27 @@ function encodeItem(group, item) {
 async function hmac(key, message) {
   const handle = await subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   return new Uint8Array(await subtle.sign("HMAC", handle, message));
+}
+
+// The KDF labels of eq. (36) as the 2.1.0 PDF prints them (p. 30), with underscores; the spec's
+// text conversion drops them (docs/decisions.md).
+export const BALLOT_NONCE_LABEL = "ballot_nonce";
+export const BALLOT_NONCE_CONTEXT = "ballot_nonce_encrypt";
+
+/** k_1 that masks ξ_B: h = H(H_I; 0x22, α_B, β_B) (eq. 35),
+ *  k_1 = HMAC(h, 0x01 ‖ Label ‖ 0x00 ‖ Context ‖ 0x0100) (eq. 36). */
+export async function ballotNonceKey(group, idHash, pad, shared) {
+  const secret = await hashH(group, idHash, 0x22, [{ p: pad }, { p: shared }]);
+  return hmac(
+    secret,
+    concat([
+      new Uint8Array([1]),
+      encoder.encode(BALLOT_NONCE_LABEL),
+      new Uint8Array([0]),
+      encoder.encode(BALLOT_NONCE_CONTEXT),
+      new Uint8Array([1, 0]),
+    ]),
+  );
 }
 
 /** H(key; domain, items...) (§5.2, eq. 130). */
@@ -302,11 +323,7 @@ export async function encryptBallot(context, ballot, options) {
   const hatNonce = below(q);
   const noncePad = group.pow(group.g, hatNonce);
   const shared = group.pow(dataKey, hatNonce);
-  const secret = await hashH(group, idHash, 0x22, [{ p: noncePad }, { p: shared }]);
-  const k1 = await hmac(
-    secret,
-    concat([new Uint8Array([1]), encoder.encode("ballot nonce"), new Uint8Array([0]), encoder.encode("ballot nonce encrypt"), new Uint8Array([1, 0])]),
-  );
+  const k1 = await ballotNonceKey(group, idHash, noncePad, shared);
   const masked = xor(options.ballotNonce, k1);
   const u = below(q);
   const commitment = group.pow(group.g, u);

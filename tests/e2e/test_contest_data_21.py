@@ -1,0 +1,156 @@
+"""A 2.1 record with contest data (§3.3.10): it verifies, and each mutation of the contest data
+fails its named check (D for the ciphertext and its proof on every ballot, 13.A for a challenged
+ballot's published data), the files re-indexed as an attacker would."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from nazaha.crypto.nonces import SeededRandom
+from nazaha.crypto.params import STANDARD_GROUP
+from nazaha.verify.runner import verify_record21
+from nazaha.voting.contest_data import decode_contest_data
+from nazaha.workflows.demo import DemoResult, run_demo
+from tests.e2e import tamper
+from tests.support.elections import write_in_manifest
+from tests.support.memo import memoized_arithmetic
+from tests.support.mutation import find_sites, mutate
+
+
+@pytest.fixture(scope="module")
+def contest_data_record(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    output = tmp_path_factory.mktemp("contest-data") / "record"
+    return run_demo(
+        ballots=8,
+        output=output,
+        group=STANDARD_GROUP,
+        challenge_every=3,
+        seed="contest-data-record",
+        manifest=write_in_manifest(),
+    )
+
+
+def _cast(root: Path) -> str:
+    return tamper.ballots(root, "cast")[0]
+
+
+def _opening(root: Path) -> str:
+    return tamper.ballots(root, "challenged")[0].replace("ballots/", "challenged/")
+
+
+def change_contest_data_response(root: Path) -> None:
+    doc = tamper.load(root, _cast(root))
+    data = doc["contests"][0]["contest_data"]
+    data["response"] = tamper.bump_hex_q(data["response"])
+    tamper.save(root, _cast(root), doc)
+
+
+def flip_contest_data_bit(root: Path) -> None:
+    doc = tamper.load(root, _cast(root))
+    data = doc["contests"][0]["contest_data"]
+    data["masked"] = f"{int(data['masked'][0], 16) ^ 1:X}" + data["masked"][1:]
+    tamper.save(root, _cast(root), doc)
+
+
+def remove_contest_data(root: Path) -> None:
+    doc = tamper.load(root, _cast(root))
+    del doc["contests"][0]["contest_data"]
+    tamper.save(root, _cast(root), doc)
+
+
+def change_opened_data(root: Path) -> None:
+    doc = tamper.load(root, _opening(root))
+    data = doc["contests"][0]["data"]
+    doc["contests"][0]["data"] = data[:-1] + ("1" if data[-1] == "0" else "0")
+    tamper.save(root, _opening(root), doc)
+
+
+def change_opened_data_nonce(root: Path) -> None:
+    doc = tamper.load(root, _opening(root))
+    doc["contests"][0]["data_nonce"] = tamper.bump_hex_q(doc["contests"][0]["data_nonce"])
+    tamper.save(root, _opening(root), doc)
+
+
+def drop_opened_data(root: Path) -> None:
+    doc = tamper.load(root, _opening(root))
+    del doc["contests"][0]["data"], doc["contests"][0]["data_nonce"]
+    tamper.save(root, _opening(root), doc)
+
+
+MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
+    (change_contest_data_response, "D.C"),
+    (flip_contest_data_bit, "D.C"),
+    (remove_contest_data, "D.A"),
+    (change_opened_data, "13.A"),
+    (change_opened_data_nonce, "13.A"),
+    (drop_opened_data, "13.A"),
+]
+
+
+def test_the_record_with_contest_data_verifies(contest_data_record: DemoResult) -> None:
+    report = verify_record21(contest_data_record.record)
+    assert report.ok, list(report.failures())
+    results = {r.check.number: r for r in report.results}
+    assert results["D"].status.value == "passed" and results["D"].items == 8  # the mayor's contest on each
+    assert results["13"].status.value == "passed"
+    assert results["12"].status.value == "not applicable"
+    # The openings publish each challenged ballot's contest data, write-ins readable.
+    manifest = contest_data_record.context.manifest
+    opened_write_ins = 0
+    for opened in contest_data_record.challenged:
+        data = opened.contests[0].data
+        assert data is not None
+        decoded = decode_contest_data(manifest.contest(1), data)
+        marked = {s.label for s in opened.contests[0].selections if s.value}
+        assert set(decoded.write_ins) == marked & {"write-in"}
+        assert decoded.write_ins == contest_data_record.challenged_expected[opened.confirmation_code].write_ins.get(
+            "mayor", {}
+        )
+        opened_write_ins += len(decoded.write_ins)
+    # The seeded ballots exercise write-ins: the cast ones are counted in the tally like any option.
+    assert opened_write_ins + contest_data_record.expected.get(("mayor", "write-in"), 0) >= 1
+    tally = {(c.label, o.label): o.value for c in contest_data_record.tally.contests for o in c.options}
+    assert tally[("mayor", "write-in")] == contest_data_record.expected.get(("mayor", "write-in"), 0)
+
+
+@pytest.mark.parametrize(("mutation", "label"), MUTATIONS, ids=[m.__name__ for m, _ in MUTATIONS])
+def test_contest_data_mutation_fails_the_named_check(
+    contest_data_record: DemoResult, tmp_path: Path, mutation: Callable[[Path], None], label: str
+) -> None:
+    record = tmp_path / "record"
+    shutil.copytree(contest_data_record.record, record)
+    tamper.apply(record, mutation)
+    labels = verify_record21(record).failed_labels()
+    assert label in labels, sorted(labels)
+    assert "0.A" not in labels
+
+
+def _in_contest_data(file: str, path: tuple[str | int, ...]) -> bool:
+    """Mutation sites outside the contest data are left out here (test_interop covers them)."""
+    return not any(part in ("contest_data", "data_nonce") for part in path)
+
+
+@pytest.mark.slow
+def test_twenty_seeded_mutations_of_contest_data_fail_a_named_check(
+    contest_data_record: DemoResult, tmp_path: Path
+) -> None:
+    """One digit of a contest data element (C_0), response (v) or nonce changed, the index
+    re-written: each of 20 seeds fails a named check, never only the index."""
+    source = contest_data_record.record
+    sites = find_sites(source, p=STANDARD_GROUP.p, q=STANDARD_GROUP.q, counts=(), exclude=_in_contest_data)
+    assert {s.kind for s in sites} >= {"element", "response"}
+    with memoized_arithmetic():
+        for seed in range(20):
+            rng = SeededRandom(f"contest-data/{seed}")
+            site = sites[rng.below(len(sites))]
+            copy = tmp_path / f"copy-{seed}"
+            shutil.copytree(source, copy)
+            change = mutate(copy, site, rng)
+            tamper.reindex(copy)
+            labels = verify_record21(copy).failed_labels()
+            assert labels and "0.A" not in labels, f"seed {seed}, {change}: {labels}"
+            shutil.rmtree(copy)
