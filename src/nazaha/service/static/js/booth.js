@@ -304,6 +304,7 @@ $("encrypt-button").addEventListener("click", async () => {
   $("edit-button").disabled = true;
   const started = performance.now();
   let progress = { done: 0, total: 1 };
+  let updates = 0;
   const tick = () => {
     const seconds = fmt((performance.now() - started) / 1000, 1);
     const percent = fmt(Math.floor((100 * progress.done) / progress.total));
@@ -327,6 +328,7 @@ $("encrypt-button").addEventListener("click", async () => {
       },
       (update) => {
         progress = update;
+        updates += 1;
         tick();
       },
     );
@@ -335,12 +337,14 @@ $("encrypt-button").addEventListener("click", async () => {
       const key = await deriveSigner(checkCredential());
       Object.assign(doc, await signBallot(key, data.context.extended_hash, doc.confirmation_code));
     }
-    const encryptMs = performance.now() - started;
+    const finished = performance.now();
+    const encryptMs = finished - started;
     clearInterval(ticker);
     $("progress").textContent = "";
     const receipt = await api("/ballots", JSON.stringify(doc));
     current = { doc, nonce, receipt, style, encryptMs, key: doc.credential || "" };
-    window.nazahaBooth = { encryptMs, code: doc.confirmation_code };
+    // For the tests and benchmarks: how long, when (the page's clock), how many progress updates.
+    window.nazahaBooth = { encryptMs, code: doc.confirmation_code, from: started, to: finished, updates };
     $("confirmation-code").textContent = doc.confirmation_code.match(/.{1,8}/g).join(" ");
     renderTiming();
     show("step-decide");
