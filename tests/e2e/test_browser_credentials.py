@@ -133,6 +133,8 @@ def test_an_arabic_voter_casts_with_a_printed_credential_and_finds_it_under_its_
         board = page.inner_text("table.board")
         assert code in board and "إدلاء" in board
         assert booth.box.lookup(ELECTION, code).state == "cast"
+        document = page.request.get(f"{booth.url}/api/v1/elections/{ELECTION}/ballots/{code}/document")
+        assert document.status == 404, "a cast ballot is not opened by the checker"
         page.go_back()  # the receipt outlasts leaving and reloading the booth, on this device
         page.reload()
         assert page.is_visible("#saved-receipt")
