@@ -52,6 +52,49 @@ def _dominion_kind(source: str, data: bytes) -> str:
     raise AuditInputError(source, "neither a CvrExport (with 'Sessions') nor a Contest or Candidate manifest")
 
 
+def _import_nazaha(files: Sequence[tuple[str, bytes]], manifest: BallotManifest, contests: ContestsFile) -> CvrImport:
+    """Several files of Nazaha's format merged: a card in two of them is refused."""
+    parts = [parse_cvr_records(data, manifest=manifest, contests=contests, source=name) for name, data in files]
+    seen: dict[object, str] = {}
+    for part in parts:
+        for record in part.records:
+            if record.card in seen:
+                raise AuditInputError(part.sources[0], f"{record.card} is also in {seen[record.card]}")
+            seen[record.card] = part.sources[0]
+    ignored: Counter[str] = Counter()
+    for part in parts:
+        ignored.update(dict(part.ignored))
+    return CvrImport(
+        tuple(record for part in parts for record in part.records),
+        tuple(sorted(ignored.items())),
+        tuple(name for name, _ in files),
+    )
+
+
+def _import_dominion_json(
+    files: Sequence[tuple[str, bytes]], manifest: BallotManifest, contests: ContestsFile
+) -> CvrImport:
+    """Dominion's CvrExport files, told apart by content from the one Contest and Candidate manifest."""
+    kinds: dict[str, list[tuple[str, bytes]]] = {"export": [], "contests": [], "candidates": []}
+    for name, data in files:
+        kinds[_dominion_kind(name, data)].append((name, data))
+    for kind, label in (("contests", "ContestManifest.json"), ("candidates", "CandidateManifest.json")):
+        if len(kinds[kind]) != 1:
+            raise AuditInputError("Dominion files", f"give exactly one {label} with the CvrExport files")
+    (contest_name, contest_data), (candidate_name, candidate_data) = kinds["contests"][0], kinds["candidates"][0]
+    if not kinds["export"]:
+        raise AuditInputError("Dominion files", "no CvrExport file (with 'Sessions') among them")
+    return import_dominion_json(
+        kinds["export"],
+        contest_data,
+        candidate_data,
+        manifest=manifest,
+        contests=contests,
+        contest_source=contest_name,
+        candidate_source=candidate_name,
+    )
+
+
 def import_cvrs(
     format: CvrFormat, files: Sequence[tuple[str, bytes]], *, manifest: BallotManifest, contests: ContestsFile
 ) -> CvrImport:
@@ -59,40 +102,9 @@ def import_cvrs(
     if not files:
         raise AuditInputError("cvrs", "a ballot-comparison audit needs the cast-vote records")
     if format is CvrFormat.NAZAHA:
-        parts = [parse_cvr_records(data, manifest=manifest, contests=contests, source=name) for name, data in files]
-        seen: dict[object, str] = {}
-        for part in parts:
-            for record in part.records:
-                if record.card in seen:
-                    raise AuditInputError(part.sources[0], f"{record.card} is also in {seen[record.card]}")
-                seen[record.card] = part.sources[0]
-        ignored: Counter[str] = Counter()
-        for part in parts:
-            ignored.update(dict(part.ignored))
-        return CvrImport(
-            tuple(record for part in parts for record in part.records),
-            tuple(sorted(ignored.items())),
-            tuple(name for name, _ in files),
-        )
+        return _import_nazaha(files, manifest, contests)
     if format is CvrFormat.DOMINION_JSON:
-        kinds: dict[str, list[tuple[str, bytes]]] = {"export": [], "contests": [], "candidates": []}
-        for name, data in files:
-            kinds[_dominion_kind(name, data)].append((name, data))
-        for kind, label in (("contests", "ContestManifest.json"), ("candidates", "CandidateManifest.json")):
-            if len(kinds[kind]) != 1:
-                raise AuditInputError("Dominion files", f"give exactly one {label} with the CvrExport files")
-        (contest_name, contest_data), (candidate_name, candidate_data) = kinds["contests"][0], kinds["candidates"][0]
-        if not kinds["export"]:
-            raise AuditInputError("Dominion files", "no CvrExport file (with 'Sessions') among them")
-        return import_dominion_json(
-            kinds["export"],
-            contest_data,
-            candidate_data,
-            manifest=manifest,
-            contests=contests,
-            contest_source=contest_name,
-            candidate_source=candidate_name,
-        )
+        return _import_dominion_json(files, manifest, contests)
     if format is CvrFormat.DOMINION_CSV:
         return import_dominion_csv(files, manifest=manifest, contests=contests)
     if format is CvrFormat.ESS:

@@ -45,6 +45,7 @@ import io
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from nazaha.errors import AuditInputError
@@ -133,6 +134,82 @@ def _record_number(session: dict[str, Any], where: str) -> int:
     return number
 
 
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """The Contest and Candidate manifests, by id, and the file names to repeat in errors."""
+
+    contests: dict[int, dict[str, Any]]
+    candidates: dict[int, dict[str, Any]]
+    contest_source: str
+    candidate_source: str
+
+
+def _check_audited_contests(names: _Names, contests: ContestsFile) -> None:
+    """Every targeted contest is described in the Contest manifest, and none audited is ranked."""
+    described = {item["Description"] for item in names.contests.values()}
+    missing = sorted(contest.vendor_name for contest in contests.targeted if contest.vendor_name not in described)
+    if missing:
+        raise AuditInputError(names.contest_source, f"no contest is described as {missing}")
+    for item in names.contests.values():
+        audited = contests.by_vendor_name(item["Description"])
+        if audited is not None and item.get("NumOfRanks", 0):
+            raise AuditInputError(
+                names.contest_source,
+                f"contest {item['Description']!r} is ranked-choice; Nazaha audits plurality, approval and "
+                "supermajority contests only",
+            )
+
+
+def _sessions(source: str, data: bytes | str) -> list[Any]:
+    export = _load(data, source)
+    sessions = export.get("Sessions")
+    if not isinstance(sessions, list):
+        raise AuditInputError(source, "expected an object with a list 'Sessions'")
+    return sessions
+
+
+def _session_marks(session: dict[str, Any], where: str, names: _Names) -> dict[str, list[VendorMark]]:
+    """The votes of the session's current interpretation, by contest description."""
+    found: dict[str, list[VendorMark]] = {}
+    for position, contest in enumerate(_interpretation(session, where)):
+        entry = names.contests.get(contest.get("Id", -1)) if isinstance(contest, dict) else None
+        if entry is None:
+            raise AuditInputError(
+                f"{where}, contest {position}", f"contest id {contest.get('Id')!r} is not in {names.contest_source}"
+            )
+        marks = found.setdefault(entry["Description"], [])
+        for mark in contest.get("Marks", []):
+            if not mark.get("IsVote", False):
+                continue
+            candidate = names.candidates.get(mark.get("CandidateId", -1))
+            if candidate is None:
+                raise AuditInputError(
+                    f"{where}, field 'CandidateId'",
+                    f"candidate id {mark.get('CandidateId')!r} is not in the manifest {names.candidate_source}",
+                )
+            marks.append(VendorMark(candidate["Description"], f"CandidateId {candidate['Id']}"))
+    return found
+
+
+def _add_session(builder: CvrBuilder, session: Any, where: str, names: _Names) -> None:
+    """One session's card: its tabulator, batch and record number, and its votes."""
+    if not isinstance(session, dict):
+        raise AuditInputError(where, "expected an object")
+    for field in ("TabulatorId", "BatchId"):
+        if not isinstance(session.get(field), int) or isinstance(session.get(field), bool):
+            raise AuditInputError(f"{where}, field {field!r}", f"expected a number, found {session.get(field)!r}")
+    record = _record_number(session, where)
+    found = _session_marks(session, where, names)
+    builder.add(
+        where,
+        tabulator=str(session["TabulatorId"]),
+        batch=str(session["BatchId"]),
+        record=record,
+        record_column="RecordId",
+        contests=found,
+    )
+
+
 def import_dominion_json(
     exports: Sequence[tuple[str, bytes | str]],
     contest_manifest: bytes | str,
@@ -144,62 +221,17 @@ def import_dominion_json(
     candidate_source: str = "CandidateManifest.json",
 ) -> CvrImport:
     """CVRs from Dominion JSON exports (each a (file name, bytes) pair) and the two manifests."""
-    contest_table = _names(_load(contest_manifest, contest_source), contest_source)
-    candidate_table = _names(_load(candidate_manifest, candidate_source), candidate_source)
-    described = {item["Description"] for item in contest_table.values()}
-    missing = sorted(contest.vendor_name for contest in contests.targeted if contest.vendor_name not in described)
-    if missing:
-        raise AuditInputError(contest_source, f"no contest is described as {missing}")
-    for item in contest_table.values():
-        audited = contests.by_vendor_name(item["Description"])
-        if audited is not None and item.get("NumOfRanks", 0):
-            raise AuditInputError(
-                contest_source,
-                f"contest {item['Description']!r} is ranked-choice; Nazaha audits plurality, approval and "
-                "supermajority contests only",
-            )
+    names = _Names(
+        _names(_load(contest_manifest, contest_source), contest_source),
+        _names(_load(candidate_manifest, candidate_source), candidate_source),
+        contest_source,
+        candidate_source,
+    )
+    _check_audited_contests(names, contests)
     builder = CvrBuilder(manifest, contests)
     for source, data in exports:
-        export = _load(data, source)
-        sessions = export.get("Sessions")
-        if not isinstance(sessions, list):
-            raise AuditInputError(source, "expected an object with a list 'Sessions'")
-        for index, session in enumerate(sessions):
-            where = f"{source}: Sessions[{index}]"
-            if not isinstance(session, dict):
-                raise AuditInputError(where, "expected an object")
-            for field in ("TabulatorId", "BatchId"):
-                if not isinstance(session.get(field), int) or isinstance(session.get(field), bool):
-                    raise AuditInputError(
-                        f"{where}, field {field!r}", f"expected a number, found {session.get(field)!r}"
-                    )
-            record = _record_number(session, where)
-            found: dict[str, list[VendorMark]] = {}
-            for position, contest in enumerate(_interpretation(session, where)):
-                entry = contest_table.get(contest.get("Id", -1)) if isinstance(contest, dict) else None
-                if entry is None:
-                    raise AuditInputError(
-                        f"{where}, contest {position}", f"contest id {contest.get('Id')!r} is not in {contest_source}"
-                    )
-                marks = found.setdefault(entry["Description"], [])
-                for mark in contest.get("Marks", []):
-                    if not mark.get("IsVote", False):
-                        continue
-                    candidate = candidate_table.get(mark.get("CandidateId", -1))
-                    if candidate is None:
-                        raise AuditInputError(
-                            f"{where}, field 'CandidateId'",
-                            f"candidate id {mark.get('CandidateId')!r} is not in the manifest {candidate_source}",
-                        )
-                    marks.append(VendorMark(candidate["Description"], f"CandidateId {candidate['Id']}"))
-            builder.add(
-                where,
-                tabulator=str(session["TabulatorId"]),
-                batch=str(session["BatchId"]),
-                record=record,
-                record_column="RecordId",
-                contests=found,
-            )
+        for index, session in enumerate(_sessions(source, data)):
+            _add_session(builder, session, f"{source}: Sessions[{index}]", names)
     try:
         return builder.build([name for name, _ in exports], position_column="RecordId")
     except AuditInputError as error:
@@ -222,62 +254,95 @@ def read_dominion_cvrs(
 _DOMINION_CSV_COLUMNS = ("CvrNumber", "TabulatorNum", "BatchId", "RecordId")
 
 
+def _csv_rows(source: str, data: bytes | str) -> list[list[str]]:
+    """The file's rows, without a byte-order mark; refused without its four header rows."""
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    if len(rows) < 4:
+        raise AuditInputError(source, "expected four header rows (election, contests, candidates, columns)")
+    return rows
+
+
+_Column = tuple[int, str, str]
+"""A contest column: its index, the contest's name, the candidate's name."""
+
+
+def _contest_columns(source: str, rows: list[list[str]]) -> tuple[int, list[_Column]]:
+    """The width of the contest header row, and the contest columns from the first non-empty cell."""
+    contest_row = [" ".join(cell.splitlines()).strip() for cell in rows[1]]
+    first = next((index for index, cell in enumerate(contest_row) if cell), None)
+    if first is None:
+        raise AuditInputError(f"{source}, row 2", "no contest column (such as 'Mayor (Vote For=1)')")
+    columns: list[_Column] = []
+    for index in range(first, len(contest_row)):
+        found = _CONTEST_HEADER.match(contest_row[index])
+        if not found:
+            raise AuditInputError(
+                f"{source}, row 2, column {index + 1}",
+                f"{contest_row[index]!r} is not a contest header such as 'Mayor (Vote For=1)'",
+            )
+        candidate = rows[2][index].strip() if index < len(rows[2]) else ""
+        if not candidate:
+            raise AuditInputError(f"{source}, row 3, column {index + 1}", "the candidate's name is empty")
+        columns.append((index, found.group(1), candidate))
+    return len(contest_row), columns
+
+
+def _record_columns(source: str, rows: list[list[str]], first: int) -> dict[str, int]:
+    """Where the fourth header row puts the card's number, tabulator, batch and record."""
+    header = [cell.strip() for cell in rows[3][:first]]
+    for name in _DOMINION_CSV_COLUMNS:
+        if name not in header:
+            raise AuditInputError(f"{source}, row 4", f"the column {name!r} is missing")
+    return {name: header.index(name) for name in _DOMINION_CSV_COLUMNS}
+
+
+def _csv_marks(where: str, row: list[str], columns: list[_Column]) -> dict[str, list[VendorMark]]:
+    """The card's marks per contest, leaving out a contest with an empty cell (not on the card)."""
+    held: dict[str, list[VendorMark]] = {}
+    absent: set[str] = set()
+    for index, contest_name, candidate in columns:
+        cell = strip_excel(row[index])
+        label = f"{contest_name}: {candidate}"
+        if cell == "":  # as Arlo reads it: an empty cell means the contest is not on the card
+            absent.add(contest_name)
+            continue
+        if cell not in ("0", "1"):
+            raise AuditInputError(f"{where}, column {label!r}", f"{cell!r} is not 0 or 1")
+        marks = held.setdefault(contest_name, [])
+        if cell == "1":
+            marks.append(VendorMark(candidate, label))
+    for contest_name in absent:
+        held.pop(contest_name, None)
+    return held
+
+
+def _add_csv_card(
+    builder: CvrBuilder, where: str, row: list[str], width: int, at: dict[str, int], columns: list[_Column]
+) -> None:
+    """One row's card: its tabulator, batch and record number, and its marks."""
+    if len(row) < width:
+        raise AuditInputError(where, f"expected {width} columns, found {len(row)}")
+    tabulator = strip_excel(row[at["TabulatorNum"]])
+    batch = strip_excel(row[at["BatchId"]])
+    if not tabulator or not batch:
+        raise AuditInputError(f"{where}, column 'TabulatorNum'", "the tabulator and batch must not be empty")
+    record = whole_number(row[at["RecordId"]], where, "RecordId")
+    held = _csv_marks(where, row, columns)
+    builder.add(where, tabulator=tabulator, batch=batch, record=record, record_column="RecordId", contests=held)
+
+
 def import_dominion_csv(
     files: Sequence[tuple[str, bytes | str]], *, manifest: BallotManifest, contests: ContestsFile
 ) -> CvrImport:
     """CVRs from Dominion CSV exports (each a (file name, bytes) pair)."""
     builder = CvrBuilder(manifest, contests)
     for source, data in files:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
-        rows = list(csv.reader(io.StringIO(text)))
-        if len(rows) < 4:
-            raise AuditInputError(source, "expected four header rows (election, contests, candidates, columns)")
-        contest_row = [" ".join(cell.splitlines()).strip() for cell in rows[1]]
-        first = next((index for index, cell in enumerate(contest_row) if cell), None)
-        if first is None:
-            raise AuditInputError(f"{source}, row 2", "no contest column (such as 'Mayor (Vote For=1)')")
-        columns: list[tuple[int, str, str]] = []  # (column, contest name, candidate)
-        for index in range(first, len(contest_row)):
-            found = _CONTEST_HEADER.match(contest_row[index])
-            if not found:
-                raise AuditInputError(
-                    f"{source}, row 2, column {index + 1}",
-                    f"{contest_row[index]!r} is not a contest header such as 'Mayor (Vote For=1)'",
-                )
-            candidate = rows[2][index].strip() if index < len(rows[2]) else ""
-            if not candidate:
-                raise AuditInputError(f"{source}, row 3, column {index + 1}", "the candidate's name is empty")
-            columns.append((index, found.group(1), candidate))
-        header = [cell.strip() for cell in rows[3][:first]]
-        for name in _DOMINION_CSV_COLUMNS:
-            if name not in header:
-                raise AuditInputError(f"{source}, row 4", f"the column {name!r} is missing")
-        at = {name: header.index(name) for name in _DOMINION_CSV_COLUMNS}
+        rows = _csv_rows(source, data)
+        width, columns = _contest_columns(source, rows)
+        first = columns[0][0]  # the first contest column ends the card's own columns
+        at = _record_columns(source, rows, first)
         for number, row in enumerate(rows[4:], start=5):
-            if not any(cell.strip() for cell in row):
-                continue
-            where = f"{source}, row {number}"
-            if len(row) < len(contest_row):
-                raise AuditInputError(where, f"expected {len(contest_row)} columns, found {len(row)}")
-            tabulator = strip_excel(row[at["TabulatorNum"]])
-            batch = strip_excel(row[at["BatchId"]])
-            if not tabulator or not batch:
-                raise AuditInputError(f"{where}, column 'TabulatorNum'", "the tabulator and batch must not be empty")
-            record = whole_number(row[at["RecordId"]], where, "RecordId")
-            held: dict[str, list[VendorMark]] = {}
-            absent: set[str] = set()
-            for index, contest_name, candidate in columns:
-                cell = strip_excel(row[index])
-                label = f"{contest_name}: {candidate}"
-                if cell == "":  # as Arlo reads it: an empty cell means the contest is not on the card
-                    absent.add(contest_name)
-                    continue
-                if cell not in ("0", "1"):
-                    raise AuditInputError(f"{where}, column {label!r}", f"{cell!r} is not 0 or 1")
-                marks = held.setdefault(contest_name, [])
-                if cell == "1":
-                    marks.append(VendorMark(candidate, label))
-            for contest_name in absent:
-                held.pop(contest_name, None)
-            builder.add(where, tabulator=tabulator, batch=batch, record=record, record_column="RecordId", contests=held)
+            if any(cell.strip() for cell in row):
+                _add_csv_card(builder, f"{source}, row {number}", row, width, at, columns)
     return builder.build([name for name, _ in files], position_column="RecordId")

@@ -111,13 +111,9 @@ def _order(raw: str, where: str) -> tuple[str | None, int]:
     )
 
 
-def import_ess(
-    files: Sequence[tuple[str, bytes | str]], *, manifest: BallotManifest, contests: ContestsFile
-) -> CvrImport:
-    """CVRs from an ES&S export: one CVR file and any number of ballots files, recognised by their columns."""
-    tables = [_table(source, data) for source, data in files]
+def _cvr_file(tables: list[_Table]) -> _Table:
+    """The one file with contest columns, and a ``Cast Vote Record`` column to join on."""
     cvr_tables = [table for table in tables if not _is_ballots_file(table)]
-    ballots_tables = [table for table in tables if _is_ballots_file(table)]
     if len(cvr_tables) != 1:
         names = ", ".join(table.source for table in cvr_tables) or "none"
         raise AuditInputError(
@@ -127,21 +123,40 @@ def import_ess(
     (cvr_table,) = cvr_tables
     if "Cast Vote Record" not in cvr_table.header:
         raise AuditInputError(f"{cvr_table.source}, row 1", "the column 'Cast Vote Record' is missing")
+    return cvr_table
+
+
+def _contest_columns(cvr_table: _Table) -> list[tuple[int, str]]:
+    """The columns after the last metadata column: (index, contest name)."""
     last_metadata = max(index for index, name in enumerate(cvr_table.header) if name in _METADATA)
     contest_columns = [(index, name) for index, name in enumerate(cvr_table.header) if index > last_metadata]
     if not contest_columns:
         raise AuditInputError(f"{cvr_table.source}, row 1", "no contest columns after the metadata columns")
+    return contest_columns
 
-    # where each CVR's card is: (where, batch, Tabulator CVR, machine)
-    locations: dict[str, tuple[str, str, str, str | None]] = {}
-    sources = ballots_tables or [cvr_table]
-    for table in sources:
+
+_Location = tuple[str, str, str, str | None]
+"""Where a CVR's card is: (where it is listed, batch, Tabulator CVR, machine or None)."""
+
+
+class _Locations:
+    """Each CVR's location, from the ballots files (or the CVR file itself), and which CVR rows
+    have been joined to theirs."""
+
+    def __init__(self, sources: list[_Table], *, ballots_files: bool) -> None:
+        self.sources = sources
+        self.by_number: dict[str, _Location] = {}
+        self.matched: set[str] = set()
+        for table in sources:
+            self._read(table, ballots_files=ballots_files)
+
+    def _read(self, table: _Table, *, ballots_files: bool) -> None:
         for name in ("Cast Vote Record", "Batch", "Tabulator CVR"):
             if name not in table.header:
                 raise AuditInputError(
                     f"{table.source}, row 1",
                     f"the column {name!r} is missing"
-                    + ("" if ballots_tables else "; without ballots files the CVR file must carry it"),
+                    + ("" if ballots_files else "; without ballots files the CVR file must carry it"),
                 )
         machine = table.column("Machine") if "Machine" in table.header else None
         for number, row in table.rows:
@@ -149,69 +164,96 @@ def import_ess(
             if len(row) < len(table.header):
                 raise AuditInputError(where, f"expected {len(table.header)} columns, found {len(row)}")
             cvr_number = row[table.column("Cast Vote Record")].strip()
-            if cvr_number in locations:
+            if cvr_number in self.by_number:
                 raise AuditInputError(
                     f"{where}, column 'Cast Vote Record'",
-                    f"Cast Vote Record {cvr_number} is listed twice (first at {locations[cvr_number][0]})",
+                    f"Cast Vote Record {cvr_number} is listed twice (first at {self.by_number[cvr_number][0]})",
                 )
-            locations[cvr_number] = (
+            self.by_number[cvr_number] = (
                 where,
                 row[table.column("Batch")].strip(),
                 row[table.column("Tabulator CVR")].strip(),
                 row[machine].strip() if machine is not None else None,
             )
 
+    def take(self, cvr_number: str, where: str) -> _Location:
+        """The location of the CVR read at ``where``; each is taken once."""
+        if cvr_number not in self.by_number:
+            raise AuditInputError(
+                f"{where}, column 'Cast Vote Record'",
+                f"Cast Vote Record {cvr_number!r} is in no ballots file ({', '.join(t.source for t in self.sources)})",
+            )
+        if cvr_number in self.matched:
+            raise AuditInputError(
+                f"{where}, column 'Cast Vote Record'", f"Cast Vote Record {cvr_number} is listed twice"
+            )
+        self.matched.add(cvr_number)
+        return self.by_number[cvr_number]
+
+    def check_all_taken(self, cvr_source: str) -> None:
+        """Every located card has its row in the CVR file."""
+        unmatched = sorted(set(self.by_number) - self.matched, key=lambda n: (len(n), n))
+        if unmatched:
+            first = self.by_number[unmatched[0]][0]
+            raise AuditInputError(
+                f"{first}, column 'Cast Vote Record'",
+                f"Cast Vote Record {unmatched[0]} has no row in the CVR file {cvr_source}"
+                + (f" ({len(unmatched)} such)" if len(unmatched) > 1 else ""),
+            )
+
+
+def _tabulator(located: str, tabulator_cvr: str, machine_name: str | None) -> tuple[str, int]:
+    """The card's tabulator (``Machine``, else the first four digits) and its order in the batch."""
+    from_number, order = _order(tabulator_cvr, located)
+    tabulator = machine_name or from_number
+    if tabulator is None:
+        raise AuditInputError(
+            f"{located}, column 'Tabulator CVR'",
+            "a hexadecimal Tabulator CVR needs a 'Machine' column to name the tabulator",
+        )
+    return tabulator, order
+
+
+def _marks(row: list[str], contest_columns: list[tuple[int, str]]) -> dict[str, list[VendorMark] | None]:
+    """The card's choice per contest on it: a candidate, none (undervote) or ``None`` (overvote)."""
+    held: dict[str, list[VendorMark] | None] = {}
+    for index, name in contest_columns:
+        cell = row[index].strip()
+        if not cell:
+            continue
+        if cell == "undervote":
+            held[name] = []
+        elif cell == "overvote":
+            held[name] = None
+        else:
+            held[name] = [VendorMark(cell, name)]
+    return held
+
+
+def import_ess(
+    files: Sequence[tuple[str, bytes | str]], *, manifest: BallotManifest, contests: ContestsFile
+) -> CvrImport:
+    """CVRs from an ES&S export: one CVR file and any number of ballots files, recognised by their columns."""
+    tables = [_table(source, data) for source, data in files]
+    cvr_table = _cvr_file(tables)
+    ballots_tables = [table for table in tables if _is_ballots_file(table)]
+    contest_columns = _contest_columns(cvr_table)
+    locations = _Locations(ballots_tables or [cvr_table], ballots_files=bool(ballots_tables))
     builder = CvrBuilder(manifest, contests, rank_positions=True)
-    matched: set[str] = set()
     record_column = cvr_table.column("Cast Vote Record")
     for number, row in cvr_table.rows:
         where = f"{cvr_table.source}, row {number}"
         if len(row) < len(cvr_table.header):
             raise AuditInputError(where, f"expected {len(cvr_table.header)} columns, found {len(row)}")
-        cvr_number = row[record_column].strip()
-        if cvr_number not in locations:
-            raise AuditInputError(
-                f"{where}, column 'Cast Vote Record'",
-                f"Cast Vote Record {cvr_number!r} is in no ballots file ({', '.join(t.source for t in sources)})",
-            )
-        if cvr_number in matched:
-            raise AuditInputError(
-                f"{where}, column 'Cast Vote Record'", f"Cast Vote Record {cvr_number} is listed twice"
-            )
-        matched.add(cvr_number)
-        located, batch, tabulator_cvr, machine_name = locations[cvr_number]
-        from_number, order = _order(tabulator_cvr, located)
-        tabulator = machine_name or from_number
-        if tabulator is None:
-            raise AuditInputError(
-                f"{located}, column 'Tabulator CVR'",
-                "a hexadecimal Tabulator CVR needs a 'Machine' column to name the tabulator",
-            )
-        held: dict[str, list[VendorMark] | None] = {}
-        for index, name in contest_columns:
-            cell = row[index].strip()
-            if not cell:
-                continue
-            if cell == "undervote":
-                held[name] = []
-            elif cell == "overvote":
-                held[name] = None
-            else:
-                held[name] = [VendorMark(cell, name)]
+        located, batch, tabulator_cvr, machine_name = locations.take(row[record_column].strip(), where)
+        tabulator, order = _tabulator(located, tabulator_cvr, machine_name)
         builder.add(
             f"{where} (card at {located})",
             tabulator=tabulator,
             batch=batch,
             record=order,
             record_column="Tabulator CVR",
-            contests=held,
+            contests=_marks(row, contest_columns),
         )
-    unmatched = sorted(set(locations) - matched, key=lambda n: (len(n), n))
-    if unmatched:
-        first = locations[unmatched[0]][0]
-        raise AuditInputError(
-            f"{first}, column 'Cast Vote Record'",
-            f"Cast Vote Record {unmatched[0]} has no row in the CVR file {cvr_table.source}"
-            + (f" ({len(unmatched)} such)" if len(unmatched) > 1 else ""),
-        )
+    locations.check_all_taken(cvr_table.source)
     return builder.build([table.source for table in tables], position_column="Tabulator CVR")

@@ -152,9 +152,9 @@ def _text(cvr: _Element, tag: str, where: str) -> tuple[str, _Element]:
     return element.text.strip(), element
 
 
-def import_hart(files: Sequence[tuple[str, bytes]], *, manifest: BallotManifest, contests: ContestsFile) -> CvrImport:
-    """CVRs from Hart exports: ZIP archives of XML files, loose XML files, and optional scanned
-    ballot information CSVs (each a (file name, bytes) pair)."""
+def _documents(files: Sequence[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes, str | None]], dict[str, str]]:
+    """The CVR documents as (where, XML bytes, the archive's tabulator or None), loose XML files
+    first, and the workstations the scanned ballot information CSVs give CVRs."""
     documents: list[tuple[str, bytes, str | None]] = []
     workstations: dict[str, str] = {}
     archives = [(source, data) for source, data in files if not source.lower().endswith((".csv", ".xml"))]
@@ -170,47 +170,76 @@ def import_hart(files: Sequence[tuple[str, bytes]], *, manifest: BallotManifest,
         documents.extend(_xml_files(source, data, tabulator))
     if not documents:
         raise AuditInputError(", ".join(source for source, _ in files) or "Hart files", "no CVR (.xml) files found")
+    return documents, workstations
+
+
+def _candidate(option: _Element, where: str) -> str:
+    """The option's candidate: ``Write-In`` for a write-in, else its ``<Name>``."""
+    if option.find("WriteInData") is not None:
+        return "Write-In"
+    option_name = option.find("Name")
+    if option_name is None or not option_name.text.strip():
+        raise AuditInputError(_at(where, option), "an <Option> without a <Name>")
+    return option_name.text.strip()
+
+
+def _contest_marks(contest: _Element, where: str) -> tuple[str, list[VendorMark]]:
+    """A ``<Contest>``'s name and its marked options (an option whose ``<Value>`` is not 1 is unmarked)."""
+    name_element = contest.find("Name")
+    if name_element is None or not name_element.text.strip():
+        raise AuditInputError(_at(where, contest), "a <Contest> without a <Name>")
+    marks: list[VendorMark] = []
+    options = contest.find("Options")
+    for option in options.find_all("Option") if options is not None else []:
+        value = option.find("Value")
+        if value is not None and value.text.strip() not in ("", "1"):
+            continue
+        marks.append(VendorMark(_candidate(option, where), f"line {option.line}, column {option.column}, <Option>"))
+    return name_element.text.strip(), marks
+
+
+def _cvr_marks(cvr: _Element, where: str) -> dict[str, list[VendorMark]]:
+    """The CVR's marks per contest name."""
+    held: dict[str, list[VendorMark]] = {}
+    contests_element = cvr.find("Contests")
+    for contest in contests_element.find_all("Contest") if contests_element is not None else []:
+        name, marks = _contest_marks(contest, where)
+        held.setdefault(name, []).extend(marks)
+    return held
+
+
+def _add_cvr(
+    builder: CvrBuilder, where: str, data: bytes, archive_tabulator: str | None, workstations: dict[str, str]
+) -> None:
+    """One CVR document's card: its tabulator, batch and sequence number, and its marks."""
+    cvr = _parse_xml(data, where)
+    guid, _ = _text(cvr, "CvrGuid", where)
+    batch, _ = _text(cvr, "BatchNumber", where)
+    sequence_text, sequence = _text(cvr, "BatchSequence", where)
+    if not sequence_text.isdigit():
+        raise AuditInputError(_at(where, sequence), f"<BatchSequence>: {sequence_text!r} is not a whole number")
+    tabulator = archive_tabulator or workstations.get(guid)
+    if tabulator is None and builder.manifest.has_tabulators:
+        raise AuditInputError(
+            where,
+            f"CVR {guid} has no tabulator: the ballot manifest lists batches by tabulator, so give one ZIP archive "
+            "per tabulator (named by it) or the scanned ballot information CSV",
+        )
+    builder.add(
+        where,
+        tabulator=tabulator,
+        batch=batch,
+        record=int(sequence_text),
+        record_column=f"line {sequence.line}, column {sequence.column}, <BatchSequence>",
+        contests=_cvr_marks(cvr, where),
+    )
+
+
+def import_hart(files: Sequence[tuple[str, bytes]], *, manifest: BallotManifest, contests: ContestsFile) -> CvrImport:
+    """CVRs from Hart exports: ZIP archives of XML files, loose XML files, and optional scanned
+    ballot information CSVs (each a (file name, bytes) pair)."""
+    documents, workstations = _documents(files)
     builder = CvrBuilder(manifest, contests)
     for where, data, archive_tabulator in documents:
-        cvr = _parse_xml(data, where)
-        guid, _ = _text(cvr, "CvrGuid", where)
-        batch, _ = _text(cvr, "BatchNumber", where)
-        sequence_text, sequence = _text(cvr, "BatchSequence", where)
-        if not sequence_text.isdigit():
-            raise AuditInputError(_at(where, sequence), f"<BatchSequence>: {sequence_text!r} is not a whole number")
-        tabulator = archive_tabulator or workstations.get(guid)
-        if tabulator is None and manifest.has_tabulators:
-            raise AuditInputError(
-                where,
-                f"CVR {guid} has no tabulator: the ballot manifest lists batches by tabulator, so give one ZIP archive "
-                "per tabulator (named by it) or the scanned ballot information CSV",
-            )
-        held: dict[str, list[VendorMark]] = {}
-        contests_element = cvr.find("Contests")
-        for contest in contests_element.find_all("Contest") if contests_element is not None else []:
-            name_element = contest.find("Name")
-            if name_element is None or not name_element.text.strip():
-                raise AuditInputError(_at(where, contest), "a <Contest> without a <Name>")
-            marks = held.setdefault(name_element.text.strip(), [])
-            options = contest.find("Options")
-            for option in options.find_all("Option") if options is not None else []:
-                value = option.find("Value")
-                if value is not None and value.text.strip() not in ("", "1"):
-                    continue
-                if option.find("WriteInData") is not None:
-                    candidate = "Write-In"
-                else:
-                    option_name = option.find("Name")
-                    if option_name is None or not option_name.text.strip():
-                        raise AuditInputError(_at(where, option), "an <Option> without a <Name>")
-                    candidate = option_name.text.strip()
-                marks.append(VendorMark(candidate, f"line {option.line}, column {option.column}, <Option>"))
-        builder.add(
-            where,
-            tabulator=tabulator,
-            batch=batch,
-            record=int(sequence_text),
-            record_column=f"line {sequence.line}, column {sequence.column}, <BatchSequence>",
-            contests=held,
-        )
+        _add_cvr(builder, where, data, archive_tabulator, workstations)
     return builder.build([source for source, _ in files], position_column="BatchSequence")

@@ -24,7 +24,10 @@ from nazaha.verify.eg1.model import (
     Guardian1,
     ManifestContest,
     Record1,
+    RecoveredPart,
+    SchnorrProof1,
     Selection1,
+    Share1,
     TallySelection1,
     load_json,
     parse_ballot,
@@ -49,11 +52,10 @@ SPOILED = 2
 # -- election-level checks (steps 1 to 3) ---------------------------------------------------------
 
 
-def check_election1(record: Record1, group: Group, findings: Findings) -> str:
-    """Steps 1-3; returns a note about the parameters (empty for the standard ones)."""
+def _check_parameters(record: Record1, findings: Findings) -> str:
+    """Step 1: known constants, the base hash Q, the number of guardians; a note on test-only parameters."""
     constants = record.constants
     context = record.context
-    q = constants.q
     findings.count("1")
     known = next(
         (s for s in KNOWN_1X if (s.p, s.q, s.r, s.g) == (constants.p, constants.q, constants.r, constants.g)),
@@ -65,7 +67,7 @@ def check_election1(record: Record1, group: Group, findings: Findings) -> str:
     elif not known.secure:
         note = f"{known.name}: test-only parameters that give no security"
     base = hash_elems(
-        q,
+        constants.q,
         Elem(constants.p),
         Elem(constants.q),
         Elem(constants.g),
@@ -79,29 +81,42 @@ def check_election1(record: Record1, group: Group, findings: Findings) -> str:
         findings.fail(
             "1.C", "guardians/", f"{len(record.guardians)} guardian records, the context says {context.guardians}"
         )
+    return note
 
-    for guardian in record.guardians:
-        findings.count("2")
-        subject = f"guardian {guardian.guardian_id}"
-        if len(guardian.commitments) != context.quorum or len(guardian.proofs) != context.quorum:
-            findings.fail("2.C", subject, f"expected {context.quorum} commitments and proofs")
-        if not guardian.commitments or guardian.public_key != guardian.commitments[0]:
-            findings.fail("2.C", subject, "the election public key is not the first commitment")
-        for j, (commitment, proof) in enumerate(zip(guardian.commitments, guardian.proofs, strict=False)):
-            where = f"{subject}, coefficient {j}"
-            if proof.public_key != commitment:
-                findings.fail("2.C", where, "the proof is for another value than the commitment K_i,j")
-            if not group.is_element(proof.public_key):
-                findings.fail("2.C", where, "K_i,j is not in Z_p^r")
-                continue
-            if not (0 <= proof.commitment < group.p and 0 <= proof.response < q):
-                findings.fail("2.B", where, "h_i,j or u_i,j is out of range")
-                continue
-            if hash_elems(q, Elem(proof.public_key), Elem(proof.commitment)) != proof.challenge:
-                findings.fail("2.A", where, "the challenge is not H(K_i,j, h_i,j)")
-            if group.g_pow(proof.response) != group.mul(proof.commitment, group.pow(proof.public_key, proof.challenge)):
-                findings.fail("2.B", where, "g^u != h · K^c")
 
+def _check_coefficient(
+    group: Group, q: int, commitment: int, proof: SchnorrProof1, where: str, findings: Findings
+) -> None:
+    """Step 2 for one coefficient: the Schnorr proof of knowledge of its secret."""
+    if proof.public_key != commitment:
+        findings.fail("2.C", where, "the proof is for another value than the commitment K_i,j")
+    if not group.is_element(proof.public_key):
+        findings.fail("2.C", where, "K_i,j is not in Z_p^r")
+        return
+    if not (0 <= proof.commitment < group.p and 0 <= proof.response < q):
+        findings.fail("2.B", where, "h_i,j or u_i,j is out of range")
+        return
+    if hash_elems(q, Elem(proof.public_key), Elem(proof.commitment)) != proof.challenge:
+        findings.fail("2.A", where, "the challenge is not H(K_i,j, h_i,j)")
+    if group.g_pow(proof.response) != group.mul(proof.commitment, group.pow(proof.public_key, proof.challenge)):
+        findings.fail("2.B", where, "g^u != h · K^c")
+
+
+def _check_guardian(guardian: Guardian1, quorum: int, group: Group, q: int, findings: Findings) -> None:
+    """Step 2 for one guardian: a commitment and a proof per coefficient, the first one its key."""
+    findings.count("2")
+    subject = f"guardian {guardian.guardian_id}"
+    if len(guardian.commitments) != quorum or len(guardian.proofs) != quorum:
+        findings.fail("2.C", subject, f"expected {quorum} commitments and proofs")
+    if not guardian.commitments or guardian.public_key != guardian.commitments[0]:
+        findings.fail("2.C", subject, "the election public key is not the first commitment")
+    for j, (commitment, proof) in enumerate(zip(guardian.commitments, guardian.proofs, strict=False)):
+        _check_coefficient(group, q, commitment, proof, f"{subject}, coefficient {j}", findings)
+
+
+def _check_joint_key(record: Record1, group: Group, q: int, findings: Findings) -> None:
+    """Step 3: the joint key K, the commitment hash and the extended base hash Q-bar."""
+    context = record.context
     findings.count("3")
     joint = group.prod(g.public_key for g in record.guardians)
     if joint != context.joint_key:
@@ -112,6 +127,15 @@ def check_election1(record: Record1, group: Group, findings: Findings) -> str:
         findings.fail("3.C", "context.json", "the commitment hash is not the hash of every guardian commitment")
     if hash_elems(q, Elem(context.base_hash), Elem(context.commitment_hash)) != context.extended_hash:
         findings.fail("3.B", "context.json", "the extended base hash Q-bar is not H(Q, commitment hash)")
+
+
+def check_election1(record: Record1, group: Group, findings: Findings) -> str:
+    """Steps 1-3; returns a note about the parameters (empty for the standard ones)."""
+    q = record.constants.q
+    note = _check_parameters(record, findings)
+    for guardian in record.guardians:
+        _check_guardian(guardian, record.context.quorum, group, q, findings)
+    _check_joint_key(record, group, q, findings)
     return note
 
 
@@ -256,27 +280,23 @@ def _check_contest(
         findings.fail("5.N", subject, "g^(LC) · K^V != b · B^C")
 
 
-def _check_ballot(ctx: Chunk1Context, ballot: Ballot1, name: str, result: Chunk1Result, rng: RandomSource) -> None:
-    findings = result.findings
-    group = ctx.group
-    q = group.q
-    subject = f"ballot {ballot.object_id}"
-    if ballot.state not in (CAST, SPOILED):
-        findings.fail("0.S", subject, f"state {ballot.state} is neither cast (1) nor spoiled (2)")
-        return
+def _check_ballot_hashes(ctx: Chunk1Context, ballot: Ballot1, subject: str, findings: Findings) -> None:
+    """Its style and manifest, its crypto hash (6.C) and its tracking code (6.E)."""
+    q = ctx.group.q
     if ballot.style_id not in ctx.styles:
         findings.fail("0.S", subject, f"ballot style {ballot.style_id!r} is not in the manifest")
     if ballot.manifest_hash != ctx.manifest_hash:
         findings.fail("6.B", subject, "the ballot names another manifest hash than the context")
-    manifest = {c.object_id: c for c in ctx.contests}
     ordered = sorted(ballot.contests, key=lambda c: c.sequence_order)
     crypto = hash_elems(q, ballot.object_id, Elem(ballot.manifest_hash), *(Elem(c.crypto_hash) for c in ordered))
     if crypto != ballot.crypto_hash:
         findings.fail("6.C", subject, "the ballot's crypto hash is not H(id, manifest hash, contest hashes)")
     if hash_elems(q, Elem(ballot.code_seed), ballot.timestamp, Elem(ballot.crypto_hash)) != ballot.code:
         findings.fail("6.E", subject, "the tracking code is not H(previous code, timestamp, ballot hash)")
-    findings.count("6")
-    result.summaries.append(BallotSummary(name, ballot.object_id, ballot.state, ballot.code, ballot.code_seed))
+
+
+def _ballot_elements(ballot: Ballot1) -> list[int]:
+    """Every group element of the ballot's ciphertexts and proofs, for one batched membership test."""
     values = [
         v
         for contest in ballot.contests
@@ -284,29 +304,60 @@ def _check_ballot(ctx: Chunk1Context, ballot: Ballot1, name: str, result: Chunk1
         for v in (s.pad, s.data, s.proof.zero_pad, s.proof.zero_data, s.proof.one_pad, s.proof.one_data)
     ]
     values += [v for contest in ballot.contests for v in (contest.proof.pad, contest.proof.data)]
-    batch_ok = group.are_elements(values, rng)
-    for contest in ballot.contests:
-        info = manifest.get(contest.object_id)
-        where = f"{subject}, contest {contest.object_id}"
-        if info is None:
-            findings.fail("0.S", where, "the contest is not in the manifest")
+    return values
+
+
+def _accumulate(ctx: Chunk1Context, contest: Contest1, result: Chunk1Result) -> None:
+    """A cast ballot's selections multiplied into the chunk's products, for the tally's step 7."""
+    p = ctx.group.p
+    for selection in contest.selections:
+        if selection.placeholder:
             continue
-        if contest.extended_pad is not None and not group.is_element(contest.extended_pad):
-            findings.fail("0.E", where, "the pad of the contest's extended data is not in Z_p^r")
-        real = {s.object_id for s in contest.selections if not s.placeholder}
-        if not real <= set(info.selections) or len(real) != len(info.selections):
-            findings.fail("0.S", where, "the selections differ from the manifest's")
-        for selection in contest.selections:
-            _check_selection(ctx, selection, f"{where}, selection {selection.object_id}", findings, batch_ok)
-        _check_contest(ctx, contest, info, where, findings, batch_ok)
-        if ballot.state == CAST:
-            p = group.p
-            for selection in contest.selections:
-                if selection.placeholder:
-                    continue
-                key = (contest.object_id, selection.object_id)
-                pad, data = result.products.get(key, (1, 1))
-                result.products[key] = (pad * selection.pad % p, data * selection.data % p)
+        key = (contest.object_id, selection.object_id)
+        pad, data = result.products.get(key, (1, 1))
+        result.products[key] = (pad * selection.pad % p, data * selection.data % p)
+
+
+def _check_ballot_contest(
+    ctx: Chunk1Context,
+    ballot: Ballot1,
+    contest: Contest1,
+    manifest: dict[str, ManifestContest],
+    result: Chunk1Result,
+    batch_ok: bool,
+) -> None:
+    """Steps 4 and 5 for one contest of a ballot, after its match with the manifest."""
+    findings = result.findings
+    info = manifest.get(contest.object_id)
+    where = f"ballot {ballot.object_id}, contest {contest.object_id}"
+    if info is None:
+        findings.fail("0.S", where, "the contest is not in the manifest")
+        return
+    if contest.extended_pad is not None and not ctx.group.is_element(contest.extended_pad):
+        findings.fail("0.E", where, "the pad of the contest's extended data is not in Z_p^r")
+    real = {s.object_id for s in contest.selections if not s.placeholder}
+    if not real <= set(info.selections) or len(real) != len(info.selections):
+        findings.fail("0.S", where, "the selections differ from the manifest's")
+    for selection in contest.selections:
+        _check_selection(ctx, selection, f"{where}, selection {selection.object_id}", findings, batch_ok)
+    _check_contest(ctx, contest, info, where, findings, batch_ok)
+    if ballot.state == CAST:
+        _accumulate(ctx, contest, result)
+
+
+def _check_ballot(ctx: Chunk1Context, ballot: Ballot1, name: str, result: Chunk1Result, rng: RandomSource) -> None:
+    findings = result.findings
+    subject = f"ballot {ballot.object_id}"
+    if ballot.state not in (CAST, SPOILED):
+        findings.fail("0.S", subject, f"state {ballot.state} is neither cast (1) nor spoiled (2)")
+        return
+    _check_ballot_hashes(ctx, ballot, subject, findings)
+    findings.count("6")
+    result.summaries.append(BallotSummary(name, ballot.object_id, ballot.state, ballot.code, ballot.code_seed))
+    batch_ok = ctx.group.are_elements(_ballot_elements(ballot), rng)
+    manifest = {c.object_id: c for c in ctx.contests}
+    for contest in ballot.contests:
+        _check_ballot_contest(ctx, ballot, contest, manifest, result, batch_ok)
     if ballot.state == SPOILED:
         _check_spoiled(ctx, ballot, result)
 
@@ -359,74 +410,132 @@ def check_ballot_chunk(ctx: Chunk1Context, names: Sequence[str]) -> Chunk1Result
 # -- decryption (steps 8 to 11) -----------------------------------------------------------------
 
 
+class _Decryption:
+    """The checks of one decrypted selection (steps 8-11), one method per kind of share.
+
+    For a spoiled ballot (step 12) every label is prefixed ``12/`` and counted under step 12.
+    """
+
+    def __init__(
+        self, ctx: Chunk1Context, selection: TallySelection1, subject: str, findings: Findings, *, spoiled: bool
+    ) -> None:
+        self.ctx = ctx
+        self.group = ctx.group
+        self.selection = selection
+        self.subject = subject
+        self.findings = findings
+        self.spoiled = spoiled
+        self.number = "12" if spoiled else None
+        self.keys = {g.guardian_id: g for g in ctx.guardians}
+        self.present = {s.guardian_id for s in selection.shares if s.proof is not None}
+        self.present_orders = sorted(self.keys[g].sequence_order for g in self.present if g in self.keys)
+
+    def fail(self, label: str, problem: str, who: str = "") -> None:
+        full = f"{label}" if not self.spoiled else f"12/{label}"
+        self.findings.fail(full, f"{self.subject}{who}", problem, number=self.number or label.split(".", maxsplit=1)[0])
+
+    def check(self) -> None:
+        selection = self.selection
+        if not (self.group.is_element(selection.pad) and self.group.is_element(selection.data)):
+            self.fail("8.G", "the message (A, B) is not in Z_p^r")
+            return
+        if {s.guardian_id for s in selection.shares} != set(self.keys):
+            self.fail("11.E", "the shares do not come from exactly the election's guardians")
+        for share in selection.shares:
+            self._share(share)
+        self._combination()
+
+    def _share(self, share: Share1) -> None:
+        """Step 8 for a share a guardian computed, else steps 9-10 for one recovered for it."""
+        who = f", guardian {share.guardian_id}"
+        guardian = self.keys.get(share.guardian_id)
+        if guardian is None:
+            return
+        if (share.proof is None) == (share.recovered is None):
+            self.fail("8.F", "a share needs either a proof or recovered parts, not both or neither", who)
+            return
+        if share.proof is not None:
+            self.findings.count(self.number or "8")
+            _check_cp(
+                self.group,
+                self.ctx.extended_hash,
+                self.selection.pad,
+                self.selection.data,
+                guardian.public_key,
+                share.share,
+                share.proof,
+                self.fail,
+                who,
+                "8",
+            )
+            return
+        if share.recovered is None:  # both missing was failed as 8.F above
+            return
+        self._recovered(guardian, share, share.recovered, who)
+
+    def _recovered(self, guardian: GuardianKey, share: Share1, recovered: dict[str, RecoveredPart], who: str) -> None:
+        """Steps 9-10: the missing guardian's share from the parts the others recovered."""
+        self.findings.count(self.number or "9")
+        if {part.guardian_id for part in recovered.values()} != self.present:
+            self.fail("9.A", "the recovered parts do not come from exactly the guardians present", who)
+        product = 1
+        for part in recovered.values():
+            weighted = self._part(guardian, share, part, who)
+            if weighted is not None:
+                product = self.group.mul(product, weighted)
+        self.findings.count(self.number or "10")
+        if product != share.share:
+            self.fail("10.B", "M_i is not Π M_i,ℓ^(w_ℓ)", who)
+
+    def _part(self, guardian: GuardianKey, share: Share1, part: RecoveredPart, who: str) -> int | None:
+        """One recovered part checked (9.A-9.D, 10.A) and raised to its Lagrange coefficient;
+        ``None`` when it names the wrong guardians."""
+        group, q = self.group, self.group.q
+        helper = self.keys.get(part.guardian_id)
+        part_who = f"{who} (recovered by guardian {part.guardian_id})"
+        if helper is None or part.missing_guardian_id != share.guardian_id:
+            self.fail("9.A", "the recovered part names the wrong guardians", part_who)
+            return None
+        recovery = 1
+        for j, commitment in enumerate(guardian.commitments):
+            recovery = group.mul(recovery, group.pow(commitment, pow(helper.sequence_order, j, q)))
+        if recovery != part.recovery_key:
+            self.fail("9.D", "the recovery key is not Π K_i,j^(ℓ^j)", part_who)
+        _check_cp(
+            group,
+            self.ctx.extended_hash,
+            self.selection.pad,
+            self.selection.data,
+            recovery,
+            part.share,
+            part.proof,
+            self.fail,
+            part_who,
+            "9",
+        )
+        weight = self.ctx.coefficients.get(part.guardian_id)
+        expected_weight = lagrange_coefficient(q, helper.sequence_order, self.present_orders)
+        if weight is None or weight != expected_weight:
+            self.fail("10.A", f"the Lagrange coefficient of guardian {part.guardian_id} is wrong or missing", who)
+            weight = expected_weight
+        return group.pow(part.share, weight)
+
+    def _combination(self) -> None:
+        """Step 11: the shares combine to M = g^t for the published tally t."""
+        group, selection = self.group, self.selection
+        self.findings.count(self.number or "11")
+        combined = group.prod(s.share for s in selection.shares)
+        if group.mul(selection.value, combined) != selection.data:
+            self.fail("11.C", "B != M · Π M_i")
+        if group.g_pow(selection.tally) != selection.value:
+            self.fail("11.D", f"M is not g^t for the published tally t = {selection.tally}")
+
+
 def check_decryption(
     ctx: Chunk1Context, selection: TallySelection1, subject: str, findings: Findings, *, spoiled: bool = False
 ) -> None:
     """Steps 8-11 for one decrypted selection of the tally or of a spoiled ballot."""
-    group = ctx.group
-    q = group.q
-    number = "12" if spoiled else None
-
-    def fail(label: str, problem: str, who: str = "") -> None:
-        full = f"{label}" if not spoiled else f"12/{label}"
-        findings.fail(full, f"{subject}{who}", problem, number=number or label.split(".", maxsplit=1)[0])
-
-    keys = {g.guardian_id: g for g in ctx.guardians}
-    pad, data = selection.pad, selection.data
-    if not (group.is_element(pad) and group.is_element(data)):
-        fail("8.G", "the message (A, B) is not in Z_p^r")
-        return
-    present = {s.guardian_id for s in selection.shares if s.proof is not None}
-    present_orders = sorted(keys[g].sequence_order for g in present if g in keys)
-    if {s.guardian_id for s in selection.shares} != set(keys):
-        fail("11.E", "the shares do not come from exactly the election's guardians")
-    for share in selection.shares:
-        who = f", guardian {share.guardian_id}"
-        guardian = keys.get(share.guardian_id)
-        if guardian is None:
-            continue
-        if (share.proof is None) == (share.recovered is None):
-            fail("8.F", "a share needs either a proof or recovered parts, not both or neither", who)
-            continue
-        if share.proof is not None:
-            findings.count(number or "8")
-            _check_cp(
-                group, ctx.extended_hash, pad, data, guardian.public_key, share.share, share.proof, fail, who, "8"
-            )
-            continue
-        if share.recovered is None:  # both missing was failed as 8.F above
-            continue
-        findings.count(number or "9")
-        if {part.guardian_id for part in share.recovered.values()} != present:
-            fail("9.A", "the recovered parts do not come from exactly the guardians present", who)
-        product = 1
-        for part in share.recovered.values():
-            helper = keys.get(part.guardian_id)
-            part_who = f"{who} (recovered by guardian {part.guardian_id})"
-            if helper is None or part.missing_guardian_id != share.guardian_id:
-                fail("9.A", "the recovered part names the wrong guardians", part_who)
-                continue
-            recovery = 1
-            for j, commitment in enumerate(guardian.commitments):
-                recovery = group.mul(recovery, group.pow(commitment, pow(helper.sequence_order, j, q)))
-            if recovery != part.recovery_key:
-                fail("9.D", "the recovery key is not Π K_i,j^(ℓ^j)", part_who)
-            _check_cp(group, ctx.extended_hash, pad, data, recovery, part.share, part.proof, fail, part_who, "9")
-            weight = ctx.coefficients.get(part.guardian_id)
-            expected_weight = lagrange_coefficient(q, helper.sequence_order, present_orders)
-            if weight is None or weight != expected_weight:
-                fail("10.A", f"the Lagrange coefficient of guardian {part.guardian_id} is wrong or missing", who)
-                weight = expected_weight
-            product = group.mul(product, group.pow(part.share, weight))
-        findings.count(number or "10")
-        if product != share.share:
-            fail("10.B", "M_i is not Π M_i,ℓ^(w_ℓ)", who)
-    findings.count(number or "11")
-    combined = group.prod(s.share for s in selection.shares)
-    if group.mul(selection.value, combined) != data:
-        fail("11.C", "B != M · Π M_i")
-    if group.g_pow(selection.tally) != selection.value:
-        fail("11.D", f"M is not g^t for the published tally t = {selection.tally}")
+    _Decryption(ctx, selection, subject, findings, spoiled=spoiled).check()
 
 
 def _check_cp(

@@ -329,22 +329,10 @@ def load_record191(root: Path) -> Record191:
 # -- election-level checks: Verifications 1 to 4 ------------------------------------------------
 
 
-def _check_election(record: Record191, findings: Findings) -> None:
+def _check_base_hash(record: Record191, findings: Findings) -> None:
+    """1.I: Q = H(H_P, "02", n, k, H_M), or the 2023-11-03 draft's order with a named warning."""
     group = record.group
     q = group.q
-    findings.count("1")
-    if not record.copies_agree:
-        findings.fail("0.D", "encrypted_tally.json", "its copy of the context differs from context.json")
-    if record.manifest_version != "1.0":
-        findings.fail("1.A", "manifest.json", f"spec_version is {record.manifest_version!r}; 1.91 records say 1.0")
-    for label, name, ours, theirs in (
-        ("1.B", "p", group.p, STANDARD_GROUP.p),
-        ("1.C", "q", group.q, STANDARD_GROUP.q),
-        ("1.D", "r", group.r, STANDARD_GROUP.r),
-        ("1.E", "g", group.g, STANDARD_GROUP.g),
-    ):
-        if ours != theirs:
-            findings.fail(label, "constants.json", f"{name} is not the standard {name} of ElectionGuard 2.x")
     h_p = hash_elems(q, Elem(_VERSION), "00", Elem(group.p), Elem(group.q), Elem(group.g))
     h_m = hash_elems(q, Elem(h_p), "01", Elem(record.manifest_hash))
     n, k = record.guardian_count, record.quorum
@@ -360,35 +348,69 @@ def _check_election(record: Record191, findings: Findings) -> None:
         )
     else:
         findings.fail("1.I", "context.json", 'the base hash Q is not H(H_P, "02", n, k, H_M) (nor the draft\'s order)')
+
+
+def _check_parameters(record: Record191, findings: Findings) -> None:
+    """Verification 1: the context's copies agree, the standard 2.x group, the base hash, the guardians."""
+    group = record.group
+    findings.count("1")
+    if not record.copies_agree:
+        findings.fail("0.D", "encrypted_tally.json", "its copy of the context differs from context.json")
+    if record.manifest_version != "1.0":
+        findings.fail("1.A", "manifest.json", f"spec_version is {record.manifest_version!r}; 1.91 records say 1.0")
+    for label, name, ours, theirs in (
+        ("1.B", "p", group.p, STANDARD_GROUP.p),
+        ("1.C", "q", group.q, STANDARD_GROUP.q),
+        ("1.D", "r", group.r, STANDARD_GROUP.r),
+        ("1.E", "g", group.g, STANDARD_GROUP.g),
+    ):
+        if ours != theirs:
+            findings.fail(label, "constants.json", f"{name} is not the standard {name} of ElectionGuard 2.x")
+    _check_base_hash(record, findings)
     if len(record.guardians) != record.guardian_count:
         findings.fail(
             "1.I", "guardians/", f"{len(record.guardians)} guardians, the context says {record.guardian_count}"
         )
-    for guardian in record.guardians:
-        findings.count("2")
-        subject = f"guardian {guardian.guardian_id}"
-        if len(guardian.proofs) != record.quorum or guardian.commitments != tuple(k for k, *_ in guardian.proofs):
-            findings.fail("2.D", subject, f"expected {record.quorum} proofs, one for each coefficient commitment")
-        if not guardian.commitments or guardian.key != guardian.commitments[0]:
-            findings.fail("2.D", subject, "the guardian key is not its first coefficient commitment")
-        for j, (commitment, h, challenge, response) in enumerate(guardian.proofs):
-            where = f"{subject}, coefficient {j}"
-            if not group.is_element(commitment):
-                findings.fail("2.A", where, "K_i,j is not in Z_p^r")
-                continue
-            if not 0 <= response < q:
-                findings.fail("2.B", where, "the response v_i,j is not in Z_q")
-                continue
-            if hash_elems(q, Elem(commitment), Elem(h)) != challenge:
-                findings.fail("2.D", where, "the challenge is not H(K_i,j, h_i,j)")
-            if group.g_pow(response) != group.mul(h, group.pow(commitment, challenge)):
-                findings.fail("2.D", where, "g^v != h · K^c")
+
+
+def _check_guardian(record: Record191, guardian: Guardian191, findings: Findings) -> None:
+    """Verification 2 for one guardian: a Schnorr proof for each coefficient commitment."""
+    group = record.group
+    q = group.q
+    findings.count("2")
+    subject = f"guardian {guardian.guardian_id}"
+    if len(guardian.proofs) != record.quorum or guardian.commitments != tuple(k for k, *_ in guardian.proofs):
+        findings.fail("2.D", subject, f"expected {record.quorum} proofs, one for each coefficient commitment")
+    if not guardian.commitments or guardian.key != guardian.commitments[0]:
+        findings.fail("2.D", subject, "the guardian key is not its first coefficient commitment")
+    for j, (commitment, h, challenge, response) in enumerate(guardian.proofs):
+        where = f"{subject}, coefficient {j}"
+        if not group.is_element(commitment):
+            findings.fail("2.A", where, "K_i,j is not in Z_p^r")
+            continue
+        if not 0 <= response < q:
+            findings.fail("2.B", where, "the response v_i,j is not in Z_q")
+            continue
+        if hash_elems(q, Elem(commitment), Elem(h)) != challenge:
+            findings.fail("2.D", where, "the challenge is not H(K_i,j, h_i,j)")
+        if group.g_pow(response) != group.mul(h, group.pow(commitment, challenge)):
+            findings.fail("2.D", where, "g^v != h · K^c")
+
+
+def _check_joint_key(record: Record191, findings: Findings) -> None:
+    """Verification 3: every guardian key in the group, and K their product."""
+    group = record.group
     findings.count("3")
     for guardian in record.guardians:
         if not group.is_element(guardian.key) or guardian.key == 1:
             findings.fail("3.A", f"guardian {guardian.guardian_id}", "K_i is not in Z_p^r or is 1")
     if group.prod(g.key for g in record.guardians) != record.joint_key or record.joint_key == 1:
         findings.fail("3.B", "context.json", "the joint key K is not the product of the guardians' keys")
+
+
+def _check_extended_hash(record: Record191, findings: Findings) -> None:
+    """Verification 4: the commitment hash H_C and the extended base hash Q-bar = H(Q, "12", K, H_C)."""
+    q = record.group.q
     findings.count("4")
     commitments = [Elem(c) for g in record.guardians for c in g.commitments]
     if hash_elems(q, commitments) != record.commitment_hash:
@@ -396,6 +418,14 @@ def _check_election(record: Record191, findings: Findings) -> None:
     expected = hash_elems(q, Elem(record.base_hash), "12", Elem(record.joint_key), Elem(record.commitment_hash))
     if expected != record.extended_hash:
         findings.fail("4.B", "context.json", 'the extended base hash Q-bar is not H(Q, "12", K, H_C)')
+
+
+def _check_election(record: Record191, findings: Findings) -> None:
+    _check_parameters(record, findings)
+    for guardian in record.guardians:
+        _check_guardian(record, guardian, findings)
+    _check_joint_key(record, findings)
+    _check_extended_hash(record, findings)
 
 
 # -- ballots: Verifications 5, 7.C (per ballot), 12, 13 ----------------------------------------
@@ -460,9 +490,71 @@ def _check_selection(
     return alpha, beta
 
 
+def _check_ballot_contest(
+    ctx: Context191,
+    doc: _Doc,
+    contest: Any,
+    cpath: str,
+    subject: str,
+    manifest: dict[str, Contest191],
+    encrypted: dict[tuple[str, str], tuple[int, int]],
+    findings: Findings,
+) -> None:
+    """Verification 5 for one contest of a ballot, its match with the manifest and its accumulation;
+    adds its real selections' ciphertexts to ``encrypted``."""
+    group = ctx.group
+    contest_id = doc.text(contest, "object_id", cpath)
+    info = manifest.get(contest_id)
+    where = f"{subject}, contest {contest_id}"
+    if info is None:
+        findings.fail("0.S", where, "the contest is not in the manifest")
+        return
+    real = []
+    contest_pairs = []
+    for si, selection in enumerate(doc.items(contest, "ballot_selections", cpath)):
+        spath = f"{cpath}.ballot_selections[{si}]"
+        selection_id = doc.text(selection, "object_id", spath)
+        pair = _check_selection(ctx, selection, f"{where}, selection {selection_id}", doc, spath, findings)
+        contest_pairs.append(pair)
+        if not selection.get("is_placeholder_selection", False):
+            real.append(selection_id)
+            encrypted[(contest_id, selection_id)] = pair
+    if sorted(real) != sorted(info.selections):
+        findings.fail("0.S", where, "the selections differ from the manifest's")
+    pads = [pad for pad, _ in contest_pairs]
+    datas = [data for _, data in contest_pairs]
+    if doc.pair(contest, "ciphertext_accumulation", cpath) != (group.prod(pads), group.prod(datas)):
+        findings.fail("0.E", where, "the contest's ciphertext accumulation is not the product of its selections")
+    extended = contest.get("extended_data")
+    if extended is not None and not group.is_element(doc.hex(extended, "pad", f"{cpath}.extended_data")):
+        findings.fail("0.E", where, "the extended data ciphertext's pad is not in Z_p^r")
+
+
+def _check_ballot_contests(
+    ctx: Context191, doc: _Doc, raw: Any, subject: str, findings: Findings
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """The ballot's contests against its style, each checked; the real selections' ciphertexts."""
+    style = ctx.styles.get(doc.text(raw, "style_id"))
+    manifest = {c.contest_id: c for c in ctx.contests}
+    encrypted: dict[tuple[str, str], tuple[int, int]] = {}
+    contests = doc.items(raw, "contests")
+    if style is None or {doc.text(c, "object_id", f"contests[{i}]") for i, c in enumerate(contests)} != style:
+        findings.fail("0.S", subject, "the ballot's contests are not those of its ballot style")
+    for ci, contest in enumerate(contests):
+        _check_ballot_contest(ctx, doc, contest, f"contests[{ci}]", subject, manifest, encrypted, findings)
+    return encrypted
+
+
+def _accumulate(group: Group, encrypted: dict[tuple[str, str], tuple[int, int]], result: Result191) -> None:
+    """A cast ballot's selections multiplied into the chunk's products, for Verification 8."""
+    p = group.p
+    for key, (pad, data) in encrypted.items():
+        old_pad, old_data = result.products.get(key, (1, 1))
+        result.products[key] = (old_pad * pad % p, old_data * data % p)
+
+
 def _check_ballot(ctx: Context191, name: str, raw: Any, result: Result191) -> None:
     findings = result.findings
-    group = ctx.group
     doc = _Doc(name)
     ballot_id = doc.text(raw, "object_id")
     subject = f"ballot {ballot_id}"
@@ -478,44 +570,9 @@ def _check_ballot(ctx: Context191, name: str, raw: Any, result: Result191) -> No
     if state not in (CAST, CHALLENGED, SPOILED):
         findings.fail("0.S", subject, f"state {state} is neither cast (1), challenged (2) nor spoiled (3)")
         return
-    style = ctx.styles.get(doc.text(raw, "style_id"))
-    manifest = {c.contest_id: c for c in ctx.contests}
-    encrypted: dict[tuple[str, str], tuple[int, int]] = {}
-    contests = doc.items(raw, "contests")
-    if style is None or {doc.text(c, "object_id", f"contests[{i}]") for i, c in enumerate(contests)} != style:
-        findings.fail("0.S", subject, "the ballot's contests are not those of its ballot style")
-    for ci, contest in enumerate(contests):
-        cpath = f"contests[{ci}]"
-        contest_id = doc.text(contest, "object_id", cpath)
-        info = manifest.get(contest_id)
-        where = f"{subject}, contest {contest_id}"
-        if info is None:
-            findings.fail("0.S", where, "the contest is not in the manifest")
-            continue
-        real = []
-        contest_pairs = []
-        for si, selection in enumerate(doc.items(contest, "ballot_selections", cpath)):
-            spath = f"{cpath}.ballot_selections[{si}]"
-            selection_id = doc.text(selection, "object_id", spath)
-            pair = _check_selection(ctx, selection, f"{where}, selection {selection_id}", doc, spath, findings)
-            contest_pairs.append(pair)
-            if not selection.get("is_placeholder_selection", False):
-                real.append(selection_id)
-                encrypted[(contest_id, selection_id)] = pair
-        if sorted(real) != sorted(info.selections):
-            findings.fail("0.S", where, "the selections differ from the manifest's")
-        pads = [pad for pad, _ in contest_pairs]
-        datas = [data for _, data in contest_pairs]
-        if doc.pair(contest, "ciphertext_accumulation", cpath) != (group.prod(pads), group.prod(datas)):
-            findings.fail("0.E", where, "the contest's ciphertext accumulation is not the product of its selections")
-        extended = contest.get("extended_data")
-        if extended is not None and not group.is_element(doc.hex(extended, "pad", f"{cpath}.extended_data")):
-            findings.fail("0.E", where, "the extended data ciphertext's pad is not in Z_p^r")
+    encrypted = _check_ballot_contests(ctx, doc, raw, subject, findings)
     if state == CAST:
-        p = group.p
-        for key, (pad, data) in encrypted.items():
-            old_pad, old_data = result.products.get(key, (1, 1))
-            result.products[key] = (old_pad * pad % p, old_data * data % p)
+        _accumulate(ctx.group, encrypted, result)
     elif state == CHALLENGED:
         _check_challenged(ctx, ballot_id, code, encrypted, subject, result)
 
@@ -538,6 +595,49 @@ def _decryption_ok(
     return True, h == challenge, equations
 
 
+def _decrypted_option_known(
+    manifest: dict[str, Contest191],
+    encrypted: dict[tuple[str, str], tuple[int, int]],
+    selection: TallySelection191,
+    where: str,
+    findings: Findings,
+) -> bool:
+    """Whether a challenged ballot's decrypted option is in the manifest and on the ballot (13.D, 13.E, 12.C)."""
+    info = manifest.get(selection.contest_id)
+    if info is None:
+        findings.fail("13.D", where, "the contest is not in the manifest")
+        return False
+    if selection.selection_id not in info.selections:
+        findings.fail("13.E", where, "the option is not an option of the contest in the manifest")
+        return False
+    if (selection.contest_id, selection.selection_id) not in encrypted:
+        findings.fail("12.C", where, "the ballot has no encryption of this option")
+        return False
+    return True
+
+
+def _check_challenged_selection(
+    ctx: Context191, ciphertext: tuple[int, int], selection: TallySelection191, where: str, findings: Findings
+) -> None:
+    """Verifications 12 and 13 for one decrypted option: its proof, and S = K^σ with σ 0 or 1."""
+    group = ctx.group
+    findings.count("12")
+    findings.count("13")
+    pad, data = ciphertext
+    in_range, hashed, equations = _decryption_ok(
+        group, ctx.joint_key, ctx.extended_hash, pad, data, selection.t_value, selection.proof
+    )
+    if not in_range:
+        findings.fail("12.A", where, "the response v is not in Z_q (or S is not in Z_p^r)")
+    elif not hashed:
+        findings.fail("12.C", where, 'the challenge is not the chained hash of "30", Q-bar, K, α, β, a, b, M')
+    findings.observe("decryption-equations" if equations else "decryption-hash-only")
+    if selection.value not in (0, 1):
+        findings.fail("13.B", where, f"the value {selection.value} is neither 0 nor 1")
+    elif group.fixed_base(ctx.joint_key).pow(selection.value) != selection.t_value:
+        findings.fail("13.A", where, f"S != K^σ for the published σ = {selection.value}")
+
+
 def _check_challenged(
     ctx: Context191,
     ballot_id: str,
@@ -548,7 +648,6 @@ def _check_challenged(
 ) -> None:
     """Verifications 12 and 13 for one challenged ballot."""
     findings = result.findings
-    group = ctx.group
     candidates = [f"spoiled_ballots/{code:064X}.json", f"spoiled_ballots/{ballot_id}.json"]
     name = next((c for c in candidates if c in ctx.decrypted), None)
     if name is None:
@@ -565,32 +664,10 @@ def _check_challenged(
     for selection in _decrypted_selections(doc, raw):
         where = f"{subject}, {selection.contest_id}/{selection.selection_id}"
         key = (selection.contest_id, selection.selection_id)
-        info = manifest.get(selection.contest_id)
-        if info is None:
-            findings.fail("13.D", where, "the contest is not in the manifest")
-            continue
-        if selection.selection_id not in info.selections:
-            findings.fail("13.E", where, "the option is not an option of the contest in the manifest")
-            continue
-        if key not in encrypted:
-            findings.fail("12.C", where, "the ballot has no encryption of this option")
+        if not _decrypted_option_known(manifest, encrypted, selection, where, findings):
             continue
         seen.add(key)
-        findings.count("12")
-        findings.count("13")
-        pad, data = encrypted[key]
-        in_range, hashed, equations = _decryption_ok(
-            group, ctx.joint_key, ctx.extended_hash, pad, data, selection.t_value, selection.proof
-        )
-        if not in_range:
-            findings.fail("12.A", where, "the response v is not in Z_q (or S is not in Z_p^r)")
-        elif not hashed:
-            findings.fail("12.C", where, 'the challenge is not the chained hash of "30", Q-bar, K, α, β, a, b, M')
-        findings.observe("decryption-equations" if equations else "decryption-hash-only")
-        if selection.value not in (0, 1):
-            findings.fail("13.B", where, f"the value {selection.value} is neither 0 nor 1")
-        elif group.fixed_base(ctx.joint_key).pow(selection.value) != selection.t_value:
-            findings.fail("13.A", where, f"S != K^σ for the published σ = {selection.value}")
+        _check_challenged_selection(ctx, encrypted[key], selection, where, findings)
         totals[selection.contest_id] = totals.get(selection.contest_id, 0) + selection.value
     for contest_id, total in totals.items():
         if total > manifest[contest_id].votes_allowed:
@@ -615,20 +692,29 @@ def check_chunk191(ctx: Context191, names: Sequence[str]) -> Result191:
 # -- across ballots and the tally ----------------------------------------------------------------
 
 
-def _check_tally(record: Record191, result: Result191, findings: Findings) -> None:
-    group = record.group
+def _check_codes(result: Result191, findings: Findings) -> None:
+    """7.C: no two ballots share a confirmation code."""
     codes: dict[int, str] = {}
     for ballot_id, _, code in result.ballots:
         if code in codes:
             findings.fail("7.C", f"ballot {ballot_id}", f"ballot {codes[code]} has the same confirmation code")
         codes[code] = ballot_id
+
+
+def _check_listed(record: Record191, result: Result191, findings: Findings) -> None:
+    """8.C: the encrypted tally lists each state's ballots, exactly."""
     for state, listed in record.listed.items():
         actual = sorted(b for b, s, _ in result.ballots if s == state)
         if sorted(listed) != actual:
             findings.fail(
                 "8.C", "encrypted_tally.json", f"the ballots listed in state {state} are not those of that state"
             )
-    manifest = {(c.contest_id, s) for c in record.contests for s in c.selections}
+
+
+def _check_aggregation(
+    record: Record191, result: Result191, manifest: set[tuple[str, str]], findings: Findings
+) -> None:
+    """8.A, 8.B: each option's encrypted tally is the product of the cast ballots' encryptions."""
     for key in sorted(manifest | set(record.encrypted_tally)):
         findings.count("8")
         subject = f"{key[0]}/{key[1]}"
@@ -641,6 +727,29 @@ def _check_tally(record: Record191, result: Result191, findings: Findings) -> No
             findings.fail("8.A", subject, "A is not the product of the cast ballots' α")
         if encrypted[1] != expected[1]:
             findings.fail("8.B", subject, "B is not the product of the cast ballots' β")
+
+
+def _check_tally_selection(record: Record191, selection: TallySelection191, subject: str, findings: Findings) -> None:
+    """Verifications 9 and 10 for one option of the tally: its proof, and T = K^t."""
+    group = record.group
+    key = (selection.contest_id, selection.selection_id)
+    findings.count("9")
+    findings.count("10")
+    pad, data = record.encrypted_tally.get(key, (1, 1))
+    in_range, hashed, equations = _decryption_ok(
+        group, record.joint_key, record.extended_hash, pad, data, selection.t_value, selection.proof
+    )
+    if not in_range:
+        findings.fail("9.A", subject, "the response v is not in Z_q (or T is not in Z_p^r)")
+    elif not hashed:
+        findings.fail("9.C", subject, 'the challenge is not the chained hash of "30", Q-bar, K, A, B, a, b, M')
+    findings.observe("decryption-equations" if equations else "decryption-hash-only")
+    if selection.value < 0 or group.fixed_base(record.joint_key).pow(selection.value) != selection.t_value:
+        findings.fail("10.A", subject, f"T != K^t for the published t = {selection.value}")
+
+
+def _check_decrypted_tally(record: Record191, manifest: set[tuple[str, str]], findings: Findings) -> None:
+    """Verifications 9 and 10: every option of the tally decrypted, and exactly the manifest's."""
     seen = set()
     for selection in record.tally:
         key = (selection.contest_id, selection.selection_id)
@@ -653,21 +762,17 @@ def _check_tally(record: Record191, result: Result191, findings: Findings) -> No
             )
             continue
         seen.add(key)
-        findings.count("9")
-        findings.count("10")
-        pad, data = record.encrypted_tally.get(key, (1, 1))
-        in_range, hashed, equations = _decryption_ok(
-            group, record.joint_key, record.extended_hash, pad, data, selection.t_value, selection.proof
-        )
-        if not in_range:
-            findings.fail("9.A", subject, "the response v is not in Z_q (or T is not in Z_p^r)")
-        elif not hashed:
-            findings.fail("9.C", subject, 'the challenge is not the chained hash of "30", Q-bar, K, A, B, a, b, M')
-        findings.observe("decryption-equations" if equations else "decryption-hash-only")
-        if selection.value < 0 or group.fixed_base(record.joint_key).pow(selection.value) != selection.t_value:
-            findings.fail("10.A", subject, f"T != K^t for the published t = {selection.value}")
+        _check_tally_selection(record, selection, subject, findings)
     for key in sorted(manifest - seen):
         findings.fail("10.D", f"{key[0]}/{key[1]}", "the manifest's option is not in the tally")
+
+
+def _check_tally(record: Record191, result: Result191, findings: Findings) -> None:
+    _check_codes(result, findings)
+    _check_listed(record, result, findings)
+    manifest = {(c.contest_id, s) for c in record.contests for s in c.selections}
+    _check_aggregation(record, result, manifest, findings)
+    _check_decrypted_tally(record, manifest, findings)
     for name in record.decrypted_files:
         if name not in result.decrypted:
             findings.fail("12.C", name, "a decryption of a ballot that was not challenged")
