@@ -1,6 +1,7 @@
 """A 2.1 record with contest data (§3.3.10): it verifies, and each mutation of the contest data
 fails its named check (D for the ciphertext and its proof on every ballot, 13.A for a challenged
-ballot's published data), the files re-indexed as an attacker would."""
+ballot's published data, 12 for the guardians' decryption of it), the files re-indexed as an
+attacker would."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import STANDARD_GROUP
+from nazaha.record.decryption import decode_contest_data_decryption
 from nazaha.verify.runner import verify_record21
 from nazaha.voting.contest_data import decode_contest_data
 from nazaha.workflows.demo import DemoResult, run_demo
@@ -81,7 +83,46 @@ def drop_opened_data(root: Path) -> None:
     tamper.save(root, _opening(root), doc)
 
 
+def _decryption(root: Path) -> str:
+    """The guardians' decryption of the first challenged ballot's contest data (§3.6.6)."""
+    return tamper.ballots(root, "challenged")[0].replace("ballots/", "contest_data/")
+
+
+def change_decryption_share(root: Path) -> None:
+    doc = tamper.load(root, _decryption(root))
+    doc["contests"][0]["beta"] = tamper.bump_hex_p(doc["contests"][0]["beta"])  # still in Z_p^r
+    tamper.save(root, _decryption(root), doc)
+
+
+def change_decryption_response(root: Path) -> None:
+    doc = tamper.load(root, _decryption(root))
+    doc["contests"][0]["response"] = tamper.bump_hex_q(doc["contests"][0]["response"])
+    tamper.save(root, _decryption(root), doc)
+
+
+def decryption_response_out_of_range(root: Path) -> None:
+    doc = tamper.load(root, _decryption(root))
+    doc["contests"][0]["response"] = f"{STANDARD_GROUP.q:064X}"
+    tamper.save(root, _decryption(root), doc)
+
+
+def change_decrypted_data(root: Path) -> None:
+    doc = tamper.load(root, _decryption(root))
+    data = doc["contests"][0]["data"]
+    doc["contests"][0]["data"] = data[:-1] + ("1" if data[-1] == "0" else "0")
+    tamper.save(root, _decryption(root), doc)
+
+
+def drop_decryption(root: Path) -> None:
+    (root / _decryption(root)).unlink()
+
+
 MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
+    (change_decryption_share, "12.B"),
+    (change_decryption_response, "12.B"),
+    (decryption_response_out_of_range, "12.A"),
+    (change_decrypted_data, "12.C"),
+    (drop_decryption, "12.D"),
     (change_contest_data_response, "D.C"),
     (flip_contest_data_bit, "D.C"),
     (remove_contest_data, "D.A"),
@@ -97,7 +138,15 @@ def test_the_record_with_contest_data_verifies(contest_data_record: DemoResult) 
     results = {r.check.number: r for r in report.results}
     assert results["D"].status.value == "passed" and results["D"].items == 8  # the mayor's contest on each
     assert results["13"].status.value == "passed"
-    assert results["12"].status.value == "not applicable"
+    # The guardians decrypted every challenged ballot's contest data, with proofs (Verification 12).
+    assert results["12"].status.value == "passed"
+    assert results["12"].items == len(contest_data_record.challenged) >= 1
+    for opened in contest_data_record.challenged:
+        code = opened.confirmation_code.hex().upper()
+        decrypted = decode_contest_data_decryption(
+            (contest_data_record.record / f"contest_data/{code}.json").read_bytes(), STANDARD_GROUP, code
+        )
+        assert [c.data for c in decrypted.contests] == [opened.contests[0].data]
     # The openings publish each challenged ballot's contest data, write-ins readable.
     manifest = contest_data_record.context.manifest
     opened_write_ins = 0

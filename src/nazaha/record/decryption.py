@@ -20,7 +20,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from nazaha.crypto.group import Group
 from nazaha.crypto.proofs.chaum_pedersen import DecryptionProof
-from nazaha.election.tally import GuardianCommitment, NonceShare, PartialDecryption, UnopenedBallot
+from nazaha.election.tally import (
+    ContestDataDecryption,
+    DecryptedContestData,
+    GuardianCommitment,
+    NonceShare,
+    PartialDecryption,
+    UnopenedBallot,
+)
 from nazaha.errors import AuthorizationError, RecordFormatError
 from nazaha.record.codec import RECORD_FORMAT, Hex, decode_document
 
@@ -28,11 +35,13 @@ __all__ = [
     "CommitMessage",
     "RoundDocument",
     "decode_commit",
+    "decode_contest_data_decryption",
     "decode_respond",
     "decode_reveal",
     "decode_round",
     "decode_unopened",
     "encode_commit",
+    "encode_contest_data_decryption",
     "encode_respond",
     "encode_reveal",
     "encode_round",
@@ -314,3 +323,65 @@ def decode_unopened(data: bytes, group: Group, where: str) -> UnopenedBallot:
             for i, s in enumerate(doc.shares)
         ),
     )
+
+
+# -- the guardians' decryption of challenged ballots' contest data (§3.6.6) -----------------------
+
+
+class _ContestDataDecryptionDoc(msgspec.Struct, forbid_unknown_fields=True):
+    contest: int
+    beta: str
+    challenge: str
+    response: str
+    data: str
+
+
+class _DecryptedContestDataDoc(msgspec.Struct, forbid_unknown_fields=True):
+    format: str
+    confirmation_code: str
+    contests: list[_ContestDataDecryptionDoc]
+
+
+def encode_contest_data_decryption(group: Group, decrypted: DecryptedContestData) -> bytes:
+    """``contest_data/<code>.json``: β, (c, v) and D for each contest data field of one challenged ballot."""
+    hx = Hex(group, "")
+    return msgspec.json.encode(
+        _DecryptedContestDataDoc(
+            RECORD_FORMAT,
+            decrypted.confirmation_code.hex().upper(),
+            [
+                _ContestDataDecryptionDoc(
+                    c.contest_index,
+                    hx.fmt_p(c.beta),
+                    hx.fmt_q(c.proof.challenge),
+                    hx.fmt_q(c.proof.response),
+                    c.data.hex().upper(),
+                )
+                for c in decrypted.contests
+            ],
+        )
+    )
+
+
+def decode_contest_data_decryption(data: bytes, group: Group, where: str) -> DecryptedContestData:
+    """The inverse of ``encode_contest_data_decryption``. β is checked below p only, and c and v
+    not at all beyond their width (Verification 12.A and the subgroup are the verifier's)."""
+    doc = decode_document(data, _DecryptedContestDataDoc, where)
+    hx = Hex(group, where)
+    contests = []
+    for i, c in enumerate(doc.contests):
+        field = f"contests[{i}]"
+        if not c.data or len(c.data) % 64:
+            raise hx.fail(f"{field}.data", "contest data is a non-empty whole number of 32-byte blocks")
+        contests.append(
+            ContestDataDecryption(
+                c.contest,
+                hx.p(c.beta, f"{field}.beta"),
+                DecryptionProof(
+                    hx.q_width(c.challenge, f"{field}.challenge"),
+                    hx.q_width(c.response, f"{field}.response"),
+                ),
+                hx.raw(c.data, len(c.data) // 2, f"{field}.data"),
+            )
+        )
+    return DecryptedContestData(hx.raw(doc.confirmation_code, 32, "confirmation_code"), tuple(contests))

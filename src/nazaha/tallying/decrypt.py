@@ -44,6 +44,7 @@ from nazaha.election.tally import (
     PartialDecryption,
 )
 from nazaha.errors import DecryptionError, QuorumError
+from nazaha.tallying.contest_data import ContestDataDecryptor
 from nazaha.voting.nonce_encryption import ballot_nonce_key
 
 __all__ = [
@@ -313,6 +314,10 @@ class DecryptingGuardian:
             group, self._context.extended_hash, self.index, ballot.id_hash, nonce.pad, share, a, b
         )
         return NonceShare(self.index, share, DecryptionProof(c, (u - c * self._key.data_share) % group.q))
+
+    def contest_data(self) -> ContestDataDecryptor:
+        """This guardian's part in decrypting contest data with its share z-hat_i (§3.6.6)."""
+        return ContestDataDecryptor(self._context, self._key, self._rng)
 
     def sign(self, message: bytes) -> bytes:
         """This guardian's Ed25519 signature of ``message`` (its decryption messages)."""

@@ -53,6 +53,7 @@ from nazaha.record.decryption import (
     CommitMessage,
     decode_unopened,
     encode_commit,
+    encode_contest_data_decryption,
     encode_respond,
     encode_reveal,
 )
@@ -65,8 +66,10 @@ from nazaha.record.eligibility import (
 )
 from nazaha.storage.ports import BallotRow, ElectionRow, ElectionStore, NewBallot, StoreTransaction
 from nazaha.tallying.aggregate import TallyAccumulator
+from nazaha.tallying.contest_data import decrypt_contest_data
 from nazaha.tallying.decrypt import (
     DecryptingGuardian,
+    data_share_key,
 )
 from nazaha.voting import ballot_box as rules
 from nazaha.voting.ballot_box import ElectionState
@@ -528,7 +531,12 @@ class ElectionLifecycle:
     ) -> DecryptedTally:
         """Decrypt with guardians whose keys are in this process, by the same signed messages a
         remote decryption exchanges, in one round stored in one transaction (a failure stores
-        nothing, not even the round)."""
+        nothing, not even the round).
+
+        The same guardians also decrypt the contest data of every challenged ballot, with the joint
+        proofs of §3.6.6 (``contest_data/<code>.json``, Verification 12). The signed messages of a
+        remote decryption do not carry that exchange yet, so a record decrypted remotely has no
+        such files (docs/decisions.md)."""
         progress = progress or NoProgress()
         context = self.context(election_id)
         present = present_guardians(context, [guardian.index for guardian in guardians])
@@ -544,6 +552,10 @@ class ElectionLifecycle:
             rounds = Rounds(tx, context)
             current = rounds.current()
             number = rounds.start(present, self._clock(), abandon=current is not None)
+            data_keys = {i: data_share_key(context, i) for i in present}
+            decryptors = [guardian.contest_data() for guardian in guardians]
+            for code, decrypted_data in decrypt_contest_data(context, challenged, decryptors, data_keys).items():
+                tx.put_artifact(f"contest_data/{code}.json", encode_contest_data_decryption(group, decrypted_data))
 
             def post(step: str, index: int, body: bytes) -> None:
                 rounds.post(tally, step, index, body, signed(by_index[index].sign, context, number, step, index, body))
@@ -642,6 +654,7 @@ class ElectionLifecycle:
         files = self._store.election(election_id).files
         extras = {name: files[name] for name in ELIGIBILITY_FILES if name in files}
         extras.update(self._store.artifacts(election_id, "unopened/"))
+        extras.update(self._store.artifacts(election_id, "contest_data/"))
         extras.update(self._store.artifacts(election_id, "credentials/"))
         replaced = self._store.artifact(election_id, SUPERSEDED)
         if replaced is not None:
