@@ -14,7 +14,11 @@ import pytest
 from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.record.decryption import decode_contest_data_decryption
+from nazaha.verify.checks.contest_data import check_contest_data_decryptions
+from nazaha.verify.findings import Findings
+from nazaha.verify.record21 import load_record21
 from nazaha.verify.runner import verify_record21
+from nazaha.verify.scratch import Scratch
 from nazaha.voting.contest_data import decode_contest_data
 from nazaha.workflows.demo import DemoResult, run_demo
 from tests.e2e import tamper
@@ -117,12 +121,17 @@ def drop_decryption(root: Path) -> None:
     (root / _decryption(root)).unlink()
 
 
-MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
-    (change_decryption_share, "12.B"),
+DECRYPTION_MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (change_decryption_response, "12.B"),
     (decryption_response_out_of_range, "12.A"),
     (change_decrypted_data, "12.C"),
     (drop_decryption, "12.D"),
+]
+"""Checked by Verification 12 alone (``_verification_12``), to keep them fast; the full verifier
+runs on ``change_decryption_share`` below."""
+
+MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
+    (change_decryption_share, "12.B"),
     (change_contest_data_response, "D.C"),
     (flip_contest_data_bit, "D.C"),
     (remove_contest_data, "D.A"),
@@ -203,3 +212,29 @@ def test_twenty_seeded_mutations_of_contest_data_fail_a_named_check(
             labels = verify_record21(copy).failed_labels()
             assert labels and "0.A" not in labels, f"seed {seed}, {change}: {labels}"
             shutil.rmtree(copy)
+
+
+def _verification_12(root: Path) -> set[str]:
+    """The labels Verification 12 fails on the record at ``root``, with a scratch database filled
+    as the runner fills it (the files present, the challenged ballots' states)."""
+    record = load_record21(root)
+    findings = Findings()
+    with Scratch() as scratch:
+        for path in sorted(root.rglob("*.json")):
+            scratch.add_present(path.relative_to(root).as_posix())
+        for name in tamper.ballots(root, "challenged"):
+            scratch.add_ballot(name.removeprefix("ballots/").removesuffix(".json"), "challenged")
+        check_contest_data_decryptions(record, scratch, findings)
+    assert findings.items["12"] >= 1 or any(f.label == "12.D" for f in findings.failures.get("12", []))
+    return {failure.label for failures in findings.failures.values() for failure in failures}
+
+
+@pytest.mark.parametrize(("mutation", "label"), DECRYPTION_MUTATIONS, ids=[m.__name__ for m, _ in DECRYPTION_MUTATIONS])
+def test_a_changed_contest_data_decryption_fails_verification_12(
+    contest_data_record: DemoResult, tmp_path: Path, mutation: Callable[[Path], None], label: str
+) -> None:
+    record = tmp_path / "record"
+    shutil.copytree(contest_data_record.record, record)
+    assert _verification_12(record) == set()
+    mutation(record)
+    assert _verification_12(record) == {label}
