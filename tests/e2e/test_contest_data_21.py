@@ -14,7 +14,7 @@ import pytest
 from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.record.decryption import decode_contest_data_decryption
-from nazaha.verify.checks.contest_data import check_contest_data_decryptions
+from nazaha.verify.checks.contest_data import NOT_DECRYPTED, check_contest_data_decryptions
 from nazaha.verify.findings import Findings
 from nazaha.verify.record21 import load_record21
 from nazaha.verify.runner import verify_record21
@@ -214,18 +214,24 @@ def test_twenty_seeded_mutations_of_contest_data_fail_a_named_check(
             shutil.rmtree(copy)
 
 
-def _verification_12(root: Path) -> set[str]:
-    """The labels Verification 12 fails on the record at ``root``, with a scratch database filled
-    as the runner fills it (the files present, the challenged ballots' states)."""
-    record = load_record21(root)
+def _run_verification_12(root: Path) -> tuple[str, Findings]:
+    """Verification 12 alone on the record at ``root``, with a scratch database filled as the
+    runner fills it (the files present, the challenged ballots' states): why it does not apply
+    ("" when it does), and its findings."""
     findings = Findings()
     with Scratch() as scratch:
         for path in sorted(root.rglob("*.json")):
             scratch.add_present(path.relative_to(root).as_posix())
         for name in tamper.ballots(root, "challenged"):
             scratch.add_ballot(name.removeprefix("ballots/").removesuffix(".json"), "challenged")
-        check_contest_data_decryptions(record, scratch, findings)
-    assert findings.items["12"] >= 1 or any(f.label == "12.D" for f in findings.failures.get("12", []))
+        not_applicable = check_contest_data_decryptions(load_record21(root), scratch, findings)
+    return not_applicable, findings
+
+
+def _verification_12(root: Path) -> set[str]:
+    """The labels Verification 12 fails on the record at ``root``."""
+    not_applicable, findings = _run_verification_12(root)
+    assert not not_applicable
     return {failure.label for failures in findings.failures.values() for failure in failures}
 
 
@@ -238,3 +244,16 @@ def test_a_changed_contest_data_decryption_fails_verification_12(
     assert _verification_12(record) == set()
     mutation(record)
     assert _verification_12(record) == {label}
+
+
+def test_without_the_guardians_decryptions_verification_12_says_why_it_does_not_apply(
+    contest_data_record: DemoResult, tmp_path: Path
+) -> None:
+    """A record decrypted through the remote protocol has no ``contest_data/`` files: Verification
+    12 is not applicable, and says so (the openings still check the data: 13.A)."""
+    record = tmp_path / "record"
+    shutil.copytree(contest_data_record.record, record)
+    shutil.rmtree(record / "contest_data")
+    not_applicable, findings = _run_verification_12(record)
+    assert not_applicable == NOT_DECRYPTED
+    assert not findings.failures and not findings.items["12"]
