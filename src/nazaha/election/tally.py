@@ -16,6 +16,8 @@ __all__ = [
     "ChallengedContest",
     "ChallengedSelection",
     "ContestDataDecryption",
+    "DataCommitment",
+    "DataShare",
     "DecryptedContest",
     "DecryptedContestData",
     "DecryptedOption",
@@ -168,3 +170,24 @@ class DecryptedContestData:
 
     confirmation_code: bytes
     contests: tuple[ContestDataDecryption, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DataShare:
+    """m_i and d_i of guardian i for one contest data field (§3.6.6, eqs. 96, 99); ``key`` is
+    (confirmation code in uppercase hex, ind_c(Λ))."""
+
+    guardian: int
+    key: tuple[str, int]
+    share: int
+    commitment_hash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class DataCommitment:
+    """(a_i, b_i) of guardian i for one contest data field (eq. 98), revealed after every d_j."""
+
+    guardian: int
+    key: tuple[str, int]
+    pad_commitment: int
+    data_commitment: int

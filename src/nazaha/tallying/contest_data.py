@@ -38,7 +38,7 @@ from nazaha.crypto.proofs.chaum_pedersen import DecryptionProof
 from nazaha.election.ballot import EncryptedBallot, EncryptedContestData
 from nazaha.election.context import ElectionContext
 from nazaha.election.guardian import GuardianKeyShare
-from nazaha.election.tally import ContestDataDecryption, DecryptedContestData
+from nazaha.election.tally import ContestDataDecryption, DataCommitment, DataShare, DecryptedContestData
 from nazaha.errors import DecryptionError, QuorumError
 from nazaha.voting.contest_data import contest_data_challenge, contest_data_keys
 
@@ -47,6 +47,9 @@ __all__ = [
     "DataCommitment",
     "DataItem",
     "DataShare",
+    "check_data_commit",
+    "check_data_response",
+    "check_data_reveal",
     "combine_contest_data",
     "contest_data_items",
     "data_commitment_hash",
@@ -65,26 +68,6 @@ class DataItem:
     key: DataKey
     id_hash: bytes
     encrypted: EncryptedContestData
-
-
-@dataclass(frozen=True, slots=True)
-class DataShare:
-    """m_i and d_i of guardian i for one contest data field (eqs. 96, 99)."""
-
-    guardian: int
-    key: DataKey
-    share: int
-    commitment_hash: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class DataCommitment:
-    """(a_i, b_i) of guardian i for one contest data field (eq. 98), revealed after every d_j."""
-
-    guardian: int
-    key: DataKey
-    pad_commitment: int
-    data_commitment: int
 
 
 def contest_data_items(ballots: Sequence[EncryptedBallot]) -> list[DataItem]:
@@ -287,6 +270,79 @@ class ContestDataDecryptor:
         if self._session is None:
             raise DecryptionError(f"guardian {self.index} has no contest data decryption in progress")
         return self._session
+
+
+def check_data_commit(
+    context: ElectionContext, items: Sequence[DataItem], guardian: int, shares: Sequence[DataShare]
+) -> None:
+    """A guardian's contest data shares in its commit message, before it is stored: exactly one
+    m_i and d_i for every contest data field of the challenged ballots, every m_i in Z_p^r."""
+    given = [s.key for s in shares]
+    if sorted(given) != sorted(item.key for item in items) or len(set(given)) != len(given):
+        raise DecryptionError(
+            f"guardian {guardian}'s commitment must hold exactly one share for every contest data field of the "
+            "challenged ballots"
+        )
+    for share in shares:
+        if share.guardian != guardian or not context.group.is_element(share.share):
+            raise DecryptionError(
+                f"guardian {guardian}'s contest data share for ballot {share.key[0]}, contest {share.key[1]} "
+                "is not its own or not in Z_p^r"
+            )
+
+
+def check_data_reveal(
+    context: ElectionContext,
+    items: Sequence[DataItem],
+    present: Sequence[int],
+    shares: Sequence[DataShare],
+    guardian: int,
+    commitments: Sequence[DataCommitment],
+) -> None:
+    """A guardian's revealed (a_i, b_i) for the contest data, before they are stored: one pair per
+    field, in Z_p^r, matching the hash d_i it committed to (eq. 99)."""
+    ordered = _ordered(context, present)
+    if len(commitments) != len(items) or any(c.guardian != guardian for c in commitments):
+        raise DecryptionError(f"guardian {guardian}'s reveal must hold one commitment for every contest data field")
+    by_key = _index([s for s in shares if s.guardian == guardian], commitments, [guardian], items)
+    for item in items:
+        _check_hashes(context.group, item, by_key[item.key], ordered)
+
+
+def check_data_response(
+    context: ElectionContext,
+    items: Sequence[DataItem],
+    present: Sequence[int],
+    shares: Sequence[DataShare],
+    commitments: Sequence[DataCommitment],
+    guardian: int,
+    responses: Mapping[DataKey, int],
+    public: int,
+) -> None:
+    """A guardian's v_i for the contest data, before they are stored: one per field, in Z_q, each
+    passing the check of Note 3.7 against ``public`` = g^(z-hat_i): g^(v_i) · (g^(z-hat_i))^(c_i)
+    = a_i and C_0^(v_i) · m_i^(c_i) = b_i with c_i = c · w_i (eqs. 101, 102)."""
+    group = context.group
+    ordered = _ordered(context, present)
+    if sorted(responses) != sorted(item.key for item in items):
+        raise DecryptionError(f"guardian {guardian}'s response must hold one value for every contest data field")
+    by_key = _index(shares, commitments, ordered, items)
+    weight = lagrange_coefficient(group.q, guardian, ordered)
+    for item in items:
+        entries = by_key[item.key]
+        beta, a, b = _combine(group, ordered, entries)
+        c_i = data_decryption_challenge(group, item, a, b, beta) * weight % group.q
+        v = responses[item.key]
+        share, _, a_i, b_i = entries[guardian]
+        if (
+            not 0 <= v < group.q
+            or group.mul(group.pow(public, c_i), group.g_pow(v)) != a_i
+            or group.pow_pair(item.encrypted.pad, v, share, c_i) != b_i
+        ):
+            raise DecryptionError(
+                f"guardian {guardian}'s share or response for the contest data of ballot {item.key[0]}, contest "
+                f"{item.key[1]} is wrong (Note 3.7 check failed)"
+            )
 
 
 def combine_contest_data(

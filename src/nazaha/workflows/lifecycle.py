@@ -53,7 +53,6 @@ from nazaha.record.decryption import (
     CommitMessage,
     decode_unopened,
     encode_commit,
-    encode_contest_data_decryption,
     encode_respond,
     encode_reveal,
 )
@@ -66,10 +65,8 @@ from nazaha.record.eligibility import (
 )
 from nazaha.storage.ports import BallotRow, ElectionRow, ElectionStore, NewBallot, StoreTransaction
 from nazaha.tallying.aggregate import TallyAccumulator
-from nazaha.tallying.contest_data import decrypt_contest_data
 from nazaha.tallying.decrypt import (
     DecryptingGuardian,
-    data_share_key,
 )
 from nazaha.voting import ballot_box as rules
 from nazaha.voting.ballot_box import ElectionState
@@ -533,10 +530,8 @@ class ElectionLifecycle:
         remote decryption exchanges, in one round stored in one transaction (a failure stores
         nothing, not even the round).
 
-        The same guardians also decrypt the contest data of every challenged ballot, with the joint
-        proofs of §3.6.6 (``contest_data/<code>.json``, Verification 12). The signed messages of a
-        remote decryption do not carry that exchange yet, so a record decrypted remotely has no
-        such files (docs/decisions.md)."""
+        The same messages carry the guardians' decryption of every challenged ballot's contest
+        data, with the joint proofs of §3.6.6 (``contest_data/<code>.json``, Verification 12)."""
         progress = progress or NoProgress()
         context = self.context(election_id)
         present = present_guardians(context, [guardian.index for guardian in guardians])
@@ -552,36 +547,31 @@ class ElectionLifecycle:
             rounds = Rounds(tx, context)
             current = rounds.current()
             number = rounds.start(present, self._clock(), abandon=current is not None)
-            data_keys = {i: data_share_key(context, i) for i in present}
-            decryptors = [guardian.contest_data() for guardian in guardians]
-            for code, decrypted_data in decrypt_contest_data(context, challenged, decryptors, data_keys).items():
-                tx.put_artifact(f"contest_data/{code}.json", encode_contest_data_decryption(group, decrypted_data))
 
             def post(step: str, index: int, body: bytes) -> None:
                 rounds.post(tally, step, index, body, signed(by_index[index].sign, context, number, step, index, body))
                 progress.advance()
 
-            partials = []
+            partials, data_shares = [], []
             for guardian in guardians:
                 mine = guardian.commit(tally, present)
                 shares = {ballot.code_hex: guardian.nonce_share(ballot) for ballot in challenged}
-                post(
-                    "commit",
-                    guardian.index,
-                    encode_commit(group, CommitMessage(guardian.index, tuple(present), tuple(mine), shares)),
-                )
+                mine_data = guardian.commit_contest_data(challenged, present)
+                message = CommitMessage(guardian.index, tuple(present), tuple(mine), shares, tuple(mine_data))
+                post("commit", guardian.index, encode_commit(group, message))
                 partials.extend(mine)
-            reveals = []
+                data_shares.extend(mine_data)
+            reveals, data_reveals = [], []
             for guardian in guardians:
                 revealed = guardian.reveal(partials)
-                post("reveal", guardian.index, encode_reveal(group, guardian.index, revealed))
+                revealed_data = guardian.reveal_contest_data(data_shares)
+                post("reveal", guardian.index, encode_reveal(group, guardian.index, revealed, revealed_data))
                 reveals.extend(revealed)
+                data_reveals.extend(revealed_data)
             for guardian in guardians:
-                post(
-                    "respond",
-                    guardian.index,
-                    encode_respond(group, guardian.index, guardian.respond(partials, reveals)),
-                )
+                responses = guardian.respond(partials, reveals)
+                data_responses = guardian.respond_contest_data(data_shares, data_reveals)
+                post("respond", guardian.index, encode_respond(group, guardian.index, responses, data_responses))
         progress.finish()
         decrypted = self.decrypted_tally(election_id)
         if decrypted is None:
