@@ -10,7 +10,22 @@ import pytest
 from nazaha.crypto.nonces import SeededRandom
 from nazaha.election.ballot import PlaintextBallot
 from nazaha.errors import DecryptionError
-from nazaha.tallying.contest_data import combine_contest_data, contest_data_items, decrypt_contest_data
+from nazaha.record.decryption import (
+    CommitMessage,
+    decode_commit,
+    decode_respond_data,
+    encode_commit,
+    encode_respond,
+    encode_reveal,
+)
+from nazaha.tallying.contest_data import (
+    check_data_commit,
+    check_data_response,
+    check_data_reveal,
+    combine_contest_data,
+    contest_data_items,
+    decrypt_contest_data,
+)
 from nazaha.tallying.decrypt import DecryptingGuardian, data_share_key
 from nazaha.verify import spec_hashes
 from nazaha.voting.opening import open_ballot
@@ -104,3 +119,44 @@ def test_a_ballot_without_contest_data_needs_no_decryption() -> None:
     ballot, _ = encrypt(plain)
     guardians = [g.contest_data() for g in _guardians(plain, [1, 2, 3])]
     assert decrypt_contest_data(plain.context, [ballot], guardians, _keys(plain)) == {}
+
+
+def test_the_ballot_box_checks_each_message_part_before_it_stores_it(election: SmallElection) -> None:
+    """What ``Rounds`` applies to each guardian's commit, reveal and respond (remote decryption)."""
+    context = election.context
+    ballot, _ = encrypt(election, WRITE_IN)
+    items = contest_data_items([ballot])
+    present = [1, 2, 4]
+    guardians = [g.contest_data() for g in _guardians(election, present, seed="box")]
+    shares = [s for g in guardians for s in g.commit(items, present)]
+    check_data_commit(context, items, 1, [s for s in shares if s.guardian == 1])
+    with pytest.raises(DecryptionError, match="exactly one share"):
+        check_data_commit(context, items, 1, [])
+    commitments = [c for g in guardians for c in g.reveal(shares)]
+    mine = [c for c in commitments if c.guardian == 2]
+    check_data_reveal(context, items, present, shares, 2, mine)
+    swapped = [dataclasses.replace(c, pad_commitment=c.data_commitment, data_commitment=c.pad_commitment) for c in mine]
+    with pytest.raises(DecryptionError, match="does not match its commitment hash"):
+        check_data_reveal(context, items, present, shares, 2, swapped)
+    responses = {g.index: g.respond(shares, commitments) for g in guardians}
+    keys = _keys(election)
+    check_data_response(context, items, present, shares, commitments, 4, responses[4], keys[4])
+    wrong = {key: (v + 1) % context.group.q for key, v in responses[4].items()}
+    with pytest.raises(DecryptionError, match="guardian 4's share or response"):
+        check_data_response(context, items, present, shares, commitments, 4, wrong, keys[4])
+
+
+def test_the_messages_carry_the_contest_data_parts_and_keep_their_bytes_without(election: SmallElection) -> None:
+    context = election.context
+    group = context.group
+    ballot, _ = encrypt(election, WRITE_IN)
+    items = contest_data_items([ballot])
+    guardian = _guardians(election, [1], seed="codec")[0].contest_data()
+    shares = guardian.commit(items, [1, 2, 3])
+    message = CommitMessage(1, (1, 2, 3), (), {}, tuple(shares))
+    assert decode_commit(encode_commit(group, message), group).data_shares == tuple(shares)
+    assert b"data_shares" not in encode_commit(group, CommitMessage(1, (1, 2, 3), (), {}))
+    assert b"data_commitments" not in encode_reveal(group, 1, [])
+    assert b"data_responses" not in encode_respond(group, 1, {})
+    responses = {items[0].key: 5}
+    assert decode_respond_data(encode_respond(group, 1, {}, responses), group) == responses
