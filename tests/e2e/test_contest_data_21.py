@@ -249,8 +249,8 @@ def test_a_changed_contest_data_decryption_fails_verification_12(
 def test_without_the_guardians_decryptions_verification_12_says_why_it_does_not_apply(
     contest_data_record: DemoResult, tmp_path: Path
 ) -> None:
-    """A record decrypted through the remote protocol has no ``contest_data/`` files: Verification
-    12 is not applicable, and says so (the openings still check the data: 13.A)."""
+    """A record decrypted before the guardians decrypted contest data has no ``contest_data/``
+    files: Verification 12 is not applicable, and says so (the openings still check the data: 13.A)."""
     record = tmp_path / "record"
     shutil.copytree(contest_data_record.record, record)
     shutil.rmtree(record / "contest_data")

@@ -11,11 +11,11 @@ c = H_q(H_I; 0x33, ind_c(Λ), C_0, C_1, C_2, a, b, β); then with (12.3) h = H(H
 ind_c(Λ), C_0, β) and (12.4) k_1 ... k_bΛ it confirms (12.C) D = C_1 ⊕ k_1 ‖ ... ‖ k_bΛ.
 
 12.D is Nazaha's own: the files agree with the ballots (one for a challenged ballot only,
-naming its code, one entry for each of its contest data fields and no other). Nazaha's in-process
-decryption (``nazaha decrypt`` with the guardians' keys at hand) decrypts every challenged
-ballot's contest data; the signed messages of a remote decryption do not carry that exchange yet,
-so a record without any such file, whose challenged ballots carry contest data, reports
-Verification 12 as not applicable, saying why (docs/decisions.md).
+naming its code, one entry for each of its contest data fields and no other; once any is
+published, one for every challenged ballot with contest data). The guardians decrypt every
+challenged ballot's contest data, in the in-process and the remote decryption alike; a record
+decrypted before they did has no such file, and its report says Verification 12 does not apply,
+and why (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ __all__ = ["FOLDER", "check_contest_data_decryptions"]
 FOLDER = "contest_data"
 
 NOT_DECRYPTED = (
-    "the challenged ballots' contest data was not decrypted by the guardians: the record was decrypted through "
-    "the remote protocol, whose messages do not carry contest data yet (the data of opened ballots is checked "
-    "with their nonces, Verification 13.A)"
+    "the record publishes no guardians' decryption of the challenged ballots' contest data (it was decrypted "
+    "before Nazaha decrypted contest data; the data of opened ballots is checked with their nonces, "
+    "Verification 13.A)"
 )
 NO_DATA = "no challenged ballot carries contest data"
 
