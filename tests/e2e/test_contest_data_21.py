@@ -1,6 +1,7 @@
 """A 2.1 record with contest data (§3.3.10): it verifies, and each mutation of the contest data
 fails its named check (D for the ciphertext and its proof on every ballot, 13.A for a challenged
-ballot's published data), the files re-indexed as an attacker would."""
+ballot's published data, 12 for the guardians' decryption of it), the files re-indexed as an
+attacker would."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ import pytest
 
 from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import STANDARD_GROUP
+from nazaha.record.decryption import decode_contest_data_decryption
+from nazaha.verify.checks.contest_data import NOT_DECRYPTED, check_contest_data_decryptions
+from nazaha.verify.findings import Findings
+from nazaha.verify.record21 import load_record21
 from nazaha.verify.runner import verify_record21
+from nazaha.verify.scratch import Scratch
 from nazaha.voting.contest_data import decode_contest_data
 from nazaha.workflows.demo import DemoResult, run_demo
 from tests.e2e import tamper
@@ -81,7 +87,51 @@ def drop_opened_data(root: Path) -> None:
     tamper.save(root, _opening(root), doc)
 
 
+def _decryption(root: Path) -> str:
+    """The guardians' decryption of the first challenged ballot's contest data (§3.6.6)."""
+    return tamper.ballots(root, "challenged")[0].replace("ballots/", "contest_data/")
+
+
+def change_decryption_share(root: Path) -> None:
+    doc = tamper.load(root, _decryption(root))
+    doc["contests"][0]["beta"] = tamper.bump_hex_p(doc["contests"][0]["beta"])  # still in Z_p^r
+    tamper.save(root, _decryption(root), doc)
+
+
+def change_decryption_response(root: Path) -> None:
+    doc = tamper.load(root, _decryption(root))
+    doc["contests"][0]["response"] = tamper.bump_hex_q(doc["contests"][0]["response"])
+    tamper.save(root, _decryption(root), doc)
+
+
+def decryption_response_out_of_range(root: Path) -> None:
+    doc = tamper.load(root, _decryption(root))
+    doc["contests"][0]["response"] = f"{STANDARD_GROUP.q:064X}"
+    tamper.save(root, _decryption(root), doc)
+
+
+def change_decrypted_data(root: Path) -> None:
+    doc = tamper.load(root, _decryption(root))
+    data = doc["contests"][0]["data"]
+    doc["contests"][0]["data"] = data[:-1] + ("1" if data[-1] == "0" else "0")
+    tamper.save(root, _decryption(root), doc)
+
+
+def drop_decryption(root: Path) -> None:
+    (root / _decryption(root)).unlink()
+
+
+DECRYPTION_MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
+    (change_decryption_response, "12.B"),
+    (decryption_response_out_of_range, "12.A"),
+    (change_decrypted_data, "12.C"),
+    (drop_decryption, "12.D"),
+]
+"""Checked by Verification 12 alone (``_verification_12``), to keep them fast; the full verifier
+runs on ``change_decryption_share`` below."""
+
 MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
+    (change_decryption_share, "12.B"),
     (change_contest_data_response, "D.C"),
     (flip_contest_data_bit, "D.C"),
     (remove_contest_data, "D.A"),
@@ -97,7 +147,15 @@ def test_the_record_with_contest_data_verifies(contest_data_record: DemoResult) 
     results = {r.check.number: r for r in report.results}
     assert results["D"].status.value == "passed" and results["D"].items == 8  # the mayor's contest on each
     assert results["13"].status.value == "passed"
-    assert results["12"].status.value == "not applicable"
+    # The guardians decrypted every challenged ballot's contest data, with proofs (Verification 12).
+    assert results["12"].status.value == "passed"
+    assert results["12"].items == len(contest_data_record.challenged) >= 1
+    for opened in contest_data_record.challenged:
+        code = opened.confirmation_code.hex().upper()
+        decrypted = decode_contest_data_decryption(
+            (contest_data_record.record / f"contest_data/{code}.json").read_bytes(), STANDARD_GROUP, code
+        )
+        assert [c.data for c in decrypted.contests] == [opened.contests[0].data]
     # The openings publish each challenged ballot's contest data, write-ins readable.
     manifest = contest_data_record.context.manifest
     opened_write_ins = 0
@@ -154,3 +212,48 @@ def test_twenty_seeded_mutations_of_contest_data_fail_a_named_check(
             labels = verify_record21(copy).failed_labels()
             assert labels and "0.A" not in labels, f"seed {seed}, {change}: {labels}"
             shutil.rmtree(copy)
+
+
+def _run_verification_12(root: Path) -> tuple[str, Findings]:
+    """Verification 12 alone on the record at ``root``, with a scratch database filled as the
+    runner fills it (the files present, the challenged ballots' states): why it does not apply
+    ("" when it does), and its findings."""
+    findings = Findings()
+    with Scratch() as scratch:
+        for path in sorted(root.rglob("*.json")):
+            scratch.add_present(path.relative_to(root).as_posix())
+        for name in tamper.ballots(root, "challenged"):
+            scratch.add_ballot(name.removeprefix("ballots/").removesuffix(".json"), "challenged")
+        not_applicable = check_contest_data_decryptions(load_record21(root), scratch, findings)
+    return not_applicable, findings
+
+
+def _verification_12(root: Path) -> set[str]:
+    """The labels Verification 12 fails on the record at ``root``."""
+    not_applicable, findings = _run_verification_12(root)
+    assert not not_applicable
+    return {failure.label for failures in findings.failures.values() for failure in failures}
+
+
+@pytest.mark.parametrize(("mutation", "label"), DECRYPTION_MUTATIONS, ids=[m.__name__ for m, _ in DECRYPTION_MUTATIONS])
+def test_a_changed_contest_data_decryption_fails_verification_12(
+    contest_data_record: DemoResult, tmp_path: Path, mutation: Callable[[Path], None], label: str
+) -> None:
+    record = tmp_path / "record"
+    shutil.copytree(contest_data_record.record, record)
+    assert _verification_12(record) == set()
+    mutation(record)
+    assert _verification_12(record) == {label}
+
+
+def test_without_the_guardians_decryptions_verification_12_says_why_it_does_not_apply(
+    contest_data_record: DemoResult, tmp_path: Path
+) -> None:
+    """A record decrypted before the guardians decrypted contest data has no ``contest_data/``
+    files: Verification 12 is not applicable, and says so (the openings still check the data: 13.A)."""
+    record = tmp_path / "record"
+    shutil.copytree(contest_data_record.record, record)
+    shutil.rmtree(record / "contest_data")
+    not_applicable, findings = _run_verification_12(record)
+    assert not_applicable == NOT_DECRYPTED
+    assert not findings.failures and not findings.items["12"]

@@ -163,13 +163,15 @@ class ServiceElection:
         return {name: bytes.fromhex(seed) for name, seed in json.loads(path.read_text()).items()}
 
 
-def make_service_election(root: Path, seed: str, *, guardians: int = 5, quorum: int = 3) -> ServiceElection:
-    """A key ceremony on the standard parameters in workspace ``root``; each seed gives an
-    election of its own (its own keys, so its own H_E)."""
+def make_service_election(
+    root: Path, seed: str, *, guardians: int = 5, quorum: int = 3, manifest: Manifest | None = None
+) -> ServiceElection:
+    """A key ceremony on the standard parameters in workspace ``root`` (for ``manifest``, the
+    sample manifest by default); each seed gives an election of its own (its own keys, so its own H_E)."""
     passphrases = [f"passphrase of guardian {i}" for i in range(1, guardians + 1)]
     _, context = Workspace.create(
         root,
-        manifest_data=load_sample_manifest().canonical_bytes,
+        manifest_data=(manifest or load_sample_manifest()).canonical_bytes,
         group=STANDARD_GROUP,
         guardian_names=[f"Guardian {i}" for i in range(1, guardians + 1)],
         quorum=quorum,

@@ -15,7 +15,11 @@ __all__ = [
     "ChallengedBallot",
     "ChallengedContest",
     "ChallengedSelection",
+    "ContestDataDecryption",
+    "DataCommitment",
+    "DataShare",
     "DecryptedContest",
+    "DecryptedContestData",
     "DecryptedOption",
     "DecryptedTally",
     "EncryptedTally",
@@ -142,3 +146,48 @@ class UnopenedBallot:
 
     confirmation_code: bytes
     shares: tuple[NonceShare, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContestDataDecryption:
+    """One contest's contest data decrypted by the guardians (spec §3.6.6): β = Π m_i^(w_i)
+    (eq. 97), the joint proof (c, v) that β = C_0^s-hat and K-hat = g^s-hat (eqs. 98-103), and
+    D = C_1 ⊕ k_1 ‖ ... ‖ k_bΛ with the keys from h = H(H_I; 0x26, ind_c(Λ), C_0, β) (eqs. 104-106)."""
+
+    contest_index: int
+    beta: int
+    proof: DecryptionProof
+    data: bytes
+
+    def __repr__(self) -> str:
+        # D holds write-in texts: votes, never printed by accident.
+        return f"ContestDataDecryption(contest_index={self.contest_index}, data=<{len(self.data)} bytes hidden>)"
+
+
+@dataclass(frozen=True, slots=True)
+class DecryptedContestData:
+    """The guardians' decryption of every contest data field of one challenged ballot (Verification 12)."""
+
+    confirmation_code: bytes
+    contests: tuple[ContestDataDecryption, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DataShare:
+    """m_i and d_i of guardian i for one contest data field (§3.6.6, eqs. 96, 99); ``key`` is
+    (confirmation code in uppercase hex, ind_c(Λ))."""
+
+    guardian: int
+    key: tuple[str, int]
+    share: int
+    commitment_hash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class DataCommitment:
+    """(a_i, b_i) of guardian i for one contest data field (eq. 98), revealed after every d_j."""
+
+    guardian: int
+    key: tuple[str, int]
+    pad_commitment: int
+    data_commitment: int

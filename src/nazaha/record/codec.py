@@ -313,6 +313,10 @@ class Hex:
             raise self.fail(field, "value is not below q")
         return value
 
+    def q_width(self, text: str, field: str) -> int:
+        """A value written as wide as q, not checked below q (for a verifier that names the range check)."""
+        return self._digits(text, 2 * self.group.q_bytes, field)
+
     def raw(self, text: str, length: int, field: str) -> bytes:
         """A byte array of exactly ``length`` bytes."""
         return self._digits(text, 2 * length, field).to_bytes(length, "big")

@@ -12,6 +12,7 @@ number, the step and the guardian, so that it can be replayed nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 import msgspec
@@ -20,7 +21,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from nazaha.crypto.group import Group
 from nazaha.crypto.proofs.chaum_pedersen import DecryptionProof
-from nazaha.election.tally import GuardianCommitment, NonceShare, PartialDecryption, UnopenedBallot
+from nazaha.election.tally import (
+    ContestDataDecryption,
+    DataCommitment,
+    DataShare,
+    DecryptedContestData,
+    GuardianCommitment,
+    NonceShare,
+    PartialDecryption,
+    UnopenedBallot,
+)
 from nazaha.errors import AuthorizationError, RecordFormatError
 from nazaha.record.codec import RECORD_FORMAT, Hex, decode_document
 
@@ -28,11 +38,15 @@ __all__ = [
     "CommitMessage",
     "RoundDocument",
     "decode_commit",
+    "decode_contest_data_decryption",
     "decode_respond",
+    "decode_respond_data",
     "decode_reveal",
+    "decode_reveal_data",
     "decode_round",
     "decode_unopened",
     "encode_commit",
+    "encode_contest_data_decryption",
     "encode_respond",
     "encode_reveal",
     "encode_round",
@@ -90,12 +104,22 @@ class _NonceShare(msgspec.Struct, forbid_unknown_fields=True):
     response: str
 
 
-class _CommitDoc(msgspec.Struct, forbid_unknown_fields=True):
+class _DataShare(msgspec.Struct, forbid_unknown_fields=True):
+    ballot: str
+    contest: int
+    share: str
+    commitment_hash: str
+
+
+class _CommitDoc(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     format: str
     guardian: int
     present: list[int]
     partials: list[_Partial]
     nonce_shares: list[_NonceShare]
+    data_shares: list[_DataShare] = []
+    """m_i and d_i for every contest data field of the challenged ballots (§3.6.6); omitted when
+    there is none, so a message without contest data keeps the bytes it had before."""
 
 
 class _Reveal(msgspec.Struct, forbid_unknown_fields=True):
@@ -105,10 +129,18 @@ class _Reveal(msgspec.Struct, forbid_unknown_fields=True):
     data: str
 
 
-class _RevealDoc(msgspec.Struct, forbid_unknown_fields=True):
+class _DataReveal(msgspec.Struct, forbid_unknown_fields=True):
+    ballot: str
+    contest: int
+    pad: str
+    data: str
+
+
+class _RevealDoc(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     format: str
     guardian: int
     commitments: list[_Reveal]
+    data_commitments: list[_DataReveal] = []
 
 
 class _Response(msgspec.Struct, forbid_unknown_fields=True):
@@ -117,10 +149,17 @@ class _Response(msgspec.Struct, forbid_unknown_fields=True):
     response: str
 
 
-class _RespondDoc(msgspec.Struct, forbid_unknown_fields=True):
+class _DataResponse(msgspec.Struct, forbid_unknown_fields=True):
+    ballot: str
+    contest: int
+    response: str
+
+
+class _RespondDoc(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     format: str
     guardian: int
     responses: list[_Response]
+    data_responses: list[_DataResponse] = []
 
 
 class CommitMessage(msgspec.Struct, frozen=True):
@@ -129,6 +168,8 @@ class CommitMessage(msgspec.Struct, frozen=True):
     partials: tuple[PartialDecryption, ...]
     nonce_shares: dict[str, NonceShare]
     """m_i with its proof for each challenged ballot, by confirmation code (uppercase hex)."""
+    data_shares: tuple[DataShare, ...] = ()
+    """m_i and d_i for each contest data field of the challenged ballots (§3.6.6)."""
 
 
 def _decode(data: bytes, doc_type: type[_Doc], where: str) -> _Doc:
@@ -155,6 +196,10 @@ def encode_commit(group: Group, message: CommitMessage) -> bytes:
             nonce_shares=[
                 _NonceShare(code, hx.fmt_p(n.share), hx.fmt_q(n.proof.challenge), hx.fmt_q(n.proof.response))
                 for code, n in sorted(message.nonce_shares.items())
+            ],
+            data_shares=[
+                _DataShare(s.key[0], s.key[1], hx.fmt_p(s.share), s.commitment_hash.hex().upper())
+                for s in message.data_shares
             ],
         )
     )
@@ -186,10 +231,29 @@ def decode_commit(data: bytes, group: Group, where: str = "commit") -> CommitMes
             )
             for i, s in enumerate(doc.nonce_shares)
         },
+        data_shares=tuple(
+            DataShare(
+                doc.guardian,
+                (_code(hx, s.ballot, f"data_shares[{i}].ballot"), s.contest),
+                hx.p(s.share, f"data_shares[{i}].share"),
+                hx.raw(s.commitment_hash, 32, f"data_shares[{i}].commitment_hash"),
+            )
+            for i, s in enumerate(doc.data_shares)
+        ),
     )
 
 
-def encode_reveal(group: Group, guardian: int, commitments: list[GuardianCommitment]) -> bytes:
+def _code(hx: Hex, text: str, field: str) -> str:
+    """A confirmation code in uppercase hex (64 digits)."""
+    return hx.raw(text, 32, field).hex().upper()
+
+
+def encode_reveal(
+    group: Group,
+    guardian: int,
+    commitments: list[GuardianCommitment],
+    data_commitments: Sequence[DataCommitment] = (),
+) -> bytes:
     hx = Hex(group, "")
     return msgspec.json.encode(
         _RevealDoc(
@@ -198,6 +262,10 @@ def encode_reveal(group: Group, guardian: int, commitments: list[GuardianCommitm
             commitments=[
                 _Reveal(c.contest_index, c.option_index, hx.fmt_p(c.pad_commitment), hx.fmt_p(c.data_commitment))
                 for c in commitments
+            ],
+            data_commitments=[
+                _DataReveal(c.key[0], c.key[1], hx.fmt_p(c.pad_commitment), hx.fmt_p(c.data_commitment))
+                for c in data_commitments
             ],
         )
     )
@@ -218,13 +286,34 @@ def decode_reveal(data: bytes, group: Group, where: str = "reveal") -> tuple[int
     ]
 
 
-def encode_respond(group: Group, guardian: int, responses: dict[OptionKey, int]) -> bytes:
+def decode_reveal_data(data: bytes, group: Group, where: str = "reveal") -> list[DataCommitment]:
+    """The (a_i, b_i) of a reveal message for the contest data fields (§3.6.6, eq. 98)."""
+    doc = _decode(data, _RevealDoc, where)
+    hx = Hex(group, where)
+    return [
+        DataCommitment(
+            doc.guardian,
+            (_code(hx, c.ballot, f"data_commitments[{i}].ballot"), c.contest),
+            hx.p(c.pad, f"data_commitments[{i}].pad"),
+            hx.p(c.data, f"data_commitments[{i}].data"),
+        )
+        for i, c in enumerate(doc.data_commitments)
+    ]
+
+
+def encode_respond(
+    group: Group,
+    guardian: int,
+    responses: dict[OptionKey, int],
+    data_responses: Mapping[tuple[str, int], int] | None = None,
+) -> bytes:
     hx = Hex(group, "")
     return msgspec.json.encode(
         _RespondDoc(
             format=MESSAGE_FORMAT,
             guardian=guardian,
             responses=[_Response(k[0], k[1], hx.fmt_q(v)) for k, v in sorted(responses.items())],
+            data_responses=[_DataResponse(k[0], k[1], hx.fmt_q(v)) for k, v in sorted((data_responses or {}).items())],
         )
     )
 
@@ -235,6 +324,19 @@ def decode_respond(data: bytes, group: Group, where: str = "respond") -> tuple[i
     return doc.guardian, {
         (r.contest, r.option): hx.q(r.response, f"responses[{i}].response") for i, r in enumerate(doc.responses)
     }
+
+
+def decode_respond_data(data: bytes, group: Group, where: str = "respond") -> dict[tuple[str, int], int]:
+    """The v_i of a response message for the contest data fields (§3.6.6, eq. 102)."""
+    doc = _decode(data, _RespondDoc, where)
+    hx = Hex(group, where)
+    result: dict[tuple[str, int], int] = {}
+    for i, r in enumerate(doc.data_responses):
+        key = (_code(hx, r.ballot, f"data_responses[{i}].ballot"), r.contest)
+        if key in result:
+            raise hx.fail(f"data_responses[{i}]", "a second response for the same contest data")
+        result[key] = hx.q(r.response, f"data_responses[{i}].response")
+    return result
 
 
 # -- rounds and unopened ballots ----------------------------------------------------------------
@@ -314,3 +416,65 @@ def decode_unopened(data: bytes, group: Group, where: str) -> UnopenedBallot:
             for i, s in enumerate(doc.shares)
         ),
     )
+
+
+# -- the guardians' decryption of challenged ballots' contest data (§3.6.6) -----------------------
+
+
+class _ContestDataDecryptionDoc(msgspec.Struct, forbid_unknown_fields=True):
+    contest: int
+    beta: str
+    challenge: str
+    response: str
+    data: str
+
+
+class _DecryptedContestDataDoc(msgspec.Struct, forbid_unknown_fields=True):
+    format: str
+    confirmation_code: str
+    contests: list[_ContestDataDecryptionDoc]
+
+
+def encode_contest_data_decryption(group: Group, decrypted: DecryptedContestData) -> bytes:
+    """``contest_data/<code>.json``: β, (c, v) and D for each contest data field of one challenged ballot."""
+    hx = Hex(group, "")
+    return msgspec.json.encode(
+        _DecryptedContestDataDoc(
+            RECORD_FORMAT,
+            decrypted.confirmation_code.hex().upper(),
+            [
+                _ContestDataDecryptionDoc(
+                    c.contest_index,
+                    hx.fmt_p(c.beta),
+                    hx.fmt_q(c.proof.challenge),
+                    hx.fmt_q(c.proof.response),
+                    c.data.hex().upper(),
+                )
+                for c in decrypted.contests
+            ],
+        )
+    )
+
+
+def decode_contest_data_decryption(data: bytes, group: Group, where: str) -> DecryptedContestData:
+    """The inverse of ``encode_contest_data_decryption``. β is checked below p only, and c and v
+    not at all beyond their width (Verification 12.A and the subgroup are the verifier's)."""
+    doc = decode_document(data, _DecryptedContestDataDoc, where)
+    hx = Hex(group, where)
+    contests = []
+    for i, c in enumerate(doc.contests):
+        field = f"contests[{i}]"
+        if not c.data or len(c.data) % 64:
+            raise hx.fail(f"{field}.data", "contest data is a non-empty whole number of 32-byte blocks")
+        contests.append(
+            ContestDataDecryption(
+                c.contest,
+                hx.p(c.beta, f"{field}.beta"),
+                DecryptionProof(
+                    hx.q_width(c.challenge, f"{field}.challenge"),
+                    hx.q_width(c.response, f"{field}.response"),
+                ),
+                hx.raw(c.data, len(c.data) // 2, f"{field}.data"),
+            )
+        )
+    return DecryptedContestData(hx.raw(doc.confirmation_code, 32, "confirmation_code"), tuple(contests))

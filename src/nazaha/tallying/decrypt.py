@@ -35,6 +35,8 @@ from nazaha.election.ballot import EncryptedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.guardian import GuardianKeyShare
 from nazaha.election.tally import (
+    DataCommitment,
+    DataShare,
     DecryptedContest,
     DecryptedOption,
     DecryptedTally,
@@ -44,6 +46,7 @@ from nazaha.election.tally import (
     PartialDecryption,
 )
 from nazaha.errors import DecryptionError, QuorumError
+from nazaha.tallying.contest_data import ContestDataDecryptor, DataKey, contest_data_items
 from nazaha.voting.nonce_encryption import ballot_nonce_key
 
 __all__ = [
@@ -212,6 +215,7 @@ class DecryptingGuardian:
         self._key = key
         self._rng = rng
         self._session: _Session | None = None
+        self._data: ContestDataDecryptor | None = None
 
     def __repr__(self) -> str:
         return f"DecryptingGuardian(index={self.index})"
@@ -313,6 +317,32 @@ class DecryptingGuardian:
             group, self._context.extended_hash, self.index, ballot.id_hash, nonce.pad, share, a, b
         )
         return NonceShare(self.index, share, DecryptionProof(c, (u - c * self._key.data_share) % group.q))
+
+    def contest_data(self) -> ContestDataDecryptor:
+        """This guardian's part in decrypting contest data with its share z-hat_i (§3.6.6)."""
+        return ContestDataDecryptor(self._context, self._key, self._rng)
+
+    def commit_contest_data(self, ballots: Sequence[EncryptedBallot], present: Sequence[int]) -> list[DataShare]:
+        """Step 1 for every contest data field of the challenged ``ballots`` (eqs. 96, 98, 99), after
+        checking each proof of eq. (69); with the tally's commitment, in the same message."""
+        self._data = self.contest_data()
+        return self._data.commit(contest_data_items(ballots), present)
+
+    def reveal_contest_data(self, shares: Sequence[DataShare]) -> list[DataCommitment]:
+        """Step 2: (a_i, b_i) of eq. (98), once every present guardian's d_j is in hand."""
+        if self._data is None:
+            raise DecryptionError(f"guardian {self.index} has no contest data decryption in progress")
+        return self._data.reveal(shares)
+
+    def respond_contest_data(
+        self, shares: Sequence[DataShare], commitments: Sequence[DataCommitment]
+    ) -> dict[DataKey, int]:
+        """Step 3: v_i of eq. (102) for every contest data field."""
+        if self._data is None:
+            raise DecryptionError(f"guardian {self.index} has no contest data decryption in progress")
+        responses = self._data.respond(shares, commitments)
+        self._data = None
+        return responses
 
     def sign(self, message: bytes) -> bytes:
         """This guardian's Ed25519 signature of ``message`` (its decryption messages)."""

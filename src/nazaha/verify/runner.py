@@ -28,6 +28,7 @@ from nazaha.verify import spec_hashes
 from nazaha.verify.checks.ballots import BallotCheckContext, ChainLink, ChunkResult, check_chunk
 from nazaha.verify.checks.board import check_board
 from nazaha.verify.checks.catalog import CHECKS, PRE_ENCRYPTED
+from nazaha.verify.checks.contest_data import check_contest_data_decryptions
 from nazaha.verify.checks.decryption import check_decryption, data_share_keys_of, decryption_applies
 from nazaha.verify.checks.election import check_election
 from nazaha.verify.checks.eligibility import RecordEligibility, check_eligibility, load_eligibility
@@ -142,6 +143,7 @@ class _Totals:
     challenged: int = 0
     labels: set[str] = field(default_factory=set)
     eligibility_note: str = ""
+    contest_data_not_applicable: str = ""
     signature_note: str = ""
     audit_note: str = ""
 
@@ -287,7 +289,7 @@ def _check_record_files_and_ballots(
     progress: Progress,
     chunk_size: int,
 ) -> _Totals:
-    """Checks 0, 5-8, 13, 14, B and E, with the scratch database; what the tally checks need comes back."""
+    """Checks 0, 5-8, 12, 13, 14, B and E, with the scratch database; what the tally checks need comes back."""
     root = record.reader.root
     declared = load_eligibility(root, record, findings)
     with Scratch() as scratch:
@@ -295,6 +297,7 @@ def _check_record_files_and_ballots(
         _check_files(root, scratch, findings)
         _device_chains(root, record.group, record.hashes.extended_hash, scratch, findings)
         totals = _check_ballots(record, declared, scratch, findings, jobs, executor, progress, chunk_size)
+        totals.contest_data_not_applicable = check_contest_data_decryptions(record, scratch, findings)
         cast, challenged = totals.cast, totals.challenged
         listed = (index.scalars["ballots"], index.scalars["cast"], index.scalars["challenged"])
         if listed != (cast + challenged, cast, challenged):
@@ -322,10 +325,8 @@ def _report(
             failures=findings.failures.get(check.number, []),
         )
         if check.number == "12":
-            verdict.not_applicable = (
-                "the record decrypts no cast ballot's contest data (Nazaha opens contest data only on challenged "
-                "ballots, with their nonces: Verification 13)"
-            )
+            if totals.contest_data_not_applicable and not verdict.failures:
+                verdict.not_applicable = totals.contest_data_not_applicable
         elif check.number == "D" and not verdict.items and not verdict.failures:
             verdict.not_applicable = "no contest of the manifest declares contest data"
         elif check.number in ("13", "14") and not totals.challenged and not verdict.failures:

@@ -23,6 +23,7 @@ __all__ = [
     "coefficient_challenge",
     "confirmation_code",
     "contest_data_challenge",
+    "contest_data_decryption_challenge",
     "contest_data_keys",
     "contest_hash",
     "contest_limit_challenge",
@@ -139,6 +140,16 @@ def contest_hash(
 def contest_data_challenge(group: Group, h_i: bytes, contest: int, a: int, c0: int, c1: bytes) -> int:
     """c = H_q(H_I; 0x27, ind_c(Λ), a, C_0, C_1), eq. (69), §5.5.3."""
     return hash_q(group, h_i, 0x27, U32(contest), ModP(a), ModP(c0), Raw(c1))
+
+
+def contest_data_decryption_challenge(
+    group: Group, h_i: bytes, contest: int, c0: int, c1: bytes, c2: tuple[int, int], a: int, b: int, beta: int
+) -> int:
+    """c = H_q(H_I; 0x33, ind_c(Λ), C_0, C_1, C_2, a, b, β), eq. (101) and (12.B); B1 = 0x33 ‖
+    b(ind_c(Λ), 4) ‖ b(C_0, 512) ‖ C_1 ‖ b(C_2, 64) ‖ b(a, 512) ‖ b(b, 512) ‖ b(β, 512) (§5.5.4),
+    C_2 = (c, v) as b(c, 32) ‖ b(v, 32)."""
+    c2_bytes = c2[0].to_bytes(32, "big") + c2[1].to_bytes(32, "big")
+    return hash_q(group, h_i, 0x33, U32(contest), ModP(c0), Raw(c1), Raw(c2_bytes), ModP(a), ModP(b), ModP(beta))
 
 
 def contest_data_keys(group: Group, h_i: bytes, contest: int, alpha: int, beta: int, blocks: int) -> bytes:

@@ -10,9 +10,12 @@ nonce share with its proof). A round in which a guardian disappears can be aband
 another with other guardians; messages are stored per round, so nothing is overwritten.
 
 The last response of a round combines the tally, opens the challenged ballots and publishes, in
-the same transaction. A challenged ballot whose decrypted nonce does not reproduce its
-encryptions (a device that encrypted another nonce) does not stall the count: it is published as
-*unopened*, with the guardians' proven shares that show they decrypted honestly.
+the same transaction. The same three messages carry the guardians' decryption of the challenged
+ballots' contest data (§3.6.6: m_i and d_i, then (a_i, b_i), then v_i, each checked as the
+tally's are), published as ``contest_data/<code>.json``. A challenged ballot whose decrypted
+nonce does not reproduce its encryptions (a device that encrypted another nonce) does not stall
+the count: it is published as *unopened*, with the guardians' proven shares that show they
+decrypted honestly.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from nazaha.election.ballot import EncryptedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.tally import (
     ChallengedBallot,
+    DataCommitment,
+    DataShare,
     EncryptedTally,
     GuardianCommitment,
     PartialDecryption,
@@ -37,14 +42,25 @@ from nazaha.record.codec import decode_ballot, encode_challenged, encode_tally
 from nazaha.record.decryption import (
     decode_commit,
     decode_respond,
+    decode_respond_data,
     decode_reveal,
+    decode_reveal_data,
     decode_round,
+    encode_contest_data_decryption,
     encode_round,
     encode_unopened,
     signed_bytes,
     verify_signature,
 )
 from nazaha.storage.ports import StoreTransaction
+from nazaha.tallying.contest_data import (
+    DataItem,
+    check_data_commit,
+    check_data_response,
+    check_data_reveal,
+    combine_contest_data,
+    contest_data_items,
+)
 from nazaha.tallying.decrypt import (
     check_commitment,
     check_nonce_share,
@@ -52,6 +68,7 @@ from nazaha.tallying.decrypt import (
     check_reveal,
     combine_ballot_nonce,
     combine_tally,
+    data_share_key,
 )
 from nazaha.voting import ballot_box as rules
 from nazaha.voting.ballot_box import ElectionState
@@ -211,17 +228,31 @@ class Rounds:
                 if share.guardian != guardian:
                     raise InputError(f"the nonce share for ballot {code} names another guardian")
                 check_nonce_share(context, self._challenged_ballot(code), share)
+            check_data_commit(context, self._data_items(), guardian, commit.data_shares)
         elif step == "reveal":
             index, commitments = decode_reveal(data, group, f"guardian {guardian}'s reveal")
             if index != guardian:
                 raise InputError("the reveal names another guardian")
             check_reveal(context, tally, present, self._partials(number, present), guardian, commitments)
+            data_shares = self._data_shares(number, present)
+            data_reveal = decode_reveal_data(data, group, f"guardian {guardian}'s reveal")
+            check_data_reveal(context, self._data_items(), present, data_shares, guardian, data_reveal)
         else:
             index, responses = decode_respond(data, group, f"guardian {guardian}'s response")
             if index != guardian:
                 raise InputError("the response names another guardian")
             partials = self._partials(number, present)
             check_response(context, tally, present, partials, self._reveals(number, present), guardian, responses)
+            check_data_response(
+                context,
+                self._data_items(),
+                present,
+                self._data_shares(number, present),
+                self._data_reveals(number, present),
+                guardian,
+                decode_respond_data(data, group, f"guardian {guardian}'s response"),
+                data_share_key(context, guardian),
+            )
 
     def _challenged_codes(self) -> list[str]:
         data = self._tx.artifact(CHALLENGED_CODES)
@@ -232,6 +263,24 @@ class Rounds:
         if row is None:
             raise DecryptionError(f"challenged ballot {code} is missing from the store")
         return decode_ballot(row.data, self._context.group, f"ballot {code}").ballot
+
+    def _data_items(self) -> list[DataItem]:
+        """Every contest data field of the challenged ballots, which the guardians decrypt (§3.6.6)."""
+        return contest_data_items([self._challenged_ballot(code) for code in self._challenged_codes()])
+
+    def _data_shares(self, number: int, present: Sequence[int]) -> list[DataShare]:
+        group = self._context.group
+        return [
+            s
+            for data in self.messages(number, "commit", present).values()
+            for s in decode_commit(data, group).data_shares
+        ]
+
+    def _data_reveals(self, number: int, present: Sequence[int]) -> list[DataCommitment]:
+        group = self._context.group
+        return [
+            c for data in self.messages(number, "reveal", present).values() for c in decode_reveal_data(data, group)
+        ]
 
     def _partials(self, number: int, present: Sequence[int]) -> list[PartialDecryption]:
         group = self._context.group
@@ -259,6 +308,18 @@ class Rounds:
         partials = [p for message in commits for p in message.partials]
         responses = {i: decode_respond(responded[i], group)[1] for i in present}
         decrypted = combine_tally(context, tally, present, partials, self._reveals(number, present), responses)
+        items = self._data_items()
+        if items:
+            data_responses = {i: decode_respond_data(responded[i], group) for i in present}
+            data_keys = {i: data_share_key(context, i) for i in present}
+            data_shares = [s for message in commits for s in message.data_shares]
+            opened_data = combine_contest_data(
+                context, items, present, data_shares, self._data_reveals(number, present), data_responses, data_keys
+            )
+            for code, decrypted_data in opened_data.items():
+                self._tx.put_artifact(
+                    f"contest_data/{code}.json", encode_contest_data_decryption(group, decrypted_data)
+                )
         for code in self._challenged_codes():
             ballot = self._challenged_ballot(code)
             shares = {m.guardian: m.nonce_shares[code] for m in commits}

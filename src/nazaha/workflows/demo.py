@@ -389,22 +389,27 @@ def _guardians_post(
         for code in box.challenged_codes(election)
     ]
     progress.start("Guardians decrypting", 3)
-    partials = []
+    partials, data_shares = [], []
     for guardian in guardians:
         mine = guardian.commit(tally, present)
         shares = {b.code_hex: guardian.nonce_share(b) for b in challenged}
-        message = CommitMessage(guardian.index, tuple(present), tuple(mine), shares)
+        mine_data = guardian.commit_contest_data(challenged, present)
+        message = CommitMessage(guardian.index, tuple(present), tuple(mine), shares, tuple(mine_data))
         post("commit", guardian.index, encode_commit(group, message))
         partials.extend(mine)
+        data_shares.extend(mine_data)
     progress.advance()
-    reveals = []
+    reveals, data_reveals = [], []
     for guardian in guardians:
         revealed = guardian.reveal(partials)
-        post("reveal", guardian.index, encode_reveal(group, guardian.index, revealed))
+        revealed_data = guardian.reveal_contest_data(data_shares)
+        post("reveal", guardian.index, encode_reveal(group, guardian.index, revealed, revealed_data))
         reveals.extend(revealed)
+        data_reveals.extend(revealed_data)
     progress.advance()
     for guardian in guardians:
         responses = guardian.respond(partials, reveals)
-        post("respond", guardian.index, encode_respond(group, guardian.index, responses))
+        data_responses = guardian.respond_contest_data(data_shares, data_reveals)
+        post("respond", guardian.index, encode_respond(group, guardian.index, responses, data_responses))
     progress.advance()
     progress.finish()

@@ -539,7 +539,10 @@ class ElectionLifecycle:
     ) -> DecryptedTally:
         """Decrypt with guardians whose keys are in this process, by the same signed messages a
         remote decryption exchanges, in one round stored in one transaction (a failure stores
-        nothing, not even the round)."""
+        nothing, not even the round).
+
+        The same messages carry the guardians' decryption of every challenged ballot's contest
+        data, with the joint proofs of §3.6.6 (``contest_data/<code>.json``, Verification 12)."""
         progress = progress or NoProgress()
         context = self.context(election_id)
         present = present_guardians(context, [guardian.index for guardian in guardians])
@@ -560,27 +563,26 @@ class ElectionLifecycle:
                 rounds.post(tally, step, index, body, signed(by_index[index].sign, context, number, step, index, body))
                 progress.advance()
 
-            partials = []
+            partials, data_shares = [], []
             for guardian in guardians:
                 mine = guardian.commit(tally, present)
                 shares = {ballot.code_hex: guardian.nonce_share(ballot) for ballot in challenged}
-                post(
-                    "commit",
-                    guardian.index,
-                    encode_commit(group, CommitMessage(guardian.index, tuple(present), tuple(mine), shares)),
-                )
+                mine_data = guardian.commit_contest_data(challenged, present)
+                message = CommitMessage(guardian.index, tuple(present), tuple(mine), shares, tuple(mine_data))
+                post("commit", guardian.index, encode_commit(group, message))
                 partials.extend(mine)
-            reveals = []
+                data_shares.extend(mine_data)
+            reveals, data_reveals = [], []
             for guardian in guardians:
                 revealed = guardian.reveal(partials)
-                post("reveal", guardian.index, encode_reveal(group, guardian.index, revealed))
+                revealed_data = guardian.reveal_contest_data(data_shares)
+                post("reveal", guardian.index, encode_reveal(group, guardian.index, revealed, revealed_data))
                 reveals.extend(revealed)
+                data_reveals.extend(revealed_data)
             for guardian in guardians:
-                post(
-                    "respond",
-                    guardian.index,
-                    encode_respond(group, guardian.index, guardian.respond(partials, reveals)),
-                )
+                responses = guardian.respond(partials, reveals)
+                data_responses = guardian.respond_contest_data(data_shares, data_reveals)
+                post("respond", guardian.index, encode_respond(group, guardian.index, responses, data_responses))
         progress.finish()
         decrypted = self.decrypted_tally(election_id)
         if decrypted is None:
@@ -653,6 +655,7 @@ class ElectionLifecycle:
         files = self._store.election(election_id).files
         extras = {name: files[name] for name in ELIGIBILITY_FILES if name in files}
         extras.update(self._store.artifacts(election_id, "unopened/"))
+        extras.update(self._store.artifacts(election_id, "contest_data/"))
         extras.update(self._store.artifacts(election_id, "credentials/"))
         replaced = self._store.artifact(election_id, SUPERSEDED)
         if replaced is not None:

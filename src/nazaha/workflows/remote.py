@@ -28,6 +28,7 @@ from nazaha.record.decryption import (
     CommitMessage,
     decode_commit,
     decode_reveal,
+    decode_reveal_data,
     encode_commit,
     encode_respond,
     encode_reveal,
@@ -222,31 +223,35 @@ def decrypt_as_guardian(
 
     partials = guardian.commit(tally, present)
     nonce_shares = {}
+    challenged = []
     for code in status["challenged"]:
         path = f"{base}/challenged/{code}"
         data = _retrying(functools.partial(client.get, path), deadline).content
         ballot = decode_ballot(data, context.group, f"challenged ballot {code}").ballot
         nonce_shares[code] = guardian.nonce_share(ballot)
-    post(
-        "commit",
-        encode_commit(context.group, CommitMessage(guardian.index, tuple(present), tuple(partials), nonce_shares)),
-    )
+        challenged.append(ballot)
+    data_shares = guardian.commit_contest_data(challenged, present)
+    message = CommitMessage(guardian.index, tuple(present), tuple(partials), nonce_shares, tuple(data_shares))
+    post("commit", encode_commit(context.group, message))
     say(f"guardian {guardian.index}: committed; waiting for the others")
     status = _wait(client, election_id, "committed", number, present, poll, deadline)
     prefix = f"decryption/round-{number}"
-    everyone = [
-        p
-        for i in present
-        for p in decode_commit(status["messages"][f"{prefix}/commit/{i}"].encode("utf-8"), context.group).partials
+    commits = [
+        decode_commit(status["messages"][f"{prefix}/commit/{i}"].encode("utf-8"), context.group) for i in present
     ]
-    post("reveal", encode_reveal(context.group, guardian.index, guardian.reveal(everyone)))
+    everyone = [p for message in commits for p in message.partials]
+    everyone_data = [s for message in commits for s in message.data_shares]
+    revealed = encode_reveal(
+        context.group, guardian.index, guardian.reveal(everyone), guardian.reveal_contest_data(everyone_data)
+    )
+    post("reveal", revealed)
     say(f"guardian {guardian.index}: revealed; waiting for the others")
     status = _wait(client, election_id, "revealed", number, present, poll, deadline)
-    reveals = [
-        c
-        for i in present
-        for c in decode_reveal(status["messages"][f"{prefix}/reveal/{i}"].encode("utf-8"), context.group)[1]
-    ]
-    finished = post("respond", encode_respond(context.group, guardian.index, guardian.respond(everyone, reveals)))
+    bodies = [status["messages"][f"{prefix}/reveal/{i}"].encode("utf-8") for i in present]
+    reveals = [c for body in bodies for c in decode_reveal(body, context.group)[1]]
+    data_reveals = [c for body in bodies for c in decode_reveal_data(body, context.group)]
+    responses = guardian.respond(everyone, reveals)
+    data_responses = guardian.respond_contest_data(everyone_data, data_reveals)
+    finished = post("respond", encode_respond(context.group, guardian.index, responses, data_responses))
     say(f"guardian {guardian.index}: responded")
     return finished

@@ -66,7 +66,11 @@ CHECKS: tuple[Check, ...] = (
     Check("9", "The encrypted tally is the product of exactly the cast ballots", f"{_SPEC}.5, Verification 9"),
     Check("10", "Every tally value is correctly decrypted", f"{_SPEC}.5, Verification 10"),
     Check("11", "The tally covers exactly the manifest's contests and options", f"{_SPEC}.5, Verification 11"),
-    Check("12", "Contest data is correctly decrypted", f"{_SPEC}.6, Verification 12"),
+    Check(
+        "12",
+        "The guardians' decryptions of the challenged ballots' contest data (write-ins, overvotes) are proven correct",
+        f"{_SPEC}.6, Verification 12",
+    ),
     Check(
         "13",
         "Every challenged ballot decrypts to what the record says it held",
