@@ -6,6 +6,10 @@ H_I, the contest hashes and the confirmation code recomputed (5.B, 8.A, 8.B), a 
 of a known mode, and a valid proof on the encrypted ballot nonce. Everything is checked before
 anything is stored; the first problem found is raised as ``BallotError`` naming the contest or
 option concerned.
+
+Checking a proof recomputes its commitments; ``validate_ballot`` returns them (in the order of
+``nazaha.record.hints``) so that the ballot box can publish them as the ballot's proof hints at
+no further exponentiation.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from nazaha.crypto.elgamal import add_ciphertexts
 from nazaha.crypto.hashing import ModP, Raw, hash_q
 from nazaha.crypto.nonces import RandomSource, SystemRandom
 from nazaha.crypto.proofs import schnorr
-from nazaha.crypto.proofs.range import verify_range
+from nazaha.crypto.proofs.range import verified_commitments
 from nazaha.election.ballot import EncryptedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.errors import BallotError, InvalidProof
@@ -24,8 +28,11 @@ from nazaha.voting.encrypt import contest_challenge, identifier_hash, selection_
 __all__ = ["validate_ballot"]
 
 
-def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: RandomSource | None = None) -> None:
-    """Raise ``BallotError`` unless ``ballot`` is a well-formed ballot of this election.
+def validate_ballot(
+    context: ElectionContext, ballot: EncryptedBallot, rng: RandomSource | None = None
+) -> tuple[int, ...]:
+    """Raise ``BallotError`` unless ``ballot`` is a well-formed ballot of this election; return
+    the commitments its proofs' checks recomputed (the ballot's proof hints).
 
     Membership of every α and β in Z_p^r is tested in one batch (``rng`` draws its exponents).
     """
@@ -37,6 +44,7 @@ def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: Rand
     if not 1 <= ballot.style_index <= len(manifest.ballot_styles):
         raise BallotError(f"ballot style index {ballot.style_index} names no ballot style")
     style = manifest.style(ballot.style_index)
+    hints: list[int] = []
     expected = sorted(style.contests)
     present = [contest.contest_index for contest in ballot.contests]
     if present != expected:
@@ -55,7 +63,7 @@ def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: Rand
             if not batch_ok and not (group.is_element(ciphertext.pad) and group.is_element(ciphertext.data)):
                 raise BallotError(f"{here}: the encryption is not in the group Z_p^r")
             try:
-                verify_range(
+                hints += verified_commitments(
                     group,
                     context.vote_key,
                     ciphertext,
@@ -69,7 +77,7 @@ def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: Rand
                 raise BallotError(f"{here}: the range proof does not verify ({error})") from None
         total = add_ciphertexts(group, (s.ciphertext for s in encrypted.selections))
         try:
-            verify_range(
+            hints += verified_commitments(
                 group,
                 context.vote_key,
                 total,
@@ -105,3 +113,5 @@ def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: Rand
     challenge = hash_q(group, ballot.id_hash, 0x23, ModP(commitment), ModP(nonce.pad), Raw(nonce.masked))
     if challenge != proof.challenge:
         raise BallotError("the proof of the encrypted ballot nonce does not verify")
+    hints.append(commitment)
+    return tuple(hints)
