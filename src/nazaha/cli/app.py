@@ -308,7 +308,9 @@ def publish(
 # -- verification ---------------------------------------------------------------------------------
 
 
-def _verify(record: Path, *, jobs: int, as_json: bool, format: str = "auto", scheduler: str = "") -> Report:
+def _verify(
+    record: Path, *, jobs: int, as_json: bool, format: str = "auto", scheduler: str = "", hints: bool = True
+) -> Report:
     with RichProgress(enabled=not as_json) as progress:
         if scheduler:
             # Dask comes with the ``cluster`` extra: imported only when a scheduler is asked for.
@@ -321,8 +323,8 @@ def _verify(record: Path, *, jobs: int, as_json: bool, format: str = "auto", sch
                 ) from None
 
             with cluster_executor(scheduler) as executor:
-                return verify_path(record.resolve(), format=format, executor=executor, progress=progress)
-        return verify_path(record, format=format, jobs=jobs, progress=progress)
+                return verify_path(record.resolve(), format=format, executor=executor, progress=progress, hints=hints)
+        return verify_path(record, format=format, jobs=jobs, progress=progress, hints=hints)
 
 
 @app.command()
@@ -345,11 +347,26 @@ def verify(
             "the same path on every worker."
         ),
     ] = "",
+    spec_only: Annotated[
+        bool,
+        typer.Option(
+            "--spec-only",
+            help="Ignore the record's proof hints (hints/) and recompute every proof commitment as the spec "
+            "does; the report is the same, only slower.",
+        ),
+    ] = False,
 ) -> None:
     """Verify an election record independently. Exit 0: valid; 1: a check failed; 2: unreadable."""
 
     def action() -> Report:
-        return _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format, scheduler=scheduler)
+        return _verify(
+            record,
+            jobs=jobs or os.cpu_count() or 1,
+            as_json=as_json,
+            format=format,
+            scheduler=scheduler,
+            hints=not spec_only,
+        )
 
     report = run_guarded(action)
     if as_json:
