@@ -21,6 +21,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,7 @@ def baseline_manifest() -> Manifest:
     doc = {
         "format": "nazaha-manifest/1",
         "label": "baseline-shape",
+        "election_id": f"baseline-shape-{secrets.token_hex(6)}",
         "name": text("Benchmark election"),
         "languages": ["en"],
         "contests": contests,
