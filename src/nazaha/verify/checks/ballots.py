@@ -395,10 +395,11 @@ class _Deferred:
     equations: BallotEquations
 
 
-def _hinted(ctx: BallotCheckContext, reader: RecordReader, ballot: EncryptedBallot) -> BallotEquations | None:
-    """The equations of the ballot's proof hints, when it has hints that can stand in for the
+def _hinted(
+    ctx: BallotCheckContext, reader: RecordReader, ballot: EncryptedBallot, name: str
+) -> BallotEquations | None:
+    """The equations of the proof hints in file ``name``, when they can stand in for the ballot's
     spec-only proof checks (read, matching ``hints/index.json``, hashing to its challenges)."""
-    name = hint_name(ballot.code_hex)
     digest = ctx.hint_digests.get(name)
     if digest is None:
         return None
@@ -491,9 +492,12 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
         if spec_hashes.identifier_hash(group, ctx.extended_hash, ballot.selection_id) != ballot.id_hash:
             findings.fail("5.B", subject, "the identifier hash H_I is not H(H_E; 0x20, id_B)")
         structured = _structure_ok(ctx, ballot, decoded.contest_labels, subject, findings)
-        equations = _hinted(ctx, reader, ballot) if use_hints and structured else None
+        # The hint file is found by the ballot file's name, so that each file's result does not
+        # depend on which chunk the file falls into (a file may hold another code: 0.N).
+        hint = hint_name(name.removeprefix("ballots/").removesuffix(".json"))
+        equations = _hinted(ctx, reader, ballot, hint) if use_hints and structured else None
         if equations is None:
-            if use_hints and ctx.hint_digests.get(hint_name(code)) is not None:
+            if use_hints and ctx.hint_digests.get(hint) is not None:
                 findings.observe("hint-refused")
             _check_nonce_proof(ctx, ballot, subject, findings)
         if not structured:
