@@ -221,34 +221,51 @@ def _check_ballots(
         executor = own_pool
     try:
         for result in _run_chunks(context_for, _chunks(scratch, chunk_size), executor, progress):
-            findings.merge(result.findings)
+            _merge_chunk(result, scratch, findings, products, p)
             cast += result.cast
             counted += result.counted
-            for signer in result.signers:
-                scratch.add_signer(
-                    (signer.code, signer.state, signer.style, signer.device, signer.credential,
-                     signer.credential_signature, signer.device_signature, signer.chained)
-                )  # fmt: skip
             challenged += result.challenged
             labels |= result.contest_labels
-            for selection_id in result.selection_ids:
-                if not scratch.add_selection_id(selection_id):
-                    findings.fail(
-                        "5.A",
-                        f"identifier {selection_id.hex().upper()[:16]}…",
-                        "two ballots share this selection encryption identifier",
-                    )
-            for code in result.codes:
-                if not scratch.add_ballot(code, result.states[code]):
-                    findings.fail("0.D", f"ballot {code[:16]}…", "two ballot files hold the same confirmation code")
-            for contest, row in result.products.items():
-                current = products.setdefault(contest, [(1, 1)] * len(row))
-                products[contest] = [(a * c % p, b * d % p) for (a, b), (c, d) in zip(current, row, strict=True)]
     finally:
         if own_pool is not None:
             own_pool.shutdown()
         progress.finish()
 
+    _check_across_ballots(scratch, findings)
+    return _Totals(products, cast, counted, challenged, labels)
+
+
+def _merge_chunk(
+    result: ChunkResult,
+    scratch: Scratch,
+    findings: Findings,
+    products: dict[int, list[tuple[int, int]]],
+    p: int,
+) -> None:
+    """Merge one chunk's findings, signers, identifiers, codes and products, in chunk order."""
+    findings.merge(result.findings)
+    for signer in result.signers:
+        scratch.add_signer(
+            (signer.code, signer.state, signer.style, signer.device, signer.credential,
+             signer.credential_signature, signer.device_signature, signer.chained)
+        )  # fmt: skip
+    for selection_id in result.selection_ids:
+        if not scratch.add_selection_id(selection_id):
+            findings.fail(
+                "5.A",
+                f"identifier {selection_id.hex().upper()[:16]}…",
+                "two ballots share this selection encryption identifier",
+            )
+    for code in result.codes:
+        if not scratch.add_ballot(code, result.states[code]):
+            findings.fail("0.D", f"ballot {code[:16]}…", "two ballot files hold the same confirmation code")
+    for contest, row in result.products.items():
+        current = products.setdefault(contest, [(1, 1)] * len(row))
+        products[contest] = [(a * c % p, b * d % p) for (a, b), (c, d) in zip(current, row, strict=True)]
+
+
+def _check_across_ballots(scratch: Scratch, findings: Findings) -> None:
+    """0.D across the record: device lists, ballot files and openings agree."""
     for code, device in scratch.listed_without_ballot():
         findings.fail(
             "0.D",
@@ -262,7 +279,6 @@ def _check_ballots(
             code = name.removeprefix("challenged/").removesuffix(".json")
             if scratch.ballot_state(code) != "challenged":
                 findings.fail("0.D", name, "an opening for a ballot that was not challenged")
-    return _Totals(products, cast, counted, challenged, labels)
 
 
 def verify_record21(
@@ -354,6 +370,41 @@ def _check_record_files_and_ballots(
     return totals
 
 
+def _annotate(verdict: CheckResult, totals: _Totals, signed_rounds: bool, audited: bool) -> None:
+    """Say why a check does not apply to this record, or what its reader should know."""
+    number = verdict.check.number
+    if number in ("E", "S", "G", "A"):
+        _annotate_record_level(verdict, totals, signed_rounds, audited)
+    elif number == "12":
+        if totals.contest_data_not_applicable and not verdict.failures:
+            verdict.not_applicable = totals.contest_data_not_applicable
+    elif number == "D" and not verdict.items and not verdict.failures:
+        verdict.not_applicable = "no contest of the manifest declares contest data"
+    elif number in ("13", "14") and not totals.challenged and not verdict.failures:
+        verdict.not_applicable = "no ballot was challenged"
+    elif number in PRE_ENCRYPTED:
+        verdict.not_applicable = "the record has no pre-encrypted ballots (Nazaha's format has no place for them)"
+
+
+def _annotate_record_level(verdict: CheckResult, totals: _Totals, signed_rounds: bool, audited: bool) -> None:
+    """Checks E, S, G and A: eligibility, the record's signature, signed rounds, the paper audit."""
+    number = verdict.check.number
+    if number == "E":
+        verdict.note = totals.eligibility_note
+    elif number == "S":
+        if totals.signature_note:
+            verdict.note = totals.signature_note
+        else:
+            verdict.not_applicable = "the election declared no administrator key, so its record is not signed"
+    elif number == "G" and not signed_rounds:
+        verdict.not_applicable = "the record predates signed decryption rounds (no guardian declared a signing key)"
+    elif number == "A":
+        if audited:
+            verdict.note = totals.audit_note
+        else:
+            verdict.not_applicable = "the record holds no paper audit (no audit/ folder)"
+
+
 def _report(
     root: Path, findings: Findings, totals: _Totals, signed_rounds: bool = True, audited: bool = False
 ) -> Report:
@@ -364,29 +415,7 @@ def _report(
             items=findings.items.get(check.number, 0),
             failures=findings.failures.get(check.number, []),
         )
-        if check.number == "12":
-            if totals.contest_data_not_applicable and not verdict.failures:
-                verdict.not_applicable = totals.contest_data_not_applicable
-        elif check.number == "D" and not verdict.items and not verdict.failures:
-            verdict.not_applicable = "no contest of the manifest declares contest data"
-        elif check.number in ("13", "14") and not totals.challenged and not verdict.failures:
-            verdict.not_applicable = "no ballot was challenged"
-        elif check.number == "E":
-            verdict.note = totals.eligibility_note
-        elif check.number == "S":
-            if totals.signature_note:
-                verdict.note = totals.signature_note
-            else:
-                verdict.not_applicable = "the election declared no administrator key, so its record is not signed"
-        elif check.number == "G" and not signed_rounds:
-            verdict.not_applicable = "the record predates signed decryption rounds (no guardian declared a signing key)"
-        elif check.number == "A":
-            if audited:
-                verdict.note = totals.audit_note
-            else:
-                verdict.not_applicable = "the record holds no paper audit (no audit/ folder)"
-        elif check.number in PRE_ENCRYPTED:
-            verdict.not_applicable = "the record has no pre-encrypted ballots (Nazaha's format has no place for them)"
+        _annotate(verdict, totals, signed_rounds, audited)
         results.append(verdict)
     return Report(
         record=str(root),

@@ -43,63 +43,85 @@ def validate_ballot(
     rng = rng or SystemRandom()
     values = [v for c in ballot.contests for s in c.selections for v in (s.ciphertext.pad, s.ciphertext.data)]
     batch_ok = group.are_elements(values, rng)
+    _check_style(context, ballot)
+    hints: list[int] = []
+    for encrypted in ballot.contests:
+        hints += _check_contest(context, ballot, encrypted, batch_ok)
+    _check_chaining_and_code(context, ballot)
+    hints.append(_check_nonce_proof(context, ballot))
+    return tuple(hints)
+
+
+def _check_style(context: ElectionContext, ballot: EncryptedBallot) -> None:
+    """The ballot's style exists, the ballot holds exactly its contests, and H_I is right."""
     manifest = context.manifest
     if not 1 <= ballot.style_index <= len(manifest.ballot_styles):
         raise BallotError(f"ballot style index {ballot.style_index} names no ballot style")
     style = manifest.style(ballot.style_index)
-    hints: list[int] = []
     expected = sorted(style.contests)
     present = [contest.contest_index for contest in ballot.contests]
     if present != expected:
         raise BallotError(f"ballot style {style.label!r} has contests {expected}, the ballot has {present}")
-    if ballot.id_hash != identifier_hash(group, context.extended_hash, ballot.selection_id):
+    if ballot.id_hash != identifier_hash(context.group, context.extended_hash, ballot.selection_id):
         raise BallotError("the identifier hash H_I does not match the identifier id_B")
-    for encrypted in ballot.contests:
-        contest = manifest.contest(encrypted.contest_index)
-        where = f"contest {contest.label!r}"
-        if [s.option_index for s in encrypted.selections] != list(range(1, len(contest.options) + 1)):
-            raise BallotError(f"{where}: the ballot must hold one encryption per option, in order")
-        for selection in encrypted.selections:
-            option = contest.options[selection.option_index - 1]
-            here = f"{where}, option {option.label!r}"
-            ciphertext = selection.ciphertext
-            if not batch_ok and not (group.is_element(ciphertext.pad) and group.is_element(ciphertext.data)):
-                raise BallotError(f"{here}: the encryption is not in the group Z_p^r")
-            try:
-                hints += verified_commitments(
-                    group,
-                    context.vote_key,
-                    ciphertext,
-                    selection.proof,
-                    contest.option_limit(option),
-                    selection_challenge(
-                        group, ballot.id_hash, encrypted.contest_index, selection.option_index, ciphertext
-                    ),
-                )
-            except InvalidProof as error:
-                raise BallotError(f"{here}: the range proof does not verify ({error})") from None
-        total = add_ciphertexts(group, (s.ciphertext for s in encrypted.selections))
+
+
+def _check_contest(
+    context: ElectionContext, ballot: EncryptedBallot, encrypted: EncryptedContest, batch_ok: bool
+) -> list[int]:
+    """One contest: every option's range proof, the selection-limit proof, the contest data and
+    the contest hash; return the commitments the proofs' checks recomputed."""
+    group = context.group
+    contest = context.manifest.contest(encrypted.contest_index)
+    where = f"contest {contest.label!r}"
+    if [s.option_index for s in encrypted.selections] != list(range(1, len(contest.options) + 1)):
+        raise BallotError(f"{where}: the ballot must hold one encryption per option, in order")
+    hints: list[int] = []
+    for selection in encrypted.selections:
+        option = contest.options[selection.option_index - 1]
+        here = f"{where}, option {option.label!r}"
+        ciphertext = selection.ciphertext
+        if not batch_ok and not (group.is_element(ciphertext.pad) and group.is_element(ciphertext.data)):
+            raise BallotError(f"{here}: the encryption is not in the group Z_p^r")
         try:
             hints += verified_commitments(
                 group,
                 context.vote_key,
-                total,
-                encrypted.proof,
-                contest.contest_limit,
-                contest_challenge(group, ballot.id_hash, encrypted.contest_index, total),
+                ciphertext,
+                selection.proof,
+                contest.option_limit(option),
+                selection_challenge(group, ballot.id_hash, encrypted.contest_index, selection.option_index, ciphertext),
             )
         except InvalidProof as error:
-            raise BallotError(f"{where}: the selection limit proof does not verify ({error})") from None
-        _check_contest_data(context, ballot, encrypted, contest, where)
-        recomputed = contest_hash(
+            raise BallotError(f"{here}: the range proof does not verify ({error})") from None
+    total = add_ciphertexts(group, (s.ciphertext for s in encrypted.selections))
+    try:
+        hints += verified_commitments(
             group,
-            ballot.id_hash,
-            encrypted.contest_index,
-            [s.ciphertext for s in encrypted.selections],
-            encrypted.contest_data,
+            context.vote_key,
+            total,
+            encrypted.proof,
+            contest.contest_limit,
+            contest_challenge(group, ballot.id_hash, encrypted.contest_index, total),
         )
-        if recomputed != encrypted.contest_hash:
-            raise BallotError(f"{where}: the contest hash does not match its encryptions")
+    except InvalidProof as error:
+        raise BallotError(f"{where}: the selection limit proof does not verify ({error})") from None
+    _check_contest_data(context, ballot, encrypted, contest, where)
+    recomputed = contest_hash(
+        group,
+        ballot.id_hash,
+        encrypted.contest_index,
+        [s.ciphertext for s in encrypted.selections],
+        encrypted.contest_data,
+    )
+    if recomputed != encrypted.contest_hash:
+        raise BallotError(f"{where}: the contest hash does not match its encryptions")
+    return hints
+
+
+def _check_chaining_and_code(context: ElectionContext, ballot: EncryptedBallot) -> None:
+    """The chaining field B_C (§3.4.4) and the confirmation code H_C (eq. 71)."""
+    group = context.group
     if len(ballot.chaining_field) != 36:
         raise BallotError("the chaining field must be 36 bytes")
     mode = ballot.chaining_field[:4]
@@ -111,6 +133,12 @@ def validate_ballot(
     code = confirmation_code(group, ballot.id_hash, [c.contest_hash for c in ballot.contests], ballot.chaining_field)
     if code != ballot.confirmation_code:
         raise BallotError("the confirmation code does not match the ballot's encryptions")
+
+
+def _check_nonce_proof(context: ElectionContext, ballot: EncryptedBallot) -> int:
+    """The encrypted ballot nonce and its proof of knowledge (eq. 38); return the proof's
+    recomputed commitment."""
+    group = context.group
     nonce = ballot.encrypted_nonce
     if not group.is_element(nonce.pad) or len(nonce.masked) != 32:
         raise BallotError("the encrypted ballot nonce is malformed")
@@ -121,8 +149,7 @@ def validate_ballot(
     challenge = hash_q(group, ballot.id_hash, 0x23, ModP(commitment), ModP(nonce.pad), Raw(nonce.masked))
     if challenge != proof.challenge:
         raise BallotError("the proof of the encrypted ballot nonce does not verify")
-    hints.append(commitment)
-    return tuple(hints)
+    return commitment
 
 
 def _check_contest_data(

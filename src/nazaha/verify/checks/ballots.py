@@ -20,16 +20,16 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from nazaha.crypto.elgamal import Ciphertext
-from nazaha.crypto.group import Group
+from nazaha.crypto.group import FixedBase, Group
 from nazaha.crypto.nonces import RandomSource, SystemRandom
 from nazaha.crypto.polynomial import lagrange_coefficient
 from nazaha.crypto.proofs.range import verify_range
 from nazaha.election.ballot import BallotState, EncryptedBallot, EncryptedContest
 from nazaha.election.eligibility import BallotSignatures, ballot_signature_message
 from nazaha.election.manifest import Manifest
-from nazaha.election.tally import ChallengedBallot
+from nazaha.election.tally import ChallengedBallot, ChallengedContest
 from nazaha.errors import InvalidProof, RecordFormatError
-from nazaha.record.codec import decode_ballot, decode_challenged
+from nazaha.record.codec import DecodedBallot, decode_ballot, decode_challenged
 from nazaha.record.decryption import decode_unopened
 from nazaha.record.hints import decode_hints, hint_name
 from nazaha.record.layout import RecordReader
@@ -393,10 +393,42 @@ def _check_challenged(
 ) -> None:
     """Verifications 13 and 14 for one challenged ballot and its published opening."""
     group = ctx.group
-    manifest = ctx.manifest
     key = group.fixed_base(ctx.vote_key)
     findings.count("13")
     findings.count("14")
+    opened_by_index = _opened_contests(ctx, ballot, opened, subject, findings)
+    hashes = []
+    recomputable = True
+    for encrypted in ballot.contests:
+        opened_contest = opened_by_index.get(encrypted.contest_index)
+        if opened_contest is None:
+            recomputable = False
+            continue
+        pairs = _reencrypted_contest(ctx, key, encrypted, opened_contest, subject, findings)
+        if pairs is None:
+            recomputable = False
+            continue
+        hashes.append(
+            spec_hashes.contest_hash(group, ballot.id_hash, encrypted.contest_index, pairs, _data_items(encrypted))
+        )
+        _check_opened_data(ctx, ballot, encrypted, opened_contest.data_nonce, opened_contest.data, subject, findings)
+    if recomputable:
+        code = spec_hashes.confirmation_code(group, ballot.id_hash, hashes, ballot.chaining_field)
+        if code != ballot.confirmation_code:
+            findings.fail(
+                "13.B",
+                subject,
+                "re-encrypting the opened selections with their nonces does not give the ballot's confirmation code",
+            )
+    else:
+        findings.fail("13.B", subject, "the opening is incomplete, so the confirmation code cannot be recomputed")
+
+
+def _opened_contests(
+    ctx: BallotCheckContext, ballot: EncryptedBallot, opened: ChallengedBallot, subject: str, findings: Findings
+) -> dict[int, ChallengedContest]:
+    """14.A-B: the opening holds exactly the contests of the ballot's style; return them by index."""
+    manifest = ctx.manifest
     style = manifest.style(ballot.style_index)
     style_contests = set(style.contests)
     opened_by_index = {}
@@ -418,60 +450,52 @@ def _check_challenged(
             subject,
             f"contest {manifest.contest(index).label!r} of the ballot style is not in the opening",
         )
-    hashes = []
-    recomputable = True
-    for encrypted in ballot.contests:
-        info = manifest.contest(encrypted.contest_index)
-        opened_contest = opened_by_index.get(encrypted.contest_index)
-        if opened_contest is None:
-            recomputable = False
+    return opened_by_index
+
+
+def _reencrypted_contest(
+    ctx: BallotCheckContext,
+    key: FixedBase,
+    encrypted: EncryptedContest,
+    opened_contest: ChallengedContest,
+    subject: str,
+    findings: Findings,
+) -> list[tuple[int, int]] | None:
+    """14.C-F for one opened contest, and its selections re-encrypted with their nonces (None
+    when options are missing, so the contest hash cannot be recomputed)."""
+    group = ctx.group
+    info = ctx.manifest.contest(encrypted.contest_index)
+    by_option = {}
+    for selection in opened_contest.selections:
+        if (
+            not 1 <= selection.option_index <= len(info.options)
+            or info.options[selection.option_index - 1].label != selection.label
+        ):
+            findings.fail("14.C", subject, f"option {selection.label!r} is not an option of contest {info.label!r}")
             continue
-        by_option = {}
-        for selection in opened_contest.selections:
-            if (
-                not 1 <= selection.option_index <= len(info.options)
-                or info.options[selection.option_index - 1].label != selection.label
-            ):
-                findings.fail("14.C", subject, f"option {selection.label!r} is not an option of contest {info.label!r}")
-                continue
-            option = info.options[selection.option_index - 1]
-            if selection.value > info.option_limit(option):
-                findings.fail(
-                    "14.E",
-                    subject,
-                    f"contest {info.label!r}, option {option.label!r}: value {selection.value} exceeds its limit",
-                )
-            by_option[selection.option_index] = selection
-        missing = [o.label for j, o in enumerate(info.options, 1) if j not in by_option]
-        if missing:
-            findings.fail("14.D", subject, f"contest {info.label!r}: options {missing} are not in the opening")
-            recomputable = False
-            continue
-        total = sum(s.value for s in by_option.values())
-        if total > info.contest_limit:
+        option = info.options[selection.option_index - 1]
+        if selection.value > info.option_limit(option):
             findings.fail(
-                "14.F",
+                "14.E",
                 subject,
-                f"contest {info.label!r}: {total} selections exceed the limit {info.contest_limit}",
+                f"contest {info.label!r}, option {option.label!r}: value {selection.value} exceeds its limit",
             )
-        pairs = [
-            (group.g_pow(by_option[j].nonce), key.pow(by_option[j].value + by_option[j].nonce))
-            for j in range(1, len(info.options) + 1)
-        ]
-        hashes.append(
-            spec_hashes.contest_hash(group, ballot.id_hash, encrypted.contest_index, pairs, _data_items(encrypted))
+        by_option[selection.option_index] = selection
+    missing = [o.label for j, o in enumerate(info.options, 1) if j not in by_option]
+    if missing:
+        findings.fail("14.D", subject, f"contest {info.label!r}: options {missing} are not in the opening")
+        return None
+    total = sum(s.value for s in by_option.values())
+    if total > info.contest_limit:
+        findings.fail(
+            "14.F",
+            subject,
+            f"contest {info.label!r}: {total} selections exceed the limit {info.contest_limit}",
         )
-        _check_opened_data(ctx, ballot, encrypted, opened_contest.data_nonce, opened_contest.data, subject, findings)
-    if recomputable:
-        code = spec_hashes.confirmation_code(group, ballot.id_hash, hashes, ballot.chaining_field)
-        if code != ballot.confirmation_code:
-            findings.fail(
-                "13.B",
-                subject,
-                "re-encrypting the opened selections with their nonces does not give the ballot's confirmation code",
-            )
-    else:
-        findings.fail("13.B", subject, "the opening is incomplete, so the confirmation code cannot be recomputed")
+    return [
+        (group.g_pow(by_option[j].nonce), key.pow(by_option[j].value + by_option[j].nonce))
+        for j in range(1, len(info.options) + 1)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,6 +557,59 @@ def _settle(ctx: BallotCheckContext, deferred: list[_Deferred], parts: list[Find
             _count_proofs(item.ballot, findings)
 
 
+def _read_ballot_file(
+    ctx: BallotCheckContext, reader: RecordReader, name: str, findings: Findings
+) -> DecodedBallot | None:
+    """Check 0 of one ballot file: readable, listed with its digest, named by its code, decided.
+    Return it decoded (a ballot neither cast nor challenged comes back with no state), or None."""
+    findings.count("0")
+    try:
+        data = reader.read(name)
+    except RecordFormatError as error:
+        findings.fail("0.A", name, str(error))
+        return None
+    digest = ctx.digests.get(name)
+    if digest is None:
+        findings.fail("0.B", name, "the file is not listed in record.json")
+    elif hashlib.sha256(data).hexdigest().upper() != digest:
+        findings.fail("0.A", name, "the file's SHA-256 differs from the one in record.json")
+    try:
+        decoded = decode_ballot(data, ctx.group, name)
+    except RecordFormatError as error:
+        findings.fail("0.F", name, f"cannot be read: {error}")
+        return None
+    code = decoded.ballot.code_hex
+    if name != f"ballots/{code}.json":
+        findings.fail("0.N", name, f"the file name does not match its confirmation code {code}")
+    if decoded.state is None:
+        findings.fail("0.F", f"ballot {code[:16]}…", "the ballot is neither cast nor challenged")
+    return decoded
+
+
+def _count_in(
+    ctx: BallotCheckContext,
+    reader: RecordReader,
+    result: ChunkResult,
+    ballot: EncryptedBallot,
+    state: BallotState,
+    subject: str,
+    findings: Findings,
+) -> None:
+    """A cast ballot goes into the tally's products (unless a later ballot superseded it); a
+    challenged one has its opening checked (Verifications 13 and 14)."""
+    code = ballot.code_hex
+    if state is BallotState.CAST:
+        result.cast += 1
+        if code not in ctx.superseded:
+            result.counted += 1
+            for contest in ballot.contests:
+                _multiply_in(result.products, contest, ctx.group.p)
+    else:
+        result.challenged += 1
+        result.challenged_codes.append(code)
+        _check_opening(ctx, reader, ballot, subject, findings)
+
+
 def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
     """Check the ballots in files ``names`` (relative to the record root).
 
@@ -549,30 +626,12 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
     for name in names:
         findings = Findings()
         parts.append(findings)
-        findings.count("0")
-        try:
-            data = reader.read(name)
-        except RecordFormatError as error:
-            findings.fail("0.A", name, str(error))
-            continue
-        digest = ctx.digests.get(name)
-        if digest is None:
-            findings.fail("0.B", name, "the file is not listed in record.json")
-        elif hashlib.sha256(data).hexdigest().upper() != digest:
-            findings.fail("0.A", name, "the file's SHA-256 differs from the one in record.json")
-        try:
-            decoded = decode_ballot(data, group, name)
-        except RecordFormatError as error:
-            findings.fail("0.F", name, f"cannot be read: {error}")
+        decoded = _read_ballot_file(ctx, reader, name, findings)
+        if decoded is None or decoded.state is None:
             continue
         ballot = decoded.ballot
         code = ballot.code_hex
         subject = f"ballot {code[:16]}…"
-        if name != f"ballots/{code}.json":
-            findings.fail("0.N", name, f"the file name does not match its confirmation code {code}")
-        if decoded.state is None:
-            findings.fail("0.F", subject, "the ballot is neither cast nor challenged")
-            continue
         result.codes.append(code)
         result.states[code] = decoded.state.value
         result.selection_ids.append(ballot.selection_id)
@@ -600,16 +659,7 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
         else:
             deferred.append(_Deferred(len(parts) - 1, ballot, subject, equations))
         result.signers.append(_signer(ctx, ballot, decoded.state.value, decoded.signatures))
-        if decoded.state is BallotState.CAST:
-            result.cast += 1
-            if code not in ctx.superseded:
-                result.counted += 1
-                for contest in ballot.contests:
-                    _multiply_in(result.products, contest, group.p)
-        else:
-            result.challenged += 1
-            result.challenged_codes.append(code)
-            _check_opening(ctx, reader, ballot, subject, findings)
+        _count_in(ctx, reader, result, ballot, decoded.state, subject, findings)
     _settle(ctx, deferred, parts)
     for part in parts:
         result.findings.merge(part)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nazaha.crypto.elgamal import Ciphertext
+from nazaha.election.manifest import Contest
+from nazaha.election.tally import DecryptedContest, DecryptedOption
 from nazaha.verify import spec_hashes
 from nazaha.verify.findings import Findings
 from nazaha.verify.record21 import Record21
@@ -47,11 +50,8 @@ def check_aggregation(
 
 def check_tally(record: Record21, ballot_contest_labels: set[str], findings: Findings) -> None:
     """Verifications 10 and 11 on ``tally.json`` against the encrypted tally and the manifest."""
-    group = record.group
     manifest = record.manifest
     tally = record.tally
-    h_e = record.hashes.extended_hash
-    vote_key = record.hashes.vote_key
     encrypted = {
         (contest.contest_index, option_index): ciphertext
         for contest in record.encrypted_tally.contests
@@ -71,55 +71,76 @@ def check_tally(record: Record21, ballot_contest_labels: set[str], findings: Fin
             findings.fail("11.A", f"tally contest {contest.label!r}", "not a contest of the manifest (with that index)")
             continue
         seen_contests.add(contest.label)
-        option_labels = {option.label for option in info.options}
-        for option in contest.options:
-            if option.label not in option_labels:
-                findings.fail("11.B", f"contest {contest.label!r}", f"option {option.label!r} is not in the manifest")
-        listed = {option.label for option in contest.options}
-        for label in sorted(option_labels - listed):
-            findings.fail("11.C", f"contest {contest.label!r}", f"manifest option {label!r} is missing from the tally")
+        option_labels = _check_tally_options(contest, info, findings)
         for option in contest.options:
             findings.count("10")
-            subject = f"contest {contest.label!r}, option {option.label!r}"
             ciphertext = encrypted.get((contest.contest_index, option.option_index))
-            if (
-                ciphertext is None
-                or option.label not in option_labels
-                or (
-                    info.options[option.option_index - 1].label != option.label
-                    if 1 <= option.option_index <= len(info.options)
-                    else True
-                )
-            ):
-                findings.fail("10.B", subject, "no matching encrypted tally entry to check the decryption against")
-                continue
-            proof = option.proof
-            if not 0 <= proof.response < group.q:
-                findings.fail("10.A", subject, "the response v is not in Z_q")
-                continue
-            if option.value_power == 0:
-                findings.fail("10.C", subject, "T is zero")
-                continue
-            m = group.div(ciphertext.data, option.value_power)
-            a = group.mul(group.g_pow(proof.response), group.pow(vote_key, proof.challenge))
-            b = group.pow_pair(ciphertext.pad, proof.response, m, proof.challenge)
-            expected = spec_hashes.decryption_challenge(
-                group,
-                h_e,
-                contest.contest_index,
-                option.option_index,
-                ciphertext.pad,
-                ciphertext.data,
-                a,
-                b,
-                m,
-            )
-            if expected != proof.challenge:
-                findings.fail("10.B", subject, "the decryption proof's challenge does not match (M = B/T is not A^s)")
-            if group.pow(vote_key, option.value) != option.value_power:
-                findings.fail("10.C", subject, f"T is not K^t for the published count t = {option.value}")
+            _check_decrypted_option(record, contest, option, info, option_labels, ciphertext, findings)
     for label in sorted(set(manifest_labels) - seen_contests):
         if label in ballot_contest_labels:
             findings.fail("11.D", f"contest {label!r}", "appears on submitted ballots but not in the tally")
         else:
             findings.fail("11.C", f"contest {label!r}", "is in the manifest but not in the tally")
+
+
+def _check_tally_options(contest: DecryptedContest, info: Contest, findings: Findings) -> set[str]:
+    """Verification 11 (B, C) of one contest's options; return the manifest's option labels."""
+    option_labels = {option.label for option in info.options}
+    for option in contest.options:
+        if option.label not in option_labels:
+            findings.fail("11.B", f"contest {contest.label!r}", f"option {option.label!r} is not in the manifest")
+    listed = {option.label for option in contest.options}
+    for label in sorted(option_labels - listed):
+        findings.fail("11.C", f"contest {contest.label!r}", f"manifest option {label!r} is missing from the tally")
+    return option_labels
+
+
+def _check_decrypted_option(
+    record: Record21,
+    contest: DecryptedContest,
+    option: DecryptedOption,
+    info: Contest,
+    option_labels: set[str],
+    ciphertext: Ciphertext | None,
+    findings: Findings,
+) -> None:
+    """Verification 10 of one option's decryption against its encrypted tally entry."""
+    group = record.group
+    vote_key = record.hashes.vote_key
+    subject = f"contest {contest.label!r}, option {option.label!r}"
+    if (
+        ciphertext is None
+        or option.label not in option_labels
+        or (
+            info.options[option.option_index - 1].label != option.label
+            if 1 <= option.option_index <= len(info.options)
+            else True
+        )
+    ):
+        findings.fail("10.B", subject, "no matching encrypted tally entry to check the decryption against")
+        return
+    proof = option.proof
+    if not 0 <= proof.response < group.q:
+        findings.fail("10.A", subject, "the response v is not in Z_q")
+        return
+    if option.value_power == 0:
+        findings.fail("10.C", subject, "T is zero")
+        return
+    m = group.div(ciphertext.data, option.value_power)
+    a = group.mul(group.g_pow(proof.response), group.pow(vote_key, proof.challenge))
+    b = group.pow_pair(ciphertext.pad, proof.response, m, proof.challenge)
+    expected = spec_hashes.decryption_challenge(
+        group,
+        record.hashes.extended_hash,
+        contest.contest_index,
+        option.option_index,
+        ciphertext.pad,
+        ciphertext.data,
+        a,
+        b,
+        m,
+    )
+    if expected != proof.challenge:
+        findings.fail("10.B", subject, "the decryption proof's challenge does not match (M = B/T is not A^s)")
+    if group.pow(vote_key, option.value) != option.value_power:
+        findings.fail("10.C", subject, f"T is not K^t for the published count t = {option.value}")
