@@ -121,8 +121,7 @@ _LINES: dict[str, tuple[str, str]] = {
         "الأوراق المشفّرة مسبقًا غير المستعملة تطابق نمطها.",
     ),
     "A": (
-        "The paper ballots drawn for the audit match the encrypted ballots they point at, to the announced "
-        "risk limit.",
+        "The paper ballots drawn for the audit match the encrypted ballots they point at, to the announced risk limit.",
         "أوراق الاقتراع الورقية المسحوبة للتدقيق تطابق الأوراق المشفّرة التي تشير إليها، ضمن حد المخاطرة المُعلن.",
     ),
 }
