@@ -31,12 +31,13 @@ def save(root: Path, name: str, obj: Any) -> None:
 
 
 def reindex(root: Path) -> None:
-    """Make record.json list every file with its current digest (what an attacker would do)."""
+    """Make record.json list every file with its current digest (what an attacker would do), and
+    the proof-hint annex's index too (it is not signed either)."""
     index = load(root, "record.json")
     files = {}
     for path in sorted(root.rglob("*")):
         name = str(path.relative_to(root))
-        if path.is_file() and name not in ("record.json", "record.sig"):
+        if path.is_file() and name not in ("record.json", "record.sig") and not name.startswith("hints/"):
             files[name] = hashlib.sha256(path.read_bytes()).hexdigest().upper()
     index["files"] = files
     ballots = [load(root, f"ballots/{p.name}") for p in (root / "ballots").glob("*.json")]
@@ -45,6 +46,19 @@ def reindex(root: Path) -> None:
     index["challenged"] = sum(1 for b in ballots if b["state"] == "challenged")
     index["board_head"] = load(root, "board.json")["head"]
     save(root, "record.json", index)  # the attacker cannot re-sign it: record.sig no longer matches (S.B)
+    reindex_hints(root)
+
+
+def reindex_hints(root: Path) -> None:
+    """Make hints/index.json name the current record.json and list each hint file's digest."""
+    if not (root / "hints" / "index.json").is_file():
+        return
+    digest = hashlib.sha256((root / "record.json").read_bytes()).hexdigest().upper()
+    listing = {
+        f"hints/{path.name}": hashlib.sha256(path.read_bytes()).hexdigest().upper()
+        for path in sorted((root / "hints").glob("*.bin"))
+    }
+    save(root, "hints/index.json", {"format": "nazaha-hints/1", "record": digest, "files": listing})
 
 
 def ballots(root: Path, state: str) -> list[str]:

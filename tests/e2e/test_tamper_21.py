@@ -10,7 +10,7 @@ import pytest
 from nazaha.errors import RecordFormatError
 from nazaha.verify.runner import verify_record21
 from tests.e2e import tamper
-from tests.support.verifying import ChunkLog
+from tests.support.verifying import ChunkLog, verdicts
 
 MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper.change_ciphertext, "6.D"),
@@ -61,6 +61,9 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
 def test_the_untouched_record_verifies(standard_record) -> None:  # type: ignore[no-untyped-def]
     report = verify_record21(standard_record.record)
     assert report.ok, list(report.failures())
+    assert (standard_record.record / "hints" / "index.json").is_file(), "the ballot box wrote the proof hints"
+    assert not report.warnings, "every ballot's proofs were checked from its hints"
+    assert verdicts(report) == verdicts(verify_record21(standard_record.record, hints=False))
     assert {r.check.number for r in report.results} == {str(n) for n in range(20)} | {"A", "B", "D", "E", "G", "N", "S"}
     signed = next(r for r in report.results if r.check.number == "S")
     assert signed.status.value == "passed" and "fingerprint" in signed.note
@@ -78,6 +81,7 @@ def test_the_untouched_record_verifies(standard_record) -> None:  # type: ignore
 
 @pytest.mark.parametrize(("mutation", "label"), MUTATIONS, ids=[m.__name__ for m, _ in MUTATIONS])
 def test_mutation_fails_the_named_check(record_copy, mutation, label) -> None:  # type: ignore[no-untyped-def]
+    """On both paths: with the record's proof hints (batched) and spec-only, the same report."""
     record = record_copy()
     tamper.apply(record, mutation)
     report = verify_record21(record)
@@ -85,6 +89,7 @@ def test_mutation_fails_the_named_check(record_copy, mutation, label) -> None:  
     assert label in report.failed_labels(), sorted(report.failed_labels())
     # Record integrity itself still holds: the attacker re-indexed the files.
     assert "0.A" not in report.failed_labels()
+    assert verdicts(report) == verdicts(verify_record21(record, hints=False)), "the hinted path differs"
 
 
 def test_editing_without_reindexing_is_caught_by_the_index(record_copy) -> None:  # type: ignore[no-untyped-def]

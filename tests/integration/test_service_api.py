@@ -86,6 +86,8 @@ def test_full_election_through_the_api(store: SqlStore, service_election: Servic
     zipfile.ZipFile(io.BytesIO(archive.content)).extractall(tmp_path)
     report = verify_any(tmp_path / "city-2026-record")
     assert report.ok, list(report.failures())
+    assert (tmp_path / "city-2026-record" / "hints" / "index.json").is_file(), "the export carries the proof hints"
+    assert "hints-refused" not in report.warning_names(), "and every ballot's proofs were checked from them"
     assert {r.check.number: r.items for r in report.results}["13"] == 2
     stored = sum(1 for e in store.board("city-2026", 0, 500) if e.kind is BoardKind.BALLOT)
     assert stored == 6

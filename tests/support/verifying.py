@@ -1,10 +1,28 @@
-"""Helpers for verifier tests: a progress sink that records how ballots were split into chunks."""
+"""Helpers for verifier tests: a progress sink that records how ballots were split into chunks,
+and a report's verdicts without its warnings (to compare the hinted and spec-only paths)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["ChunkLog"]
+from nazaha.verify.report import Report
+
+__all__ = ["ChunkLog", "verdicts"]
+
+
+def verdicts(report: Report) -> list[tuple[Any, ...]]:
+    """Every check's number, status, count and failures (label, subject, message), in order:
+    the report less its warnings (which say whether hints were used)."""
+    return [
+        (
+            result.check.number,
+            result.status.value,
+            result.items,
+            [(f.label, f.subject, f.message) for f in result.failures],
+        )
+        for result in report.results
+    ]
 
 
 @dataclass

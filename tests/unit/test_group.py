@@ -134,3 +134,17 @@ def test_fixed_base_cache_is_thread_safe_and_least_recently_used() -> None:
     group.fixed_base(group.g_pow(999_999))
     after = group.cached_bases()
     assert survivor in after and group.g in after and oldest not in after
+
+
+@pytest.mark.parametrize("group", [TEST_GROUP, STANDARD_GROUP], ids=lambda g: g.name)
+def test_multi_pow_is_the_product_of_the_powers(group: Group) -> None:
+    bases = [group.g_pow(7 + i) for i in range(6)] + [group.p - 1]
+    exponents = [0, 1, 15, 16, 2**64 + 3, group.q - 1, 2**128 + 17]
+    expected = 1
+    for base, exponent in zip(bases, exponents, strict=True):
+        expected = expected * pow(base, exponent, group.p) % group.p
+    assert group.multi_pow(list(zip(bases, exponents, strict=True))) == expected
+    assert group.multi_pow([]) == 1
+    assert group.multi_pow([(bases[1], 0)]) == 1
+    with pytest.raises(ValueError, match="non-negative"):
+        group.multi_pow([(bases[1], -1)])

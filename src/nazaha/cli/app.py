@@ -316,7 +316,9 @@ def publish(
 # -- verification ---------------------------------------------------------------------------------
 
 
-def _verify(record: Path, *, jobs: int, as_json: bool, format: str = "auto", scheduler: str = "") -> Report:
+def _verify(
+    record: Path, *, jobs: int, as_json: bool, format: str = "auto", scheduler: str = "", hints: bool = True
+) -> Report:
     with RichProgress(enabled=not as_json) as progress:
         if scheduler:
             # Dask comes with the ``cluster`` extra: imported only when a scheduler is asked for.
@@ -329,8 +331,8 @@ def _verify(record: Path, *, jobs: int, as_json: bool, format: str = "auto", sch
                 ) from None
 
             with cluster_executor(scheduler) as executor:
-                return verify_path(record.resolve(), format=format, executor=executor, progress=progress)
-        return verify_path(record, format=format, jobs=jobs, progress=progress)
+                return verify_path(record.resolve(), format=format, executor=executor, progress=progress, hints=hints)
+        return verify_path(record, format=format, jobs=jobs, progress=progress, hints=hints)
 
 
 @app.command()
@@ -361,13 +363,28 @@ def verify(
         Path | None,
         typer.Option("--html", help="Also write a self-contained, printable, bilingual report to this HTML file."),
     ] = None,
+    spec_only: Annotated[
+        bool,
+        typer.Option(
+            "--spec-only",
+            help="Ignore the record's proof hints (hints/) and recompute every proof commitment as the spec "
+            "does; the report is the same, only slower.",
+        ),
+    ] = False,
 ) -> None:
     """Verify an election record independently. Exit 0: valid; 1: a check failed; 2: unreadable."""
     if language and language not in LANGUAGES:
         fail(f"--language must be ar or en, not {language!r}", 2)
 
     def action() -> Report:
-        report = _verify(record, jobs=jobs or os.cpu_count() or 1, as_json=as_json, format=format, scheduler=scheduler)
+        report = _verify(
+            record,
+            jobs=jobs or os.cpu_count() or 1,
+            as_json=as_json,
+            format=format,
+            scheduler=scheduler,
+            hints=not spec_only,
+        )
         if html is not None:
             page = render_html_report(report, record_fingerprint(record), language or "en")
             html.write_text(page, "utf-8")

@@ -13,6 +13,8 @@ Layout (see ``docs/record-format.md``)::
     encrypted_tally.json        (A, B) per option
     tally.json                  decrypted tally with proofs
     challenged/<code>.json      each challenged ballot opened with its nonces
+    hints/                      the optional proof-hint annex (``nazaha.record.hints``), with its own
+                                index: neither listed in record.json nor covered by record.sig
 
 ``RecordWriter`` writes into a hidden temporary folder beside the target and renames it into
 place only after ``record.json`` is written and everything is flushed to disk, so a crash never
@@ -32,6 +34,7 @@ from types import TracebackType
 
 from nazaha.errors import RecordFormatError, StorageError
 from nazaha.record.codec import RecordIndex, decode_record_index, encode_record_index
+from nazaha.record.hints import HINTS_DIR, HINTS_INDEX, encode_hint_index
 
 __all__ = ["INDEX_FILE", "SIGNATURE_FILE", "RecordReader", "RecordWriter", "write_file_atomically"]
 
@@ -82,6 +85,7 @@ class RecordWriter:
         except OSError as error:
             raise StorageError(f"cannot create {self._staging}: {error.strerror}") from None
         self._files: dict[str, str] = {}
+        self._annex: dict[str, str] = {}
         self._replace = replace
         self._done = False
 
@@ -99,7 +103,20 @@ class RecordWriter:
 
     def write(self, name: str, data: bytes) -> None:
         """Add one file (``name`` is relative, with forward slashes)."""
-        if name in (INDEX_FILE, SIGNATURE_FILE) or name in self._files or ".." in name.split("/"):
+        if name in (INDEX_FILE, SIGNATURE_FILE) or name.startswith(HINTS_DIR + "/"):
+            raise StorageError(f"cannot write {name!r} into the record")
+        self._put(name, data, self._files)
+
+    def write_hint(self, name: str, data: bytes) -> None:
+        """Add one file of the proof-hint annex (``hints/<code>.bin``): listed in
+        ``hints/index.json``, not in ``record.json``, so the record and its signature do not
+        depend on it."""
+        if not name.startswith(HINTS_DIR + "/") or name == HINTS_INDEX:
+            raise StorageError(f"{name!r} is not a hint file name")
+        self._put(name, data, self._annex)
+
+    def _put(self, name: str, data: bytes, listing: dict[str, str]) -> None:
+        if name in self._files or name in self._annex or ".." in name.split("/"):
             raise StorageError(f"cannot write {name!r} into the record")
         path = self._staging / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +127,7 @@ class RecordWriter:
                 os.fsync(handle.fileno())
         except OSError as error:
             raise StorageError(f"cannot write {name} into the record: {error.strerror}") from None
-        self._files[name] = hashlib.sha256(data).hexdigest().upper()
+        listing[name] = hashlib.sha256(data).hexdigest().upper()
 
     def commit(self, index: RecordIndex, sign: Callable[[bytes], bytes] | None = None) -> Path:
         """Write ``record.json`` (listing every file written), and with ``sign`` its signature
@@ -130,6 +147,8 @@ class RecordWriter:
         self.write_index(encoded)
         if sign is not None:
             self.write_index(sign(encoded).hex().upper().encode("ascii"), SIGNATURE_FILE)
+        if self._annex:
+            self.write_index(encode_hint_index(encoded, self._annex), HINTS_INDEX)
         for folder in sorted({p.parent for p in self._staging.rglob("*")} | {self._staging}):
             _fsync_dir(folder)
         try:

@@ -73,15 +73,19 @@ def verify_any(
     executor: Executor | None = None,
     progress: Progress | None = None,
     chunk_size: int | None = None,
+    hints: bool = True,
 ) -> Report:
     """Verify the record folder ``root`` by the rules of its format (detected unless given);
     ballot checks run in ``jobs`` local processes, or on ``executor`` (a Dask cluster) when one is
-    given, in chunks of ``chunk_size`` ballots (each format's default when None)."""
+    given, in chunks of ``chunk_size`` ballots (each format's default when None). ``hints``: use
+    a Nazaha 2.1 record's proof hints (other formats have none and take the spec-only path)."""
     if format not in FORMATS:
         raise RecordFormatError(str(root), f"unknown format {format!r} (choose from {', '.join(FORMATS)})")
     chosen = detect_format(root) if format == "auto" else format
     if chosen == "2.1":
-        return verify_record21(root, jobs=jobs, executor=executor, progress=progress, chunk_size=chunk_size or CHUNK_21)
+        return verify_record21(
+            root, jobs=jobs, executor=executor, progress=progress, chunk_size=chunk_size or CHUNK_21, hints=hints
+        )
     if chosen == "2.0":
         return verify_record20(
             root, jobs=jobs, executor=executor, progress=progress, chunk_size=chunk_size or CHUNK_2_0
@@ -103,14 +107,23 @@ def verify_path(
     executor: Executor | None = None,
     progress: Progress | None = None,
     chunk_size: int | None = None,
+    hints: bool = True,
 ) -> Report:
     """``verify_any`` for a record folder or a zip file of one (unpacked into a temporary folder)."""
     if not is_record_archive(path):
-        return verify_any(path, format=format, jobs=jobs, executor=executor, progress=progress, chunk_size=chunk_size)
+        return verify_any(
+            path, format=format, jobs=jobs, executor=executor, progress=progress, chunk_size=chunk_size, hints=hints
+        )
     with tempfile.TemporaryDirectory(prefix="nazaha-verify-") as unpacked:
         extracted = extract_archive(path, Path(unpacked), _MARKERS)
         report = verify_any(
-            extracted.root, format=format, jobs=jobs, executor=executor, progress=progress, chunk_size=chunk_size
+            extracted.root,
+            format=format,
+            jobs=jobs,
+            executor=executor,
+            progress=progress,
+            chunk_size=chunk_size,
+            hints=hints,
         )
     report.record = str(path)
     if extracted.duplicates:

@@ -7,6 +7,10 @@ of a known mode, a valid proof on the encrypted ballot nonce, and contest data e
 manifest declares it, with a valid proof (eq. 69). Everything is checked before
 anything is stored; the first problem found is raised as ``BallotError`` naming the contest or
 option concerned.
+
+Checking a proof recomputes its commitments; ``validate_ballot`` returns them (in the order of
+``nazaha.record.hints``) so that the ballot box can publish them as the ballot's proof hints at
+no further exponentiation.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from nazaha.crypto.elgamal import add_ciphertexts
 from nazaha.crypto.hashing import ModP, Raw, hash_q
 from nazaha.crypto.nonces import RandomSource, SystemRandom
 from nazaha.crypto.proofs import schnorr
-from nazaha.crypto.proofs.range import verify_range
+from nazaha.crypto.proofs.range import verified_commitments
 from nazaha.election.ballot import EncryptedBallot, EncryptedContest
 from nazaha.election.context import ElectionContext
 from nazaha.election.manifest import Contest
@@ -27,8 +31,11 @@ from nazaha.voting.encrypt import contest_challenge, identifier_hash, selection_
 __all__ = ["validate_ballot"]
 
 
-def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: RandomSource | None = None) -> None:
-    """Raise ``BallotError`` unless ``ballot`` is a well-formed ballot of this election.
+def validate_ballot(
+    context: ElectionContext, ballot: EncryptedBallot, rng: RandomSource | None = None
+) -> tuple[int, ...]:
+    """Raise ``BallotError`` unless ``ballot`` is a well-formed ballot of this election; return
+    the commitments its proofs' checks recomputed (the ballot's proof hints).
 
     Membership of every α and β in Z_p^r is tested in one batch (``rng`` draws its exponents).
     """
@@ -40,6 +47,7 @@ def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: Rand
     if not 1 <= ballot.style_index <= len(manifest.ballot_styles):
         raise BallotError(f"ballot style index {ballot.style_index} names no ballot style")
     style = manifest.style(ballot.style_index)
+    hints: list[int] = []
     expected = sorted(style.contests)
     present = [contest.contest_index for contest in ballot.contests]
     if present != expected:
@@ -58,7 +66,7 @@ def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: Rand
             if not batch_ok and not (group.is_element(ciphertext.pad) and group.is_element(ciphertext.data)):
                 raise BallotError(f"{here}: the encryption is not in the group Z_p^r")
             try:
-                verify_range(
+                hints += verified_commitments(
                     group,
                     context.vote_key,
                     ciphertext,
@@ -72,7 +80,7 @@ def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: Rand
                 raise BallotError(f"{here}: the range proof does not verify ({error})") from None
         total = add_ciphertexts(group, (s.ciphertext for s in encrypted.selections))
         try:
-            verify_range(
+            hints += verified_commitments(
                 group,
                 context.vote_key,
                 total,
@@ -113,6 +121,8 @@ def validate_ballot(context: ElectionContext, ballot: EncryptedBallot, rng: Rand
     challenge = hash_q(group, ballot.id_hash, 0x23, ModP(commitment), ModP(nonce.pad), Raw(nonce.masked))
     if challenge != proof.challenge:
         raise BallotError("the proof of the encrypted ballot nonce does not verify")
+    hints.append(commitment)
+    return tuple(hints)
 
 
 def _check_contest_data(

@@ -63,6 +63,7 @@ from nazaha.record.eligibility import (
     eligibility_commitment,
     encode_eligibility,
 )
+from nazaha.record.hints import encode_hints, hint_name
 from nazaha.storage.ports import BallotRow, ElectionRow, ElectionStore, NewBallot, StoreTransaction
 from nazaha.tallying.aggregate import TallyAccumulator
 from nazaha.tallying.decrypt import (
@@ -123,6 +124,8 @@ class _AtTheDoor:
     new: NewBallot
     signatures: BallotSignatures
     style: str
+    hints: tuple[int, ...] = ()
+    """The commitments its proofs' checks recomputed, kept as the ballot's proof hints."""
 
 
 def _decode_at_door(context: ElectionContext, data: bytes) -> _AtTheDoor:
@@ -150,8 +153,7 @@ def _check_at_door(context: ElectionContext, data: bytes) -> _AtTheDoor:
     """Everything about an encrypted ballot that does not depend on what is stored (pure, so it
     can run in worker processes): its encoding, state, contests, H_I and every proof."""
     checked = _decode_at_door(context, data)
-    validate_ballot(context, checked.ballot)
-    return checked
+    return dataclasses.replace(checked, hints=validate_ballot(context, checked.ballot))
 
 
 def _checked_at_door(context: ElectionContext, first: int, blobs: Sequence[bytes]) -> list[_AtTheDoor]:
@@ -292,7 +294,7 @@ class ElectionLifecycle:
         self._check_signatures(
             eligibility, context, decoded, credential_state(eligibility, lambda n: self._store.artifact(election_id, n))
         )
-        validate_ballot(context, decoded.ballot)
+        decoded = dataclasses.replace(decoded, hints=validate_ballot(context, decoded.ballot))
         with self._store.transaction(election_id) as tx:
             return self._admit_in(tx, context, decoded)
 
@@ -359,6 +361,8 @@ class ElectionLifecycle:
         self._check_signatures(eligibility, context, door, credential_state(eligibility, tx.artifact), used)
         rules.check_device_chain(context.group, context.extended_hash, ballot, tx.last_code_for_device(new.device))
         row, entry = tx.append_ballot(new, self._clock())
+        if door.hints:
+            tx.put_artifact(hint_name(new.code), encode_hints(context.group, door.hints))
         return Admitted(row, entry, created=True)
 
     def last_ballot_of_device(self, election_id: str, device: str) -> EncryptedBallot | None:
@@ -648,6 +652,7 @@ class ElectionLifecycle:
             progress=progress,
             extra=self._record_extras(election_id),
             sign=sign,
+            hints=lambda code: self._store.artifact(election_id, hint_name(code)),
         )
 
     def _record_extras(self, election_id: str) -> dict[str, bytes]:

@@ -21,6 +21,7 @@ from nazaha.record.codec import (
     encode_encrypted_tally,
     encode_tally,
 )
+from nazaha.record.hints import hint_name
 from nazaha.record.layout import RecordWriter
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.workflows.election_files import election_files
@@ -63,11 +64,14 @@ def write_record(
     progress: Progress | None = None,
     extra: Mapping[str, bytes] | None = None,
     sign: Callable[[bytes], bytes] | None = None,
+    hints: Callable[[str], bytes | None] | None = None,
 ) -> Path:
     """Write the whole record into ``target``; nothing appears there unless all of it is written.
 
     ``extra`` holds further files by their name in the record: the decryption's rounds and signed
-    messages (``decryption/``) and the challenged ballots that did not open (``unopened/``)."""
+    messages (``decryption/``) and the challenged ballots that did not open (``unopened/``).
+    ``hints`` gives each ballot's proof hints kept at the door, by confirmation code (None where
+    there are none): they go into the annex ``hints/``, outside ``record.json``."""
     progress = progress or NoProgress()
     group = context.group
     contest_labels = {index: contest.label for index, contest in context.manifest.iter_contests()}
@@ -84,6 +88,9 @@ def write_record(
                 f"ballots/{code}.json",
                 encode_ballot(group, submitted.ballot, submitted.state, contest_labels, submitted.signatures),
             )
+            hint = hints(code) if hints is not None else None
+            if hint is not None:
+                writer.write_hint(hint_name(code), hint)
             if submitted.state is BallotState.CAST:
                 cast += 1
             else:

@@ -23,7 +23,14 @@ from nazaha.crypto.group import Group
 from nazaha.crypto.nonces import RandomSource
 from nazaha.errors import InvalidProof
 
-__all__ = ["ChallengeFunction", "RangeProof", "prove_range", "verify_range"]
+__all__ = [
+    "ChallengeFunction",
+    "RangeProof",
+    "check_range_values",
+    "prove_range",
+    "verified_commitments",
+    "verify_range",
+]
 
 ChallengeFunction = Callable[[Sequence[int]], int]
 """Maps the commitments a_0, b_0, a_1, b_1, ..., a_R, b_R to the challenge c in Z_q."""
@@ -69,18 +76,9 @@ def prove_range(
     return RangeProof(challenges=tuple(chosen), responses=responses)
 
 
-def verify_range(
-    group: Group,
-    public_key: int,
-    ciphertext: Ciphertext,
-    proof: RangeProof,
-    limit: int,
-    challenge: ChallengeFunction,
-) -> None:
-    """Check a range proof; raise ``InvalidProof`` naming the failed condition.
-
-    The caller checks that α and β are in Z_p^r (6.A / 7.A); this checks 6.B-6.D (7.B-7.D).
-    """
+def check_range_values(group: Group, proof: RangeProof, limit: int) -> None:
+    """The conditions of a range proof that need no exponentiation: its shape and that every
+    c_j and v_j is in Z_q (6.B, 6.C / 7.B, 7.C); ``InvalidProof`` naming the first that fails."""
     q = group.q
     if len(proof.challenges) != limit + 1 or len(proof.responses) != limit + 1:
         raise InvalidProof(
@@ -93,6 +91,20 @@ def verify_range(
     for j, vj in enumerate(proof.responses):
         if not 0 <= vj < q:
             raise InvalidProof("response-range", f"response v_{j} is not in Z_q")
+
+
+def verified_commitments(
+    group: Group,
+    public_key: int,
+    ciphertext: Ciphertext,
+    proof: RangeProof,
+    limit: int,
+    challenge: ChallengeFunction,
+) -> list[int]:
+    """Check a range proof as ``verify_range`` does and return the commitments a_0, b_0, ...,
+    a_R, b_R it recomputed (6.1, 6.2): the ballot box keeps them as the proof's hint."""
+    check_range_values(group, proof, limit)
+    q = group.q
     key = group.fixed_base(public_key)
     # The 2(R + 1) variable-base exponentiations α^c_j, β^c_j are independent: one batch.
     powers = group.pow_many([(value, cj) for cj in proof.challenges for value in (ciphertext.pad, ciphertext.data)])
@@ -103,3 +115,19 @@ def verify_range(
     expected = challenge(commitments)
     if expected != sum(proof.challenges) % q:
         raise InvalidProof("challenge", "the challenges do not add up to the hash of the commitments")
+    return commitments
+
+
+def verify_range(
+    group: Group,
+    public_key: int,
+    ciphertext: Ciphertext,
+    proof: RangeProof,
+    limit: int,
+    challenge: ChallengeFunction,
+) -> None:
+    """Check a range proof; raise ``InvalidProof`` naming the failed condition.
+
+    The caller checks that α and β are in Z_p^r (6.A / 7.A); this checks 6.B-6.D (7.B-7.D).
+    """
+    verified_commitments(group, public_key, ciphertext, proof, limit, challenge)

@@ -31,8 +31,10 @@ from nazaha.election.tally import ChallengedBallot
 from nazaha.errors import InvalidProof, RecordFormatError
 from nazaha.record.codec import decode_ballot, decode_challenged
 from nazaha.record.decryption import decode_unopened
+from nazaha.record.hints import decode_hints, hint_name
 from nazaha.record.layout import RecordReader
 from nazaha.verify import spec_hashes
+from nazaha.verify.checks.hinted import WEIGHT_BITS, BallotEquations, equations_of, failing, hints_apply
 from nazaha.verify.findings import Findings
 
 __all__ = ["BallotCheckContext", "ChainLink", "ChunkResult", "check_chunk"]
@@ -74,9 +76,15 @@ class BallotCheckContext:
     superseded: frozenset[str] = frozenset()
     """Cast ballots that a later cast ballot of their credential replaced (re-voting): not counted."""
     rng: RandomSource = field(default_factory=SystemRandom)
-    """Randomness for the batched membership test (the verifier's own, unknown to the prover)."""
+    """Randomness for the batched membership test and the hinted path's batch weights (the
+    verifier's own, unknown to the prover)."""
     data_key: int = 0
     """K-hat, the ballot data key: contest data of challenged ballots is re-encrypted under it."""
+    hint_digests: dict[str, str] = field(default_factory=dict)
+    """SHA-256 of the proof-hint file of each ballot of the chunk that has one (``hints/index.json``);
+    empty for the spec-only path."""
+    weight_bits: int = WEIGHT_BITS
+    """Bits of the hinted path's random weights."""
 
 
 @dataclass(slots=True)
@@ -466,13 +474,81 @@ def _check_challenged(
         findings.fail("13.B", subject, "the opening is incomplete, so the confirmation code cannot be recomputed")
 
 
+@dataclass(frozen=True, slots=True)
+class _Deferred:
+    """A ballot whose proofs wait for the chunk's batch test."""
+
+    part: int
+    ballot: EncryptedBallot
+    subject: str
+    equations: BallotEquations
+
+
+def _hinted(
+    ctx: BallotCheckContext, reader: RecordReader, ballot: EncryptedBallot, name: str
+) -> BallotEquations | None:
+    """The equations of the proof hints in file ``name``, when they can stand in for the ballot's
+    spec-only proof checks (read, matching ``hints/index.json``, hashing to its challenges)."""
+    digest = ctx.hint_digests.get(name)
+    if digest is None:
+        return None
+    try:
+        data = reader.read(name)
+    except RecordFormatError:
+        return None
+    if hashlib.sha256(data).hexdigest().upper() != digest:
+        return None
+    try:
+        values = decode_hints(data, ctx.group, name)
+    except RecordFormatError:
+        return None
+    return equations_of(ctx.group, ctx.manifest, ballot, values)
+
+
+def _count_proofs(ballot: EncryptedBallot, findings: Findings) -> None:
+    """What the spec-only path counts for a ballot's proofs (6 per option, 7 per contest, N)."""
+    findings.count("N")
+    for contest in ballot.contests:
+        findings.count("6", len(contest.selections))
+        findings.count("7")
+
+
+def _settle(ctx: BallotCheckContext, deferred: list[_Deferred], parts: list[Findings]) -> None:
+    """Batch-test the deferred ballots' proofs; the spec-only path checks (and names) those that fail."""
+    if not deferred:
+        return
+    group = ctx.group
+    elements = [value for item in deferred for value in item.equations.elements]
+    if group.are_elements(elements, ctx.rng):
+        bad = set(failing(group, ctx.vote_key, [d.equations for d in deferred], ctx.rng, ctx.weight_bits))
+    else:
+        bad = set(range(len(deferred)))
+    for position, item in enumerate(deferred):
+        findings = parts[item.part]
+        if position in bad:
+            findings.observe("hint-refused")
+            _check_nonce_proof(ctx, item.ballot, item.subject, findings)
+            _check_selections(ctx, item.ballot, item.subject, findings)
+        else:
+            _count_proofs(item.ballot, findings)
+
+
 def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
-    """Check the ballots in files ``names`` (relative to the record root)."""
+    """Check the ballots in files ``names`` (relative to the record root).
+
+    Ballots with usable proof hints have their proofs checked together at the end of the chunk
+    (``nazaha.verify.checks.hinted``); each file's findings are kept apart until then and merged
+    in file order, so the result is the same as on the spec-only path.
+    """
     reader = RecordReader(Path(ctx.root), read_index=False)
     group = ctx.group
     result = ChunkResult()
-    findings = result.findings
+    parts: list[Findings] = []
+    deferred: list[_Deferred] = []
+    use_hints = bool(ctx.hint_digests) and hints_apply(group, ctx.weight_bits)
     for name in names:
+        findings = Findings()
+        parts.append(findings)
         findings.count("0")
         try:
             data = reader.read(name)
@@ -504,14 +580,25 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
         findings.count("5")
         if spec_hashes.identifier_hash(group, ctx.extended_hash, ballot.selection_id) != ballot.id_hash:
             findings.fail("5.B", subject, "the identifier hash H_I is not H(H_E; 0x20, id_B)")
-        _check_nonce_proof(ctx, ballot, subject, findings)
-        if not _structure_ok(ctx, ballot, decoded.contest_labels, subject, findings):
+        structured = _structure_ok(ctx, ballot, decoded.contest_labels, subject, findings)
+        # The hint file is found by the ballot file's name, so that each file's result does not
+        # depend on which chunk the file falls into (a file may hold another code: 0.N).
+        hint = hint_name(name.removeprefix("ballots/").removesuffix(".json"))
+        equations = _hinted(ctx, reader, ballot, hint) if use_hints and structured else None
+        if equations is None:
+            if use_hints and ctx.hint_digests.get(hint) is not None:
+                findings.observe("hint-refused")
+            _check_nonce_proof(ctx, ballot, subject, findings)
+        if not structured:
             continue
         _check_contest_data(ctx, ballot, subject, findings)
         _check_code(ctx, ballot, subject, findings)
         # Verifications 6 and 7 ask it of cast ballots; the device proved before the voter chose,
         # so a challenged ballot's proofs must hold too, and they are checked the same way.
-        _check_selections(ctx, ballot, subject, findings)
+        if equations is None:
+            _check_selections(ctx, ballot, subject, findings)
+        else:
+            deferred.append(_Deferred(len(parts) - 1, ballot, subject, equations))
         result.signers.append(_signer(ctx, ballot, decoded.state.value, decoded.signatures))
         if decoded.state is BallotState.CAST:
             result.cast += 1
@@ -522,30 +609,42 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
         else:
             result.challenged += 1
             result.challenged_codes.append(code)
-            opening_name = f"challenged/{code}.json"
-            try:
-                opening_data = reader.read(opening_name)
-            except RecordFormatError:
-                try:
-                    unopened = reader.read(f"unopened/{code}.json")
-                except RecordFormatError:
-                    findings.fail("13.B", subject, "no opening of this challenged ballot is in the record")
-                    continue
-                _check_unopened(ctx, ballot, unopened, f"unopened/{code}.json", subject, findings)
-                continue
-            digest = ctx.digests.get(opening_name)
-            if digest is not None and hashlib.sha256(opening_data).hexdigest().upper() != digest:
-                findings.fail("0.A", opening_name, "the file's SHA-256 differs from the one in record.json")
-            try:
-                opened = decode_challenged(opening_data, group, opening_name)
-            except RecordFormatError as error:
-                findings.fail("0.F", opening_name, f"cannot be read: {error}")
-                continue
-            if opened.confirmation_code != ballot.confirmation_code:
-                findings.fail("13.B", subject, "the opening names another confirmation code")
-                continue
-            _check_challenged(ctx, ballot, opened, subject, findings)
+            _check_opening(ctx, reader, ballot, subject, findings)
+    _settle(ctx, deferred, parts)
+    for part in parts:
+        result.findings.merge(part)
     return result
+
+
+def _check_opening(
+    ctx: BallotCheckContext, reader: RecordReader, ballot: EncryptedBallot, subject: str, findings: Findings
+) -> None:
+    """Verifications 13 and 14 of a challenged ballot, from its opening or its unopened record."""
+    group = ctx.group
+    code = ballot.code_hex
+    opening_name = f"challenged/{code}.json"
+    try:
+        opening_data = reader.read(opening_name)
+    except RecordFormatError:
+        try:
+            unopened = reader.read(f"unopened/{code}.json")
+        except RecordFormatError:
+            findings.fail("13.B", subject, "no opening of this challenged ballot is in the record")
+            return
+        _check_unopened(ctx, ballot, unopened, f"unopened/{code}.json", subject, findings)
+        return
+    digest = ctx.digests.get(opening_name)
+    if digest is not None and hashlib.sha256(opening_data).hexdigest().upper() != digest:
+        findings.fail("0.A", opening_name, "the file's SHA-256 differs from the one in record.json")
+    try:
+        opened = decode_challenged(opening_data, group, opening_name)
+    except RecordFormatError as error:
+        findings.fail("0.F", opening_name, f"cannot be read: {error}")
+        return
+    if opened.confirmation_code != ballot.confirmation_code:
+        findings.fail("13.B", subject, "the opening names another confirmation code")
+        return
+    _check_challenged(ctx, ballot, opened, subject, findings)
 
 
 def _check_unopened(

@@ -1,0 +1,110 @@
+"""The proof-hint annex: each ballot's proof commitments, published beside the record.
+
+ElectionGuard 2.1 publishes every proof as challenges and responses only, so a verifier must
+recompute each commitment, one exponentiation at a time, to hash it. The ballot box computes
+those commitments anyway when it checks a ballot at the door; it keeps them, and the record
+carries them in an optional annex that a verifier may use to check many proofs at once
+(``docs/verifier.md``, "The hinted path"). Hints are untrusted: a verifier hashes them with the
+spec's hash and checks every equation they stand for, and a wrong hint never changes a verdict.
+
+Layout (inside the record folder, outside ``record.json`` and so outside ``record.sig``)::
+
+    hints/index.json        {"format", "record": SHA-256 of record.json, "files": {name: SHA-256}}
+    hints/<code>.bin        one ballot's commitments
+
+A ballot's file is ``NZH1``, a 4-byte big-endian count n, then n values b(x, l_p) (spec §5.1.1),
+in this order: for each contest of the ballot in order, for each selection in order, its range
+proof's a_0, b_0, ..., a_R, b_R (eqs. 57-61), then the contest's selection-limit proof's
+commitments the same way (eq. 62); last, the ballot-nonce proof's commitment g^u (eq. 38).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import msgspec
+
+from nazaha.crypto.group import Group
+from nazaha.errors import RecordFormatError
+
+__all__ = [
+    "HINTS_DIR",
+    "HINTS_FORMAT",
+    "HINTS_INDEX",
+    "HintIndex",
+    "decode_hint_index",
+    "decode_hints",
+    "encode_hint_index",
+    "encode_hints",
+    "hint_name",
+]
+
+HINTS_DIR = "hints"
+HINTS_INDEX = "hints/index.json"
+HINTS_FORMAT = "nazaha-hints/1"
+_MAGIC = b"NZH1"
+_MAX_VALUES = 1 << 20
+"""No ballot of any manifest Nazaha accepts has a million proof commitments; a count above this is
+refused before any memory is spent on it."""
+
+
+class HintIndex(msgspec.Struct, forbid_unknown_fields=True):
+    """``hints/index.json``: which record the hints belong to, and each hint file's SHA-256."""
+
+    format: str
+    record: str
+    """SHA-256 of ``record.json`` (uppercase hex): hints of another record are never used."""
+    files: dict[str, str]
+
+
+def hint_name(code_hex: str) -> str:
+    """The annex file of the ballot with confirmation code ``code_hex``."""
+    return f"{HINTS_DIR}/{code_hex}.bin"
+
+
+def encode_hints(group: Group, values: Sequence[int]) -> bytes:
+    """One ballot's hint file: the commitments ``values`` in the order of the module docstring."""
+    width = group.p_bytes
+    return b"".join([_MAGIC, len(values).to_bytes(4, "big"), *(int(v).to_bytes(width, "big") for v in values)])
+
+
+def decode_hints(data: bytes, group: Group, where: str) -> tuple[int, ...]:
+    """The commitments of one hint file; ``RecordFormatError`` unless it is well formed and
+    every value is in [1, p) (membership in Z_p^r is the verifier's to check)."""
+    if len(data) < 8 or data[:4] != _MAGIC:
+        raise RecordFormatError(where, "not a hint file (no NZH1 header)")
+    count = int.from_bytes(data[4:8], "big")
+    width = group.p_bytes
+    if count > _MAX_VALUES or len(data) != 8 + count * width:
+        raise RecordFormatError(where, f"the header announces {count} values, the file holds {len(data) - 8} bytes")
+    values = tuple(int.from_bytes(data[8 + i * width : 8 + (i + 1) * width], "big") for i in range(count))
+    for position, value in enumerate(values):
+        if not 0 < value < group.p:
+            raise RecordFormatError(where, f"value {position} is not in [1, p)")
+    return values
+
+
+def encode_hint_index(record_index: bytes, digests: dict[str, str]) -> bytes:
+    """``hints/index.json``: the hint files' SHA-256 ``digests`` (uppercase hex, by name) for the
+    record whose ``record.json`` is ``record_index``."""
+    return msgspec.json.encode(
+        HintIndex(
+            format=HINTS_FORMAT,
+            record=hashlib.sha256(record_index).hexdigest().upper(),
+            files=dict(sorted(digests.items())),
+        )
+    )
+
+
+def decode_hint_index(data: bytes) -> HintIndex:
+    """Decode ``hints/index.json`` strictly (known fields, this format, canonical bytes)."""
+    try:
+        index = msgspec.json.decode(data, type=HintIndex, strict=True)
+    except (msgspec.ValidationError, msgspec.DecodeError) as error:
+        raise RecordFormatError(HINTS_INDEX, f"cannot be read ({error})") from None
+    if index.format != HINTS_FORMAT:
+        raise RecordFormatError(f"{HINTS_INDEX}: format", f"expected {HINTS_FORMAT!r}, got {index.format!r}")
+    if msgspec.json.encode(index) != data:
+        raise RecordFormatError(HINTS_INDEX, "the file is not in canonical form")
+    return index
