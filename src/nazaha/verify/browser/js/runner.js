@@ -15,6 +15,7 @@ export { FormatError };
 const INDEX = "record.json";
 const SIGNATURE = "record.sig";
 const AUDIT_DIR = "audit";
+const HINTS_DIR = "hints";
 const ELIGIBILITY_FILES = ["eligibility.json", "credentials.json", "devices.json"];
 const UTF8 = new TextEncoder();
 export const CHUNK = 8;
@@ -290,9 +291,11 @@ export async function verifyRecord(files, { executor = localExecutor(), onProgre
   // Check 0: the index and the files (ballots and openings are checked with their chunk).
   const index = parseCanonical(read(files, INDEX), INDEX);
   const listed = new Map(Object.entries(index.files ?? {}));
-  // audit/ is the paper audit, appended after the record was sealed (check A), so not listed.
+  // audit/ is the paper audit, appended after the record was sealed (check A), and hints/ the
+  // optional proof-hint annex (nazaha.record.hints; this verifier takes the spec-only path): neither
+  // is listed in record.json.
   const present = [...files.keys()].filter((n) => !n.split("/").pop().startsWith(".") && n !== INDEX && n !== SIGNATURE &&
-    !n.startsWith(`${AUDIT_DIR}/`)).sort();
+    !n.startsWith(`${AUDIT_DIR}/`) && !n.startsWith(`${HINTS_DIR}/`)).sort();
   const presentSet = new Set(present);
   for (const name of present) if (!listed.has(name)) findings.fail("0.B", name, "the file is not listed in record.json");
   for (const name of [...listed.keys()].sort()) if (!presentSet.has(name)) findings.fail("0.A", name, "listed in record.json but missing from the record");
