@@ -21,6 +21,7 @@ from nazaha.service.settings import Settings
 from nazaha.storage.memory import MemoryStore
 from nazaha.verify.browser.page import render_verifier_page
 from nazaha.verify.browser.text import UI
+from nazaha.verify.checks.catalog import CHECKS
 from nazaha.verify.plain import strings_document
 from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.demo import run_demo
@@ -95,7 +96,9 @@ def test_the_served_page_verifies_the_demo_record(browser: Any, demo_zip: Path) 
     assert ballots and ballots[-1][0] == "Checked 4 of 4 ballots…", statuses
     assert any(0 < value < maximum for _, value, maximum in ballots), statuses  # progress between start and end
     rows = page.query_selector_all("#checks tbody tr")
-    assert len(rows) == 25
+    assert len(rows) == len(CHECKS)
+    assert page.get_attribute("tr[data-check='D']", "data-status") == "not applicable"  # no contest data
+    assert page.get_attribute("tr[data-check='A']", "data-status") == "not applicable"  # no audit/
     assert page.get_attribute("tr[data-check='10']", "data-status") == "passed"
     assert strings_document()["en"]["lines"]["10"] in (page.text_content("tr[data-check='10']") or "")
     assert not errors, errors  # the page's CSP let its own scripts and workers run, and nothing else

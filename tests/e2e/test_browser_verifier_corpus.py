@@ -22,7 +22,25 @@ from nazaha.verify.formats import verify_path
 from nazaha.verify.report import Report
 from nazaha.workflows.demo import run_demo
 from tests.e2e import tamper
-from tests.support.browser_verifier import python_summary, start_node_verifier, summaries_of, zip_record
+from tests.e2e.test_contest_data_21 import (
+    change_contest_data_response,
+    change_decrypted_data,
+    change_decryption_share,
+    change_opened_data,
+    decryption_response_out_of_range,
+    drop_decryption,
+    drop_opened_data,
+    remove_contest_data,
+)
+from tests.support.browser_verifier import (
+    lines_of,
+    python_summary,
+    start_node_verifier,
+    summaries_of,
+    summary_of_line,
+    zip_record,
+)
+from tests.support.elections import write_in_manifest
 
 COMBINED: dict[str, Sequence[Callable[[Path], None]]] = {
     "ballots": (  # each on another ballot or device
@@ -61,6 +79,22 @@ COMBINED: dict[str, Sequence[Callable[[Path], None]]] = {
     ),
 }
 
+
+def drop_all_decryptions(root: Path) -> None:
+    """A record decrypted before the guardians decrypted contest data: Verification 12 does not apply."""
+    shutil.rmtree(root / "contest_data")
+
+
+CONTEST_DATA: dict[str, Sequence[Callable[[Path], None]]] = {  # the first cast or challenged ballot each
+    "contest-data-proof": (change_contest_data_response,),
+    "contest-data-removed": (remove_contest_data,),
+    "contest-data-opened": (change_opened_data, change_decryption_share),
+    "contest-data-decryption": (decryption_response_out_of_range, drop_opened_data),
+    "contest-data-decrypted": (change_decrypted_data,),
+    "contest-data-unpublished": (drop_decryption,),
+    "contest-data-undecrypted": (drop_all_decryptions,),
+}
+
 LETTERS = {"0", "B", "E", "S", "G", "1", "2", "3", "4", "5", "6", "7", "8", "N", "9", "10", "13"}
 
 
@@ -90,6 +124,20 @@ def small_record(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return run_demo(ballots=8, output=output, group=STANDARD_GROUP, challenge_every=4, seed="browser-corpus").record
 
 
+@pytest.fixture(scope="module")
+def contest_data_record(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six ballots (two challenged) whose mayor's contest carries contest data (a write-in option)."""
+    output = tmp_path_factory.mktemp("corpus-contest-data") / "record"
+    return run_demo(
+        ballots=6,
+        output=output,
+        group=STANDARD_GROUP,
+        challenge_every=3,
+        seed="browser-corpus-contest-data",
+        manifest=write_in_manifest(),
+    ).record
+
+
 @pytest.mark.slow
 def test_the_browser_verifier_agrees_with_nazaha_verify(small_record: Path, tmp_path: Path) -> None:
     records = build_corpus(small_record, tmp_path / "corpus", COMBINED)
@@ -103,3 +151,40 @@ def test_the_browser_verifier_agrees_with_nazaha_verify(small_record: Path, tmp_
     assert failed_letters >= LETTERS, LETTERS - failed_letters
     mismatches = {path: (expected[path], actual.get(path)) for path in expected if actual.get(path) != expected[path]}
     assert not mismatches, mismatches
+
+
+@pytest.mark.slow
+def test_the_browser_verifier_agrees_on_contest_data(contest_data_record: Path, tmp_path: Path) -> None:
+    """Check D, Verification 12 and 13.A: the same verdicts, failed labels and statuses. A paper
+    audit (audit/log.json) the browser does not check: A is "not checked" and the verdict never VALID."""
+    records = build_corpus(contest_data_record, tmp_path / "corpus", CONTEST_DATA)
+    audited = tmp_path / "audited"
+    shutil.copytree(contest_data_record, audited)
+    (audited / "audit").mkdir()
+    (audited / "audit" / "log.json").write_text("{}", "utf-8")
+    node = start_node_verifier([*records, audited], tmp_path / "records.json")
+    reports = {str(r): verify_python(r) for r in records}
+    lines = lines_of(node)
+    audit_line = lines.pop(str(audited))
+    assert audit_line["statuses"]["A"] == "not checked" and audit_line["verdict"] == "incomplete"
+    expected = {path: python_summary(report) for path, report in reports.items()}
+    assert expected[str(records[0])].verdict == "valid"
+    failed = {label for s in expected.values() for label in s.failed}
+    assert failed >= {"D.A", "D.C", "12.A", "12.B", "12.C", "12.D", "13.A"}, failed
+    mismatches = {
+        path: (expected[path], summary_of_line(lines[path]))
+        for path in expected
+        if summary_of_line(lines[path]) != expected[path]
+    }
+    assert not mismatches, mismatches
+    for path, report in reports.items():
+        assert report is not None
+        python_statuses = {r.check.number: r.status.value for r in report.results}
+        assert {n: lines[path]["statuses"][n] for n in ("D", "12", "13", "A")} == {
+            n: python_statuses[n] for n in ("D", "12", "13", "A")
+        }, path
+    statuses = {
+        name: lines[str(tmp_path / "corpus" / name)]["statuses"]["12"]
+        for name in ("untouched", "contest-data-undecrypted")
+    }
+    assert statuses == {"untouched": "passed", "contest-data-undecrypted": "not applicable"}

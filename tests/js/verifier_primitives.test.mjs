@@ -8,7 +8,8 @@ import { test } from "node:test";
 import { FixedBase, Group, modPow } from "../../src/nazaha/verify/browser/js/arith.js";
 import { STANDARD } from "../../src/nazaha/verify/browser/js/catalog.js";
 import { ed25519Supported, ed25519Verify } from "../../src/nazaha/verify/browser/js/ed25519.js";
-import { hmacSha256, sha256, toHex } from "../../src/nazaha/verify/browser/js/sha256.js";
+import { contestDataKeys, hashH, item } from "../../src/nazaha/verify/browser/js/hashes.js";
+import { fromHex, hmacSha256, sha256, toHex } from "../../src/nazaha/verify/browser/js/sha256.js";
 
 function seeded(length, seed) {
   return Uint8Array.from({ length }, (_, i) => (i * 131 + seed * 17 + (i >> 3)) & 255);
@@ -58,4 +59,20 @@ test("Ed25519 through WebCrypto: RFC 8032 test 2 verifies, a changed byte does n
   assert.ok(await ed25519Verify(key, signature, Uint8Array.of(0x72)));
   assert.ok(!(await ed25519Verify(key, signature, Uint8Array.of(0x73))));
   assert.ok(!(await ed25519Verify(key.subarray(1), signature, Uint8Array.of(0x72))));
+});
+
+test("contest data keys (13.6-13.7, 12.4): the KDF labels with underscores, byte by byte", () => {
+  // k_l = HMAC(h, b(l,4) ‖ "data_enc_keys" ‖ 0x00 ‖ "contest_data" ‖ b(ind_c,4) ‖ b(b_Λ·256,4)), PDF p. 40.
+  const group = new Group(BigInt("0x" + STANDARD.p), BigInt("0x" + STANDARD.q), BigInt("0x" + STANDARD.g));
+  const hI = seeded(32, 5);
+  const alpha = modPow(group.g, 12345n, group.p);
+  const beta = modPow(group.g, 67890n, group.p);
+  const h = hashH(hI, 0x26, [item.u32(3), item.modP(group, alpha), item.modP(group, beta)]);
+  const keys = contestDataKeys(group, hI, 3, alpha, beta, 2);
+  assert.equal(keys.length, 64);
+  for (const counter of [1, 2]) {
+    const message = fromHex(`0000000${counter}` + "646174615F656E635F6B657973" + "00" + "636F6E746573745F64617461" + "00000003" + "00000200");
+    const expected = crypto.createHmac("sha256", h).update(message).digest("hex").toUpperCase();
+    assert.equal(toHex(keys.slice(32 * (counter - 1), 32 * counter)), expected);
+  }
 });

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nazaha.verify.report import Report
 from tests.support.external import require_external
@@ -21,10 +22,12 @@ from tests.support.external import require_external
 __all__ = [
     "ROOT",
     "Summary",
+    "lines_of",
     "node_binary",
     "python_summary",
     "start_node_verifier",
     "summaries_of",
+    "summary_of_line",
     "zip_record",
 ]
 
@@ -59,11 +62,20 @@ def start_node_verifier(records: Sequence[Path], listing: Path) -> subprocess.Po
     )
 
 
-def summaries_of(process: subprocess.Popen[str], timeout: float = 600) -> dict[str, Summary]:
+def lines_of(process: subprocess.Popen[str], timeout: float = 600) -> dict[str, dict[str, Any]]:
+    """The Node verifier's line for each record: verdict, failed labels, each check's status."""
     out, err = process.communicate(timeout=timeout)
     assert process.returncode == 0, err[-4000:]
     lines = [json.loads(line) for line in out.splitlines() if line.strip()]
-    return {line["path"]: Summary(line["verdict"], tuple(sorted(line["failed"]))) for line in lines}
+    return {line["path"]: line for line in lines}
+
+
+def summary_of_line(line: dict[str, Any]) -> Summary:
+    return Summary(line["verdict"], tuple(sorted(line["failed"])))
+
+
+def summaries_of(process: subprocess.Popen[str], timeout: float = 600) -> dict[str, Summary]:
+    return {path: summary_of_line(line) for path, line in lines_of(process, timeout).items()}
 
 
 def python_summary(report: Report | None) -> Summary:

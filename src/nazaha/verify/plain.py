@@ -77,6 +77,11 @@ _LINES: dict[str, tuple[str, str]] = {
         "Every ballot's sealed opening key comes with a proof that it belongs to that ballot.",
         "مفتاح فتح كل ورقة المختوم مرفق ببرهان أنه يخص تلك الورقة.",
     ),
+    "D": (
+        "Every contest that should carry sealed extra data (write-ins, overvotes) carries it, with a proof "
+        "that it belongs to that ballot.",
+        "كل منافسة يجب أن تحمل بيانات إضافية مختومة (أسماء مكتوبة، تجاوز الحد) تحملها، مع برهان أنها تخص تلك الورقة.",
+    ),
     "9": (
         "The encrypted total is the combination of exactly the cast ballots, no more, no fewer.",
         "المجموع المشفّر هو تجميع الأوراق المُدلى بها بالضبط، دون زيادة أو نقصان.",
@@ -90,8 +95,8 @@ _LINES: dict[str, tuple[str, str]] = {
         "تغطي النتائج المنافسات والاختيارات الموجودة على الورقة بالضبط.",
     ),
     "12": (
-        "Extra data attached to contests is correctly decrypted.",
-        "البيانات الإضافية المرفقة بالمنافسات مفكوكة التشفير بشكل صحيح.",
+        "The extra data (write-ins, overvotes) of every audited ballot is correctly opened by the guardians.",
+        "البيانات الإضافية (أسماء مكتوبة، تجاوز الحد) لكل ورقة مدقّقة فكّ الأمناء تشفيرها بشكل صحيح.",
     ),
     "13": (
         "Every ballot audited by a voter opens to exactly what the record says it held.",
@@ -114,6 +119,10 @@ _LINES: dict[str, tuple[str, str]] = {
     "19": (
         "Unused pre-encrypted ballots match their style.",
         "الأوراق المشفّرة مسبقًا غير المستعملة تطابق نمطها.",
+    ),
+    "A": (
+        "The paper ballots drawn for the audit match the encrypted ballots they point at, to the announced risk limit.",
+        "أوراق الاقتراع الورقية المسحوبة للتدقيق تطابق الأوراق المشفّرة التي تشير إليها، ضمن حد المخاطرة المُعلن.",
     ),
 }
 

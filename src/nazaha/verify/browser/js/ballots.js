@@ -73,6 +73,32 @@ function intQ(group, value, where) {
   return bigFromHex(hexOf(value, group.qBytes, where));
 }
 
+function intBelowQ(group, value, where) {
+  const x = intQ(group, value, where);
+  if (x >= group.q) throw new FormatError(`${where}: not below q`);
+  return x;
+}
+
+/** A non-empty whole number of 32-byte blocks, as hexadecimal (contest data C_1 or D). */
+function blocksOf(value, where) {
+  const blocks = typeof value === "string" ? Math.floor(value.length / 64) : 0;
+  if (blocks === 0 || value.length !== 64 * blocks) {
+    throw new FormatError(`${where}: contest data is a non-empty whole number of 32-byte blocks`);
+  }
+  return fromHex(hexOf(value, 32 * blocks, where));
+}
+
+/** C = (C_0, C_1, C_2) of a contest (§3.3.10), or null when the contest has none. */
+function decodeContestData(group, doc, where) {
+  if (doc === undefined || doc === null) return null;
+  return {
+    pad: intP(group, doc.pad, `${where}.pad`),
+    masked: blocksOf(doc.masked, `${where}.masked`),
+    challenge: intBelowQ(group, doc.challenge, `${where}.challenge`),
+    response: intBelowQ(group, doc.response, `${where}.response`),
+  };
+}
+
 function intOf(value, where) {
   if (!Number.isInteger(value) || value < 0) throw new FormatError(`${where}: expected a non-negative integer`);
   return value;
@@ -104,6 +130,7 @@ export function decodeBallot(group, bytes, where) {
       })),
       proof: decodeProof(group, c.proof, `${at}.proof`),
       contestHash: hexOf(c.contest_hash, 32, `${at}.contest_hash`),
+      contestData: decodeContestData(group, c.contest_data, `${at}.contest_data`),
     };
   });
   const nonce = doc.encrypted_nonce ?? {};
@@ -133,16 +160,24 @@ function decodeOpening(group, bytes, where) {
   const doc = parseCanonical(bytes, where);
   return {
     code: hexOf(doc.confirmation_code, 32, `${where}: confirmation_code`),
-    contests: doc.contests.map((c, i) => ({
-      index: intOf(c.contest, `${where}: contests[${i}].contest`),
-      label: String(c.label),
-      selections: c.selections.map((s, j) => ({
-        option: intOf(s.option, `${where}: contests[${i}].selections[${j}].option`),
-        label: String(s.label),
-        nonce: intQ(group, s.nonce, `${where}: contests[${i}].selections[${j}].nonce`),
-        value: intOf(s.value, `${where}: contests[${i}].selections[${j}].value`),
-      })),
-    })),
+    contests: doc.contests.map((c, i) => {
+      const at = `${where}: contests[${i}]`;
+      const dataNonce = c.data_nonce ?? "";
+      const data = c.data ?? "";
+      if (Boolean(dataNonce) !== Boolean(data)) throw new FormatError(`${at}.data: contest data and its nonce come together`);
+      return {
+        index: intOf(c.contest, `${at}.contest`),
+        label: String(c.label),
+        selections: c.selections.map((s, j) => ({
+          option: intOf(s.option, `${at}.selections[${j}].option`),
+          label: String(s.label),
+          nonce: intQ(group, s.nonce, `${at}.selections[${j}].nonce`),
+          value: intOf(s.value, `${at}.selections[${j}].value`),
+        })),
+        data: data ? blocksOf(data, `${at}.data`) : null,
+        dataNonce: dataNonce ? intBelowQ(group, dataNonce, `${at}.data_nonce`) : null,
+      };
+    }),
   };
 }
 
@@ -152,6 +187,7 @@ export class BallotContext {
     this.plain = plain;
     this.group = new Group(BigInt("0x" + plain.p), BigInt("0x" + plain.q), BigInt("0x" + plain.g));
     this.voteKey = BigInt("0x" + plain.voteKey);
+    this.dataKey = BigInt("0x" + plain.dataKey);
     this.extendedHash = fromHex(plain.extendedHash);
     this.manifest = plain.manifest;
     this.deviceKeys = plain.deviceKeys;
@@ -280,13 +316,80 @@ function checkNonceProof(ctx, ballot, subject, findings) {
   }
 }
 
+/**
+ * Check D for one ballot: contest data exactly where the manifest declares b_Λ > 0 blocks, of
+ * 32·b_Λ bytes, C_0 in Z_p^r and C_2 = (c, v) a proof of knowledge of its nonce (eq. 69):
+ * a = g^v · C_0^c mod p, c = H_q(H_I; 0x27, ind_c(Λ), a, C_0, C_1). §6.2 leaves this proof to the
+ * guardians (§3.6.6); the verifier checks it on every ballot, as it does the ballot nonce's (N).
+ */
+function checkContestData(ctx, ballot, subject, findings) {
+  const { group } = ctx;
+  for (const contest of ballot.contests) {
+    const info = ctx.manifest.contests[contest.index - 1];
+    const blocks = info.contest_data_blocks ?? 0;
+    const data = contest.contestData;
+    if (data === null && !blocks) continue;
+    findings.count("D");
+    const where = `${subject}, contest '${info.label}'`;
+    if (data === null) {
+      findings.fail("D.A", where, "the manifest declares contest data, the ballot has none");
+      continue;
+    }
+    if (data.masked.length !== 32 * blocks) {
+      findings.fail("D.A", where, `the contest data is ${data.masked.length} bytes, the manifest declares ${blocks} blocks of 32`);
+      continue;
+    }
+    if (!group.isElement(data.pad) || !(group.inQ(data.challenge) && group.inQ(data.response))) {
+      findings.fail("D.B", where, "C_0 is not in Z_p^r, or the proof's c or v is not in Z_q");
+      continue;
+    }
+    const commitment = group.mul(group.gPow(data.response), group.pow(data.pad, data.challenge));
+    const expected = H.contestDataChallenge(group, fromHex(ballot.idHash), contest.index, commitment, data.pad, data.masked);
+    if (expected !== data.challenge) {
+      findings.fail("D.C", where, "the contest data's proof does not verify: c != H_q(H_I; 0x27, l, a, C_0, C_1)");
+    }
+  }
+}
+
+/**
+ * Verification 13.4-13.A for one contest of a challenged ballot: the published contest data nonce
+ * ξ reproduces C_0 = g^ξ, and with β = K-hat^ξ, h and k_1 ... k_bΛ (13.5-13.7) the published D
+ * re-encrypts to C_1 = D_1 ⊕ k_1 ‖ ... ‖ D_bΛ ⊕ k_bΛ.
+ */
+function checkOpenedData(ctx, ballot, encrypted, opened, subject, findings) {
+  const { group } = ctx;
+  const data = encrypted.contestData;
+  const where = `${subject}, contest ${encrypted.index}`;
+  if (data === null) {
+    if (opened.dataNonce !== null || opened.data !== null) findings.fail("13.A", where, "the opening holds contest data the ballot does not have");
+    return;
+  }
+  if (opened.dataNonce === null || opened.data === null) {
+    findings.fail("13.A", where, "the opening does not give the contest data and its nonce");
+    return;
+  }
+  if (opened.data.length !== data.masked.length) {
+    findings.fail("13.A", where, `the published contest data D is not ${data.masked.length} bytes long, as C_1 is`);
+    return;
+  }
+  if (group.gPow(opened.dataNonce) !== data.pad) {
+    findings.fail("13.A", where, "the contest data nonce ξ does not reproduce C_0 = g^ξ");
+    return;
+  }
+  const beta = group.pow(ctx.dataKey, opened.dataNonce);
+  const keys = H.contestDataKeys(group, fromHex(ballot.idHash), encrypted.index, data.pad, beta, opened.data.length / 32);
+  if (!equalBytes(opened.data.map((x, i) => x ^ keys[i]), data.masked)) {
+    findings.fail("13.A", where, "the published contest data D does not re-encrypt to C_1");
+  }
+}
+
 function checkCode(ctx, ballot, link, subject, findings) {
   const { group } = ctx;
   const hI = fromHex(ballot.idHash);
   findings.count("8");
   const hashes = [];
   for (const contest of ballot.contests) {
-    const chi = H.contestHash(group, hI, contest.index, contest.selections.map((s) => [s.pad, s.data]));
+    const chi = H.contestHash(group, hI, contest.index, contest.selections.map((s) => [s.pad, s.data]), contest.contestData);
     if (toHex(chi) !== contest.contestHash) findings.fail("8.A", subject, `the contest hash of contest ${contest.index} is wrong`);
     hashes.push(chi);
   }
@@ -378,7 +481,8 @@ function checkChallenged(ctx, ballot, opened, subject, findings) {
       const s = byOption.get(j + 1);
       return [group.gPow(s.nonce), key.pow(BigInt(s.value) + s.nonce)];
     });
-    hashes.push(H.contestHash(group, hI, encrypted.index, pairs));
+    hashes.push(H.contestHash(group, hI, encrypted.index, pairs, encrypted.contestData));
+    checkOpenedData(ctx, ballot, encrypted, openedContest, subject, findings);
   }
   if (recomputable) {
     if (toHex(H.confirmationCode(hI, hashes, fromHex(ballot.chaining))) !== ballot.code) {
@@ -447,6 +551,7 @@ export async function checkChunk(ctx, entries) {
     }
     checkNonceProof(ctx, ballot, subject, findings);
     if (!checkStructure(ctx, ballot, subject, findings)) continue;
+    checkContestData(ctx, ballot, subject, findings);
     checkCode(ctx, ballot, entry.link, subject, findings);
     checkSelections(ctx, ballot, subject, findings);
     result.signers.push(await signer(ctx, ballot, ballot.state));

@@ -16,10 +16,11 @@ export const CHECKS = [
   ["7", "No contest on any cast ballot exceeds its selection limit"],
   ["8", "Every confirmation code is right and every ballot chain is unbroken"],
   ["N", "Every encrypted ballot nonce comes with a valid proof of knowledge of its encryption nonce"],
+  ["D", "Every contest that declares contest data carries it, with a valid proof of knowledge of its nonce"],
   ["9", "The encrypted tally is the product of exactly the cast ballots"],
   ["10", "Every tally value is correctly decrypted"],
   ["11", "The tally covers exactly the manifest's contests and options"],
-  ["12", "Contest data is correctly decrypted"],
+  ["12", "The guardians' decryptions of the challenged ballots' contest data (write-ins, overvotes) are proven correct"],
   ["13", "Every challenged ballot decrypts to what the record says it held"],
   ["14", "Every challenged ballot is a valid ballot of its style"],
   ["15", "Pre-encrypted ballots: every accumulated selection vector is the product of the selected ones"],
@@ -27,6 +28,7 @@ export const CHECKS = [
   ["17", "Pre-encrypted ballots: every short code is right"],
   ["18", "Uncast pre-encrypted ballots: every encryption is correct"],
   ["19", "Uncast pre-encrypted ballots: every ballot matches its style"],
+  ["A", "Paper audit: the paper ballots match the encrypted ballots they point at, to the risk limit"],
 ].map(([number, title]) => ({ number, title }));
 
 export const PRE_ENCRYPTED = ["15", "16", "17", "18", "19"];

@@ -98,9 +98,42 @@ export function contestLimitChallenge(group, hI, contest, pad, data, commitments
   return hashQ(group, hI, 0x24, [u32(contest), ...P(group, [pad, data, ...commitments])]);
 }
 
-/** χ_l = H(H_I; 0x28, l, α_1, β_1, ..., α_m, β_m), eq. (70) without contest data. */
-export function contestHash(group, hI, contest, pairs) {
-  return hashH(hI, 0x28, [u32(contest), ...P(group, pairs.flat())]);
+/**
+ * χ_l = H(H_I; 0x28, l, α_1, β_1, ..., α_m, β_m, C_0, C_1, C_2), eq. (70): B1 ends with
+ * b(C_0, 512) ‖ C_1 ‖ b(c, 32) ‖ b(v, 32) when the contest has contest data ``{pad, masked,
+ * challenge, response}`` (§5.5.3), and without them when it has none (``data`` null).
+ */
+export function contestHash(group, hI, contest, pairs, data = null) {
+  const items = [u32(contest), ...P(group, pairs.flat())];
+  if (data) items.push(item.modP(group, data.pad), data.masked, bigToBytes(data.challenge, 32), bigToBytes(data.response, 32));
+  return hashH(hI, 0x28, items);
+}
+
+/** c = H_q(H_I; 0x27, ind_c(Λ), a, C_0, C_1), eq. (69), §5.5.3. */
+export function contestDataChallenge(group, hI, contest, a, c0, c1) {
+  return hashQ(group, hI, 0x27, [u32(contest), ...P(group, [a, c0]), c1]);
+}
+
+/**
+ * c = H_q(H_I; 0x33, ind_c(Λ), C_0, C_1, C_2, a, b, β), eq. (101) and (12.B), §5.5.4; C_2 = (c, v)
+ * as b(c, 32) ‖ b(v, 32).
+ */
+export function contestDataDecryptionChallenge(group, hI, contest, data, a, b, beta) {
+  return hashQ(group, hI, 0x33, [u32(contest), item.modP(group, data.pad), data.masked, bigToBytes(data.challenge, 32),
+    bigToBytes(data.response, 32), ...P(group, [a, b, beta])]);
+}
+
+/**
+ * k_1 ‖ ... ‖ k_bΛ of (13.6)-(13.7) and (12.4): h = H(H_I; 0x26, ind_c(Λ), α, β) and
+ * k_l = HMAC(h, b(l, 4) ‖ "data_enc_keys" ‖ 0x00 ‖ "contest_data" ‖ b(ind_c(Λ), 4) ‖ b(b_Λ·256, 4)),
+ * with the labels' underscores as the 2.1.0 PDF prints them (p. 40).
+ */
+export function contestDataKeys(group, hI, contest, alpha, beta, blocks) {
+  const h = hashH(hI, 0x26, [u32(contest), ...P(group, [alpha, beta])]);
+  const tail = concat([item.tag("data_enc_keys"), new Uint8Array([0]), item.tag("contest_data"), u32(contest), u32(blocks * 256)]);
+  const keys = [];
+  for (let counter = 1; counter <= blocks; counter++) keys.push(hmacSha256(h, concat([u32(counter), tail])));
+  return concat(keys);
 }
 
 /** H_C = H(H_I; 0x29, χ_1, ..., χ_mB, B_C), eq. (71). */

@@ -4,7 +4,7 @@
 // It keeps going after a failure; ballots go to an executor (Web Workers on the page) in chunks.
 
 import { bigFromHex, Group } from "./arith.js";
-import { BallotContext, checkChunk, Findings, FormatError, parseCanonical } from "./ballots.js";
+import { BallotContext, checkChunk, decodeBallot, Findings, FormatError, parseCanonical } from "./ballots.js";
 import { CHECKS, PRE_ENCRYPTED, STANDARD } from "./catalog.js";
 import { ed25519Supported, ed25519Verify } from "./ed25519.js";
 import * as H from "./hashes.js";
@@ -14,6 +14,8 @@ export { FormatError };
 
 const INDEX = "record.json";
 const SIGNATURE = "record.sig";
+const AUDIT_DIR = "audit";
+const HINTS_DIR = "hints";
 const ELIGIBILITY_FILES = ["eligibility.json", "credentials.json", "devices.json"];
 const UTF8 = new TextEncoder();
 export const CHUNK = 8;
@@ -253,6 +255,7 @@ export function ballotContext(record, rules, superseded) {
     q: record.group.q.toString(16),
     g: record.group.g.toString(16),
     voteKey: record.hashes.voteKey.toString(16),
+    dataKey: record.hashes.dataKey.toString(16),
     extendedHash: record.hashes.extended,
     manifest: { contests: record.manifest.contests, ballot_styles: record.manifest.ballot_styles },
     deviceKeys: Object.fromEntries(rules.devices.map((d) => [d.device, d.key])),
@@ -288,7 +291,11 @@ export async function verifyRecord(files, { executor = localExecutor(), onProgre
   // Check 0: the index and the files (ballots and openings are checked with their chunk).
   const index = parseCanonical(read(files, INDEX), INDEX);
   const listed = new Map(Object.entries(index.files ?? {}));
-  const present = [...files.keys()].filter((n) => !n.split("/").pop().startsWith(".") && n !== INDEX && n !== SIGNATURE).sort();
+  // audit/ is the paper audit, appended after the record was sealed (check A), and hints/ the
+  // optional proof-hint annex (nazaha.record.hints; this verifier takes the spec-only path): neither
+  // is listed in record.json.
+  const present = [...files.keys()].filter((n) => !n.split("/").pop().startsWith(".") && n !== INDEX && n !== SIGNATURE &&
+    !n.startsWith(`${AUDIT_DIR}/`) && !n.startsWith(`${HINTS_DIR}/`)).sort();
   const presentSet = new Set(present);
   for (const name of present) if (!listed.has(name)) findings.fail("0.B", name, "the file is not listed in record.json");
   for (const name of [...listed.keys()].sort()) if (!presentSet.has(name)) findings.fail("0.A", name, "listed in record.json but missing from the record");
@@ -388,6 +395,7 @@ export async function verifyRecord(files, { executor = localExecutor(), onProgre
     const code = name.slice("challenged/".length, -".json".length);
     if (ballots.get(code) !== "challenged") findings.fail("0.D", name, "an opening for a ballot that was not challenged");
   }
+  const contestDataNotApplicable = checkContestDataDecryptions(files, record, ballots, findings);
   const counts = [index.ballots, index.cast, index.challenged];
   if (counts[0] !== cast + challenged || counts[1] !== cast || counts[2] !== challenged) {
     findings.fail("0.C", INDEX, `record.json counts ${counts[0]} ballots (${counts[1]} cast, ${counts[2]} challenged); ` +
@@ -406,7 +414,135 @@ export async function verifyRecord(files, { executor = localExecutor(), onProgre
   const signedRounds = files.has("decryption/round-1.json") || record.guardians.some((g) => g.signingKey);
   if (signedRounds && signatures) await checkDecryption(files, record, findings);
   const unopened = [...files.keys()].some((n) => n.startsWith("unopened/"));
-  return report(findings, { challenged, eligibilityNote, signatureNote, signedRounds, unopened, signatures });
+  const audited = files.has(`${AUDIT_DIR}/log.json`); // as nazaha.verify.checks.paper_audit.paper_audit_applies
+  return report(findings, { challenged, eligibilityNote, signatureNote, signedRounds, unopened, signatures, contestDataNotApplicable,
+    audited });
+}
+
+// -- Verification 12 ---------------------------------------------------------------------------------
+
+const CONTEST_DATA_NOT_DECRYPTED =
+  "the record publishes no guardians' decryption of the challenged ballots' contest data (it was decrypted " +
+  "before Nazaha decrypted contest data; the data of opened ballots is checked with their nonces, Verification 13.A)";
+
+function decodeContestDataDecryption(group, bytes, where) {
+  const doc = parseCanonical(bytes, where);
+  const known = (value, fields) => Object.keys(value).every((k) => fields.includes(k)) && fields.every((k) => k in value);
+  if (!known(doc, ["format", "confirmation_code", "contests"]) || !Array.isArray(doc.contests)) {
+    throw new FormatError(`${where}: expected format, confirmation_code and contests`);
+  }
+  if (doc.format !== "nazaha-record/1") throw new FormatError(`${where}: format must be nazaha-record/1`);
+  return {
+    code: hex32(doc.confirmation_code, `${where}: confirmation_code`),
+    contests: doc.contests.map((c, i) => {
+      const at = `${where}: contests[${i}]`;
+      if (!known(c, ["contest", "beta", "challenge", "response", "data"]) || !Number.isInteger(c.contest)) {
+        throw new FormatError(`${at}: expected contest, beta, challenge, response and data`);
+      }
+      if (typeof c.data !== "string" || !c.data || c.data.length % 64 || !/^[0-9A-F]*$/.test(c.data)) {
+        throw new FormatError(`${at}.data: contest data is a non-empty whole number of 32-byte blocks`);
+      }
+      return { index: c.contest, beta: hexP(group, c.beta, `${at}.beta`), challenge: hexQ(group, c.challenge, `${at}.challenge`),
+        response: hexQ(group, c.response, `${at}.response`), data: fromHex(c.data) };
+    }),
+  };
+}
+
+/**
+ * Verification 12 (ElectionGuard 2.1 §3.6.6, §6.2.6) over every contest_data/ file, as
+ * nazaha.verify.checks.contest_data: with a = g^v · K-hat^c (12.1) and b = C_0^v · β^c (12.2),
+ * (12.A) v, c in Z_q and β in Z_p^r, (12.B) c = H_q(H_I; 0x33, ind_c(Λ), C_0, C_1, C_2, a, b, β),
+ * (12.C) D = C_1 ⊕ k_1 ‖ ... ‖ k_bΛ with h = H(H_I; 0x26, ind_c(Λ), C_0, β); 12.D the files agree
+ * with the ballots. Returns why the check does not apply, or "".
+ */
+function checkContestDataDecryptions(files, record, ballots, findings) {
+  const { group } = record;
+  const codes = new Set();
+  for (const folder of ["challenged", "unopened"]) {
+    for (const name of jsonIn(files, folder)) {
+      const code = name.slice(folder.length + 1, -".json".length);
+      if (ballots.get(code) === "challenged") codes.add(code);
+    }
+  }
+  const expected = new Map();
+  for (const code of [...codes].sort()) {
+    const name = `ballots/${code}.json`;
+    let ballot;
+    try {
+      ballot = decodeBallot(group, files.get(name), name);
+    } catch (error) {
+      if (!(error instanceof FormatError)) throw error;
+      continue; // reported by the ballot checks (0.F)
+    }
+    if (ballot.contests.some((c) => c.contestData !== null)) expected.set(code, ballot);
+  }
+  const published = new Map(jsonIn(files, "contest_data").map((n) => [n.slice("contest_data/".length, -".json".length), n]));
+  for (const [code, name] of [...published.entries()].sort()) {
+    const ballot = expected.get(code);
+    if (!ballot) {
+      findings.fail("12.D", name, "a decryption of contest data for no challenged ballot that carries any");
+      continue;
+    }
+    checkContestDataFile(files, record, ballot, name, findings);
+  }
+  if (!published.size) return expected.size ? CONTEST_DATA_NOT_DECRYPTED : "no challenged ballot carries contest data";
+  for (const code of [...expected.keys()].sort()) {
+    if (!published.has(code)) {
+      findings.fail("12.D", `ballot ${code.slice(0, 16)}…`, "a challenged ballot with contest data whose decryption is not published");
+    }
+  }
+  return "";
+}
+
+function checkContestDataFile(files, record, ballot, name, findings) {
+  const { group } = record;
+  const subject = `ballot ${ballot.code.slice(0, 16)}…`;
+  let decrypted;
+  try {
+    decrypted = decodeContestDataDecryption(group, files.get(name), name);
+  } catch (error) {
+    if (!(error instanceof FormatError)) throw error;
+    findings.fail("12.D", name, `cannot be read: ${error.message}`);
+    return;
+  }
+  if (decrypted.code !== ballot.code) {
+    findings.fail("12.D", name, "names another confirmation code");
+    return;
+  }
+  const fields = new Map(ballot.contests.filter((c) => c.contestData !== null).map((c) => [c.index, c.contestData]));
+  const given = decrypted.contests.map((c) => c.index);
+  const sorted = (xs) => JSON.stringify([...xs].sort((a, b) => a - b));
+  if (sorted(given) !== sorted(fields.keys()) || new Set(given).size !== given.length) {
+    findings.fail("12.D", name, `decrypts contests ${JSON.stringify(given.slice(0, 20))}, but the ballot carries contest data in ${sorted(fields.keys())}`);
+    return;
+  }
+  const hI = fromHex(ballot.idHash);
+  for (const entry of decrypted.contests) {
+    findings.count("12");
+    const where = `${subject}, contest ${entry.index}`;
+    const encrypted = fields.get(entry.index);
+    const c = entry.challenge;
+    const v = entry.response;
+    if (!group.inQ(v)) {
+      findings.fail("12.A", where, "the response v of the contest data decryption is not in Z_q");
+      continue;
+    }
+    if (!group.inQ(c) || !group.isElement(entry.beta)) {
+      findings.fail("12.A", where, "the challenge c is not in Z_q or β is not in Z_p^r");
+      continue;
+    }
+    const a = group.mul(group.gPow(v), group.pow(record.hashes.dataKey, c)); // (12.1)
+    const b = group.mul(group.pow(encrypted.pad, v), group.pow(entry.beta, c)); // (12.2)
+    if (H.contestDataDecryptionChallenge(group, hI, entry.index, encrypted, a, b, entry.beta) !== c) {
+      findings.fail("12.B", where, "the proof that β decrypts the contest data does not verify");
+      continue;
+    }
+    const keys = H.contestDataKeys(group, hI, entry.index, encrypted.pad, entry.beta, encrypted.masked.length / 32);
+    const plain = encrypted.masked.map((x, i) => x ^ keys[i]);
+    if (plain.length !== entry.data.length || plain.some((x, i) => x !== entry.data[i])) {
+      findings.fail("12.C", where, "the published contest data D is not what C_1 decrypts to with β");
+    }
+  }
 }
 
 // -- Check B -----------------------------------------------------------------------------------------
@@ -810,7 +946,16 @@ function report(findings, totals) {
     if (!totals.signatures && ["E", "S", "G"].includes(check.number) && !failures.length) {
       status = "not checked";
       note = "this browser cannot check Ed25519 signatures (it needs a secure context: https, or the page saved as a file)";
-    } else if (check.number === "12") notApplicable("the record has no contest data fields (Nazaha does not encrypt contest data)");
+    } else if (check.number === "12") {
+      if (totals.contestDataNotApplicable) notApplicable(totals.contestDataNotApplicable);
+    } else if (check.number === "D" && !(findings.items.D ?? 0)) notApplicable("no contest of the manifest declares contest data");
+    else if (check.number === "A") {
+      if (!totals.audited) notApplicable("the record holds no paper audit (no audit/ folder)");
+      else if (!failures.length) {
+        status = "not checked";
+        note = "the record holds a paper audit (audit/); this verifier does not check it: run nazaha verify";
+      }
+    }
     else if ((check.number === "13" || check.number === "14") && !totals.challenged) notApplicable("no ballot was challenged");
     else if (check.number === "13" && totals.unopened && !failures.length) {
       status = "not checked";
