@@ -22,7 +22,7 @@ from nazaha.verify.formats import verify_path
 from nazaha.verify.report import Report
 from nazaha.workflows.demo import run_demo
 from tests.e2e import tamper
-from tests.e2e.test_contest_data_21 import (
+from tests.e2e.tamper_contest_data import (
     change_contest_data_response,
     change_decrypted_data,
     change_decryption_share,

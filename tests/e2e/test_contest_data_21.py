@@ -22,6 +22,19 @@ from nazaha.verify.scratch import Scratch
 from nazaha.voting.contest_data import decode_contest_data
 from nazaha.workflows.demo import DemoResult, run_demo
 from tests.e2e import tamper
+from tests.e2e.tamper_contest_data import (
+    change_contest_data_response,
+    change_decrypted_data,
+    change_decryption_response,
+    change_decryption_share,
+    change_opened_data,
+    change_opened_data_nonce,
+    decryption_response_out_of_range,
+    drop_decryption,
+    drop_opened_data,
+    flip_contest_data_bit,
+    remove_contest_data,
+)
 from tests.support.elections import write_in_manifest
 from tests.support.memo import memoized_arithmetic
 from tests.support.mutation import find_sites, mutate
@@ -38,87 +51,6 @@ def contest_data_record(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
         seed="contest-data-record",
         manifest=write_in_manifest(),
     )
-
-
-def _cast(root: Path) -> str:
-    return tamper.ballots(root, "cast")[0]
-
-
-def _opening(root: Path) -> str:
-    return tamper.ballots(root, "challenged")[0].replace("ballots/", "challenged/")
-
-
-def change_contest_data_response(root: Path) -> None:
-    doc = tamper.load(root, _cast(root))
-    data = doc["contests"][0]["contest_data"]
-    data["response"] = tamper.bump_hex_q(data["response"])
-    tamper.save(root, _cast(root), doc)
-
-
-def flip_contest_data_bit(root: Path) -> None:
-    doc = tamper.load(root, _cast(root))
-    data = doc["contests"][0]["contest_data"]
-    data["masked"] = f"{int(data['masked'][0], 16) ^ 1:X}" + data["masked"][1:]
-    tamper.save(root, _cast(root), doc)
-
-
-def remove_contest_data(root: Path) -> None:
-    doc = tamper.load(root, _cast(root))
-    del doc["contests"][0]["contest_data"]
-    tamper.save(root, _cast(root), doc)
-
-
-def change_opened_data(root: Path) -> None:
-    doc = tamper.load(root, _opening(root))
-    data = doc["contests"][0]["data"]
-    doc["contests"][0]["data"] = data[:-1] + ("1" if data[-1] == "0" else "0")
-    tamper.save(root, _opening(root), doc)
-
-
-def change_opened_data_nonce(root: Path) -> None:
-    doc = tamper.load(root, _opening(root))
-    doc["contests"][0]["data_nonce"] = tamper.bump_hex_q(doc["contests"][0]["data_nonce"])
-    tamper.save(root, _opening(root), doc)
-
-
-def drop_opened_data(root: Path) -> None:
-    doc = tamper.load(root, _opening(root))
-    del doc["contests"][0]["data"], doc["contests"][0]["data_nonce"]
-    tamper.save(root, _opening(root), doc)
-
-
-def _decryption(root: Path) -> str:
-    """The guardians' decryption of the first challenged ballot's contest data (§3.6.6)."""
-    return tamper.ballots(root, "challenged")[0].replace("ballots/", "contest_data/")
-
-
-def change_decryption_share(root: Path) -> None:
-    doc = tamper.load(root, _decryption(root))
-    doc["contests"][0]["beta"] = tamper.bump_hex_p(doc["contests"][0]["beta"])  # still in Z_p^r
-    tamper.save(root, _decryption(root), doc)
-
-
-def change_decryption_response(root: Path) -> None:
-    doc = tamper.load(root, _decryption(root))
-    doc["contests"][0]["response"] = tamper.bump_hex_q(doc["contests"][0]["response"])
-    tamper.save(root, _decryption(root), doc)
-
-
-def decryption_response_out_of_range(root: Path) -> None:
-    doc = tamper.load(root, _decryption(root))
-    doc["contests"][0]["response"] = f"{STANDARD_GROUP.q:064X}"
-    tamper.save(root, _decryption(root), doc)
-
-
-def change_decrypted_data(root: Path) -> None:
-    doc = tamper.load(root, _decryption(root))
-    data = doc["contests"][0]["data"]
-    doc["contests"][0]["data"] = data[:-1] + ("1" if data[-1] == "0" else "0")
-    tamper.save(root, _decryption(root), doc)
-
-
-def drop_decryption(root: Path) -> None:
-    (root / _decryption(root)).unlink()
 
 
 DECRYPTION_MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
