@@ -145,119 +145,142 @@ def test_vote_challenge_tally_and_verify(site: Site, tmp_path: Path) -> None:
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
 
-        # -- the official creates the election and opens voting ------------------------------
-        page.goto(f"{site.url}/en/admin")
-        page.fill("#token", "wrong")
-        page.click("button[type=submit]")
-        assert page.is_visible("text=That token is not valid.")
-        page.fill("#token", TOKEN)
-        page.click("button[type=submit]")
-        files = sorted(str(path) for path in (site.workspace / "election").rglob("*.json"))
-        page.set_input_files("#files", files)
-        page.fill("#election_id", "wadi")
-        page.click("form[action$='/admin/elections'] button[type=submit]")
-        assert page.is_visible("text=Done."), page.inner_text("main")
-        page.click("text=Open voting")
-        assert page.is_visible("text=Voting is open")
-
-        # -- voter 1, in Arabic, casts ------------------------------------------------------
-        page.goto(f"{site.url}/ar/elections/wadi/vote")
-        assert page.evaluate("document.documentElement.dir") == "rtl"
-        _mark(page, 1, 1, 1)  # mayor: the first candidate
-        for option in (1, 2, 3):  # council: three of six, the limit
-            _mark(page, 1, 2, option)
-        assert page.get_attribute("#o-1-2-4", "aria-disabled") == "true"  # still focusable, refused
-        page.click("#o-1-2-4", force=True)
-        assert not page.is_checked("#o-1-2-4")
-        assert "أقصى" in _text(page, "#limit-1-2")
-        _mark(page, 1, 3, 1)  # referendum: yes
-        first_code = _encrypt(page)
-        assert "ثانية" in _text(page, "#encrypted-in")
-        page.click("#cast-button")
-        page.wait_for_selector("#step-receipt:not([hidden])")
-        assert _text(page, "#receipt-code").replace(" ", "") == first_code
-        page.click("#board-link")
-        page.wait_for_load_state()
-        assert first_code in page.content()
-        assert "إدلاء" in page.content()
-
-        # -- voter 2, in English: south district, challenges, then casts in Arabic -----------
-        page.goto(f"{site.url}/en/elections/wadi/vote")
-        page.select_option("#style", "2")
-        _mark(page, 2, 1, 2)  # mayor: the second candidate
-        _mark(page, 2, 5, 1)  # south district seat: the first candidate
-        challenged_code = _encrypt(page)
-        page.click("#challenge-button")
-        page.wait_for_selector("#step-challenged:not([hidden])")
-        opened = page.inner_text("#opened-list")
-        mayor = load_sample_manifest().contest(1)
-        south = load_sample_manifest().contest(5)
-        assert mayor.options[1].name.get("en") in opened
-        assert south.options[0].name.get("en") in opened
-        assert "No choice" in opened
-        assert len(_text(page, "#ballot-nonce")) == 64
-        page.click("#again-button")
-        page.focus("#o-2-1-2")  # a single choice is a radio group: the keyboard alone changes it
-        page.keyboard.press("ArrowDown")  # the mayor vote moves to the third candidate
-        assert page.is_checked("#o-2-1-3") and not page.is_checked("#o-2-1-2")
-        page.click("#language-switch")  # to Arabic, keeping the marks
-        assert page.evaluate("document.documentElement.lang") == "ar"
-        assert page.url.endswith("/ar/elections/wadi/vote")
-        assert page.is_checked("#o-2-1-3")
-        assert _text(page, "fieldset.contest legend").strip() == mayor.name.get("ar")
-        second_code = _encrypt(page)
-        assert second_code != challenged_code
-        page.click("#cast-button")
-        page.wait_for_selector("#step-receipt:not([hidden])")
-
-        # -- the board lists all three ballots and the decisions -----------------------------
-        page.goto(f"{site.url}/en/elections/wadi/board")
-        board = page.content()
-        for code in (first_code, challenged_code, second_code):
-            assert code in board
-        page.fill("#code", challenged_code[:12])
-        page.click("text=Search")
-        assert "challenged" in page.inner_text("table.board")
-
-        # -- close, tally, decrypt with guardians 1, 3 and 5 ---------------------------------
-        page.goto(f"{site.url}/en/admin")
-        confirmations: list[str] = []
-        page.on("dialog", lambda dialog: _note_and_accept(dialog, confirmations))
-        page.click("text=Close voting")
-        page.click("text=Compute the encrypted tally")
-        page.uncheck("#present-wadi-2")
-        page.uncheck("#present-wadi-4")
-        page.click("text=Start decryption with the guardians present")
-        assert page.is_visible("text=absent")
-        assert [m.split("?")[0] for m in confirmations] == [
-            "Close voting",
-            "Compute the encrypted tally",
-            "Start the decryption with the guardians ticked",
-        ], "each irreversible action asked first"
-        _decrypt(site, (1, 3, 5))
-        page.reload()
-        assert page.inner_text("table.guardians").count("✓") == 9
-
-        # -- results: the counts that were cast -----------------------------------------------
-        page.goto(f"{site.url}/en/elections/wadi/results")
-        assert page.text_content("#cast-count") == "2"
-        mayor_votes = _votes(page.inner_text("table[data-contest=mayor]"))
-        assert [mayor_votes[option.name.get("en")] for option in mayor.options] == [1, 0, 1, 0]
-        council = _votes(page.inner_text("table[data-contest=council]"))
-        assert sorted(council.values()) == [0, 0, 0, 1, 1, 1]
-        assert page.locator("svg.chart").count() == 5
-        page.goto(f"{site.url}/ar/elections/wadi/results")
-        assert page.text_content("#cast-count") == "٢"
-        with page.expect_download() as download:
-            page.click("#download-record")
-        archive = tmp_path / "wadi-record.zip"
-        download.value.save_as(archive)
+        _official_opens_voting(page, site)
+        first_code = _voter_one_casts_in_arabic(page, site)
+        challenged_code, second_code = _voter_two_challenges_then_casts_in_arabic(page, site)
+        _board_lists_the_ballots(page, site, (first_code, challenged_code, second_code))
+        _official_tallies_with_guardians_1_3_5(page, site)
+        archive = _results_show_the_cast_counts(page, site, tmp_path)
         assert errors == []
         browser.close()
 
     verified = nazaha("verify", archive)
     assert verified.code == 0, verified.out + verified.err
     assert "VALID" in verified.out
+
+
+def _official_opens_voting(page: Page, site: Site) -> None:
+    """The official creates the election from the ceremony's files and opens voting."""
+    page.goto(f"{site.url}/en/admin")
+    page.fill("#token", "wrong")
+    page.click("button[type=submit]")
+    assert page.is_visible("text=That token is not valid.")
+    page.fill("#token", TOKEN)
+    page.click("button[type=submit]")
+    files = sorted(str(path) for path in (site.workspace / "election").rglob("*.json"))
+    page.set_input_files("#files", files)
+    page.fill("#election_id", "wadi")
+    page.click("form[action$='/admin/elections'] button[type=submit]")
+    assert page.is_visible("text=Done."), page.inner_text("main")
+    page.click("text=Open voting")
+    assert page.is_visible("text=Voting is open")
+
+
+def _voter_one_casts_in_arabic(page: Page, site: Site) -> str:
+    """Voter 1, in Arabic, casts; returns the confirmation code."""
+    page.goto(f"{site.url}/ar/elections/wadi/vote")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    _mark(page, 1, 1, 1)  # mayor: the first candidate
+    for option in (1, 2, 3):  # council: three of six, the limit
+        _mark(page, 1, 2, option)
+    assert page.get_attribute("#o-1-2-4", "aria-disabled") == "true"  # still focusable, refused
+    page.click("#o-1-2-4", force=True)
+    assert not page.is_checked("#o-1-2-4")
+    assert "أقصى" in _text(page, "#limit-1-2")
+    _mark(page, 1, 3, 1)  # referendum: yes
+    first_code = _encrypt(page)
+    assert "ثانية" in _text(page, "#encrypted-in")
+    page.click("#cast-button")
+    page.wait_for_selector("#step-receipt:not([hidden])")
+    assert _text(page, "#receipt-code").replace(" ", "") == first_code
+    page.click("#board-link")
+    page.wait_for_load_state()
+    assert first_code in page.content()
+    assert "إدلاء" in page.content()
+    return first_code
+
+
+def _voter_two_challenges_then_casts_in_arabic(page: Page, site: Site) -> tuple[str, str]:
+    """Voter 2, in English: south district, challenges, then casts in Arabic; returns both codes."""
+    page.goto(f"{site.url}/en/elections/wadi/vote")
+    page.select_option("#style", "2")
+    _mark(page, 2, 1, 2)  # mayor: the second candidate
+    _mark(page, 2, 5, 1)  # south district seat: the first candidate
+    challenged_code = _encrypt(page)
+    page.click("#challenge-button")
+    page.wait_for_selector("#step-challenged:not([hidden])")
+    opened = page.inner_text("#opened-list")
+    mayor = load_sample_manifest().contest(1)
+    south = load_sample_manifest().contest(5)
+    assert mayor.options[1].name.get("en") in opened
+    assert south.options[0].name.get("en") in opened
+    assert "No choice" in opened
+    assert len(_text(page, "#ballot-nonce")) == 64
+    page.click("#again-button")
+    page.focus("#o-2-1-2")  # a single choice is a radio group: the keyboard alone changes it
+    page.keyboard.press("ArrowDown")  # the mayor vote moves to the third candidate
+    assert page.is_checked("#o-2-1-3") and not page.is_checked("#o-2-1-2")
+    page.click("#language-switch")  # to Arabic, keeping the marks
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    assert page.url.endswith("/ar/elections/wadi/vote")
+    assert page.is_checked("#o-2-1-3")
+    assert _text(page, "fieldset.contest legend").strip() == mayor.name.get("ar")
+    second_code = _encrypt(page)
+    assert second_code != challenged_code
+    page.click("#cast-button")
+    page.wait_for_selector("#step-receipt:not([hidden])")
+    return challenged_code, second_code
+
+
+def _board_lists_the_ballots(page: Page, site: Site, codes: tuple[str, str, str]) -> None:
+    """The board lists all three ballots and the decisions."""
+    page.goto(f"{site.url}/en/elections/wadi/board")
+    board = page.content()
+    for code in codes:
+        assert code in board
+    page.fill("#code", codes[1][:12])
+    page.click("text=Search")
+    assert "challenged" in page.inner_text("table.board")
+
+
+def _official_tallies_with_guardians_1_3_5(page: Page, site: Site) -> None:
+    """Close, tally, decrypt with guardians 1, 3 and 5."""
+    page.goto(f"{site.url}/en/admin")
+    confirmations: list[str] = []
+    page.on("dialog", lambda dialog: _note_and_accept(dialog, confirmations))
+    page.click("text=Close voting")
+    page.click("text=Compute the encrypted tally")
+    page.uncheck("#present-wadi-2")
+    page.uncheck("#present-wadi-4")
+    page.click("text=Start decryption with the guardians present")
+    assert page.is_visible("text=absent")
+    assert [m.split("?")[0] for m in confirmations] == [
+        "Close voting",
+        "Compute the encrypted tally",
+        "Start the decryption with the guardians ticked",
+    ], "each irreversible action asked first"
+    _decrypt(site, (1, 3, 5))
+    page.reload()
+    assert page.inner_text("table.guardians").count("✓") == 9
+
+
+def _results_show_the_cast_counts(page: Page, site: Site, tmp_path: Path) -> Path:
+    """Results: the counts that were cast; returns the record downloaded from the results page."""
+    mayor = load_sample_manifest().contest(1)
+    page.goto(f"{site.url}/en/elections/wadi/results")
+    assert page.text_content("#cast-count") == "2"
+    mayor_votes = _votes(page.inner_text("table[data-contest=mayor]"))
+    assert [mayor_votes[option.name.get("en")] for option in mayor.options] == [1, 0, 1, 0]
+    council = _votes(page.inner_text("table[data-contest=council]"))
+    assert sorted(council.values()) == [0, 0, 0, 1, 1, 1]
+    assert page.locator("svg.chart").count() == 5
+    page.goto(f"{site.url}/ar/elections/wadi/results")
+    assert page.text_content("#cast-count") == "٢"
+    with page.expect_download() as download:
+        page.click("#download-record")
+    archive = tmp_path / "wadi-record.zip"
+    download.value.save_as(archive)
+    return archive
 
 
 def _votes(table: str) -> dict[str, int]:

@@ -39,7 +39,7 @@ from tests.e2e.test_browser import CHROMIUM, TOKEN, _mark, _require_chromium, _s
 from tests.support.external import require_external
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 ELECTION = "wadi-credentials"
 
@@ -95,78 +95,92 @@ def test_an_arabic_voter_casts_with_a_printed_credential_and_finds_it_under_its_
     from playwright.sync_api import sync_playwright
 
     voter = booth.issued[0]
-    key = voter.key.hex().upper()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         errors: list[str] = []
 
-        # -- the voter, in Arabic, types the sheet's credential (lower case, hyphens as printed)
-        page = browser.new_context(accept_downloads=True).new_page()
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(f"{booth.url}/ar/elections/{ELECTION}/vote")
-        assert page.evaluate("document.documentElement.dir") == "rtl"
-        assert "بيانات اعتماد" in _text(page, "label[for=credential]")
-        page.fill("#credential", format_credential(voter.credential).lower())
-        _mark(page, 1, 1, 2)
-        page.evaluate(LONG_TASKS)
-        page.click("#review-button")
-        page.click("#encrypt-button")
-        page.wait_for_selector("#step-decide:not([hidden])", timeout=60_000)
-        booth_run = page.evaluate("window.nazahaBooth")
-        during = [
-            d for start, d in page.evaluate("window.nazahaLongTasks") if booth_run["from"] <= start <= booth_run["to"]
-        ]
-        assert max(during, default=0) < 100, f"the main thread was blocked while encrypting: {during} ms"
-        assert booth_run["updates"] >= 2, "the worker reported its progress while it ran"
-        code = str(booth_run["code"])
-        page.click("#cast-button")
-        page.wait_for_selector("#step-receipt:not([hidden])")
-        assert _text(page, "#receipt-key") == key
-        with page.expect_download() as download:
-            page.click("#download-receipt")
-        receipt = json.loads(Path(download.value.path()).read_text())
-        assert receipt["signed"]["confirmation_code"] == code and len(receipt["signed"]["signature"]) == 128
-        assert receipt["credential"] == key and "decision_token" not in receipt["signed"]
-        page.click("#key-link")
-        page.wait_for_load_state()
-        assert f"credential={key}" in page.url
-        board = page.inner_text("table.board")
-        assert code in board and "إدلاء" in board
-        assert booth.box.lookup(ELECTION, code).state == "cast"
-        document = page.request.get(f"{booth.url}/api/v1/elections/{ELECTION}/ballots/{code}/document")
-        assert document.status == 404, "a cast ballot is not opened by the checker"
-        page.go_back()  # the receipt outlasts leaving and reloading the booth, on this device
-        page.reload()
-        assert page.is_visible("#saved-receipt")
-        assert _text(page, "#saved-code").replace(" ", "") == code
-
-        # -- a second browser, without a credential, cannot cast ----------------------------------
-        other = browser.new_context().new_page()
-        other.on("pageerror", lambda error: errors.append(str(error)))
-        before = booth.box.election(ELECTION).board_length
-        other.goto(f"{booth.url}/ar/elections/{ELECTION}/vote")
-        _mark(other, 1, 1, 1)
-        other.click("#review-button")
-        assert "اكتب بيانات الاعتماد" in _text(other, "#credential-message")
-        assert other.is_hidden("#step-review")
-        other.fill("#credential", format_credential(new_credential()))  # well formed, on no list
-        other.click("#review-button")
-        other.click("#encrypt-button")
-        other.wait_for_selector("#booth-error:not([hidden])", timeout=60_000)
-        refusal = _text(other, "#booth-error")
-        assert "بيانات اعتماد صالحة" in refusal and "credential" not in refusal
-        assert other.is_hidden("#step-decide")
-        assert booth.box.election(ELECTION).board_length == before, "nothing stored"
-
-        # -- the officials' dashboard shows the list's size and hash ------------------------------
-        other.goto(f"{booth.url}/ar/admin")
-        other.fill("#token", TOKEN)
-        other.click("button[type=submit]")
-        assert _text(other, f"#credential-count-{ELECTION}") == "٢"
-        digest = hashlib.sha256(booth.credentials_json).hexdigest().upper()
-        assert _text(other, f"#credential-hash-{ELECTION}") == digest
+        _the_voter_casts_with_the_printed_credential(browser, booth, voter, errors)
+        other = _a_browser_without_a_credential_cannot_cast(browser, booth, errors)
+        _the_dashboard_shows_the_lists_size_and_hash(other, booth)
         assert errors == []
         browser.close()
+
+
+def _the_voter_casts_with_the_printed_credential(
+    browser: Browser, booth: Booth, voter: IssuedCredential, errors: list[str]
+) -> None:
+    """The voter, in Arabic, types the sheet's credential (lower case, hyphens as printed), casts without
+    the main thread blocked, keeps the receipt and finds the ballot under the credential's key."""
+    key = voter.key.hex().upper()
+    page = browser.new_context(accept_downloads=True).new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{booth.url}/ar/elections/{ELECTION}/vote")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert "بيانات اعتماد" in _text(page, "label[for=credential]")
+    page.fill("#credential", format_credential(voter.credential).lower())
+    _mark(page, 1, 1, 2)
+    page.evaluate(LONG_TASKS)
+    page.click("#review-button")
+    page.click("#encrypt-button")
+    page.wait_for_selector("#step-decide:not([hidden])", timeout=60_000)
+    booth_run = page.evaluate("window.nazahaBooth")
+    during = [
+        d for start, d in page.evaluate("window.nazahaLongTasks") if booth_run["from"] <= start <= booth_run["to"]
+    ]
+    assert max(during, default=0) < 100, f"the main thread was blocked while encrypting: {during} ms"
+    assert booth_run["updates"] >= 2, "the worker reported its progress while it ran"
+    code = str(booth_run["code"])
+    page.click("#cast-button")
+    page.wait_for_selector("#step-receipt:not([hidden])")
+    assert _text(page, "#receipt-key") == key
+    with page.expect_download() as download:
+        page.click("#download-receipt")
+    receipt = json.loads(Path(download.value.path()).read_text())
+    assert receipt["signed"]["confirmation_code"] == code and len(receipt["signed"]["signature"]) == 128
+    assert receipt["credential"] == key and "decision_token" not in receipt["signed"]
+    page.click("#key-link")
+    page.wait_for_load_state()
+    assert f"credential={key}" in page.url
+    board = page.inner_text("table.board")
+    assert code in board and "إدلاء" in board
+    assert booth.box.lookup(ELECTION, code).state == "cast"
+    document = page.request.get(f"{booth.url}/api/v1/elections/{ELECTION}/ballots/{code}/document")
+    assert document.status == 404, "a cast ballot is not opened by the checker"
+    page.go_back()  # the receipt outlasts leaving and reloading the booth, on this device
+    page.reload()
+    assert page.is_visible("#saved-receipt")
+    assert _text(page, "#saved-code").replace(" ", "") == code
+
+
+def _a_browser_without_a_credential_cannot_cast(browser: Browser, booth: Booth, errors: list[str]) -> Page:
+    """A second browser, without a credential, cannot cast (nor with a well-formed one on no list)."""
+    other = browser.new_context().new_page()
+    other.on("pageerror", lambda error: errors.append(str(error)))
+    before = booth.box.election(ELECTION).board_length
+    other.goto(f"{booth.url}/ar/elections/{ELECTION}/vote")
+    _mark(other, 1, 1, 1)
+    other.click("#review-button")
+    assert "اكتب بيانات الاعتماد" in _text(other, "#credential-message")
+    assert other.is_hidden("#step-review")
+    other.fill("#credential", format_credential(new_credential()))  # well formed, on no list
+    other.click("#review-button")
+    other.click("#encrypt-button")
+    other.wait_for_selector("#booth-error:not([hidden])", timeout=60_000)
+    refusal = _text(other, "#booth-error")
+    assert "بيانات اعتماد صالحة" in refusal and "credential" not in refusal
+    assert other.is_hidden("#step-decide")
+    assert booth.box.election(ELECTION).board_length == before, "nothing stored"
+    return other
+
+
+def _the_dashboard_shows_the_lists_size_and_hash(other: Page, booth: Booth) -> None:
+    """The officials' dashboard shows the list's size and hash."""
+    other.goto(f"{booth.url}/ar/admin")
+    other.fill("#token", TOKEN)
+    other.click("button[type=submit]")
+    assert _text(other, f"#credential-count-{ELECTION}") == "٢"
+    digest = hashlib.sha256(booth.credentials_json).hexdigest().upper()
+    assert _text(other, f"#credential-hash-{ELECTION}") == digest
 
 
 def test_without_javascript_nothing_can_be_marked_or_sent(booth: Booth) -> None:

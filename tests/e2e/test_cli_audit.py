@@ -71,7 +71,12 @@ def test_polling_audit_from_plan_to_observer_check(tmp_path: Path) -> None:
     assert drawn.code == 0, drawn.err
     round_csv = folder / "rounds" / "round-1.csv"
     readings = _readings(round_csv, _paper(), tmp_path / "readings-1.csv")
+    _a_card_outside_the_sample_is_refused(folder, tmp_path, round_csv)
+    _record_rounds_until_confirmed(folder, tmp_path, readings)
+    _the_report_checks_and_tampered_reports_do_not(folder, tmp_path)
 
+
+def _a_card_outside_the_sample_is_refused(folder: Path, tmp_path: Path, round_csv: Path) -> None:
     outsider = tmp_path / "outsider.csv"
     sampled = {(row["batch"], int(row["position"])) for row in csv.DictReader(round_csv.read_text().splitlines())}
     stranger = next(card for card in _paper() if card not in sampled)
@@ -81,6 +86,9 @@ def test_polling_audit_from_plan_to_observer_check(tmp_path: Path) -> None:
     assert "is not in the sample drawn so far" in rejected.err
     assert not (folder / "readings.json").exists()
 
+
+def _record_rounds_until_confirmed(folder: Path, tmp_path: Path, readings: Path) -> None:
+    """Record round 1's readings (twice: the second time changes nothing), then escalate until confirmed."""
     recorded = nazaha("audit", "record", folder, readings)
     assert recorded.code == 0, recorded.err
     assert "Recorded" in nazaha("audit", "record", folder, readings).out  # the same readings again: no change
@@ -97,6 +105,9 @@ def test_polling_audit_from_plan_to_observer_check(tmp_path: Path) -> None:
     assert states == {"mayor": "confirmed", "measure": "confirmed"}
     assert nazaha("audit", "sample", folder).code == 3  # nothing left to sample
 
+
+def _the_report_checks_and_tampered_reports_do_not(folder: Path, tmp_path: Path) -> None:
+    """The observer's re-run agrees with the report, and refuses a changed sample, readings or seed."""
     reported = nazaha("audit", "report", folder)
     assert reported.code == 0, reported.err
     report_path = folder / "report.json"
@@ -302,7 +313,16 @@ def test_an_official_runs_a_comparison_audit_from_vendor_files(tmp_path: Path) -
     contests.write_text(json.dumps(OFFICIAL_CONTESTS))
     cvrs = _dominion_csv(tmp_path / "CVR_Export.csv", paper)
     folder = tmp_path / "audit"
+    _plan_after_a_refused_duplicate_batch(tmp_path, folder, manifest, contests, cvrs)
+    _draw_round_one_with_a_sorted_pull_list(folder)
+    first_mayor = _record_round_one_with_a_prompt_and_a_correction(folder, tmp_path, paper)
+    _escalate_until_the_mayor_is_confirmed(folder, tmp_path, paper)
+    _the_report_keeps_the_correction_visible(folder, tmp_path, first_mayor)
 
+
+def _plan_after_a_refused_duplicate_batch(
+    tmp_path: Path, folder: Path, manifest: Path, contests: Path, cvrs: Path
+) -> None:
     duplicate = tmp_path / "my manifest.csv"
     duplicate.write_text(OFFICIAL_MANIFEST + "Shelf 3,Tabulator A,Batch 1,5\n")
     refused = nazaha("audit", "plan", folder, "--manifest", duplicate, "--contests", contests, "--type", "comparison",
@@ -321,6 +341,9 @@ def test_an_official_runs_a_comparison_audit_from_vendor_files(tmp_path: Path) -
         "\n", " "
     )
 
+
+def _draw_round_one_with_a_sorted_pull_list(folder: Path) -> None:
+    """Round 1 at a 90% chance of finishing: a sorted pull list, a sheet to print, and no round 2 before its readings."""
     drawn = nazaha("audit", "sample", folder, "--seed", SEED, "--probability", "0.9")
     assert drawn.code == 0, drawn.err
     assert "sheet to print" in drawn.out
@@ -340,6 +363,12 @@ def test_an_official_runs_a_comparison_audit_from_vendor_files(tmp_path: Path) -
     assert early.code == 3
     assert f"round 1 still awaits readings ({mayor_cards} card(s) for contest 'mayor')" in early.err
 
+
+def _record_round_one_with_a_prompt_and_a_correction(
+    folder: Path, tmp_path: Path, paper: dict[tuple[str, str, int], dict[str, str]]
+) -> tuple[str, str, int]:
+    """A reading that leaves out a contest is declined at the prompt; a misread card is recorded, then
+    corrected with a sign-off. Returns the corrected card."""
     round_csv = folder / "rounds" / "round-1.csv"
     first_mayor = next(
         (r["tabulator"], r["batch"], int(r["position"]))
@@ -372,7 +401,12 @@ def test_an_official_runs_a_comparison_audit_from_vendor_files(tmp_path: Path) -
     corrected = nazaha("audit", "correct", folder, fixed, "--signed-off-by", "Hana Khalil", "--board", "Board 2",
                        "--reason", "Board 2 re-read the card: the mark is for Alice")  # fmt: skip
     assert corrected.code == 0, corrected.err
+    return first_mayor
 
+
+def _escalate_until_the_mayor_is_confirmed(
+    folder: Path, tmp_path: Path, paper: dict[tuple[str, str, int], dict[str, str]]
+) -> None:
     for number in range(2, 6):
         states = {e["contest"]: e for e in json.loads(nazaha("audit", "status", folder, "--json").out)}
         if states["mayor"]["state"] == "confirmed":
@@ -385,6 +419,8 @@ def test_an_official_runs_a_comparison_audit_from_vendor_files(tmp_path: Path) -
     assert states["measure"]["targeted"] is False
     assert states["measure"]["state"] in ("confirmed", "not confirmed (not targeted)")
 
+
+def _the_report_keeps_the_correction_visible(folder: Path, tmp_path: Path, first_mayor: tuple[str, str, int]) -> None:
     reported = nazaha("audit", "report", folder)
     assert reported.code == 0, reported.err
     assert "Corrected readings" in reported.out and "Hana Khalil" in reported.out

@@ -36,7 +36,7 @@ from nazaha.crypto.nonces import RandomSource, SeededRandom, SystemRandom
 from nazaha.crypto.params import STANDARD_GROUP, group_by_name
 from nazaha.election.ballot import BallotState
 from nazaha.election.eligibility import EligibilityMode, EligibilityPolicy
-from nazaha.election.manifest import parse_manifest
+from nazaha.election.manifest import Manifest, parse_manifest
 from nazaha.errors import MissingDependencyError
 from nazaha.verify.formats import verify_path
 from nazaha.verify.html_report import record_fingerprint, render_html_report
@@ -506,44 +506,59 @@ def demo(
                     seed=seed,
                     progress=progress,
                 )
-        console.print(tally_table(manifest, result.tally, result.expected, language))
-        console.print(
-            f"{result.cast} ballots cast, {len(result.challenged)} challenged (opened, not tallied); "
-            f"guardians present: {', '.join(map(str, result.guardians_present))}"
-        )
-        console.print(
-            f"credentials: {result.credentials} issued by the demo's own authority; every ballot signed by its "
-            "voter's credential and by its registered polling-place device"
-        )
-        if not result.matches():
-            fail("the decrypted tally differs from the plaintext counts", 3)
-        console.print("[green]decrypted counts equal the plaintext counts[/green]")
-        console.print(f"election record written to {result.record}")
+        _print_demo_result(result, manifest, language)
         if verify_record:
-            report = _verify(result.record, jobs=workers, as_json=False)
-            console.print(report_table(report))
-            failures = failures_table(report)
-            if failures is not None:
-                console.print(failures)
-                fail("the record of the demonstration does not verify", 1)
-            console.print("[bold green]verifier: VALID, every check passed[/bold green]")
+            _verify_demo(result, workers)
         if audit:
             _audit_demo(result, seed, workers)
         console.print(f"verify it yourself: nazaha verify {result.record}")
         if serve_after:
-            site = f"http://127.0.0.1:{port}"
-            url = f"{site}/api/v1"
-            console.print(f"\n[bold]Ballot box serving the demo election at {site}/[/bold]")
-            console.print(f"  results:   {site}/en/elections/{result.election_id}/results  (Arabic: /ar/...)")
-            console.print(f"  board:     {site}/en/elections/{result.election_id}/board")
-            console.print(f"  officials: {site}/en/admin")
-            console.print(f"  API:       {url}/elections/{result.election_id}  (docs: {url}/docs)")
-            console.print(f"  administrator token: {token}   (Ctrl-C stops the service)")
+            _print_demo_service(result, port, token)
 
     run_guarded(action)
     if serve_after and box is not None:
         box.close_store()
         run_service(database_url, token, host="127.0.0.1", port=port)
+
+
+def _print_demo_result(result: DemoResult, manifest: Manifest, language: str) -> None:
+    """The demonstration's tally against the plaintext counts, and where its record is; exit 3 when they differ."""
+    console.print(tally_table(manifest, result.tally, result.expected, language))
+    console.print(
+        f"{result.cast} ballots cast, {len(result.challenged)} challenged (opened, not tallied); "
+        f"guardians present: {', '.join(map(str, result.guardians_present))}"
+    )
+    console.print(
+        f"credentials: {result.credentials} issued by the demo's own authority; every ballot signed by its "
+        "voter's credential and by its registered polling-place device"
+    )
+    if not result.matches():
+        fail("the decrypted tally differs from the plaintext counts", 3)
+    console.print("[green]decrypted counts equal the plaintext counts[/green]")
+    console.print(f"election record written to {result.record}")
+
+
+def _verify_demo(result: DemoResult, workers: int) -> None:
+    """``nazaha demo --verify``: verify the demonstration's record; exit 1 when it does not verify."""
+    report = _verify(result.record, jobs=workers, as_json=False)
+    console.print(report_table(report))
+    failures = failures_table(report)
+    if failures is not None:
+        console.print(failures)
+        fail("the record of the demonstration does not verify", 1)
+    console.print("[bold green]verifier: VALID, every check passed[/bold green]")
+
+
+def _print_demo_service(result: DemoResult, port: int, token: str) -> None:
+    """``nazaha demo --serve``: where the ballot box serves the demonstration election."""
+    site = f"http://127.0.0.1:{port}"
+    url = f"{site}/api/v1"
+    console.print(f"\n[bold]Ballot box serving the demo election at {site}/[/bold]")
+    console.print(f"  results:   {site}/en/elections/{result.election_id}/results  (Arabic: /ar/...)")
+    console.print(f"  board:     {site}/en/elections/{result.election_id}/board")
+    console.print(f"  officials: {site}/en/admin")
+    console.print(f"  API:       {url}/elections/{result.election_id}  (docs: {url}/docs)")
+    console.print(f"  administrator token: {token}   (Ctrl-C stops the service)")
 
 
 def _audit_demo(result: DemoResult, seed: str | None, workers: int) -> None:

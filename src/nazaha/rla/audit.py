@@ -157,21 +157,7 @@ class Audit:
     def _population(self, contest: Contest) -> frozenset[CardRef]:
         where = f"{self.contests.source}: contest {contest.id!r}"
         if self.settings.type is AuditType.POLLING:
-            if contest.batches is None:
-                cards = frozenset(self.manifest.cards())
-            else:
-                wanted: set[tuple[str, str]] = set()
-                for tabulator, name in contest.batches:
-                    if tabulator is None:
-                        named = self.manifest.batches_named(name)
-                        if not named:
-                            raise AuditInputError(where, f"there is no batch {name!r}")
-                        wanted.update(batch.key for batch in named)
-                    else:
-                        wanted.add(self.manifest.batch(name, tabulator).key)
-                cards = frozenset(
-                    card for card in self.manifest.cards() if (card.tabulator, card.batch) in wanted or card.phantom
-                )
+            cards = self._polling_population(contest, where)
         elif self.committed is not None:
             # committed CVRs: which contests a card holds is public (its ballot style); its marks
             # are known only once its encrypted ballot is decrypted, and the reported results are
@@ -182,17 +168,7 @@ class Audit:
                 if card.phantom or contest.id in self.committed.get(card, frozenset())
             )
         else:
-            cards = frozenset(
-                card
-                for card in self.manifest.cards()
-                if card.phantom or card not in self.cvrs or self.cvrs[card].marks(contest.id) is not None
-            )
-            with_contest = sum(1 for record in self.cvrs.values() if record.marks(contest.id) is not None)
-            if contest.cards is not None and with_contest > contest.cards:
-                raise AuditInputError(
-                    where, f"{with_contest} cast-vote records hold the contest, more than its {contest.cards} cards"
-                )
-            self._check_cvr_tally(contest)
+            cards = self._cvr_population(contest, where)
         if not cards:
             raise AuditInputError(where, "no card in the manifest can hold this contest")
         if contest.cards is not None and contest.cards > len(cards):
@@ -203,6 +179,38 @@ class Audit:
             )
         if contest.valid_votes > len(cards) * contest.votes_allowed:
             raise AuditInputError(where, f"{contest.valid_votes} reported votes do not fit on {len(cards)} cards")
+        return cards
+
+    def _polling_population(self, contest: Contest, where: str) -> frozenset[CardRef]:
+        """A ballot-polling contest's cards: the whole manifest, or its named batches, with the phantoms."""
+        if contest.batches is None:
+            return frozenset(self.manifest.cards())
+        wanted: set[tuple[str, str]] = set()
+        for tabulator, name in contest.batches:
+            if tabulator is None:
+                named = self.manifest.batches_named(name)
+                if not named:
+                    raise AuditInputError(where, f"there is no batch {name!r}")
+                wanted.update(batch.key for batch in named)
+            else:
+                wanted.add(self.manifest.batch(name, tabulator).key)
+        return frozenset(
+            card for card in self.manifest.cards() if (card.tabulator, card.batch) in wanted or card.phantom
+        )
+
+    def _cvr_population(self, contest: Contest, where: str) -> frozenset[CardRef]:
+        """A comparison contest's cards: those whose CVR holds it, those without a CVR, and the phantoms."""
+        cards = frozenset(
+            card
+            for card in self.manifest.cards()
+            if card.phantom or card not in self.cvrs or self.cvrs[card].marks(contest.id) is not None
+        )
+        with_contest = sum(1 for record in self.cvrs.values() if record.marks(contest.id) is not None)
+        if contest.cards is not None and with_contest > contest.cards:
+            raise AuditInputError(
+                where, f"{with_contest} cast-vote records hold the contest, more than its {contest.cards} cards"
+            )
+        self._check_cvr_tally(contest)
         return cards
 
     def _check_cvr_tally(self, contest: Contest) -> None:

@@ -18,7 +18,7 @@ option or style is refused with ``BallotError`` before anything is encrypted.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from nazaha.crypto.elgamal import Ciphertext, add_ciphertexts, encrypt
 from nazaha.crypto.group import Group
@@ -35,7 +35,7 @@ from nazaha.election.ballot import (
     PlaintextBallot,
 )
 from nazaha.election.context import ElectionContext
-from nazaha.election.manifest import Manifest
+from nazaha.election.manifest import Contest, Manifest
 from nazaha.errors import BallotError, NotFoundError
 from nazaha.voting.confirmation import confirmation_code, contest_hash
 from nazaha.voting.contest_data import ContestData, encode_contest_data, encrypt_contest_data, write_in_texts
@@ -142,35 +142,9 @@ def _marks(manifest: Manifest, ballot: PlaintextBallot) -> tuple[int, dict[int, 
     overvoted: set[int] = set()
     for index in sorted(style.contests):
         contest = manifest.contest(index)
-        marks = ballot.votes.get(contest.label, {})
-        option_labels = {option.label for option in contest.options}
-        for label, value in marks.items():
-            if label not in option_labels:
-                raise BallotError(f"contest {contest.label!r} has no option {label!r}")
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise BallotError(
-                    f"contest {contest.label!r}, option {label!r}: the value must be a non-negative integer"
-                )
-        row = [marks.get(option.label, 0) for option in contest.options]
-        over = [
-            (option, value)
-            for option, value in zip(contest.options, row, strict=True)
-            if value > contest.option_limit(option)
-        ]
-        if (over or sum(row) > contest.contest_limit) and record:
+        row, over = _contest_row(contest, ballot.votes.get(contest.label, {}), record=record)
+        if over:
             overvoted.add(index)
-            row = [0] * len(row)
-        elif over:
-            option, value = over[0]
-            raise BallotError(
-                f"overvote: contest {contest.label!r}, option {option.label!r} is given "
-                f"{value}, more than its limit {contest.option_limit(option)}"
-            )
-        elif sum(row) > contest.contest_limit:
-            raise BallotError(
-                f"overvote: contest {contest.label!r} has {sum(row)} selections, more than its "
-                f"limit {contest.contest_limit}"
-            )
         values[index] = row
     for label in ballot.write_ins:
         if label not in on_style:
@@ -183,6 +157,37 @@ def _marks(manifest: Manifest, ballot: PlaintextBallot) -> tuple[int, dict[int, 
         if contest.contest_data_blocks:
             plain[index] = encode_contest_data(contest, ContestData(overvoted=index in overvoted, write_ins=texts))
     return style_index, values, overvoted, plain
+
+
+def _contest_row(contest: Contest, marks: Mapping[str, int], *, record: bool) -> tuple[list[int], bool]:
+    """One contest's values in option order, and whether it is recorded as overvoted (its values
+    then zeros, when ``record``: a scanned ballot under the "record" policy); an overvote otherwise raises."""
+    option_labels = {option.label for option in contest.options}
+    for label, value in marks.items():
+        if label not in option_labels:
+            raise BallotError(f"contest {contest.label!r} has no option {label!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise BallotError(f"contest {contest.label!r}, option {label!r}: the value must be a non-negative integer")
+    row = [marks.get(option.label, 0) for option in contest.options]
+    over = [
+        (option, value)
+        for option, value in zip(contest.options, row, strict=True)
+        if value > contest.option_limit(option)
+    ]
+    if (over or sum(row) > contest.contest_limit) and record:
+        return [0] * len(row), True
+    if over:
+        option, value = over[0]
+        raise BallotError(
+            f"overvote: contest {contest.label!r}, option {option.label!r} is given "
+            f"{value}, more than its limit {contest.option_limit(option)}"
+        )
+    if sum(row) > contest.contest_limit:
+        raise BallotError(
+            f"overvote: contest {contest.label!r} has {sum(row)} selections, more than its "
+            f"limit {contest.contest_limit}"
+        )
+    return row, False
 
 
 def encrypt_ballot_nonce(

@@ -353,48 +353,15 @@ class AuditFolder:
         Round 1's targets are the expected sizes, or with ``probability`` (0.7, 0.8 or 0.9) the
         sizes that finish in one round with that probability, or ``size`` per contest. A contest
         whose next target reaches its population is hand counted instead: every card of it."""
-        if seed is not None:
-            seed = check_seed(seed)
-            if self.seed is not None and seed != self.seed:
-                raise AuditStateError("the seed is already fixed for this audit; a later round uses the same one")
-        seed = seed or self.seed
-        if seed is None:
-            raise AuditStateError(
-                "the first round needs the public seed (--seed), rolled after the inputs are published"
-            )
+        seed = self._round_seed(seed)
         if size is not None and size < 1:
             raise AuditInputError("size", "a round needs at least one card per contest")
         if size is not None and probability is not None:
             raise AuditInputError("size", "give a size or a probability of finishing in one round, not both")
-        hand_count: list[str] = []
         if not self.rounds:
-            targets: dict[str, int] = {}
-            for plan in self.audit.plan():
-                chosen = size or (plan.size_for(probability) if probability is not None else plan.estimate)
-                if chosen >= plan.population:
-                    hand_count.append(plan.contest)
-                else:
-                    targets[plan.contest] = chosen
+            targets, hand_count = self._first_targets(size, probability)
         else:
-            if probability is not None:
-                raise AuditInputError("probability", "the probability of finishing in one round applies to round 1")
-            statuses = self.audit.status(seed, self.prefix, self.readings, self.hand_counts)
-            waiting = [s for s in statuses if s.targeted and s.state is ContestState.AWAITING]
-            if waiting:
-                counts = ", ".join(f"{s.awaiting} card(s) for contest {s.contest!r}" for s in waiting)
-                raise AuditStateError(f"round {len(self.rounds)} still awaits readings ({counts})")
-            open_contests = [s for s in statuses if s.targeted and s.state is ContestState.ESCALATE]
-            if not open_contests:
-                raise AuditStateError(
-                    "every targeted contest is confirmed or fully hand counted; the audit is complete"
-                )
-            targets = {}
-            for s in open_contests:
-                target = s.draws + size if size is not None else (s.next_target or s.population)
-                if s.full_count_next or target >= s.population:
-                    hand_count.append(s.contest)
-                else:
-                    targets[s.contest] = target
+            targets, hand_count = self._escalation_targets(seed, size, probability)
         start = self.prefix
         stop = max(start, self.audit.prefix_for(seed, targets)) if targets else start
         hand_cards = self.audit.hand_count_cards(hand_count)
@@ -405,6 +372,61 @@ class AuditFolder:
         self.state["seed"] = seed
         round_state: dict[str, Any] = {"number": number, "targets": targets, "draws": stop, "hand_count": hand_count}
         self.state["rounds"] = [*self.rounds, round_state]
+        self._write_round(number, rows, items)
+        self._save_state()
+        return RoundSample(number, targets, tuple(hand_count), start, stop, rows, items)
+
+    def _round_seed(self, seed: str | None) -> str:
+        """The public seed: the one given (checked, and the same as before once fixed) or the audit's."""
+        if seed is not None:
+            seed = check_seed(seed)
+            if self.seed is not None and seed != self.seed:
+                raise AuditStateError("the seed is already fixed for this audit; a later round uses the same one")
+        seed = seed or self.seed
+        if seed is None:
+            raise AuditStateError(
+                "the first round needs the public seed (--seed), rolled after the inputs are published"
+            )
+        return seed
+
+    def _first_targets(self, size: int | None, probability: float | None) -> tuple[dict[str, int], list[str]]:
+        """Round 1's targets and the contests hand counted instead (a target reaching the population)."""
+        hand_count: list[str] = []
+        targets: dict[str, int] = {}
+        for plan in self.audit.plan():
+            chosen = size or (plan.size_for(probability) if probability is not None else plan.estimate)
+            if chosen >= plan.population:
+                hand_count.append(plan.contest)
+            else:
+                targets[plan.contest] = chosen
+        return targets, hand_count
+
+    def _escalation_targets(
+        self, seed: str, size: int | None, probability: float | None
+    ) -> tuple[dict[str, int], list[str]]:
+        """A later round's targets, from the status of the contests that must escalate."""
+        if probability is not None:
+            raise AuditInputError("probability", "the probability of finishing in one round applies to round 1")
+        statuses = self.audit.status(seed, self.prefix, self.readings, self.hand_counts)
+        waiting = [s for s in statuses if s.targeted and s.state is ContestState.AWAITING]
+        if waiting:
+            counts = ", ".join(f"{s.awaiting} card(s) for contest {s.contest!r}" for s in waiting)
+            raise AuditStateError(f"round {len(self.rounds)} still awaits readings ({counts})")
+        open_contests = [s for s in statuses if s.targeted and s.state is ContestState.ESCALATE]
+        if not open_contests:
+            raise AuditStateError("every targeted contest is confirmed or fully hand counted; the audit is complete")
+        hand_count: list[str] = []
+        targets: dict[str, int] = {}
+        for s in open_contests:
+            target = s.draws + size if size is not None else (s.next_target or s.population)
+            if s.full_count_next or target >= s.population:
+                hand_count.append(s.contest)
+            else:
+                targets[s.contest] = target
+        return targets, hand_count
+
+    def _write_round(self, number: int, rows: list[dict[str, Any]], items: list[PullItem]) -> None:
+        """The round's files: its draws, its pull list and its printable pull sheet."""
         rounds = self.folder / "rounds"
         write_file_atomically(rounds / f"round-{number}.csv", _rows_to_csv(rows))
         write_file_atomically(rounds / f"pull-list-{number}.csv", pull_list_csv(items).encode("utf-8"))
@@ -414,8 +436,6 @@ class AuditFolder:
             contests=[contest.id for contest in self.contests.targeted],
         )
         write_file_atomically(rounds / f"pull-sheet-{number}.html", sheet.encode("utf-8"))
-        self._save_state()
-        return RoundSample(number, targets, tuple(hand_count), start, stop, rows, items)
 
     # -- readings and corrections ---------------------------------------------------------------
 

@@ -97,44 +97,70 @@ def encrypt_on_devices(
     ]
     devices = [device for device, _ in work]
     if jobs <= 1:
-        for position in range(len(devices)):
-            for number, batch in enumerate(batches[position]):
-                devices[position], encrypted = _encrypt_batch(context, devices[position], batch, seed, number)
-                results[position].extend(encrypted)
-                progress.advance(len(batch))
+        _encrypt_in_order(context, devices, batches, seed, progress, results)
     else:
-        # A simple-chaining device's batches run one after another (each needs the previous
-        # code); a device without chaining has independent batches, which all run at once.
-        chained = [device.mode is ChainingMode.SIMPLE for device in devices]
-        parts: list[dict[int, list[EncryptedOnDevice]]] = [{} for _ in devices]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            in_flight: dict[Future[tuple[EncryptionDevice, list[EncryptedOnDevice]]], tuple[int, int]] = {}
-
-            def submit(position: int, number: int) -> None:
-                if number < len(batches[position]):
-                    future = pool.submit(
-                        _encrypt_batch, context, devices[position], batches[position][number], seed, number
-                    )
-                    in_flight[future] = (position, number)
-
-            for position in range(len(devices)):
-                for number in range(1 if chained[position] else len(batches[position])):
-                    submit(position, number)
-            while in_flight:
-                done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
-                for future in done:
-                    position, number = in_flight.pop(future)
-                    device, encrypted = future.result()
-                    parts[position][number] = encrypted
-                    progress.advance(len(encrypted))
-                    if chained[position]:
-                        devices[position] = device
-                        submit(position, number + 1)
-        for position, device in enumerate(devices):
-            for number in range(len(batches[position])):
-                results[position].extend(parts[position][number])
-                if not chained[position]:
-                    for item in parts[position][number]:
-                        device.record(item.ballot.confirmation_code)
+        _encrypt_in_parallel(context, devices, batches, jobs, seed, progress, results)
     progress.finish()
     return [DeviceBatch(device, ballots) for device, ballots in zip(devices, results, strict=True)]
+
+
+def _encrypt_in_order(
+    context: ElectionContext,
+    devices: list[EncryptionDevice],
+    batches: list[list[list[PlaintextBallot]]],
+    seed: str | None,
+    progress: Progress,
+    results: list[list[EncryptedOnDevice]],
+) -> None:
+    """Encrypt every device's batches one after another in this process (``devices`` advance in place)."""
+    for position in range(len(devices)):
+        for number, batch in enumerate(batches[position]):
+            devices[position], encrypted = _encrypt_batch(context, devices[position], batch, seed, number)
+            results[position].extend(encrypted)
+            progress.advance(len(batch))
+
+
+def _encrypt_in_parallel(
+    context: ElectionContext,
+    devices: list[EncryptionDevice],
+    batches: list[list[list[PlaintextBallot]]],
+    jobs: int,
+    seed: str | None,
+    progress: Progress,
+    results: list[list[EncryptedOnDevice]],
+) -> None:
+    """Encrypt the batches in ``jobs`` worker processes (``devices`` advance in place).
+
+    A simple-chaining device's batches run one after another (each needs the previous code); a
+    device without chaining has independent batches, which all run at once."""
+    chained = [device.mode is ChainingMode.SIMPLE for device in devices]
+    parts: list[dict[int, list[EncryptedOnDevice]]] = [{} for _ in devices]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        in_flight: dict[Future[tuple[EncryptionDevice, list[EncryptedOnDevice]]], tuple[int, int]] = {}
+
+        def submit(position: int, number: int) -> None:
+            if number < len(batches[position]):
+                future = pool.submit(
+                    _encrypt_batch, context, devices[position], batches[position][number], seed, number
+                )
+                in_flight[future] = (position, number)
+
+        for position in range(len(devices)):
+            for number in range(1 if chained[position] else len(batches[position])):
+                submit(position, number)
+        while in_flight:
+            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            for future in done:
+                position, number = in_flight.pop(future)
+                device, encrypted = future.result()
+                parts[position][number] = encrypted
+                progress.advance(len(encrypted))
+                if chained[position]:
+                    devices[position] = device
+                    submit(position, number + 1)
+    for position, device in enumerate(devices):
+        for number in range(len(batches[position])):
+            results[position].extend(parts[position][number])
+            if not chained[position]:
+                for item in parts[position][number]:
+                    device.record(item.ballot.confirmation_code)

@@ -19,18 +19,22 @@ from functools import partial
 from pathlib import Path
 
 from nazaha.crypto.elgamal import Ciphertext
-from nazaha.crypto.group import Group
+from nazaha.crypto.group import FixedBase, Group
 from nazaha.crypto.nonces import RandomSource, SystemRandom
 from nazaha.crypto.proofs.range import RangeProof, verify_range
 from nazaha.errors import InvalidProof, RecordFormatError
 from nazaha.verify.eg2 import hashes
 from nazaha.verify.eg2.model import (
     Ballot20,
+    Chain20,
     Contest20,
     Decrypted20,
+    DecryptedContest20,
     DecryptedContestData20,
+    DecryptedSelection20,
     ManifestContest20,
     Record20,
+    TallySelection20,
     load_json,
     parse_ballot,
     parse_decrypted,
@@ -93,6 +97,13 @@ class ElectionInputs20:
 
 def check_election20(inputs: ElectionInputs20, standard: Group, findings: Findings) -> None:
     """Verifications 1-4 (1.A, the version, is decided by the runner from which hashes match)."""
+    _check_parameters20(inputs, standard, findings)
+    _check_guardians20(inputs, findings)
+    _check_joint_key20(inputs, findings)
+
+
+def _check_parameters20(inputs: ElectionInputs20, standard: Group, findings: Findings) -> None:
+    """Verification 1: the standard group of 2.0.0 §3.1.1 and the hashes H_P, H_M, H_B."""
     group = inputs.group
     where = inputs.where
     findings.count("1")
@@ -126,6 +137,10 @@ def check_election20(inputs: ElectionInputs20, standard: Group, findings: Findin
     else:
         findings.fail("1.H", where, "the base hash H_B is not H(H_P; 0x02, H_M, n, k)")
 
+
+def _check_guardians20(inputs: ElectionInputs20, findings: Findings) -> None:
+    """Verification 2: the guardians' indices, their k commitments K_i,j and the proofs of them."""
+    n, k = inputs.guardian_count, inputs.quorum
     indices = sorted(g.index for g in inputs.guardians)
     if indices != list(range(1, n + 1)):
         findings.fail("2.A", "guardians", f"the guardians' indices are {indices}, expected 1 to n = {n}")
@@ -135,26 +150,38 @@ def check_election20(inputs: ElectionInputs20, standard: Group, findings: Findin
         if len(guardian.commitments) != k:
             findings.fail("2.A", subject, f"{len(guardian.commitments)} coefficient commitments, expected k = {k}")
         for j, commitment in enumerate(guardian.commitments):
-            if not group.is_element(commitment):
-                findings.fail("2.A", f"{subject}, coefficient {j}", "K_i,j is not in Z_p^r")
-                continue
-            if guardian.proofs is None:
-                continue
-            if j >= len(guardian.proofs):
-                findings.fail("2.C", f"{subject}, coefficient {j}", "no proof of knowledge of the coefficient")
-                continue
-            challenge, response = guardian.proofs[j]
-            if not 0 <= response < group.q:
-                findings.fail("2.B", f"{subject}, coefficient {j}", "the response v_i,j is not in Z_q")
-                continue
-            h = group.mul(group.g_pow(response), group.pow(commitment, challenge))
-            if hashes.coefficient_challenge(group, inputs.h_p, guardian.index, j, commitment, h) != challenge:
-                findings.fail(
-                    "2.C", f"{subject}, coefficient {j}", "c_i,j != H(H_P; 0x10, i, j, K_i,j, g^v_i,j · K_i,j^c_i,j)"
-                )
+            _check_coefficient20(inputs, guardian, j, commitment, findings)
         if guardian.proofs is None:
             findings.observe("guardian-without-proofs")
 
+
+def _check_coefficient20(
+    inputs: ElectionInputs20, guardian: GuardianInput20, j: int, commitment: int, findings: Findings
+) -> None:
+    """2.A, 2.B, 2.C for the commitment K_i,j and its proof (c_i,j, v_i,j), when published."""
+    group = inputs.group
+    where = f"guardian {guardian.name}, coefficient {j}"
+    if not group.is_element(commitment):
+        findings.fail("2.A", where, "K_i,j is not in Z_p^r")
+        return
+    if guardian.proofs is None:
+        return
+    if j >= len(guardian.proofs):
+        findings.fail("2.C", where, "no proof of knowledge of the coefficient")
+        return
+    challenge, response = guardian.proofs[j]
+    if not 0 <= response < group.q:
+        findings.fail("2.B", where, "the response v_i,j is not in Z_q")
+        return
+    h = group.mul(group.g_pow(response), group.pow(commitment, challenge))
+    if hashes.coefficient_challenge(group, inputs.h_p, guardian.index, j, commitment, h) != challenge:
+        findings.fail("2.C", where, "c_i,j != H(H_P; 0x10, i, j, K_i,j, g^v_i,j · K_i,j^c_i,j)")
+
+
+def _check_joint_key20(inputs: ElectionInputs20, findings: Findings) -> None:
+    """Verifications 3 (the joint key K) and 4 (the extended base hash H_E)."""
+    group = inputs.group
+    where = inputs.where
     findings.count("3")
     keys = [g.commitments[0] for g in inputs.guardians if g.commitments]
     for guardian, key in zip(inputs.guardians, keys, strict=False):
@@ -356,11 +383,9 @@ def _check_decrypted(
     findings: Findings,
 ) -> None:
     """Verifications 12, 13 and 14 for one challenged ballot and its published decryption."""
-    group = ctx.group
-    key = ctx.joint_key
-    fixed_key = group.fixed_base(key)
     if opened.ballot_id != ballot.ballot_id or opened.election_id != ctx.h_e:
         findings.fail("12.B", subject, "the decryption names another ballot or election")
+    fixed_key = ctx.group.fixed_base(ctx.joint_key)
     by_id = {c.contest_id: (c, info) for c, info in contests}
     seen = set()
     for decrypted in opened.contests:
@@ -370,46 +395,66 @@ def _check_decrypted(
             findings.fail("13.D", where, "the decrypted contest is not a contest of this ballot in the manifest")
             continue
         seen.add(decrypted.contest_id)
-        contest, info = pair
-        encrypted = {s.selection_id: s.ciphertext for s in contest.selections}
-        labels = {s for s, _ in info.selections}
-        total = 0
-        listed = set()
-        for selection in decrypted.selections:
-            here = f"{where}, selection {selection.selection_id}"
-            findings.count("12")
-            findings.count("13")
-            if selection.selection_id not in labels:
-                findings.fail("13.E", here, "the option is not an option of the contest in the manifest")
-                continue
-            listed.add(selection.selection_id)
-            if encrypted.get(selection.selection_id) != selection.ciphertext:
-                findings.fail("12.B", here, "the decrypted (α, β) is not the ballot's encryption of this option")
-                continue
-            pad, data = selection.ciphertext
-            challenge, response = selection.proof
-            if not 0 <= response < group.q:
-                findings.fail("12.A", here, "the response v is not in Z_q")
-            elif not group.is_element(selection.s_value):
-                findings.fail("12.B", here, "S is not in Z_p^r")
-            else:
-                m = group.div(data, selection.s_value)
-                a = group.mul(group.g_pow(response), fixed_key.pow(challenge))
-                b = group.mul(group.pow(pad, response), group.pow(m, challenge))
-                if hashes.decryption_challenge(group, ctx.h_e, key, pad, data, a, b, m) != challenge:
-                    findings.fail("12.B", here, "c != H(H_E; 0x30, K, α, β, a, b, M)")
-            if not 0 <= selection.value <= info.option_limit:
-                findings.fail("13.B", here, f"the value {selection.value} is not between 0 and {info.option_limit}")
-            elif fixed_key.pow(selection.value) != selection.s_value:
-                findings.fail("13.A", here, f"S != K^σ for the published σ = {selection.value}")
-            total += selection.value
-        for label in sorted(labels - listed):
-            findings.fail("13.F", where, f"the manifest's option {label} is not in the decryption")
-        if total > info.votes_allowed:
-            findings.fail("13.C", where, f"{total} selections exceed the limit {info.votes_allowed}")
-        _check_contest_data(ctx, contest, decrypted.contest_data, where, findings)
+        _check_decrypted_contest(ctx, fixed_key, pair, decrypted, where, findings)
     for contest_id in sorted(set(by_id) - seen):
         findings.fail("13.D", subject, f"contest {contest_id} of the ballot is not in its decryption")
+
+
+def _check_decrypted_contest(
+    ctx: Chunk20Context,
+    fixed_key: FixedBase,
+    pair: tuple[Contest20, ManifestContest20],
+    decrypted: DecryptedContest20,
+    where: str,
+    findings: Findings,
+) -> None:
+    """Verifications 12, 13 and 14 for one decrypted contest of a challenged ballot."""
+    contest, info = pair
+    encrypted = {s.selection_id: s.ciphertext for s in contest.selections}
+    labels = {s for s, _ in info.selections}
+    total = 0
+    listed = set()
+    for selection in decrypted.selections:
+        here = f"{where}, selection {selection.selection_id}"
+        findings.count("12")
+        findings.count("13")
+        if selection.selection_id not in labels:
+            findings.fail("13.E", here, "the option is not an option of the contest in the manifest")
+            continue
+        listed.add(selection.selection_id)
+        if encrypted.get(selection.selection_id) != selection.ciphertext:
+            findings.fail("12.B", here, "the decrypted (α, β) is not the ballot's encryption of this option")
+            continue
+        _check_selection_decryption(ctx, fixed_key, selection, here, findings)
+        if not 0 <= selection.value <= info.option_limit:
+            findings.fail("13.B", here, f"the value {selection.value} is not between 0 and {info.option_limit}")
+        elif fixed_key.pow(selection.value) != selection.s_value:
+            findings.fail("13.A", here, f"S != K^σ for the published σ = {selection.value}")
+        total += selection.value
+    for label in sorted(labels - listed):
+        findings.fail("13.F", where, f"the manifest's option {label} is not in the decryption")
+    if total > info.votes_allowed:
+        findings.fail("13.C", where, f"{total} selections exceed the limit {info.votes_allowed}")
+    _check_contest_data(ctx, contest, decrypted.contest_data, where, findings)
+
+
+def _check_selection_decryption(
+    ctx: Chunk20Context, fixed_key: FixedBase, selection: DecryptedSelection20, here: str, findings: Findings
+) -> None:
+    """Verification 12: the proof (c, v) that S = α^s decrypts the option's (α, β)."""
+    group = ctx.group
+    pad, data = selection.ciphertext
+    challenge, response = selection.proof
+    if not 0 <= response < group.q:
+        findings.fail("12.A", here, "the response v is not in Z_q")
+    elif not group.is_element(selection.s_value):
+        findings.fail("12.B", here, "S is not in Z_p^r")
+    else:
+        m = group.div(data, selection.s_value)
+        a = group.mul(group.g_pow(response), fixed_key.pow(challenge))
+        b = group.mul(group.pow(pad, response), group.pow(m, challenge))
+        if hashes.decryption_challenge(group, ctx.h_e, ctx.joint_key, pad, data, a, b, m) != challenge:
+            findings.fail("12.B", here, "c != H(H_E; 0x30, K, α, β, a, b, M)")
 
 
 def _check_contest_data(
@@ -521,7 +566,6 @@ def check_ballot_chunk20(ctx: Chunk20Context, names: Sequence[str]) -> Chunk20Re
 
 def check_chains20(record: Record20, summaries: Sequence[BallotSummary20], findings: Findings) -> None:
     """7.C (unique codes) and, when the record chains codes, 7.D-7.G for every device."""
-    group = record.group
     codes: dict[bytes, str] = {}
     for summary in summaries:
         if summary.code in codes:
@@ -540,48 +584,65 @@ def check_chains20(record: Record20, summaries: Sequence[BallotSummary20], findi
         return
     by_id = {s.ballot_id: s for s in summaries}
     chained: set[str] = set()
-    aux0 = record.aux0
     for chain in record.chains:
-        subject = f"device {chain.device}"
-        findings.count("7")
-        h0 = {
-            False: hashes.chain_initial_hash(group, record.h_e, aux0, unprefixed=False),
-            True: hashes.chain_initial_hash(group, record.h_e, aux0, unprefixed=True),
-        }
-        unprefixed = h0[True] == chain.initial and h0[False] != chain.initial
-        if chain.initial not in h0.values():
-            findings.fail("7.D", subject, "the chain's initial hash is not H_0 = H(H_E; 0x24, B_aux,0)")
-        findings.observe("baux-unprefixed" if unprefixed else "baux-prefixed")
-        previous = h0[unprefixed]
-        for position, ballot_id in enumerate(chain.ballot_ids, start=1):
-            found = by_id.get(ballot_id)
-            if found is None:
-                findings.fail("7.E", subject, f"the chain lists ballot {ballot_id}, which is not in the record")
-                continue
-            summary = found
-            if ballot_id in chained:
-                findings.fail("7.E", subject, f"ballot {ballot_id} is chained twice")
-            chained.add(ballot_id)
-            if summary.device != chain.device:
-                findings.fail(
-                    "7.E", f"ballot {ballot_id}", f"the ballot was encrypted on {summary.device!r}, not on this device"
-                )
-            if summary.aux == previous + aux0:
-                pass
-            elif position == 1 and summary.aux == previous:
-                findings.observe("chain-first-aux")
-            else:
-                findings.fail(
-                    "7.E", f"ballot {ballot_id}", "B_aux is not the previous confirmation code followed by B_aux,0"
-                )
-            previous = summary.code
-        if chain.last_code != previous:
-            findings.fail("7.F", subject, "the chain's last confirmation code is not that of its last ballot")
-        closing = hashes.chain_closing_hash(group, record.h_e, previous, aux0, unprefixed=unprefixed)
-        if closing != chain.closing_hash:
-            findings.fail("7.G", subject, "the closing hash is not H(H_E; 0x24, H(B_ℓ) ‖ B_aux,0 ‖ CLOSE)")
+        _check_chain(record, chain, by_id, chained, findings)
     for ballot_id in sorted(set(by_id) - chained):
         findings.fail("7.E", f"ballot {ballot_id}", "codes are chained, but no device's chain holds this ballot")
+
+
+def _check_chain(
+    record: Record20,
+    chain: Chain20,
+    by_id: dict[str, BallotSummary20],
+    chained: set[str],
+    findings: Findings,
+) -> None:
+    """7.D-7.G for one device's chain; adds the ballots it lists to ``chained``."""
+    group = record.group
+    aux0 = record.aux0
+    subject = f"device {chain.device}"
+    findings.count("7")
+    h0 = {
+        False: hashes.chain_initial_hash(group, record.h_e, aux0, unprefixed=False),
+        True: hashes.chain_initial_hash(group, record.h_e, aux0, unprefixed=True),
+    }
+    unprefixed = h0[True] == chain.initial and h0[False] != chain.initial
+    if chain.initial not in h0.values():
+        findings.fail("7.D", subject, "the chain's initial hash is not H_0 = H(H_E; 0x24, B_aux,0)")
+    findings.observe("baux-unprefixed" if unprefixed else "baux-prefixed")
+    previous = h0[unprefixed]
+    for position, ballot_id in enumerate(chain.ballot_ids, start=1):
+        found = by_id.get(ballot_id)
+        if found is None:
+            findings.fail("7.E", subject, f"the chain lists ballot {ballot_id}, which is not in the record")
+            continue
+        if ballot_id in chained:
+            findings.fail("7.E", subject, f"ballot {ballot_id} is chained twice")
+        chained.add(ballot_id)
+        _check_chain_link(chain, found, position, previous, aux0, findings)
+        previous = found.code
+    if chain.last_code != previous:
+        findings.fail("7.F", subject, "the chain's last confirmation code is not that of its last ballot")
+    closing = hashes.chain_closing_hash(group, record.h_e, previous, aux0, unprefixed=unprefixed)
+    if closing != chain.closing_hash:
+        findings.fail("7.G", subject, "the closing hash is not H(H_E; 0x24, H(B_ℓ) ‖ B_aux,0 ‖ CLOSE)")
+
+
+def _check_chain_link(
+    chain: Chain20, summary: BallotSummary20, position: int, previous: bytes, aux0: bytes, findings: Findings
+) -> None:
+    """7.E for the ballot at ``position`` of a chain: its device, and B_aux after the previous code."""
+    ballot_id = summary.ballot_id
+    if summary.device != chain.device:
+        findings.fail(
+            "7.E", f"ballot {ballot_id}", f"the ballot was encrypted on {summary.device!r}, not on this device"
+        )
+    if summary.aux == previous + aux0:
+        pass
+    elif position == 1 and summary.aux == previous:
+        findings.observe("chain-first-aux")
+    else:
+        findings.fail("7.E", f"ballot {ballot_id}", "B_aux is not the previous confirmation code followed by B_aux,0")
 
 
 def check_tally20(
@@ -591,8 +652,20 @@ def check_tally20(
     findings: Findings,
 ) -> None:
     """Verifications 8, 9 and 10."""
-    group = record.group
-    key = group.fixed_base(record.joint_key)
+    _check_encrypted_tally(record, products, summaries, findings)
+    _check_decrypted_tally(record, findings)
+    voted = set().union(*(s.contests for s in summaries)) if summaries else set()
+    for contest_id in sorted(voted - set(record.tally_contests)):
+        findings.fail("10.E", contest_id, "a contest on submitted ballots is not in the tally")
+
+
+def _check_encrypted_tally(
+    record: Record20,
+    products: dict[tuple[str, str], tuple[int, int]],
+    summaries: Sequence[BallotSummary20],
+    findings: Findings,
+) -> None:
+    """Verification 8: the encrypted tally is the product of the cast ballots' encryptions."""
     cast = sorted(s.ballot_id for s in summaries if s.state == CAST)
     if sorted(record.cast_ids) != cast:
         findings.fail(
@@ -613,6 +686,11 @@ def check_tally20(
             findings.fail("8.B", subject, "B is not the product of the cast ballots' β")
     for key_pair in sorted(set(record.encrypted_tally) - manifest_keys):
         findings.fail("8.A", f"{key_pair[0]}/{key_pair[1]}", "the encrypted tally has an option the manifest does not")
+
+
+def _check_decrypted_tally(record: Record20, findings: Findings) -> None:
+    """Verifications 9 and 10 for every option of the decrypted tally, and 10.D for those missing."""
+    key = record.group.fixed_base(record.joint_key)
     options = {c.contest_id: {s for s, _ in c.selections} for c in record.contests}
     seen: dict[str, set[str]] = {}
     for selection in record.tally:
@@ -627,30 +705,35 @@ def check_tally20(
             findings.fail("10.C", subject, "the option appears twice in the tally")
             continue
         seen[selection.contest_id].add(selection.selection_id)
-        findings.count("9")
-        findings.count("10")
-        encrypted = record.encrypted_tally.get((selection.contest_id, selection.selection_id))
-        if encrypted != selection.ciphertext:
-            findings.fail("9.B", subject, "the decrypted (A, B) is not the encrypted tally's (Nazaha's own check)")
-            continue
-        pad, data = selection.ciphertext
-        challenge, response = selection.proof
-        if not 0 <= response < group.q:
-            findings.fail("9.A", subject, "the response v is not in Z_q")
-        elif not group.is_element(selection.t_value):
-            findings.fail("9.B", subject, "T is not in Z_p^r")
-        else:
-            m = group.div(data, selection.t_value)
-            a = group.mul(group.g_pow(response), key.pow(challenge))
-            b = group.mul(group.pow(pad, response), group.pow(m, challenge))
-            if hashes.decryption_challenge(group, record.h_e, record.joint_key, pad, data, a, b, m) != challenge:
-                findings.fail("9.B", subject, "c != H(H_E; 0x30, K, A, B, a, b, M)")
-        if selection.value < 0 or key.pow(selection.value) != selection.t_value:
-            findings.fail("10.A", subject, f"T != K^t for the published t = {selection.value}")
+        _check_tally_selection(record, key, selection, subject, findings)
     for contest_id, labels in options.items():
         if contest_id in seen:
             for label in sorted(labels - seen[contest_id]):
                 findings.fail("10.D", f"{contest_id}/{label}", "the manifest's option is not in the decrypted tally")
-    voted = set().union(*(s.contests for s in summaries)) if summaries else set()
-    for contest_id in sorted(voted - set(record.tally_contests)):
-        findings.fail("10.E", contest_id, "a contest on submitted ballots is not in the tally")
+
+
+def _check_tally_selection(
+    record: Record20, key: FixedBase, selection: TallySelection20, subject: str, findings: Findings
+) -> None:
+    """Verifications 9 (the proof of the decryption T) and 10.A (T = K^t) for one option of the tally."""
+    group = record.group
+    findings.count("9")
+    findings.count("10")
+    encrypted = record.encrypted_tally.get((selection.contest_id, selection.selection_id))
+    if encrypted != selection.ciphertext:
+        findings.fail("9.B", subject, "the decrypted (A, B) is not the encrypted tally's (Nazaha's own check)")
+        return
+    pad, data = selection.ciphertext
+    challenge, response = selection.proof
+    if not 0 <= response < group.q:
+        findings.fail("9.A", subject, "the response v is not in Z_q")
+    elif not group.is_element(selection.t_value):
+        findings.fail("9.B", subject, "T is not in Z_p^r")
+    else:
+        m = group.div(data, selection.t_value)
+        a = group.mul(group.g_pow(response), key.pow(challenge))
+        b = group.mul(group.pow(pad, response), group.pow(m, challenge))
+        if hashes.decryption_challenge(group, record.h_e, record.joint_key, pad, data, a, b, m) != challenge:
+            findings.fail("9.B", subject, "c != H(H_E; 0x30, K, A, B, a, b, M)")
+    if selection.value < 0 or key.pow(selection.value) != selection.t_value:
+        findings.fail("10.A", subject, f"T != K^t for the published t = {selection.value}")
