@@ -12,19 +12,13 @@ NAZAHA_CHROMIUM. Without it the test is skipped, except under CI=true where it f
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import socket
 import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-import uvicorn
 
 from nazaha.ceremony.keyfile import KDF_TEST_ONLY
 from nazaha.crypto.nonces import SeededRandom
@@ -37,14 +31,12 @@ from nazaha.workflows.demo import load_sample_manifest
 from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, election_files_of
 from nazaha.workflows.workspace import Workspace
 from tests.e2e.cli import nazaha
-from tests.support.external import require_external
+from tests.support.browser import CHROMIUM, TOKEN, mark, require_chromium, serving, text_of
 from tests.support.hostile import HOSTILE_NAMES, hostile_manifest
 
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog, Page
 
-CHROMIUM = os.environ.get("NAZAHA_CHROMIUM", "/usr/bin/chromium")
-TOKEN = "browser-test-admin-token"
 PASSPHRASES = [f"passphrase of guardian {i}" for i in range(1, 6)]
 
 
@@ -52,13 +44,6 @@ PASSPHRASES = [f"passphrase of guardian {i}" for i in range(1, 6)]
 class Site:
     url: str
     workspace: Path
-
-
-def _text(page: Page, selector: str) -> str:
-    """The text of ``selector``; a missing element fails the test, not the type check."""
-    text = page.text_content(selector)
-    assert text is not None, f"{selector} is not on the page"
-    return text
 
 
 def _note_and_dismiss(dialog: Dialog, messages: list[str]) -> None:
@@ -71,39 +56,9 @@ def _note_and_accept(dialog: Dialog, messages: list[str]) -> None:
     dialog.accept()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _require_chromium() -> None:
-    require_external(
-        Path(CHROMIUM).exists() and importlib.util.find_spec("playwright") is not None,
-        f"Chromium is not at {CHROMIUM}; install it (apt-get install chromium) or set NAZAHA_CHROMIUM to run the browser tests",
-    )
-
-
-@contextmanager
-def _serving(app: object) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the service did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    _require_chromium()
+    require_chromium()
     root = tmp_path_factory.mktemp("browser")
     workspace = root / "workspace"
     Workspace.create(
@@ -118,12 +73,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     )
     url = f"sqlite:///{root / 'box.db'}"
     app = create_app(Settings(database_url=url, admin_token=TOKEN), BallotBoxService(SqlStore.open(url)))
-    with _serving(app) as address:
+    with serving(app) as address:
         yield Site(address, workspace)
-
-
-def _mark(page, style: int, contest: int, option: int) -> None:  # type: ignore[no-untyped-def]
-    page.check(f"#o-{style}-{contest}-{option}")
 
 
 def _encrypt(page) -> str:  # type: ignore[no-untyped-def]
@@ -180,19 +131,19 @@ def _voter_one_casts_in_arabic(page: Page, site: Site) -> str:
     """Voter 1, in Arabic, casts; returns the confirmation code."""
     page.goto(f"{site.url}/ar/elections/wadi/vote")
     assert page.evaluate("document.documentElement.dir") == "rtl"
-    _mark(page, 1, 1, 1)  # mayor: the first candidate
+    mark(page, 1, 1, 1)  # mayor: the first candidate
     for option in (1, 2, 3):  # council: three of six, the limit
-        _mark(page, 1, 2, option)
+        mark(page, 1, 2, option)
     assert page.get_attribute("#o-1-2-4", "aria-disabled") == "true"  # still focusable, refused
     page.click("#o-1-2-4", force=True)
     assert not page.is_checked("#o-1-2-4")
-    assert "أقصى" in _text(page, "#limit-1-2")
-    _mark(page, 1, 3, 1)  # referendum: yes
+    assert "أقصى" in text_of(page, "#limit-1-2")
+    mark(page, 1, 3, 1)  # referendum: yes
     first_code = _encrypt(page)
-    assert "ثانية" in _text(page, "#encrypted-in")
+    assert "ثانية" in text_of(page, "#encrypted-in")
     page.click("#cast-button")
     page.wait_for_selector("#step-receipt:not([hidden])")
-    assert _text(page, "#receipt-code").replace(" ", "") == first_code
+    assert text_of(page, "#receipt-code").replace(" ", "") == first_code
     page.click("#board-link")
     page.wait_for_load_state()
     assert first_code in page.content()
@@ -204,8 +155,8 @@ def _voter_two_challenges_then_casts_in_arabic(page: Page, site: Site) -> tuple[
     """Voter 2, in English: south district, challenges, then casts in Arabic; returns both codes."""
     page.goto(f"{site.url}/en/elections/wadi/vote")
     page.select_option("#style", "2")
-    _mark(page, 2, 1, 2)  # mayor: the second candidate
-    _mark(page, 2, 5, 1)  # south district seat: the first candidate
+    mark(page, 2, 1, 2)  # mayor: the second candidate
+    mark(page, 2, 5, 1)  # south district seat: the first candidate
     challenged_code = _encrypt(page)
     page.click("#challenge-button")
     page.wait_for_selector("#step-challenged:not([hidden])")
@@ -215,7 +166,7 @@ def _voter_two_challenges_then_casts_in_arabic(page: Page, site: Site) -> tuple[
     assert mayor.options[1].name.get("en") in opened
     assert south.options[0].name.get("en") in opened
     assert "No choice" in opened
-    assert len(_text(page, "#ballot-nonce")) == 64
+    assert len(text_of(page, "#ballot-nonce")) == 64
     page.click("#again-button")
     page.focus("#o-2-1-2")  # a single choice is a radio group: the keyboard alone changes it
     page.keyboard.press("ArrowDown")  # the mayor vote moves to the third candidate
@@ -224,7 +175,7 @@ def _voter_two_challenges_then_casts_in_arabic(page: Page, site: Site) -> tuple[
     assert page.evaluate("document.documentElement.lang") == "ar"
     assert page.url.endswith("/ar/elections/wadi/vote")
     assert page.is_checked("#o-2-1-3")
-    assert _text(page, "fieldset.contest legend").strip() == mayor.name.get("ar")
+    assert text_of(page, "fieldset.contest legend").strip() == mayor.name.get("ar")
     second_code = _encrypt(page)
     assert second_code != challenged_code
     page.click("#cast-button")
@@ -321,7 +272,7 @@ def test_a_hostile_manifest_cannot_script_the_booth(tmp_path: Path) -> None:
     """Issue 18, item 6: manifest texts that would end the booth's JSON script block (or put the
     parser in the script-data double-escaped state) are shown as text, the booth's own script
     still loads and encrypts, and nothing of the manifest runs."""
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     workspace = tmp_path / "workspace"
@@ -339,7 +290,7 @@ def test_a_hostile_manifest_cannot_script_the_booth(tmp_path: Path) -> None:
     box = BallotBoxService(SqlStore.open(url))
     box.create_election({n: t.encode() for n, t in election_files_of(workspace).items()}, "hostile")
     box.open_voting("hostile")
-    with _serving(create_app(Settings(database_url=url, admin_token=TOKEN), box)) as address, sync_playwright() as pw:
+    with serving(create_app(Settings(database_url=url, admin_token=TOKEN), box)) as address, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page()
         errors: list[str] = []
@@ -356,13 +307,13 @@ def test_a_hostile_manifest_cannot_script_the_booth(tmp_path: Path) -> None:
             HOSTILE_NAMES["option 2"],
         ]
         assert mayor["options"][0]["parties"]["en"] == HOSTILE_NAMES["party"]
-        assert _text(page, "fieldset.contest legend").strip() == HOSTILE_NAMES["contest"], "shown as text"
-        _mark(page, 1, 1, 1)
+        assert text_of(page, "fieldset.contest legend").strip() == HOSTILE_NAMES["contest"], "shown as text"
+        mark(page, 1, 1, 1)
         code = _encrypt(page)  # the booth's script runs: review, encrypt in the browser
         assert HOSTILE_NAMES["option 1"] in page.inner_text("#review-list")
         page.click("#cast-button")
         page.wait_for_selector("#step-receipt:not([hidden])")
-        assert _text(page, "#receipt-code").replace(" ", "") == code
+        assert text_of(page, "#receipt-code").replace(" ", "") == code
         assert page.evaluate("typeof window.pwned") == "undefined"
         assert page.locator("img").count() == 0
         assert dialogs == [] and errors == []

@@ -26,7 +26,7 @@ from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.demo import DemoResult
 from nazaha.workflows.demo_audit import paper_marks
 from nazaha.workflows.paper_audit import PaperAudit
-from tests.e2e.test_browser import CHROMIUM, _require_chromium, _serving
+from tests.support.browser import CHROMIUM, require_chromium, serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -37,7 +37,7 @@ MEMBERS = {"Board 1": ("هناء خليل", "سامي درويش"), "Board 2": (
 
 @pytest.fixture(scope="module")
 def drawn(standard_record: DemoResult, tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoResult, AuditBoards]:
-    _require_chromium()
+    require_chromium()
     target = tmp_path_factory.mktemp("audit-board") / "record"
     shutil.copytree(standard_record.record, target)
     result = dataclasses.replace(standard_record, record=target)
@@ -81,7 +81,7 @@ def test_audit_boards_enter_readings_in_both_languages_and_the_record_verifies(
     result, boards = drawn
     app = create_app(Settings(), BallotBoxService(MemoryStore()))
     app.state.audit_boards = boards
-    with _serving(app) as address, sync_playwright() as playwright:
+    with serving(app) as address, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         total = 0
         errors: list[str] = []

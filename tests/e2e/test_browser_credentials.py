@@ -35,7 +35,7 @@ from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.demo import load_sample_manifest
 from nazaha.workflows.remote import election_files_of
 from nazaha.workflows.workspace import Workspace
-from tests.e2e.test_browser import CHROMIUM, TOKEN, _mark, _require_chromium, _serving, _text
+from tests.support.browser import CHROMIUM, TOKEN, mark, require_chromium, serving, text_of
 from tests.support.external import require_external
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class Booth:
 
 @pytest.fixture(scope="module")
 def booth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Booth]:
-    _require_chromium()
+    require_chromium()
     root = tmp_path_factory.mktemp("browser-credentials")
     doc = json.loads(load_sample_manifest().canonical_bytes)
     doc["election_id"] = ELECTION
@@ -87,7 +87,7 @@ def booth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Booth]:
     box = BallotBoxService(SqlStore.open(url))
     box.create_election({n: t.encode() for n, t in election_files_of(root / "workspace").items()}, ELECTION)
     box.open_voting(ELECTION)
-    with _serving(create_app(Settings(database_url=url, admin_token=TOKEN), box)) as address:
+    with serving(create_app(Settings(database_url=url, admin_token=TOKEN), box)) as address:
         yield Booth(address, box, issued, credentials_json)
 
 
@@ -116,9 +116,9 @@ def _the_voter_casts_with_the_printed_credential(
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{booth.url}/ar/elections/{ELECTION}/vote")
     assert page.evaluate("document.documentElement.dir") == "rtl"
-    assert "بيانات اعتماد" in _text(page, "label[for=credential]")
+    assert "بيانات اعتماد" in text_of(page, "label[for=credential]")
     page.fill("#credential", format_credential(voter.credential).lower())
-    _mark(page, 1, 1, 2)
+    mark(page, 1, 1, 2)
     page.evaluate(LONG_TASKS)
     page.click("#review-button")
     page.click("#encrypt-button")
@@ -132,7 +132,7 @@ def _the_voter_casts_with_the_printed_credential(
     code = str(booth_run["code"])
     page.click("#cast-button")
     page.wait_for_selector("#step-receipt:not([hidden])")
-    assert _text(page, "#receipt-key") == key
+    assert text_of(page, "#receipt-key") == key
     with page.expect_download() as download:
         page.click("#download-receipt")
     receipt = json.loads(Path(download.value.path()).read_text())
@@ -149,7 +149,7 @@ def _the_voter_casts_with_the_printed_credential(
     page.go_back()  # the receipt outlasts leaving and reloading the booth, on this device
     page.reload()
     assert page.is_visible("#saved-receipt")
-    assert _text(page, "#saved-code").replace(" ", "") == code
+    assert text_of(page, "#saved-code").replace(" ", "") == code
 
 
 def _a_browser_without_a_credential_cannot_cast(browser: Browser, booth: Booth, errors: list[str]) -> Page:
@@ -158,15 +158,15 @@ def _a_browser_without_a_credential_cannot_cast(browser: Browser, booth: Booth, 
     other.on("pageerror", lambda error: errors.append(str(error)))
     before = booth.box.election(ELECTION).board_length
     other.goto(f"{booth.url}/ar/elections/{ELECTION}/vote")
-    _mark(other, 1, 1, 1)
+    mark(other, 1, 1, 1)
     other.click("#review-button")
-    assert "اكتب بيانات الاعتماد" in _text(other, "#credential-message")
+    assert "اكتب بيانات الاعتماد" in text_of(other, "#credential-message")
     assert other.is_hidden("#step-review")
     other.fill("#credential", format_credential(new_credential()))  # well formed, on no list
     other.click("#review-button")
     other.click("#encrypt-button")
     other.wait_for_selector("#booth-error:not([hidden])", timeout=60_000)
-    refusal = _text(other, "#booth-error")
+    refusal = text_of(other, "#booth-error")
     assert "بيانات اعتماد صالحة" in refusal and "credential" not in refusal
     assert other.is_hidden("#step-decide")
     assert booth.box.election(ELECTION).board_length == before, "nothing stored"
@@ -178,9 +178,9 @@ def _the_dashboard_shows_the_lists_size_and_hash(other: Page, booth: Booth) -> N
     other.goto(f"{booth.url}/ar/admin")
     other.fill("#token", TOKEN)
     other.click("button[type=submit]")
-    assert _text(other, f"#credential-count-{ELECTION}") == "٢"
+    assert text_of(other, f"#credential-count-{ELECTION}") == "٢"
     digest = hashlib.sha256(booth.credentials_json).hexdigest().upper()
-    assert _text(other, f"#credential-hash-{ELECTION}") == digest
+    assert text_of(other, f"#credential-hash-{ELECTION}") == digest
 
 
 def test_without_javascript_nothing_can_be_marked_or_sent(booth: Booth) -> None:
@@ -192,7 +192,7 @@ def test_without_javascript_nothing_can_be_marked_or_sent(booth: Booth) -> None:
         sent: list[str] = []
         page.on("request", lambda request: sent.append(f"{request.method} {request.url}"))
         page.goto(f"{booth.url}/ar/elections/{ELECTION}/vote")
-        assert "جافاسكربت" in _text(page, "#noscript")
+        assert "جافاسكربت" in text_of(page, "#noscript")
         assert page.is_disabled("#o-1-1-1") and page.is_disabled("#credential")
         assert page.is_disabled("#review-button")
         loaded = list(sent)
@@ -310,8 +310,8 @@ def test_the_challenge_checker_on_another_device_confirms_a_challenge_and_flags_
         printed = format_credential(booth.issued[1].credential)
         page.goto(f"{booth.url}/en/elections/{ELECTION}/vote#credential={printed}")
         assert page.input_value("#credential") == printed and "#" not in page.url
-        assert "QR" in _text(page, "#credential-message")
-        _mark(page, 1, 1, 3)
+        assert "QR" in text_of(page, "#credential-message")
+        mark(page, 1, 1, 3)
         page.click("#review-button")
         page.click("#encrypt-button")
         page.wait_for_selector("#step-decide:not([hidden])", timeout=60_000)
@@ -320,7 +320,7 @@ def test_the_challenge_checker_on_another_device_confirms_a_challenge_and_flags_
         page.wait_for_selector("#step-challenged:not([hidden])")
         link = page.get_attribute("#check-link", "href")
         assert link and code in link
-        nonce = _text(page, "#ballot-nonce")
+        nonce = text_of(page, "#ballot-nonce")
 
         # -- another device, in Arabic: the checker fetches the ballot and opens it itself --------
         checker = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
@@ -336,8 +336,8 @@ def test_the_challenge_checker_on_another_device_confirms_a_challenge_and_flags_
         checker.fill("#check-nonce", altered)
         checker.click("#check-button")
         checker.wait_for_selector("#check-result[data-verdict=mismatch]")
-        assert "لا يفتح" in _text(checker, "#check-result-title")
-        assert _text(checker, "#check-list") == ""
+        assert "لا يفتح" in text_of(checker, "#check-result-title")
+        assert text_of(checker, "#check-list") == ""
 
         # -- the board finds the code as the booth grouped it, in lower case, or its first 8 ------
         grouped = " ".join(code[i : i + 8] for i in range(0, 64, 8)).lower()
