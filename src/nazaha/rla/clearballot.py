@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from nazaha.errors import AuditInputError
 from nazaha.rla.cards import CvrImport
 from nazaha.rla.contests import ContestsFile
-from nazaha.rla.cvr_builder import CvrBuilder, VendorMark, whole_number
+from nazaha.rla.cvr_builder import CvrBuilder, VendorMark, whole_number, zero_one_marks
 from nazaha.rla.manifest import BallotManifest
 
 __all__ = ["import_clearballot"]
@@ -67,21 +67,10 @@ def _choices(source: str, header: list[str]) -> list[_Choice]:
 
 def _marks(where: str, row: list[str], choices: list[_Choice]) -> dict[str, list[VendorMark]]:
     """The card's marks per contest, leaving out a contest with an empty cell (not on the card)."""
-    held: dict[str, list[VendorMark]] = {}
-    absent: set[str] = set()
-    for index, contest_name, candidate, label in choices:
-        cell = row[index].strip()
-        if cell == "":
-            absent.add(contest_name)
-            continue
-        if cell not in ("0", "1"):
-            raise AuditInputError(f"{where}, column {label!r}", f"{cell!r} is not 0 or 1")
-        marks = held.setdefault(contest_name, [])
-        if cell == "1":
-            marks.append(VendorMark(candidate, label))
-    for contest_name in absent:
-        held.pop(contest_name, None)
-    return held
+    return zero_one_marks(
+        where,
+        ((row[index].strip(), contest_name, candidate, label) for index, contest_name, candidate, label in choices),
+    )
 
 
 def _add_card(

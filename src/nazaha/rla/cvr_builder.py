@@ -20,7 +20,7 @@ Every error names the file, the row (or the file inside an archive, or the sessi
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from nazaha.errors import AuditInputError
@@ -28,7 +28,7 @@ from nazaha.rla.cards import CardRecord, CvrImport
 from nazaha.rla.contests import Contest, ContestsFile
 from nazaha.rla.manifest import BallotManifest, Batch, CardRef
 
-__all__ = ["CvrBuilder", "VendorMark"]
+__all__ = ["CvrBuilder", "VendorMark", "zero_one_marks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,3 +146,22 @@ def strip_excel(raw: str) -> str:
     """Dominion sometimes writes cells as ``="value"`` so spreadsheets keep leading zeros."""
     text = raw.strip()
     return text[2:-1] if text.startswith('="') and text.endswith('"') else text
+
+
+def zero_one_marks(where: str, cells: Iterable[tuple[str, str, str, str]]) -> dict[str, list[VendorMark]]:
+    """A card's marks per contest from vendor cells of 0 or 1, given as (cell, contest, candidate,
+    column label); a contest with an empty cell is left out (as Arlo reads it: not on the card)."""
+    held: dict[str, list[VendorMark]] = {}
+    absent: set[str] = set()
+    for cell, contest_name, candidate, label in cells:
+        if cell == "":
+            absent.add(contest_name)
+            continue
+        if cell not in ("0", "1"):
+            raise AuditInputError(f"{where}, column {label!r}", f"{cell!r} is not 0 or 1")
+        marks = held.setdefault(contest_name, [])
+        if cell == "1":
+            marks.append(VendorMark(candidate, label))
+    for contest_name in absent:
+        held.pop(contest_name, None)
+    return held

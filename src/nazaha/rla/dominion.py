@@ -51,7 +51,7 @@ from typing import Any
 from nazaha.errors import AuditInputError
 from nazaha.rla.cards import CardRecord, CvrImport
 from nazaha.rla.contests import ContestsFile
-from nazaha.rla.cvr_builder import CvrBuilder, VendorMark, strip_excel, whole_number
+from nazaha.rla.cvr_builder import CvrBuilder, VendorMark, strip_excel, whole_number, zero_one_marks
 from nazaha.rla.manifest import BallotManifest
 
 __all__ = ["import_dominion_csv", "import_dominion_json", "read_dominion_cvrs"]
@@ -299,22 +299,13 @@ def _record_columns(source: str, rows: list[list[str]], first: int) -> dict[str,
 
 def _csv_marks(where: str, row: list[str], columns: list[_Column]) -> dict[str, list[VendorMark]]:
     """The card's marks per contest, leaving out a contest with an empty cell (not on the card)."""
-    held: dict[str, list[VendorMark]] = {}
-    absent: set[str] = set()
-    for index, contest_name, candidate in columns:
-        cell = strip_excel(row[index])
-        label = f"{contest_name}: {candidate}"
-        if cell == "":  # as Arlo reads it: an empty cell means the contest is not on the card
-            absent.add(contest_name)
-            continue
-        if cell not in ("0", "1"):
-            raise AuditInputError(f"{where}, column {label!r}", f"{cell!r} is not 0 or 1")
-        marks = held.setdefault(contest_name, [])
-        if cell == "1":
-            marks.append(VendorMark(candidate, label))
-    for contest_name in absent:
-        held.pop(contest_name, None)
-    return held
+    return zero_one_marks(
+        where,
+        (
+            (strip_excel(row[index]), contest_name, candidate, f"{contest_name}: {candidate}")
+            for index, contest_name, candidate in columns
+        ),
+    )
 
 
 def _add_csv_card(
