@@ -39,7 +39,6 @@ from nazaha.election.eligibility import EligibilityMode, EligibilityPolicy
 from nazaha.election.manifest import Manifest, parse_manifest
 from nazaha.errors import MissingDependencyError
 from nazaha.verify.formats import verify_path
-from nazaha.verify.html_report import record_fingerprint, render_html_report
 from nazaha.verify.plain import LANGUAGES, verdict_line
 from nazaha.verify.report import Report
 from nazaha.voting.confirmation import ChainingMode
@@ -386,6 +385,9 @@ def verify(
             hints=not spec_only,
         )
         if html is not None:
+            # Jinja2 only when a report is asked for: plain verification stays light (test_light_install).
+            from nazaha.verify.html_report import record_fingerprint, render_html_report  # noqa: PLC0415
+
             page = render_html_report(report, record_fingerprint(record), language or "en")
             html.write_text(page, "utf-8")
         return report
