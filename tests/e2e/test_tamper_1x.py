@@ -13,9 +13,7 @@ from nazaha.errors import RecordFormatError
 from nazaha.verify.formats import detect_format, verify_any
 from tests.e2e import tamper1
 from tests.e2e.cli import nazaha
-from tests.support.records import RECORD_STANDARD_1X, reference_record
-
-STANDARD = RECORD_STANDARD_1X
+from tests.support.records import record_standard_1x, reference_record
 
 MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper1.change_ciphertext, "4.J"),
@@ -41,14 +39,14 @@ MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
 
 @pytest.mark.parametrize("name", ["record-standard", "ms-1.0-hamilton", "ms-0.95-minimal"])
 def test_samples_and_fixtures_verify(name: str) -> None:
-    root = STANDARD if name == "record-standard" else reference_record(name)
+    root = record_standard_1x() if name == "record-standard" else reference_record(name)
     report = verify_any(root)
     assert report.ok, list(report.failures())
     assert detect_format(root) == "1.x"
 
 
 def test_fixture_exercises_compensated_shares_and_spoiled_ballots() -> None:
-    report = verify_any(STANDARD)
+    report = verify_any(record_standard_1x())
     items = {r.check.number: r.items for r in report.results}
     assert items["9"] > 0 and items["10"] > 0 and items["12"] > 0
     note = next(r.note for r in verify_any(reference_record("ms-1.0-hamilton")).results if r.check.number == "1")
@@ -58,7 +56,7 @@ def test_fixture_exercises_compensated_shares_and_spoiled_ballots() -> None:
 @pytest.mark.parametrize(("mutation", "label"), MUTATIONS, ids=[m.__name__ for m, _ in MUTATIONS])
 def test_mutation_fails_the_named_step(tmp_path: Path, mutation: Callable[[Path], None], label: str) -> None:
     record = tmp_path / "record"
-    shutil.copytree(STANDARD, record)
+    shutil.copytree(record_standard_1x(), record)
     mutation(record)
     report = verify_any(record)
     assert not report.ok
@@ -69,22 +67,22 @@ def test_a_deleted_ballot_leaves_a_counted_chain_gap_and_fails_the_aggregation(t
     """1.0 allows gaps in a device's chain (ballots encrypted but never submitted), so a gap alone
     is the named warning ``chain-gaps``; deleting a cast ballot also breaks step 7, which fails."""
     record = tmp_path / "record"
-    shutil.copytree(STANDARD, record)
+    shutil.copytree(record_standard_1x(), record)
     tamper1.delete_ballot(record)
     report = verify_any(record)
     assert not report.ok
     assert {"7.A", "7.B"} <= report.failed_labels()
     assert report.warning_names() == ["chain-gaps"]
     assert "1 ballot(s) continue from a tracking code" in report.warnings[0].message
-    assert not verify_any(STANDARD).warnings
+    assert not verify_any(record_standard_1x()).warnings
 
 
 def test_cli_on_1x_records(tmp_path: Path) -> None:
-    result = nazaha("verify", STANDARD, "--json")
+    result = nazaha("verify", record_standard_1x(), "--json")
     assert result.code == 0, result.out
     assert json.loads(result.out)["format"].startswith("ElectionGuard 1.x")
     record = tmp_path / "record"
-    shutil.copytree(STANDARD, record)
+    shutil.copytree(record_standard_1x(), record)
     tamper1.change_tally_count(record)
     assert nazaha("verify", record, "--format", "1.x").code == 1
 

@@ -10,16 +10,14 @@ from distributed import Client, LocalCluster
 
 from nazaha.verify.formats import verify_any
 from tests.e2e import tamper
-from tests.support.records import RECORD_STANDARD_1X
+from tests.support.records import record_standard_1x
 from tests.support.verifying import ChunkLog
-
-FIXTURE_1X = RECORD_STANDARD_1X
 
 
 @pytest.fixture(scope="module")
 def cluster_client() -> Iterator[Client]:
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         Client(cluster) as client,
     ):
         yield client
@@ -51,7 +49,8 @@ def test_same_failures_for_a_tampered_record(cluster_client: Client, record_copy
 
 def test_1x_record_on_the_cluster(cluster_client: Client) -> None:
     log = ChunkLog()
-    local = verify_any(FIXTURE_1X)
-    remote = verify_any(FIXTURE_1X, executor=cluster_client.get_executor(), chunk_size=3, progress=log)
+    record = record_standard_1x()
+    local = verify_any(record)
+    remote = verify_any(record, executor=cluster_client.get_executor(), chunk_size=3, progress=log)
     assert remote.ok and remote.to_json() == local.to_json()
     assert log.chunks() == [3, 3, 3, 1]

@@ -2,19 +2,23 @@
 
 Third-party records are never copied into the project (``external.shared_reference`` finds
 them under ``../shared/reference`` and skips, or fails under CI=true, when they are absent).
-``RECORD_STANDARD_1X`` is the 1.x record Nazaha generated itself with electionguard-python 1.4.0.
+``record_standard_1x()`` is the 1.x record Nazaha generated itself with electionguard-python 1.4.0;
+its ``constants.json`` (the standard parameters, byte for byte the file of MITRE's 1.0 example
+record) is not committed but taken from ../shared when the record is assembled.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from functools import cache
 from pathlib import Path
 
 from tests.support.external import shared_reference
 
-__all__ = ["RECORDS", "RECORD_STANDARD_1X", "reference_record"]
+__all__ = ["RECORDS", "record_standard_1x", "reference_record"]
 
-RECORD_STANDARD_1X = Path(__file__).resolve().parents[1] / "fixtures" / "eg1x" / "record-standard"
-"""1.0 format, standard parameters, compensated shares, spoiled ballots (``generate_fixture.py``)."""
+_RECORD_STANDARD_1X = Path(__file__).resolve().parents[1] / "fixtures" / "eg1x" / "record-standard"
 
 _EG = ("electionguard",)
 _MS = (*_EG, "samples", "microsoft-electionguard", "data")
@@ -44,3 +48,14 @@ RECORDS: dict[str, tuple[str, ...]] = {
 def reference_record(name: str) -> Path:
     """The path of third-party record ``name`` under ../shared (skips the test when absent)."""
     return shared_reference(*RECORDS[name])
+
+
+@cache
+def record_standard_1x() -> Path:
+    """1.0 format, standard parameters, compensated shares, spoiled ballots (``generate_fixture.py``),
+    assembled once per process in a temporary folder with ``constants.json`` from ../shared."""
+    constants = shared_reference(*RECORDS["mitre-1.0"], "constants.json")
+    root = Path(tempfile.mkdtemp(prefix="nazaha-record-standard-")) / "record-standard"
+    shutil.copytree(_RECORD_STANDARD_1X, root)
+    shutil.copyfile(constants, root / "constants.json")
+    return root
