@@ -557,6 +557,16 @@ def _settle(ctx: BallotCheckContext, deferred: list[_Deferred], parts: list[Find
             _count_proofs(item.ballot, findings)
 
 
+def _check_digest(ctx: BallotCheckContext, name: str, data: bytes, findings: Findings, *, listed: bool = False) -> None:
+    """0.A: the file's SHA-256 is the one record.json lists (0.B when ``listed`` and it is not listed)."""
+    digest = ctx.digests.get(name)
+    if digest is None:
+        if listed:
+            findings.fail("0.B", name, "the file is not listed in record.json")
+    elif hashlib.sha256(data).hexdigest().upper() != digest:
+        findings.fail("0.A", name, "the file's SHA-256 differs from the one in record.json")
+
+
 def _read_ballot_file(
     ctx: BallotCheckContext, reader: RecordReader, name: str, findings: Findings
 ) -> DecodedBallot | None:
@@ -568,11 +578,7 @@ def _read_ballot_file(
     except RecordFormatError as error:
         findings.fail("0.A", name, str(error))
         return None
-    digest = ctx.digests.get(name)
-    if digest is None:
-        findings.fail("0.B", name, "the file is not listed in record.json")
-    elif hashlib.sha256(data).hexdigest().upper() != digest:
-        findings.fail("0.A", name, "the file's SHA-256 differs from the one in record.json")
+    _check_digest(ctx, name, data, findings, listed=True)
     try:
         decoded = decode_ballot(data, ctx.group, name)
     except RecordFormatError as error:
@@ -683,9 +689,7 @@ def _check_opening(
             return
         _check_unopened(ctx, ballot, unopened, f"unopened/{code}.json", subject, findings)
         return
-    digest = ctx.digests.get(opening_name)
-    if digest is not None and hashlib.sha256(opening_data).hexdigest().upper() != digest:
-        findings.fail("0.A", opening_name, "the file's SHA-256 differs from the one in record.json")
+    _check_digest(ctx, opening_name, opening_data, findings)
     try:
         opened = decode_challenged(opening_data, group, opening_name)
     except RecordFormatError as error:
@@ -706,9 +710,7 @@ def _check_unopened(
     warning: the device that encrypted this ballot hid another nonce."""
     group = ctx.group
     findings.count("13")
-    digest = ctx.digests.get(name)
-    if digest is not None and hashlib.sha256(data).hexdigest().upper() != digest:
-        findings.fail("0.A", name, "the file's SHA-256 differs from the one in record.json")
+    _check_digest(ctx, name, data, findings)
     try:
         unopened = decode_unopened(data, group, name)
     except RecordFormatError as error:
