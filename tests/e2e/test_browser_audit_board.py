@@ -26,10 +26,11 @@ from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.demo import DemoResult
 from nazaha.workflows.demo_audit import paper_marks
 from nazaha.workflows.paper_audit import PaperAudit
+from tests.support.audit_board import read_cards
 from tests.support.browser import CHROMIUM, require_chromium, serving
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    pass
 
 PASSCODES = {"Board 1": "passcode of board one", "Board 2": "passcode of board two"}
 MEMBERS = {"Board 1": ("هناء خليل", "سامي درويش"), "Board 2": ("Maya Qasim", "Omar Saleh")}
@@ -48,28 +49,6 @@ def drawn(standard_record: DemoResult, tmp_path_factory: pytest.TempPathFactory)
     rng = SeededRandom("audit board")
     audit.decrypt(result.context, [DecryptingGuardian(result.context, result.keys[i - 1], rng) for i in (1, 3, 5)])
     return result, AuditBoards(audit, PASSCODES)
-
-
-def _read_cards(page: Page, result: DemoResult, boards: AuditBoards, board: str, not_found: bool) -> int:
-    entered = 0
-    while page.is_visible("#audit-card"):
-        ballot = page.get_attribute("#audit-card", "data-ballot")
-        assert ballot is not None
-        item = next(i for i in boards.pull_list(board) if i.ballot == ballot)
-        assert page.text_content("#audit-paper-id") == " ".join(item.paper_id[i : i + 4] for i in range(0, 64, 4)), (
-            "the page shows the paper id to find"
-        )
-        for contest, options in paper_marks(result.paper[ballot], item.contests).items():
-            for option in options:
-                page.check(f"fieldset[data-contest='{contest}'] input[data-option='{option}']")
-        for box in page.query_selector_all(".audit-confirm"):
-            box.check()
-        with page.expect_navigation():
-            page.click("#outcome-not-found" if not_found and entered == 0 else "#outcome-read")
-        assert page.is_visible("#audit-entered")
-        entered += 1
-    assert page.is_visible("#audit-done")
-    return entered
 
 
 @pytest.mark.slow
@@ -107,7 +86,12 @@ def test_audit_boards_enter_readings_in_both_languages_and_the_record_verifies(
                 assert "لجنة التدقيق" in page.content()
             else:
                 assert "Audit board" in page.content()
-            total += _read_cards(page, result, boards, board, not_found=lang == "en")
+            total += read_cards(
+                page,
+                lambda board=board: boards.pull_list(board),  # type: ignore[misc]
+                lambda item: paper_marks(result.paper[item.ballot], item.contests),
+                not_found_first=lang == "en",
+            )
             assert not errors
             context.close()
         browser.close()

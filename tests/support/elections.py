@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from nazaha.credentials.keys import sign_submission
 from nazaha.crypto.group import Group
 from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import STANDARD_GROUP, TEST_GROUP
+from nazaha.election.ballot import PlaintextBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.guardian import GuardianKeyShare
 from nazaha.election.manifest import Manifest, parse_manifest
@@ -25,7 +26,12 @@ from nazaha.record.codec import encode_ballot
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.workflows.demo import generate_ballots, load_sample_manifest
 from nazaha.workflows.encryption import encrypt_on_devices
-from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, election_files_of
+from nazaha.workflows.remote import (
+    ServiceClient,
+    decrypt_as_guardian,
+    decrypt_audit_as_guardian,
+    election_files_of,
+)
 from nazaha.workflows.workspace import Workspace
 
 __all__ = [
@@ -103,23 +109,34 @@ class ServiceElection:
         """``count`` encrypted ballots (pending) from one device, cached per (device, mode, seed)."""
         key = f"{device}/{mode.value}/{seed}/{count}"
         if key not in self._encrypted:
-            context = self.context
-            plaintexts = generate_ballots(context.manifest, count, SeededRandom(key))
-            dev = EncryptionDevice(context.group, context.extended_hash, device, mode)
-            batch = encrypt_on_devices(context, [(dev, plaintexts)], seed=key)[0]
-            labels = {i: c.label for i, c in context.manifest.iter_contests()}
-            device_seed = self.device_seeds().get(device)
-            self._encrypted[key] = [
-                encode_ballot(
-                    context.group,
-                    item.ballot,
-                    None,
-                    labels,
-                    sign_submission(context.extended_hash, item.ballot.confirmation_code, None, device_seed),
-                )
-                for item in batch.ballots
-            ]
+            plaintexts = generate_ballots(self.context.manifest, count, SeededRandom(key))
+            self._encrypted[key] = self.encrypt(plaintexts, device, mode, seed=key)
         return self._encrypted[key]
+
+    def encrypt(
+        self,
+        plaintexts: Sequence[PlaintextBallot],
+        device: str = "kiosk-1",
+        mode: ChainingMode = ChainingMode.NONE,
+        *,
+        seed: str = "b",
+    ) -> list[bytes]:
+        """``plaintexts`` encrypted on ``device`` (signed with its seed when it is registered)."""
+        context = self.context
+        dev = EncryptionDevice(context.group, context.extended_hash, device, mode)
+        batch = encrypt_on_devices(context, [(dev, list(plaintexts))], seed=seed)[0]
+        labels = {i: c.label for i, c in context.manifest.iter_contests()}
+        device_seed = self.device_seeds().get(device)
+        return [
+            encode_ballot(
+                context.group,
+                item.ballot,
+                None,
+                labels,
+                sign_submission(context.extended_hash, item.ballot.confirmation_code, None, device_seed),
+            )
+            for item in batch.ballots
+        ]
 
     def guardians_decrypting(
         self,
@@ -130,15 +147,18 @@ class ServiceElection:
         *,
         seed: str = "guardian",
         timeout: float = 300,
+        paper_audit: bool = False,
     ) -> list[threading.Thread]:
         """One started thread per guardian in ``present``, each running the client of
-        ``nazaha guardian decrypt`` against ``remote()``; what each ends with (its result, or
-        the exception it raised) lands in ``outcomes``."""
+        ``nazaha guardian decrypt`` (``--paper-audit``: the audit's sampled ballots) against
+        ``remote()``; what each ends with (its result, or the exception it raised) lands in
+        ``outcomes``."""
+        decrypt = decrypt_audit_as_guardian if paper_audit else decrypt_as_guardian
 
         def guardian(index: int) -> None:
             key = (self.workspace / f"keys/guardian_{index}.key").read_bytes()
             try:
-                outcomes[index] = decrypt_as_guardian(
+                outcomes[index] = decrypt(
                     remote(),
                     election_id,
                     key,

@@ -18,7 +18,13 @@ from nazaha.cli.output import console
 from nazaha.crypto.nonces import SystemRandom
 from nazaha.workflows.ballot_box import BallotBoxService, default_secret_file, open_ballot_box
 from nazaha.workflows.officials import read_token_file
-from nazaha.workflows.remote import GuardianLedger, ServiceClient, decrypt_as_guardian, election_files_of
+from nazaha.workflows.remote import (
+    GuardianLedger,
+    ServiceClient,
+    decrypt_as_guardian,
+    decrypt_audit_as_guardian,
+    election_files_of,
+)
 
 __all__ = ["admin_app", "guardian_app", "run_service", "serve"]
 
@@ -58,9 +64,10 @@ def serve(
     ] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
     paper_audit: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            help="A record whose paper audit the audit boards enter readings for (/ar/audit, /en/audit).",
+            help="The paper audit the audit boards enter readings for (/ar/audit, /en/audit): a record folder, "
+            "or the id of one of this ballot box's elections (its audit kept in the database).",
             envvar="NAZAHA_PAPER_AUDIT",
         ),
     ] = None,
@@ -76,7 +83,7 @@ def serve(
     if (paper_audit is None) != (audit_boards is None) or (paper_audit is not None and workers != 1):
         fail("--paper-audit and --audit-boards go together, with one worker (board sessions are in memory)")
     if paper_audit is not None and audit_boards is not None:
-        os.environ["NAZAHA_PAPER_AUDIT"] = str(paper_audit)
+        os.environ["NAZAHA_PAPER_AUDIT"] = paper_audit
         os.environ["NAZAHA_AUDIT_BOARDS_FILE"] = str(audit_boards)
     given = run_guarded(lambda: read_token_file(admin_token_file)) if admin_token_file else admin_token
     token = given or secrets.token_urlsafe(24)
@@ -238,18 +245,26 @@ def guardian_decrypt(
         Path | None,
         typer.Option(help="Where this key records the elections it decrypted (default: beside the key file)."),
     ] = None,
+    paper_audit: Annotated[
+        bool,
+        typer.Option(
+            "--paper-audit",
+            help="Decrypt the paper audit's sampled ballots (audited contests only) instead of the tally.",
+        ),
+    ] = False,
 ) -> None:
     """Take part in the decryption with this guardian's key, which never leaves this machine.
 
     Each message is signed with the guardian's own key: no administrator token is needed, and
-    nobody else can post in this guardian's name."""
+    nobody else can post in this guardian's name. With --paper-audit the guardian first checks
+    that every ballot it is asked to decrypt is one the audit's published rounds sampled."""
 
     def action() -> None:
         if passphrase_file is not None:
             passphrase = passphrase_file.read_text("utf-8").splitlines()[0]
         else:
             passphrase = typer.prompt("Passphrase of the key file", hide_input=True)
-        finished = decrypt_as_guardian(
+        finished = (decrypt_audit_as_guardian if paper_audit else decrypt_as_guardian)(
             ServiceClient(service),
             election,
             key.read_bytes(),
@@ -262,3 +277,100 @@ def guardian_decrypt(
         console.print("the decryption is complete" if finished else "this guardian's part is done")
 
     run_guarded(action)
+
+
+# -- the paper audit on the service ------------------------------------------------------------------
+
+paper_admin_app = typer.Typer(
+    help="The paper audit of a published election on the service (its files kept in the database).",
+    no_args_is_help=True,
+)
+admin_app.add_typer(paper_admin_app, name="paper-audit")
+
+
+def _audit_report(result: dict[str, object]) -> None:
+    for contest in result.get("contests", []):  # type: ignore[attr-defined]
+        console.print(
+            f"  {contest['contest']}: {contest['draws']} card(s) read, risk {contest['risk']:.4f}, {contest['state']}"
+        )
+    if "finished" in result:
+        console.print("the audit is over" if result["finished"] else "the audit goes on")
+
+
+@paper_admin_app.command("commit")
+def audit_commit(
+    service: ServiceOpt,
+    token: TokenOpt,
+    election: ElectionOpt,
+    risk_limit: Annotated[float, typer.Option(help="The risk limit α.")] = 0.05,
+    contest: Annotated[list[str] | None, typer.Option(help="A contest to audit (repeat; default: all).")] = None,
+) -> None:
+    """Commit to the cards (the record's cast ballots), the contests and the risk limit."""
+    body = {"risk_limit": risk_limit, "contests": contest or None}
+    result = _admin_post(service, token, f"/api/v1/elections/{election}/paper-audit", body)
+    console.print(f"commitment SHA-256: [bold]{result['commitment']}[/bold]")
+    console.print("publish it, then draw the seed in public (dice or a beacon value) and enter it")
+
+
+@paper_admin_app.command("seed")
+def audit_seed(
+    service: ServiceOpt,
+    token: TokenOpt,
+    election: ElectionOpt,
+    seed: Annotated[str, typer.Option(help="20 or more decimal digits rolled in public, or a beacon value.")],
+    source: Annotated[str, typer.Option(help="dice or beacon.")] = "dice",
+) -> None:
+    """Enter the seed drawn after the commitment was published."""
+    _admin_post(service, token, f"/api/v1/elections/{election}/paper-audit/seed", {"seed": seed, "source": source})
+    console.print("seed recorded")
+
+
+@paper_admin_app.command("draw")
+def audit_draw(
+    service: ServiceOpt,
+    token: TokenOpt,
+    election: ElectionOpt,
+    size: Annotated[int | None, typer.Option(help="Round 1: draws per contest (default: the plan).")] = None,
+) -> None:
+    """Draw the next round; then name the guardians who decrypt its ballots (start-decryption)."""
+    body = {"size": size} if size is not None else {}
+    result = _admin_post(service, token, f"/api/v1/elections/{election}/paper-audit/rounds", body)
+    console.print(f"round {result['round']}: {result['draws']} draw(s); {result['sampled']} ballot(s) sampled in all")
+
+
+@paper_admin_app.command("start-decryption")
+def audit_start_decryption(
+    service: ServiceOpt,
+    token: TokenOpt,
+    election: ElectionOpt,
+    guardians: Annotated[str, typer.Option(help="Guardians present, e.g. 1,3,5 (at least the quorum).")],
+) -> None:
+    """Name the guardians who decrypt the sampled ballots; each runs `nazaha guardian decrypt --paper-audit`."""
+    try:
+        present = [int(g) for g in guardians.split(",") if g.strip()]
+    except ValueError:
+        fail(f"--guardians must be a comma-separated list of numbers, not {guardians!r}")
+    result = _admin_post(service, token, f"/api/v1/elections/{election}/paper-audit/decryption", {"guardians": present})
+    console.print(
+        f"audit decryption round {result['round']}: guardians {result['present']} decrypt "
+        f"{len(result['ballots'])} sampled ballot(s)"  # type: ignore[arg-type]
+    )
+
+
+@paper_admin_app.command("measure")
+def audit_measure(service: ServiceOpt, token: TokenOpt, election: ElectionOpt) -> None:
+    """Measure the round once every pulled card is read and every sampled ballot decrypted."""
+    _audit_report(_admin_post(service, token, f"/api/v1/elections/{election}/paper-audit/measure"))
+
+
+@paper_admin_app.command("status")
+def audit_status(service: ServiceOpt, election: ElectionOpt) -> None:
+    """The audit so far (public)."""
+    result: dict[str, object] = run_guarded(
+        lambda: ServiceClient(service).get(f"/api/v1/elections/{election}/paper-audit").json()
+    )
+    console.print(
+        f"{result.get('rounds', 0)} round(s); {result.get('sampled', 0)} sampled, {result.get('decrypted', 0)} "
+        f"decrypted, {result.get('read', 0)} read"
+    )
+    _audit_report(result)

@@ -20,7 +20,7 @@ from nazaha.service.limits import BodyLimit
 from nazaha.service.pages import audit_board
 from nazaha.service.pages import routes as pages
 from nazaha.service.pages import verifier as verifier_page
-from nazaha.service.routes import ballots, credentials, decryption, elections
+from nazaha.service.routes import ballots, credentials, decryption, elections, paper_audit
 from nazaha.service.settings import Settings
 from nazaha.workflows.audit_boards import audit_boards_from_files
 from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box
@@ -53,6 +53,7 @@ def create_app(settings: Settings, box: BallotBoxService) -> FastAPI:
     app.include_router(ballots.router)
     app.include_router(decryption.router)
     app.include_router(credentials.router)
+    app.include_router(paper_audit.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "static")), name="static")
     app.include_router(verifier_page.router)
     app.include_router(audit_board.router)  # the paper audit's boards (only with app.state.audit_boards)
@@ -71,8 +72,16 @@ def app_from_env() -> FastAPI:
     """The application configured from ``NAZAHA_*`` variables (for uvicorn's ``--factory``)."""
     settings = Settings.from_env()
     secret_file = Path(settings.secret_file) if settings.secret_file else None
-    app = create_app(settings, open_ballot_box(settings.database_url, secret_file=secret_file))
-    record, boards = os.environ.get("NAZAHA_PAPER_AUDIT", ""), os.environ.get("NAZAHA_AUDIT_BOARDS_FILE", "")
-    if record and boards:
-        app.state.audit_boards = audit_boards_from_files(Path(record), Path(boards))
+    box = open_ballot_box(settings.database_url, secret_file=secret_file)
+    app = create_app(settings, box)
+    audited, boards = os.environ.get("NAZAHA_PAPER_AUDIT", ""), os.environ.get("NAZAHA_AUDIT_BOARDS_FILE", "")
+    if audited and boards:
+        # A record folder, or the id of one of this ballot box's elections (its audit in the store).
+        if Path(audited).is_dir():
+            app.state.audit_boards = audit_boards_from_files(Path(audited), Path(boards))
+        else:
+            box.election(audited)  # refuses an unknown election now, not at the first board's sign-in
+            app.state.audit_boards = audit_boards_from_files(
+                Path(audited), Path(boards), lambda: box.paper_audit(audited)
+            )
     return app

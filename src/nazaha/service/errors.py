@@ -28,6 +28,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nazaha.errors import (
+    AuditStateError,
     AuthorizationError,
     BallotError,
     BallotStateError,
@@ -82,6 +83,8 @@ def _classify(error: NazahaError) -> tuple[int, str, str]:
         return 400, "invalid-input", "Invalid input"
     if isinstance(error, BallotStateError):
         return 409, "conflict", "Conflict with the election's state"
+    if isinstance(error, AuditStateError):
+        return 409, "audit-conflict", "Conflict with the paper audit's state"
     if isinstance(error, ProtocolError):
         return 422, "protocol-error", "Protocol step refused"
     if isinstance(error, StorageError):

@@ -47,7 +47,7 @@ class AuditBoards:
 
     def __init__(
         self,
-        audit: PaperAudit,
+        audit: PaperAudit | Callable[[], PaperAudit],
         passcodes: Mapping[str, str],
         *,
         lifetime: int = 8 * 3600,
@@ -58,7 +58,7 @@ class AuditBoards:
         for board, passcode in passcodes.items():
             if not board.strip() or len(passcode) < 8:
                 raise InputError(f"audit board {board!r}: a name and a passcode of 8 or more characters")
-        self.audit = audit
+        self._audit = audit
         self.boards = tuple(sorted(passcodes))
         self._digests = {board: _digest(passcode) for board, passcode in passcodes.items()}
         self._sessions: dict[str, BoardSession] = {}
@@ -67,6 +67,12 @@ class AuditBoards:
 
     def __repr__(self) -> str:
         return f"AuditBoards(boards={self.boards!r})"
+
+    @property
+    def audit(self) -> PaperAudit:
+        """The paper audit the boards enter readings for (made when first needed, for a ballot
+        box's election that is published after the service started)."""
+        return self._audit if isinstance(self._audit, PaperAudit) else self._audit()
 
     def manifest(self) -> Manifest:
         return parse_manifest((self.audit.record / "manifest.json").read_bytes(), require_canonical=True)
@@ -132,13 +138,16 @@ class AuditBoards:
         )
 
 
-def audit_boards_from_files(record: Path, boards_file: Path) -> AuditBoards:
-    """The audit boards of the paper audit of ``record``, with passcodes from ``boards_file``
-    (JSON ``{"Board 1": "passcode", ...}``, kept off the command line)."""
+def audit_boards_from_files(
+    record: Path, boards_file: Path, audit: Callable[[], PaperAudit] | None = None
+) -> AuditBoards:
+    """The audit boards of the paper audit of ``record`` (or of ``audit``, a ballot box's
+    election), with passcodes from ``boards_file`` (JSON ``{"Board 1": "passcode", ...}``, kept
+    off the command line)."""
     try:
         raw = json.loads(boards_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise InputError(f"{boards_file}: cannot be read as JSON ({error})") from None
     if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
         raise InputError(f'{boards_file}: expected {{"board name": "passcode", ...}}')
-    return AuditBoards(PaperAudit(record), raw)
+    return AuditBoards(audit if audit is not None else PaperAudit(record), raw)

@@ -30,6 +30,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,14 +44,24 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from nazaha.election.ballot import BallotState
 from nazaha.election.context import ElectionContext
 from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally
-from nazaha.errors import AuthorizationError, InputError, MissingDependencyError, NotFoundError, StorageError
+from nazaha.errors import (
+    AuthorizationError,
+    ConflictError,
+    InputError,
+    MissingDependencyError,
+    NotFoundError,
+    StorageError,
+)
 from nazaha.record.board import BoardEntry, BoardKind
+from nazaha.record.paper_audit import AUDIT_DIR
 from nazaha.storage.ports import ElectionRow, ElectionStore
 from nazaha.storage.sessions import MemorySessions, SessionStore
 from nazaha.voting.ballot_box import ElectionState, ballot_decision
 from nazaha.workflows.clock import utc_now
 from nazaha.workflows.lifecycle import DecryptionStatus, ElectionLifecycle, normalize_code
 from nazaha.workflows.officials import OfficialSessions
+from nazaha.workflows.paper_audit import PaperAudit
+from nazaha.workflows.service_audit import AuditDecryption, StoreAuditFiles
 
 __all__ = [
     "BallotBoxService",
@@ -199,6 +210,8 @@ class BallotBoxService:
             .public_bytes(Encoding.Raw, PublicFormat.Raw)
         )
         self.public_key = self._signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex().upper()
+        self._sealed: dict[str, Path] = {}
+        self._sealed_lock = threading.Lock()
 
     def officials(
         self, admin_token: str, *, lifetime: int = 8 * 3600, attempts: int = 10, window: int = 300
@@ -265,16 +278,22 @@ class BallotBoxService:
         return self.lifecycle.post(election_id, step, guardian, data, signature)
 
     def write_record(self, election_id: str, target: Path) -> Path:
-        """Write the published election record into ``target`` (atomically)."""
+        """Write the published election record into ``target`` (atomically), with its paper
+        audit so far in ``audit/`` when one was started."""
         election_id = _election_id(election_id)
-        return self.lifecycle.write_record(election_id, target, signing_seed=self._record_seed)
+        record = self.lifecycle.write_record(election_id, target, signing_seed=self._record_seed)
+        for name, data in sorted(StoreAuditFiles(self._store, election_id).files().items()):
+            path = record / AUDIT_DIR / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        return record
 
     def record_zip(self, election_id: str) -> bytes:
         """The published election record as a zip file (one folder, ``<id>-record/``)."""
         election_id = _election_id(election_id)
         workdir = Path(tempfile.mkdtemp(prefix="nazaha-record-"))
         try:
-            record = self.lifecycle.write_record(election_id, workdir / "record", signing_seed=self._record_seed)
+            record = self.write_record(election_id, workdir / "record")
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 for path in sorted(record.rglob("*")):
@@ -283,6 +302,37 @@ class BallotBoxService:
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         return buffer.getvalue()
+
+    # -- the paper audit ------------------------------------------------------------------------
+
+    def sealed_record(self, election_id: str) -> Path:
+        """The sealed record of a published election (without its audit), written once per
+        process into a private temporary folder: the paper audit reads its cards and ballots
+        there. Every export of a published record is the same, byte for byte."""
+        election_id = _election_id(election_id)
+        with self._sealed_lock:
+            found = self._sealed.get(election_id)
+            if found is not None and found.is_dir():
+                return found
+            folder = Path(tempfile.mkdtemp(prefix="nazaha-sealed-"))
+            record = self.lifecycle.write_record(election_id, folder / "record", signing_seed=self._record_seed)
+            self._sealed[election_id] = record
+            return record
+
+    def paper_audit(self, election_id: str) -> PaperAudit:
+        """The paper audit of a published election, its files in this box's store."""
+        election_id = _election_id(election_id)
+        state = self._store.election(election_id).state
+        if state is not ElectionState.PUBLISHED:
+            raise ConflictError(f"election {election_id!r} is {state.value}: a paper audit starts once it is published")
+        return PaperAudit(
+            self.sealed_record(election_id), clock=self._clock, files=StoreAuditFiles(self._store, election_id)
+        )
+
+    def audit_decryption(self, election_id: str) -> AuditDecryption:
+        """The guardians' decryption of the sampled ballots, round by round, through this box."""
+        audit = self.paper_audit(election_id)
+        return AuditDecryption(self._store, _election_id(election_id), self.context(election_id), audit, self._clock)
 
     # -- receipts -------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ stored and a crash leaves each step either done or not begun.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import threading
@@ -91,6 +92,7 @@ _ENCRYPTED_TALLY = "encrypted_tally.json"
 _CHALLENGED_CODES = "challenged_codes.json"
 _TALLY = "tally.json"
 SUPERSEDED = "superseded.json"
+RECORD_CREATED = "record_created.txt"
 """Under re-voting: the cast ballots that a later cast ballot of the same credential replaced."""
 
 
@@ -646,7 +648,7 @@ class ElectionLifecycle:
             tally,
             self.openings(election_id),
             board,
-            created=self._clock(),
+            created=self._record_created(election_id),
             total_ballots=sum(1 for e in board if e.kind is BoardKind.BALLOT),
             replace=replace,
             progress=progress,
@@ -654,6 +656,18 @@ class ElectionLifecycle:
             sign=sign,
             hints=lambda code: self._store.artifact(election_id, hint_name(code)),
         )
+
+    def _record_created(self, election_id: str) -> str:
+        """When the record was first written: kept, so that every later export of the published
+        record is the same, byte for byte (the paper audit's log is anchored to its digest)."""
+        stored = self._store.artifact(election_id, RECORD_CREATED)
+        if stored is None:
+            with contextlib.suppress(ConflictError), self._store.transaction(election_id) as tx:
+                tx.put_artifact(RECORD_CREATED, self._clock().encode("utf-8"))
+            stored = self._store.artifact(election_id, RECORD_CREATED)
+        if stored is None:
+            raise ConflictError("the record's creation time could not be kept")
+        return stored.decode("utf-8")
 
     def _record_extras(self, election_id: str) -> dict[str, bytes]:
         """The decryption's rounds and signed messages, and the unopened ballots, as record files."""

@@ -21,13 +21,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from nazaha.ceremony.keyfile import open_key_share
 from nazaha.crypto.nonces import RandomSource
+from nazaha.election.ballot import EncryptedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.manifest import parse_manifest
-from nazaha.election.tally import EncryptedTally, EncryptedTallyContest
+from nazaha.election.tally import DecryptedTally, EncryptedTally, EncryptedTallyContest
 from nazaha.errors import AuditInputError, AuditStateError, KeyFileError
 from nazaha.record.codec import Hex, decode_ballot, decode_hashes, decode_parameters, decode_tally
 from nazaha.record.layout import RecordReader, write_file_atomically
@@ -58,7 +59,16 @@ from nazaha.rla.settings import check_seed
 from nazaha.tallying.decrypt import DecryptingGuardian, decrypt_tally
 from nazaha.workflows.clock import utc_now
 
-__all__ = ["SEED_SOURCES", "PaperAudit", "PullItem"]
+__all__ = [
+    "SEED_SOURCES",
+    "AuditFiles",
+    "FolderAuditFiles",
+    "PaperAudit",
+    "PullItem",
+    "audited_tally",
+    "encode_log",
+    "log_entries",
+]
 
 SEED_SOURCES = ("dice", "beacon")
 
@@ -79,49 +89,47 @@ class PullItem:
 class PaperAudit:
     """The paper audit appended to the election record at ``record``."""
 
-    def __init__(self, record: Path, *, clock: Callable[[], str] = utc_now) -> None:
+    def __init__(self, record: Path, *, clock: Callable[[], str] = utc_now, files: AuditFiles | None = None) -> None:
+        """``record``: the sealed election record (a folder). ``files``: where the audit's own
+        files live; by default ``<record>/audit/`` (a ballot box keeps them in its store)."""
         self.record = record
-        self.folder = record / AUDIT_DIR
+        self._files_store = files if files is not None else FolderAuditFiles(record / AUDIT_DIR)
         self._clock = clock
         self._reader = RecordReader(record)
 
     # -- the log -----------------------------------------------------------------------------
 
     def _entries(self) -> list[dict[str, Any]]:
-        path = self.folder / LOG
-        if not path.is_file():
-            return []
-        doc = decode_audit_doc(path.read_bytes(), f"{AUDIT_DIR}/{LOG}", "log")
-        entries = doc["entries"]
-        if not isinstance(entries, list):
-            raise AuditStateError("audit", "the audit log is damaged")
-        return entries
+        return log_entries(self._files_store.read(LOG))
 
     def _append(self, name: str, kind: str, doc: Mapping[str, Any]) -> None:
-        entries = self._entries()
-        if any(entry["file"] == name for entry in entries):
-            raise AuditStateError("audit", f"{AUDIT_DIR}/{name} is already recorded")
         data = encode_audit_doc({"format": AUDIT_FORMAT, "kind": kind, **doc})
-        write_file_atomically(self.folder / name, data)
-        entry: dict[str, Any] = {
-            "position": len(entries),
-            "kind": kind,
-            "file": name,
-            "sha256": file_digest(data),
-            "recorded_at": self._clock(),
-            "previous": entries[-1]["hash"] if entries else record_anchor(self.record),
-        }
-        entry["hash"] = entry_hash(entry)
-        entries.append(entry)
-        write_file_atomically(
-            self.folder / LOG, encode_audit_doc({"format": AUDIT_FORMAT, "kind": "log", "entries": entries})
-        )
+
+        def entry_after(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+            if any(entry["file"] == name for entry in entries):
+                raise AuditStateError("audit", f"{AUDIT_DIR}/{name} is already recorded")
+            entry: dict[str, Any] = {
+                "position": len(entries),
+                "kind": kind,
+                "file": name,
+                "sha256": file_digest(data),
+                "recorded_at": self._clock(),
+                "previous": entries[-1]["hash"] if entries else record_anchor(self.record),
+            }
+            entry["hash"] = entry_hash(entry)
+            return entry
+
+        self._files_store.append(name, data, entry_after)
+
+    def read_file(self, name: str) -> bytes | None:
+        """One of the audit's files (``log.json`` included) as published, or None."""
+        return self._files_store.read(name)
 
     def _doc(self, name: str, kind: str) -> dict[str, Any]:
-        path = self.folder / name
-        if not path.is_file():
+        data = self._files_store.read(name)
+        if data is None:
             raise AuditStateError("audit", f"{AUDIT_DIR}/{name} does not exist yet")
-        return decode_audit_doc(path.read_bytes(), f"{AUDIT_DIR}/{name}", kind)
+        return decode_audit_doc(data, f"{AUDIT_DIR}/{name}", kind)
 
     def _files(self, kind: str) -> list[str]:
         return [entry["file"] for entry in self._entries() if entry["kind"] == kind]
@@ -184,7 +192,10 @@ class PaperAudit:
         return float(self._doc(COMMITMENT, "commitment")["risk_limit"])
 
     def commitment_digest(self) -> str:
-        return file_digest((self.folder / COMMITMENT).read_bytes())
+        data = self._files_store.read(COMMITMENT)
+        if data is None:
+            raise AuditStateError("audit", "commit first")
+        return file_digest(data)
 
     # -- 2. seed -----------------------------------------------------------------------------------
 
@@ -281,66 +292,72 @@ class PaperAudit:
 
     # -- 4. decryption of the sampled ballots only ----------------------------------------------
 
-    def decrypt(self, context: ElectionContext, guardians: Sequence[DecryptingGuardian]) -> list[str]:
-        """The guardians present decrypt the audited contests of every sampled ballot not yet
-        decrypted, one ballot at a time, with proofs; returns the codes decrypted."""
-        group = context.group
-        hashes = decode_hashes(self._reader.read("hashes.json"), group)
+    def to_decrypt(self, context: ElectionContext) -> dict[str, tuple[EncryptedBallot, tuple[str, ...]]]:
+        """Every sampled ballot not decrypted yet: confirmation code -> (the encrypted ballot as
+        the record holds it, the contests of it the audit decrypts)."""
+        hashes = decode_hashes(self._reader.read("hashes.json"), context.group)
         if hashes.extended_hash != context.extended_hash:
             raise AuditInputError("guardians", "the guardians' keys belong to another election (H_E differs)")
         _, cards = self._audit()
         done = set(self.decrypted())
-        hx = Hex(group, "decryption")
-        decrypted = []
+        pending = {}
         for code in self.sampled():
             if code in done:
                 continue
             name = f"ballots/{code}.json"
-            ballot = decode_ballot(self._reader.read(name), group, name).ballot
-            audited = set(cards[code].contests)
-            shown = [c for c in ballot.contests if context.manifest.contest(c.contest_index).label in audited]
-            hidden = [c for c in ballot.contests if context.manifest.contest(c.contest_index).label not in audited]
-            tally = EncryptedTally(
-                contests=tuple(
-                    EncryptedTallyContest(c.contest_index, tuple(s.ciphertext for s in c.selections)) for c in shown
-                ),
-                cast_ballots=1,
-            )
-            result = decrypt_tally(context, tally, guardians)
-            contests = [
-                {
-                    "contest": contest.contest_index,
-                    "label": contest.label,
-                    "options": [
-                        {
-                            "option": option.option_index,
-                            "label": option.label,
-                            "value": option.value,
-                            "value_power": hx.fmt_p(option.value_power),
-                            "challenge": hx.fmt_q(option.proof.challenge),
-                            "response": hx.fmt_q(option.proof.response),
-                        }
-                        for option in contest.options
-                    ],
-                }
-                for contest in result.contests
-            ]
-            undisclosed = [
-                {
-                    "contest": c.contest_index,
-                    "label": context.manifest.contest(c.contest_index).label,
-                    "contest_hash": c.contest_hash.hex().upper(),
-                }
-                for c in hidden
-            ]
-            self._append(
-                f"decrypted/{code}.json",
-                "decryption",
-                {"ballot": code, "guardians_present": list(result.guardians_present), "contests": contests,
-                 "undisclosed": undisclosed},
-            )  # fmt: skip
+            pending[code] = (decode_ballot(self._reader.read(name), context.group, name).ballot, cards[code].contests)
+        return pending
+
+    def decrypt(self, context: ElectionContext, guardians: Sequence[DecryptingGuardian]) -> list[str]:
+        """The guardians present decrypt the audited contests of every sampled ballot not yet
+        decrypted, one ballot at a time, with proofs; returns the codes decrypted."""
+        decrypted = []
+        for code, (ballot, audited) in self.to_decrypt(context).items():
+            tally = audited_tally(context, ballot, audited)
+            self.record_decryption(context, ballot, audited, decrypt_tally(context, tally, guardians))
             decrypted.append(code)
         return decrypted
+
+    def record_decryption(
+        self, context: ElectionContext, ballot: EncryptedBallot, audited: Sequence[str], result: DecryptedTally
+    ) -> None:
+        """Append one sampled ballot's decryption (its audited contests, with the joint proofs);
+        the contests not audited are listed with their contest hashes only (§3.6.7)."""
+        hx = Hex(context.group, "decryption")
+        contests = [
+            {
+                "contest": contest.contest_index,
+                "label": contest.label,
+                "options": [
+                    {
+                        "option": option.option_index,
+                        "label": option.label,
+                        "value": option.value,
+                        "value_power": hx.fmt_p(option.value_power),
+                        "challenge": hx.fmt_q(option.proof.challenge),
+                        "response": hx.fmt_q(option.proof.response),
+                    }
+                    for option in contest.options
+                ],
+            }
+            for contest in result.contests
+        ]
+        undisclosed = [
+            {
+                "contest": c.contest_index,
+                "label": context.manifest.contest(c.contest_index).label,
+                "contest_hash": c.contest_hash.hex().upper(),
+            }
+            for c in ballot.contests
+            if context.manifest.contest(c.contest_index).label not in audited
+        ]
+        code = ballot.code_hex
+        self._append(
+            f"decrypted/{code}.json",
+            "decryption",
+            {"ballot": code, "guardians_present": list(result.guardians_present), "contests": contests,
+             "undisclosed": undisclosed},
+        )  # fmt: skip
 
     # -- 5. readings -----------------------------------------------------------------------------
 
@@ -489,3 +506,66 @@ def guardians_from_keys(
             raise KeyFileError(f"{where}: {error}") from None
         guardians.append(DecryptingGuardian(context, share, rng))
     return guardians
+
+
+def audited_tally(context: ElectionContext, ballot: EncryptedBallot, audited: Sequence[str]) -> EncryptedTally:
+    """The audited contests of one ballot as a one-ballot tally, which the guardians decrypt with
+    the tally's protocol and proofs (spec §3.6.3-§3.6.5); the other contests are left out."""
+    chosen = set(audited)
+    return EncryptedTally(
+        contests=tuple(
+            EncryptedTallyContest(c.contest_index, tuple(s.ciphertext for s in c.selections))
+            for c in ballot.contests
+            if context.manifest.contest(c.contest_index).label in chosen
+        ),
+        cast_ballots=1,
+    )
+
+
+def log_entries(data: bytes | None) -> list[dict[str, Any]]:
+    """The entries of ``audit/log.json`` (none before the first file is recorded)."""
+    if data is None:
+        return []
+    doc = decode_audit_doc(data, f"{AUDIT_DIR}/{LOG}", "log")
+    entries = doc["entries"]
+    if not isinstance(entries, list):
+        raise AuditStateError("audit", "the audit log is damaged")
+    return entries
+
+
+def encode_log(entries: Sequence[Mapping[str, Any]]) -> bytes:
+    return encode_audit_doc({"format": AUDIT_FORMAT, "kind": "log", "entries": list(entries)})
+
+
+class AuditFiles(Protocol):
+    """Where a paper audit's files live: append-only, each file with its log entry."""
+
+    def read(self, name: str) -> bytes | None:
+        """A file (``log.json`` included), or None when it is not recorded."""
+        ...
+
+    def append(
+        self, name: str, data: bytes, entry_after: Callable[[Sequence[Mapping[str, Any]]], dict[str, Any]]
+    ) -> None:
+        """Record ``data`` as ``name`` with the log entry ``entry_after(entries so far)``, both or
+        neither; ``AuditStateError`` when another append got there first."""
+        ...
+
+
+class FolderAuditFiles:
+    """The audit's files in a folder (``<record>/audit/``), each written atomically, the log last."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def read(self, name: str) -> bytes | None:
+        path = self.folder / name
+        return path.read_bytes() if path.is_file() else None
+
+    def append(
+        self, name: str, data: bytes, entry_after: Callable[[Sequence[Mapping[str, Any]]], dict[str, Any]]
+    ) -> None:
+        entries = log_entries(self.read(LOG))
+        entry = entry_after(entries)
+        write_file_atomically(self.folder / name, data)
+        write_file_atomically(self.folder / LOG, encode_log([*entries, entry]))

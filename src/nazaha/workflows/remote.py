@@ -15,6 +15,7 @@ import msgspec
 from nazaha.ceremony.keyfile import open_key_share
 from nazaha.crypto.nonces import RandomSource
 from nazaha.election.context import ElectionContext
+from nazaha.election.tally import EncryptedTally
 from nazaha.errors import (
     AuthorizationError,
     ConflictError,
@@ -34,11 +35,20 @@ from nazaha.record.decryption import (
     encode_reveal,
 )
 from nazaha.record.layout import write_file_atomically
+from nazaha.record.paper_audit import COMMITMENT, LOG, decode_audit_doc
 from nazaha.tallying.decrypt import DecryptingGuardian
 from nazaha.workflows.decryption import signed
 from nazaha.workflows.election_files import load_context
+from nazaha.workflows.paper_audit import audited_tally
+from nazaha.workflows.service_audit import ballot_of, commit_message, decode_audit_message, encode_audit_message
 
-__all__ = ["GuardianLedger", "ServiceClient", "decrypt_as_guardian", "election_files_of"]
+__all__ = [
+    "GuardianLedger",
+    "ServiceClient",
+    "decrypt_as_guardian",
+    "decrypt_audit_as_guardian",
+    "election_files_of",
+]
 
 
 class ServiceClient:
@@ -254,4 +264,134 @@ def decrypt_as_guardian(
     data_responses = guardian.respond_contest_data(everyone_data, data_reveals)
     finished = post("respond", encode_respond(context.group, guardian.index, responses, data_responses))
     say(f"guardian {guardian.index}: responded")
+    return finished
+
+
+def _audit_sampled(client: ServiceClient, base: str, deadline: float) -> tuple[set[str], dict[str, tuple[str, ...]]]:
+    """From the audit's public files on the service: the ballots its rounds sampled, and each
+    card's audited contests (the commitment's), which is all a guardian agrees to decrypt."""
+
+    def doc(name: str, kind: str) -> dict[str, Any]:
+        data = _retrying(functools.partial(client.get, f"{base}/files/{name}"), deadline).content
+        return decode_audit_doc(data, f"audit/{name}", kind)
+
+    log = doc(LOG, "log")
+    commitment = doc(COMMITMENT, "commitment")
+    cards = {str(card["ballot"]): tuple(str(c) for c in card["contests"]) for card in commitment["cards"]}
+    sampled: set[str] = set()
+    for entry in log["entries"]:
+        if entry.get("kind") == "round":
+            round_doc = doc(str(entry["file"]), "round")
+            sampled.update(str(draw["ballot"]) for draw in round_doc["draws"])
+            sampled.update(str(code) for code in round_doc["hand_counted"])
+    return sampled, cards
+
+
+def _audit_status(client: ServiceClient, base: str, deadline: float) -> dict[str, Any]:
+    answer: dict[str, Any] = _retrying(lambda: client.get(f"{base}/decryption"), deadline).json()
+    return answer
+
+
+def _wait_audit(
+    client: ServiceClient, base: str, step: str, number: int, present: list[int], poll: float, deadline: float
+) -> dict[str, bytes]:
+    """Once every guardian of audit round ``number`` has posted ``step``: their sub-messages,
+    keyed ``"<guardian>/<code>"``."""
+    word = {"committed": "commit", "revealed": "reveal"}[step]
+    while True:
+        current = _audit_status(client, base, deadline)
+        if current["round"] != number:
+            raise ConflictError(f"audit decryption round {number} was abandoned (round {current['round']} started)")
+        if sorted(current[step]) == present:
+            found = {}
+            for i in present:
+                text = current["messages"][f"round-{number}/{word}/{i}"]
+                _, per_ballot = decode_audit_message(text.encode("utf-8"), f"guardian {i}'s {word}")
+                found.update({f"{i}/{code}": message for code, message in per_ballot.items()})
+            return found
+        if time.monotonic() > deadline:
+            missing = sorted(set(present) - set(current[step]))
+            raise ConflictError(f"timed out waiting for guardian(s) {missing} ({step})")
+        time.sleep(poll)
+
+
+def _audit_targets(
+    client: ServiceClient, base: str, context: ElectionContext, codes: list[str], deadline: float
+) -> dict[str, EncryptedTally]:
+    """The one-ballot tallies of the round's ballots, each checked to be sampled and to be the
+    ballot its code names, holding only its card's audited contests."""
+    sampled, cards = _audit_sampled(client, base, deadline)
+    documents = _retrying(lambda: client.get(f"{base}/decryption/ballots"), deadline).json()
+    targets = {}
+    for code in codes:
+        if code not in sampled or code not in cards or code not in documents:
+            raise ConflictError(f"ballot {code[:16]}… is not among the ballots the audit sampled: refused")
+        ballot = ballot_of(context, str(documents[code]).encode("utf-8"), code)
+        targets[code] = audited_tally(context, ballot, cards[code])
+    return targets
+
+
+def decrypt_audit_as_guardian(
+    client: ServiceClient,
+    election_id: str,
+    key_file: bytes,
+    passphrase: str,
+    rng: RandomSource,
+    *,
+    ledger: GuardianLedger | None = None,
+    poll: float = 1.0,
+    timeout: float = 3600.0,
+    say: Callable[[str], None] = lambda _: None,
+) -> bool:
+    """Take part in the current audit decryption round (the paper audit's sampled ballots).
+
+    Before decrypting anything the guardian checks what it is asked to decrypt: each ballot must
+    be one the audit's published rounds sampled, its confirmation code must follow from its
+    encryptions (eqs. 70-71), and only the contests the audit's commitment names for its card
+    are decrypted. Then commit, reveal and respond as for the tally, every message signed.
+    Returns True when the round's ballots are decrypted."""
+    deadline = time.monotonic() + timeout
+    context = _context(client, election_id)
+    group = context.group
+    share = open_key_share(key_file, passphrase, group)
+    signer = DecryptingGuardian(context, share, rng)
+    index = signer.index
+    if ledger is not None:
+        ledger.admit(context.extended_hash.hex().upper(), f"election {election_id!r} at {client.base_url}")
+    base = f"/api/v1/elections/{election_id}/paper-audit"
+    current = _audit_status(client, base, deadline)
+    number, present = current["round"], sorted(current["present"])
+    if number == 0:
+        raise ConflictError("no audit decryption round has been started")
+    if current["finished"]:
+        return True
+    if index not in present:
+        raise ConflictError(f"guardian {index} is not among the guardians named to decrypt ({present})")
+    tallies = _audit_targets(client, base, context, list(current["ballots"]), deadline)
+    guardians = {code: DecryptingGuardian(context, share, rng) for code in tallies}
+
+    def post(step: str, per_ballot: dict[str, bytes]) -> bool:
+        body = encode_audit_message(index, per_ballot)
+        signature = signed(signer.sign, context, number, f"paper-audit-{step}", index, body).hex().upper()
+        answer = _retrying(
+            lambda: client.post(f"{base}/decryption/{step}/{index}", content=body, signature=signature), deadline
+        ).json()
+        return bool(answer["finished"])
+
+    partials = {code: guardians[code].commit(tally, present) for code, tally in tallies.items()}
+    post("commit", {code: encode_commit(group, commit_message(index, present, partials[code])) for code in tallies})
+    say(f"guardian {index}: committed for {len(tallies)} sampled ballot(s); waiting for the others")
+    commits = _wait_audit(client, base, "committed", number, present, poll, deadline)
+    everyone = {
+        code: [p for i in present for p in decode_commit(commits[f"{i}/{code}"], group).partials] for code in tallies
+    }
+    post("reveal", {code: encode_reveal(group, index, guardians[code].reveal(everyone[code])) for code in tallies})
+    say(f"guardian {index}: revealed; waiting for the others")
+    reveals = _wait_audit(client, base, "revealed", number, present, poll, deadline)
+    responses = {}
+    for code in tallies:
+        commitments = [c for i in present for c in decode_reveal(reveals[f"{i}/{code}"], group)[1]]
+        responses[code] = encode_respond(group, index, guardians[code].respond(everyone[code], commitments))
+    finished = post("respond", responses)
+    say(f"guardian {index}: responded")
     return finished
