@@ -35,7 +35,17 @@ from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.demo import load_sample_manifest
 from nazaha.workflows.remote import election_files_of
 from nazaha.workflows.workspace import Workspace
-from tests.support.browser import CHROMIUM, TOKEN, mark, require_chromium, serving, text_of
+from tests.support.browser import (
+    AXE,
+    CHROMIUM,
+    TOKEN,
+    axe_violations,
+    english_words,
+    mark,
+    require_chromium,
+    serving,
+    text_of,
+)
 from tests.support.external import require_external
 
 if TYPE_CHECKING:
@@ -204,19 +214,6 @@ def test_without_javascript_nothing_can_be_marked_or_sent(booth: Booth) -> None:
         browser.close()
 
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def _axe_violations(page: Page) -> list[str]:
-    """axe-core's violations of the page as it is now: rule, impact and the first element's target."""
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')}`)"
-    )
-    return [str(line) for line in found]
-
-
 def test_axe_finds_no_violation_on_any_page(booth: Booth) -> None:
     """Issue 16: axe-core (npm, pinned in package.json) on every page, both languages, 1280 and 390 wide."""
     require_external(AXE.exists(), "axe-core is not installed: run `npm ci` (make test does)")
@@ -234,32 +231,15 @@ def test_axe_finds_no_violation_on_any_page(booth: Booth) -> None:
             for lang in ("ar", "en"):
                 for path in pages:
                     page.goto(f"{booth.url}/{lang}{path}")
-                    failures += [f"{width}px /{lang}{path}: {line}" for line in _axe_violations(page)]
+                    failures += [f"{width}px /{lang}{path}: {line}" for line in axe_violations(page)]
                 page.goto(f"{booth.url}/{lang}/admin")
                 if page.is_visible("#token"):
                     page.fill("#token", TOKEN)
                     page.click("button[type=submit]")
-                failures += [f"{width}px /{lang}/admin (signed in): {line}" for line in _axe_violations(page)]
+                failures += [f"{width}px /{lang}/admin (signed in): {line}" for line in axe_violations(page)]
             context.close()
         browser.close()
     assert failures == [], "\n".join(failures)
-
-
-# The page's text without what is in another script on purpose: codes, hashes, commands and file
-# names (isolated as dir="ltr"), text marked lang="en", and the language switch.
-_PAGE_WORDS = """() => {
-  const copy = document.body.cloneNode(true);
-  for (const el of copy.querySelectorAll("script, style, noscript, [dir=ltr], [lang=en], #language-switch")) el.remove();
-  return copy.textContent;
-}"""
-# Latin words an Arabic page may hold: names of standards and formats, and the product's.
-_LATIN_ALLOWED = {"Nazaha", "ElectionGuard", "HTTPS", "SHA", "QR", "H_E", "JSON", "Python", "ZIP"}
-
-
-def _english_words(text: str) -> list[str]:
-    import re
-
-    return sorted({word for word in re.findall(r"[A-Za-z_]{3,}", text) if word not in _LATIN_ALLOWED})
 
 
 def test_arabic_pages_hold_no_english_text(booth: Booth) -> None:
@@ -281,7 +261,7 @@ def test_arabic_pages_hold_no_english_text(booth: Booth) -> None:
         page = browser.new_page()
         for path in paths:
             page.goto(base + path)
-            words = _english_words(str(page.evaluate(_PAGE_WORDS)))
+            words = english_words(page)
             if words:
                 found[path] = words
         page.goto(f"{base}/admin")
@@ -289,7 +269,7 @@ def test_arabic_pages_hold_no_english_text(booth: Booth) -> None:
         page.click("button[type=submit]")
         for path in ("/admin", "/admin?done=open", "/admin?error=x"):
             page.goto(base + path)
-            words = _english_words(str(page.evaluate(_PAGE_WORDS)))
+            words = english_words(page)
             if words:
                 found[path] = words
         browser.close()

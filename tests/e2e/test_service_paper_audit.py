@@ -22,7 +22,7 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -38,15 +38,20 @@ from nazaha.workflows.paper_audit import PullItem
 from nazaha.workflows.remote import ServiceClient
 from tests.e2e.cli import nazaha
 from tests.support.audit_board import read_cards, sign_in
-from tests.support.browser import CHROMIUM, require_chromium, serving
+from tests.support.browser import AXE, CHROMIUM, axe_violations, english_words, require_chromium, serving
 from tests.support.databases import postgres_database
 from tests.support.elections import ServiceElection, make_service_election
+from tests.support.external import require_external
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 TOKEN = "administrator-token-of-the-audited-election"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 ELECTION = "audited"
 PASSCODES = {"Board 1": "passcode of board one"}
 MEMBERS = ("هناء خليل", "Sami Darwish")
+NAMES = frozenset({"Board", "Guardian"})  # the names this election's officials chose, in Latin letters
 NORTH = PlaintextBallot("north-district", {"mayor": {"amal-haddad": 1}, "council": {"hana-khalil": 1}})
 VOTES = [NORTH] * 4 + [
     PlaintextBallot("south-district", {"mayor": {"karim-nassar": 1}, "parks-referendum": {"no": 1}}),
@@ -57,6 +62,7 @@ VOTES = [NORTH] * 4 + [
 @pytest.fixture(scope="module")
 def election(tmp_path_factory: pytest.TempPathFactory) -> ServiceElection:
     require_chromium()
+    require_external(AXE.exists(), "axe-core is not installed: run `npm ci` (make test does)")
     return make_service_election(
         tmp_path_factory.mktemp("audited-election") / "workspace", "audited", guardians=3, quorum=2
     )
@@ -119,11 +125,13 @@ def _cli_guardian(election: ServiceElection, address: str, index: int, tmp_path:
     assert done.code == 0, done.err + done.out
 
 
-class Officials:
-    """The officials' steps, through the command line or through the HTTP API."""
+class CliOfficials:
+    """The officials' steps on the command line (``nazaha admin paper-audit``, over the HTTP API)."""
 
-    def __init__(self, client: httpx.Client, address: str, *, cli: bool) -> None:
-        self.client, self.address, self.cli = client, address, cli
+    cli = True
+
+    def __init__(self, address: str) -> None:
+        self.address = address
 
     def _run(self, *args: str) -> str:
         done = nazaha(
@@ -132,40 +140,74 @@ class Officials:
         assert done.code == 0, done.err + done.out
         return done.out
 
-    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        answer = self.client.post(f"/api/v1/elections/{ELECTION}/paper-audit{path}", json=body, headers=ADMIN)
-        assert answer.status_code == 200, answer.text
-        result: dict[str, Any] = answer.json()
-        return result
-
     def commit(self) -> None:
-        if self.cli:
-            assert "commitment SHA-256" in self._run("commit", "--risk-limit", "0.1", "--contest", "mayor")
-        else:
-            assert len(self._post("", {"risk_limit": 0.1, "contests": ["mayor"]})["commitment"]) == 64
+        assert "commitment SHA-256" in self._run("commit", "--risk-limit", "0.1", "--contest", "mayor")
 
     def seed(self, seed: str) -> None:
-        if self.cli:
-            self._run("seed", "--seed", seed)
-        else:
-            self._post("/seed", {"seed": seed, "source": "dice"})
+        self._run("seed", "--seed", seed)
 
     def draw(self, size: int | None) -> None:
-        if self.cli:
-            assert "round" in self._run("draw", *(("--size", str(size)) if size else ()))
-        else:
-            self._post("/rounds", {"size": size} if size else {})
+        assert "round" in self._run("draw", *(("--size", str(size)) if size else ()))
 
     def start_decryption(self, present: str) -> None:
-        if self.cli:
-            assert "audit decryption round" in self._run("start-decryption", "--guardians", present)
-        else:
-            self._post("/decryption", {"guardians": [int(i) for i in present.split(",")]})
+        assert "audit decryption round" in self._run("start-decryption", "--guardians", present)
 
     def measure(self) -> bool:
-        if self.cli:
-            return "the audit is over" in self._run("measure")
-        return bool(self._post("/measure", {})["finished"])
+        return "the audit is over" in self._run("measure")
+
+
+class DashboardOfficials:
+    """The officials' steps on the dashboard's forms in Chromium (Arabic), every confirmation
+    dialog accepted; the page's state checked after each step."""
+
+    cli = False
+
+    def __init__(self, address: str, page: Page) -> None:
+        self.address, self.page = address, page
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.goto(f"{address}/ar/admin")
+        page.fill("#token", TOKEN)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+
+    def _submit(self, action: str) -> None:
+        page = self.page
+        with page.expect_navigation():
+            page.click(f"form[action$='/{ELECTION}/{action}'] button[type=submit]")
+        assert page.is_visible(".notice.ok"), page.text_content("main")
+        assert english_words(page, NAMES) == [], "the Arabic dashboard holds no English text"
+
+    def commit(self) -> None:
+        page = self.page
+        page.goto(f"{self.address}/ar/admin")
+        page.fill(f"#risk-limit-{ELECTION}", "0.1")
+        for box in page.query_selector_all(f"form[action$='/{ELECTION}/audit-commit'] input[name=contest]"):
+            if box.get_attribute("value") != "mayor":
+                box.uncheck()
+        self._submit("audit-commit")
+        assert len(self.page.text_content(f"#audit-commitment-{ELECTION}") or "") == 64
+
+    def seed(self, seed: str) -> None:
+        self.page.fill(f"#seed-{ELECTION}", seed)
+        self._submit("audit-seed")
+
+    def draw(self, size: int | None) -> None:
+        self.page.goto(f"{self.address}/ar/admin")
+        if size:
+            self.page.fill(f"#size-{ELECTION}", str(size))
+        self._submit("audit-draw")
+
+    def start_decryption(self, present: str) -> None:
+        chosen = {int(i) for i in present.split(",")}
+        for box in self.page.query_selector_all(f"form[action$='/{ELECTION}/audit-decrypt'] input[name=present]"):
+            if int(box.get_attribute("value") or 0) not in chosen:
+                box.uncheck()
+        self._submit("audit-decrypt")
+
+    def measure(self) -> bool:
+        self.page.goto(f"{self.address}/ar/admin")
+        self._submit("audit-measure")
+        return self.page.text_content(f"#audit-state-{ELECTION}") == "انتهى التدقيق"
 
 
 def _decrypt_sampled(election: ServiceElection, address: str, tmp_path: Path, *, cli: bool) -> None:
@@ -179,12 +221,10 @@ def _decrypt_sampled(election: ServiceElection, address: str, tmp_path: Path, *,
 
 
 def _audit(
-    officials: Officials, boards: AuditBoards, paper: dict[str, PlaintextBallot], election: ServiceElection,
-    tmp_path: Path,
+    officials: CliOfficials | DashboardOfficials, boards: AuditBoards, paper: dict[str, PlaintextBallot],
+    election: ServiceElection, browser: Browser, client: httpx.Client, tmp_path: Path,
 ) -> int:  # fmt: skip
     """Rounds until the audit is over: draw, decrypt the sampled ballots, read on the pages."""
-    from playwright.sync_api import sync_playwright
-
     planted: list[str] = []
     errors: list[str] = []
 
@@ -197,27 +237,53 @@ def _audit(
         return shown
 
     rounds = 0
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        for lang in ("ar", "en", "en", "en"):
-            rounds += 1
-            officials.draw(2 if rounds == 1 else None)
-            officials.start_decryption("1,3")
-            _decrypt_sampled(election, officials.address, tmp_path, cli=officials.cli)
-            status = officials.client.get(f"/api/v1/elections/{ELECTION}/paper-audit").json()
-            assert status["decrypted"] == status["sampled"], status
-            context = browser.new_context(viewport={"width": 390, "height": 844})
-            page = context.new_page()
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            sign_in(page, officials.address, lang, "Board 1", PASSCODES["Board 1"], MEMBERS)
-            assert ("لجنة التدقيق" if lang == "ar" else "Audit board") in page.content()
-            assert read_cards(page, lambda: boards.pull_list("Board 1"), marks) > 0
-            context.close()
-            if officials.measure():
-                break
-        browser.close()
+    for lang in ("ar", "en", "en", "en"):
+        rounds += 1
+        officials.draw(2 if rounds == 1 else None)
+        officials.start_decryption("1,3")
+        _decrypt_sampled(election, officials.address, tmp_path, cli=officials.cli)
+        status = client.get(f"/api/v1/elections/{ELECTION}/paper-audit").json()
+        assert status["decrypted"] == status["sampled"], status
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        sign_in(page, officials.address, lang, "Board 1", PASSCODES["Board 1"], MEMBERS)
+        assert ("لجنة التدقيق" if lang == "ar" else "Audit board") in page.content()
+        assert read_cards(page, lambda: boards.pull_list("Board 1"), marks) > 0
+        context.close()
+        if officials.measure():
+            break
     assert not errors
     return rounds
+
+
+def _audit_pages_read_well(browser: Browser, address: str) -> None:
+    """The results page shows the audit's outcome; it and the dashboard's audit section have no
+    accessibility violation (axe-core) in either language at either width, and the Arabic
+    pages hold no English text."""
+    failures = []
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+        page = context.new_page()
+        for lang in ("ar", "en"):
+            page.goto(f"{address}/{lang}/elections/{ELECTION}/results")
+            assert page.is_visible("#audit-title") and page.is_visible(f"#audit-contests-{ELECTION}")
+            assert page.text_content("#audit-state") == ("انتهى التدقيق" if lang == "ar" else "The audit is over")
+            pages = {"results": page.url}
+            page.goto(f"{address}/{lang}/admin")
+            if page.is_visible("#token"):
+                page.fill("#token", TOKEN)
+                with page.expect_navigation():
+                    page.click("button[type=submit]")
+            assert page.is_visible(f"#audit-contests-{ELECTION}")
+            pages["admin"] = page.url
+            for name, url in pages.items():
+                page.goto(url)
+                failures += [f"{width}px {lang} {name}: {line}" for line in axe_violations(page)]
+                if lang == "ar":
+                    failures += [f"{name}: English words {w}" for w in english_words(page, NAMES)]
+        context.close()
+    assert failures == [], "\n".join(failures)
 
 
 def _check_record(root: Path, paper: dict[str, PlaintextBallot]) -> list[str]:
@@ -239,22 +305,35 @@ def _check_record(root: Path, paper: dict[str, PlaintextBallot]) -> list[str]:
 def test_the_ballot_box_audits_the_paper_of_its_election(
     election: ServiceElection, database_url: str, tmp_path: Path
 ) -> None:
+    from playwright.sync_api import sync_playwright
+
     store = SqlStore.open(database_url)
     box = BallotBoxService(store)
     app = create_app(Settings(admin_token=TOKEN), box)
-    boards = AuditBoards(lambda: box.paper_audit(ELECTION), PASSCODES)
+    boards = AuditBoards(lambda: box.paper_audit(ELECTION), PASSCODES, election=ELECTION)
     app.state.audit_boards = boards
     try:
-        with serving(app) as address, httpx.Client(base_url=address, timeout=120) as client:
+        with (
+            serving(app) as address,
+            httpx.Client(base_url=address, timeout=120) as client,
+            sync_playwright() as playwright,
+        ):
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             paper = _published(client, election, address)
             assert client.get(f"/api/v1/elections/{ELECTION}/paper-audit").json() == {"state": "not started"}
-            officials = Officials(client, address, cli=database_url.startswith("sqlite"))
+            officials: CliOfficials | DashboardOfficials = (
+                CliOfficials(address)
+                if database_url.startswith("sqlite")
+                else DashboardOfficials(address, browser.new_context(bypass_csp=True).new_page())
+            )
             officials.commit()
             officials.seed("31415926535897932384626")
-            rounds = _audit(officials, boards, paper, election, tmp_path)
+            rounds = _audit(officials, boards, paper, election, browser, client, tmp_path)
             assert rounds >= 2, "the planted discrepancy sends the contest to a second round"
             status = client.get(f"/api/v1/elections/{ELECTION}/paper-audit").json()
             assert status["finished"] and status["state"] == "finished"
+            _audit_pages_read_well(browser, address)
+            browser.close()
             archive = client.get(f"/api/v1/elections/{ELECTION}/record")
             assert archive.status_code == 200
     finally:

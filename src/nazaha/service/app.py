@@ -82,6 +82,6 @@ def app_from_env() -> FastAPI:
         else:
             box.election(audited)  # refuses an unknown election now, not at the first board's sign-in
             app.state.audit_boards = audit_boards_from_files(
-                Path(audited), Path(boards), lambda: box.paper_audit(audited)
+                Path(audited), Path(boards), lambda: box.paper_audit(audited), election=audited
             )
     return app

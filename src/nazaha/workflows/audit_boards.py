@@ -52,13 +52,16 @@ class AuditBoards:
         *,
         lifetime: int = 8 * 3600,
         clock: Callable[[], float] = time.monotonic,
+        election: str | None = None,
     ) -> None:
+        """``election``: the ballot box's election whose audit this is (None: a record folder's)."""
         if not passcodes:
             raise InputError("name at least one audit board")
         for board, passcode in passcodes.items():
             if not board.strip() or len(passcode) < 8:
                 raise InputError(f"audit board {board!r}: a name and a passcode of 8 or more characters")
         self._audit = audit
+        self.election = election
         self.boards = tuple(sorted(passcodes))
         self._digests = {board: _digest(passcode) for board, passcode in passcodes.items()}
         self._sessions: dict[str, BoardSession] = {}
@@ -111,6 +114,11 @@ class AuditBoards:
         mine = {c for number, c in enumerate(containers) if self.boards[number % len(self.boards)] == board}
         return [item for item in items if item.container in mine]
 
+    def progress(self) -> list[tuple[str, int, int]]:
+        """(board, cards read, cards on its pull list) of the current round, per board."""
+        return [(board, sum(1 for i in items if i.read), len(items)) for board in self.boards for items in
+                [self.pull_list(board)]]  # fmt: skip
+
     def next_card(self, board: str) -> PullItem | None:
         return next((item for item in self.pull_list(board) if not item.read), None)
 
@@ -139,7 +147,7 @@ class AuditBoards:
 
 
 def audit_boards_from_files(
-    record: Path, boards_file: Path, audit: Callable[[], PaperAudit] | None = None
+    record: Path, boards_file: Path, audit: Callable[[], PaperAudit] | None = None, election: str | None = None
 ) -> AuditBoards:
     """The audit boards of the paper audit of ``record`` (or of ``audit``, a ballot box's
     election), with passcodes from ``boards_file`` (JSON ``{"Board 1": "passcode", ...}``, kept
@@ -150,4 +158,4 @@ def audit_boards_from_files(
         raise InputError(f"{boards_file}: cannot be read as JSON ({error})") from None
     if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
         raise InputError(f'{boards_file}: expected {{"board name": "passcode", ...}}')
-    return AuditBoards(audit if audit is not None else PaperAudit(record), raw)
+    return AuditBoards(audit if audit is not None else PaperAudit(record), raw, election=election)

@@ -233,6 +233,10 @@ class PaperAudit:
                 result[raw["ballot"]] = paper_reading(raw)
         return result
 
+    def measured(self) -> int:
+        """How many rounds have been measured (``result-<n>.json`` written)."""
+        return len(self._files("result"))
+
     def rounds(self) -> list[dict[str, Any]]:
         return [self._doc(name, "round") for name in self._files("round")]
 

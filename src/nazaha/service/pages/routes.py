@@ -32,6 +32,8 @@ from nazaha.election.context import ElectionContext
 from nazaha.election.tally import DecryptedTally
 from nazaha.errors import AuthorizationError, InputError, NazahaError, NotFoundError, TooManyAttempts
 from nazaha.service.deps import client_address, officials, service
+from nazaha.service.pages.audit_texts import audit_texts
+from nazaha.service.pages.audit_view import AUDIT_ACTIONS, audit_action, audit_view
 from nazaha.service.pages.i18n import LANGUAGES, catalog, direction, format_date, format_number, format_percent
 from nazaha.voting.ballot_box import ElectionState
 from nazaha.workflows.ballot_box import ElectionView, EntryView
@@ -340,6 +342,11 @@ def results(request: Request, lang: str, election_id: str) -> HTMLResponse:
         cast=tally.cast_ballots if tally else 0,
         eligibility=box.eligibility_summary(election_id),
         keys_voted=box.credentials_voted(election_id) if tally else 0,
+        audit=audit_view(box, election_id, getattr(request.app.state, "audit_boards", None))
+        if row.state is ElectionState.PUBLISHED
+        else {"state": "none"},
+        names=_contest_names(context, lang),
+        a=audit_texts(lang),
     )
 
 
@@ -383,10 +390,18 @@ def admin(request: Request, lang: str, done: str = "", error: str = "") -> HTMLR
         ]
         view["decrypting"] = bool(status.present)
         view["eligibility"] = box.eligibility_summary(row.id)
+        if row.state is ElectionState.PUBLISHED:
+            view["audit"] = audit_view(box, row.id, getattr(request.app.state, "audit_boards", None))
+            view["audit_names"] = _contest_names(context, lang)
         elections.append(view)
     return _page(
-        request, "admin.html", lang, elections=elections, form_token=session.form_token, done=done, error=error
-    )
+        request, "admin.html", lang, elections=elections, form_token=session.form_token, done=done, error=error,
+        a=audit_texts(lang),
+    )  # fmt: skip
+
+
+def _contest_names(context: ElectionContext, lang: str) -> dict[str, str]:
+    return {contest.label: _text(contest.name, lang) for _, contest in context.manifest.iter_contests()}
 
 
 @router.post("/{lang}/admin/login")
@@ -470,6 +485,9 @@ async def admin_action(request: Request, lang: str, election_id: str, action: st
         form_token = form.get("form_token")
         await run_in_threadpool(_require_form, request, form_token if isinstance(form_token, str) else "")
         chosen = [value for value in form.getlist("present") if isinstance(value, str)]
+        fields = {name: value for name in ("risk_limit", "seed", "source", "size")
+                  if isinstance(value := form.get(name), str)}  # fmt: skip
+        audited = [value for value in form.getlist("contest") if isinstance(value, str)]
     present = []
     for value in chosen:
         if not (value.isascii() and value.isdigit() and len(value) <= 6):
@@ -485,10 +503,13 @@ async def admin_action(request: Request, lang: str, election_id: str, action: st
             await run_in_threadpool(box.tally, election_id)
         elif action == "decrypt":
             await run_in_threadpool(box.start_decryption, election_id, present)
+        elif action in AUDIT_ACTIONS:
+            await run_in_threadpool(audit_action, box, election_id, action, fields, present, audited)
         else:
             raise NotFoundError(f"unknown action {action[:40]!r}")
     except NotFoundError:
         raise  # no such election or action: an error page, not a notice on the dashboard
     except NazahaError as error:
         return RedirectResponse(f"/{lang}/admin?error={_quote(str(error))}", status_code=303)
-    return RedirectResponse(f"/{lang}/admin?done={_quote(action)}", status_code=303)
+    anchor = f"#audit-{election_id}" if action in AUDIT_ACTIONS else ""
+    return RedirectResponse(f"/{lang}/admin?done={_quote(action)}{anchor}", status_code=303)
