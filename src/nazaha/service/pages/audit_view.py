@@ -78,7 +78,9 @@ def audit_action(
             raise InputError("risk limit: a number between 0 and 1, such as 0.05") from None
         if not contests:
             raise InputError("choose at least one contest to audit")
-        audit.commit(risk_limit=risk_limit, contests=contests)
+        every = {contest.label for _, contest in box.context(election_id).manifest.iter_contests()}
+        # Every contest ticked: audit each whose outcome an audit can confirm (a tie cannot be).
+        audit.commit(risk_limit=risk_limit, contests=None if set(contests) >= every else contests)
     elif action == "audit-seed":
         audit.enter_seed(fields.get("seed", "").strip(), source=fields.get("source", "dice"))
     elif action == "audit-draw":
