@@ -28,16 +28,18 @@ from nazaha.service.app import create_app
 from nazaha.service.settings import Settings
 from nazaha.storage.sql.store import SqlStore
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
+from nazaha.workflows.audit_boards import AuditBoards
 from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.demo import generate_ballots, load_sample_manifest
 from nazaha.workflows.encryption import encrypt_on_devices
-from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, election_files_of
+from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, decrypt_audit_as_guardian, election_files_of
 from nazaha.workflows.workspace import Workspace
 
 CHROMIUM = "/usr/bin/chromium"
 TOKEN = "benchmark-admin-token"  # noqa: S105 - a throw-away local service
 ELECTION = "wadi-al-noor-2026"
 PASSPHRASES = [f"passphrase of guardian {i}" for i in range(1, 6)]
+AUDIT_BOARDS = {"Board 1": "passcode of board one"}
 
 
 @dataclass
@@ -66,7 +68,9 @@ def running_site() -> Iterator[RunningSite]:
             kdf=KDF_TEST_ONLY,
         )
         url = f"sqlite:///{root / 'box.db'}"
-        app = create_app(Settings(database_url=url, admin_token=TOKEN), BallotBoxService(SqlStore.open(url)))
+        box = BallotBoxService(SqlStore.open(url))
+        app = create_app(Settings(database_url=url, admin_token=TOKEN), box)
+        app.state.audit_boards = AuditBoards(lambda: box.paper_audit(ELECTION), AUDIT_BOARDS, election=ELECTION)
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
@@ -117,11 +121,21 @@ def publish_results(site: RunningSite) -> None:
         f"{site.url}/api/v1/elections/{ELECTION}/decryption", json={"guardians": [1, 3, 5]}, headers=site.admin
     ).raise_for_status()
 
+    guardians_decrypt(site)
+
+
+def guardians_decrypt(site: RunningSite, *, paper_audit: bool = False) -> None:
+    """Guardians 1, 3 and 5 take part in the current decryption round (the tally's, or the paper
+    audit's sampled ballots), each as ``nazaha guardian decrypt`` does."""
+    decrypt = decrypt_audit_as_guardian if paper_audit else decrypt_as_guardian
+
     def guardian(index: int) -> None:
         client = ServiceClient(site.url, TOKEN)
         key = (site.workspace / "keys" / f"guardian_{index}.key").read_bytes()
-        decrypt_as_guardian(client, ELECTION, key, PASSPHRASES[index - 1], SeededRandom(f"g{index}"), poll=0.2)
-        client.close()
+        try:
+            decrypt(client, ELECTION, key, PASSPHRASES[index - 1], SeededRandom(f"g{index}"), poll=0.2, timeout=600)
+        finally:
+            client.close()
 
     threads = [threading.Thread(target=guardian, args=(index,)) for index in (1, 3, 5)]
     for thread in threads:

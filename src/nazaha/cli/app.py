@@ -46,7 +46,7 @@ from nazaha.workflows.ballot_box import BallotBoxService, open_ballot_box
 from nazaha.workflows.clock import utc_now
 from nazaha.workflows.demo import DemoResult, load_sample_manifest, run_demo, run_service_demo
 from nazaha.workflows.demo_audit import run_audit_demo
-from nazaha.workflows.paper import PAPER_LANGUAGES, PaperBallot, paper_ballots_html
+from nazaha.workflows.paper import PAPER_LANGUAGES, PaperBallot, paper_ballots_html, paper_ballots_pdf
 from nazaha.workflows.workspace import Workspace, parse_ballot_file_with_credentials
 
 __all__ = ["app", "main"]
@@ -572,7 +572,15 @@ def _audit_demo(result: DemoResult, seed: str | None, workers: int) -> None:
         (paper / f"paper-ballots.{language}.html").write_text(
             paper_ballots_html(result.context.manifest, ballots, language), encoding="utf-8"
         )
-    console.print(f"paper ballots (print them from a browser): {paper}/paper-ballots.ar.html and .en.html")
+    try:
+        for language in PAPER_LANGUAGES:
+            (paper / f"paper-ballots.{language}.pdf").write_bytes(
+                paper_ballots_pdf(result.context.manifest, ballots, language)
+            )
+        console.print(f"paper ballots: {paper}/paper-ballots.ar.pdf and .en.pdf (and .html)")
+    except MissingDependencyError as missing:
+        console.print(f"paper ballots (print them from a browser): {paper}/paper-ballots.ar.html and .en.html")
+        console.print(f"[dim]no PDF: {missing}[/dim]")
     if seed is not None:
         dice = str(int.from_bytes(hashlib.sha256(f"dice:{seed}".encode()).digest(), "big"))[:24]
         rng: RandomSource = SeededRandom(f"audit:{seed}")

@@ -7,14 +7,15 @@ ballot's *paper id*: id_B, the 32 random bytes of the selection encryption ident
 is bound to exactly one encrypted ballot. Why id_B and not the confirmation code, and what the
 link reveals, is in ``docs/decisions.md`` ("The paper id") and ``docs/audits.md``.
 
-The pages are HTML with print CSS (one ballot per A5 page): a browser shapes Arabic correctly
-and prints to PDF; no PDF library in the package index shapes Arabic without a native text
-shaper.
+The pages are HTML with print CSS (one ballot per A4 page); ``paper_ballots_pdf`` renders the
+same pages to PDF with WeasyPrint (the ``pdf`` extra), whose text layout is Pango's and HarfBuzz's,
+so Arabic is shaped and laid out right to left as a browser would.
 """
 
 from __future__ import annotations
 
 import html
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,9 +23,16 @@ import segno
 
 from nazaha.election.ballot import PlaintextBallot
 from nazaha.election.manifest import Manifest
-from nazaha.errors import InputError
+from nazaha.errors import InputError, MissingDependencyError
 
-__all__ = ["PAPER_LANGUAGES", "PaperBallot", "format_paper_id", "paper_ballots_html", "paper_id_uri"]
+__all__ = [
+    "PAPER_LANGUAGES",
+    "PaperBallot",
+    "format_paper_id",
+    "paper_ballots_html",
+    "paper_ballots_pdf",
+    "paper_id_uri",
+]
 
 PAPER_LANGUAGES = ("ar", "en")
 
@@ -54,7 +62,7 @@ _TEXT = {
 }
 
 _CSS = """
-@page { size: A5; margin: 12mm; }
+@page { size: A4; margin: 15mm; }
 body { font-family: "Noto Naskh Arabic", "Noto Sans", "DejaVu Sans", sans-serif; margin: 0; }
 .ballot { page-break-after: always; break-after: page; padding: 4mm; }
 .ballot:last-child { page-break-after: auto; break-after: auto; }
@@ -68,7 +76,9 @@ li { font-size: 11pt; padding: 0.5mm 0; }
 .box { display: inline-block; width: 4mm; height: 4mm; border: 1px solid #000; margin-inline-end: 2mm;
        vertical-align: middle; }
 .marked .box { background: #000; }
-.paper-id { display: flex; gap: 4mm; align-items: center; border-top: 2px solid #000; padding-top: 3mm; }
+.paper-id { border-top: 2px solid #000; padding-top: 3mm; overflow: hidden; }
+.paper-id svg { float: left; margin-right: 4mm; }
+[dir=rtl] .paper-id svg { float: right; margin-right: 0; margin-left: 4mm; }
 .paper-id code { display: block; text-align: left; font-size: 10pt; direction: ltr; unicode-bidi: isolate;
                 word-spacing: 1mm; }
 .note { font-size: 8pt; color: #333; }
@@ -119,6 +129,13 @@ def _contest_block(manifest: Manifest, index: int, votes: Mapping[str, int], lan
     )
 
 
+def _qr_svg(text: str) -> str:
+    """The QR code as an inline SVG element, with its namespace (PDF renderers need it)."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="svg", xmldecl=False, svgns=True, nl=False, scale=2, border=2)
+    return buffer.getvalue().decode("utf-8")
+
+
 def paper_ballots_html(manifest: Manifest, ballots: Sequence[PaperBallot], language: str) -> str:
     """A printable page per ballot in ``language`` (``ar`` right to left, or ``en``)."""
     if language not in PAPER_LANGUAGES:
@@ -133,7 +150,7 @@ def paper_ballots_html(manifest: Manifest, ballots: Sequence[PaperBallot], langu
             _contest_block(manifest, index, paper.ballot.votes.get(manifest.contest(index).label, {}), language)
             for index in style.contests
         )
-        qr = segno.make(paper_id_uri(manifest.label, paper.paper_id), error="m").svg_inline(scale=2, border=2)
+        qr = _qr_svg(paper_id_uri(manifest.label, paper.paper_id))
         pages.append(
             f'<article class="ballot" data-paper-id="{paper.paper_id}">'
             f"<h1><bdi>{html.escape(manifest.name.get(language))}</bdi></h1>"
@@ -149,3 +166,27 @@ def paper_ballots_html(manifest: Manifest, ballots: Sequence[PaperBallot], langu
         f"<title>{html.escape(text['title'])}</title><style>{_CSS}</style></head>"
         f"<body>{''.join(pages)}</body></html>"
     )
+
+
+def paper_ballots_pdf(
+    manifest: Manifest, ballots: Sequence[PaperBallot], language: str, *, compress: bool = True
+) -> bytes:
+    """The printable pages of ``paper_ballots_html`` as a PDF file, one ballot per A4 page.
+
+    Needs WeasyPrint (``pip install 'nazaha[pdf]'``) and the Pango library it lays text out with
+    (Debian: ``libpango-1.0-0 libpangoft2-1.0-0``, and a font with Arabic letters, such as
+    ``fonts-dejavu-core``); ``MissingDependencyError`` says which is missing."""
+    page = paper_ballots_html(manifest, ballots, language)
+    try:
+        import weasyprint  # noqa: PLC0415  (the pdf extra, and a native library: imported only here)
+    except ImportError:
+        raise MissingDependencyError(
+            "paper ballots as PDF need WeasyPrint: pip install 'nazaha[pdf]' (the HTML pages print from any browser)"
+        ) from None
+    except OSError as error:  # WeasyPrint is there, the Pango library it loads is not
+        raise MissingDependencyError(
+            f"paper ballots as PDF need the Pango library (Debian: apt-get install libpango-1.0-0 "
+            f"libpangoft2-1.0-0 fonts-dejavu-core): {str(error)[:160]}"
+        ) from None
+    data: bytes = weasyprint.HTML(string=page).write_pdf(uncompressed_pdf=not compress)
+    return data
