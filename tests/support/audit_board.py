@@ -37,6 +37,8 @@ def read_cards(
     ``marks_of`` says the paper shows, both members confirming; the first card "not found" if
     asked. Returns how many cards were entered."""
     entered = 0
+    rows = page.query_selector_all("#audit-pull-list tbody tr")
+    assert len(rows) == len(pull_list()), "the board's whole pull list is on the page, to fetch the ballots"
     while page.is_visible("#audit-card"):
         ballot = page.get_attribute("#audit-card", "data-ballot")
         assert ballot is not None

@@ -103,6 +103,8 @@ def card_page(request: Request, lang: str, entered: int = 0) -> Response:
         contests=contests, form_token=session.form_token, entered=bool(entered),
         paper_id=format_paper_id(card.paper_id) if card else "",
         progress=audit_texts(lang)["card"].format(read=read + 1, total=len(items)),
+        pull=[{"container": i.container, "position": i.position, "paper_id": format_paper_id(i.paper_id),
+               "read": i.read, "current": card is not None and i.ballot == card.ballot} for i in items],
     )  # fmt: skip
 
 
