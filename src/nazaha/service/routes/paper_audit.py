@@ -80,12 +80,12 @@ def _number(doc: dict[str, Any], key: str, *, required: bool) -> Any:
 @router.post("", dependencies=[Depends(require_admin)], summary="Commit to the cards, contests and risk limit (admin)")
 async def commit(election_id: str, request: Request) -> dict[str, Any]:
     """Body: ``{"risk_limit": 0.05, "contests": ["mayor"]}`` (contests optional: all)."""
+    audit = await run_in_threadpool(service(request).paper_audit, election_id)  # 404 or 409 before the body
     doc = parse_json_object(await read_body(request))
     risk_limit = float(_number(doc, "risk_limit", required=True))
     contests = doc.get("contests")
     if contests is not None and (not isinstance(contests, list) or not all(isinstance(c, str) for c in contests)):
         raise InputError("body: 'contests' must be a list of contest labels")
-    audit = service(request).paper_audit(election_id)
     digest = await run_in_threadpool(lambda: audit.commit(risk_limit=risk_limit, contests=contests or None))
     return {"election": election_id, "commitment": digest}
 
@@ -93,11 +93,11 @@ async def commit(election_id: str, request: Request) -> dict[str, Any]:
 @router.post("/seed", dependencies=[Depends(require_admin)], summary="Enter the seed drawn in public (admin)")
 async def seed(election_id: str, request: Request) -> dict[str, Any]:
     """Body: ``{"seed": "83920174659201837465", "source": "dice"}`` (or ``"beacon"``)."""
+    audit = await run_in_threadpool(service(request).paper_audit, election_id)
     doc = parse_json_object(await read_body(request))
     value, source = doc.get("seed"), doc.get("source", "dice")
     if not isinstance(value, str) or not isinstance(source, str) or source not in SEED_SOURCES:
         raise InputError(f"body: 'seed' must be a string of digits and 'source' one of {list(SEED_SOURCES)}")
-    audit = service(request).paper_audit(election_id)
     await run_in_threadpool(lambda: audit.enter_seed(value, source=source))
     return {"election": election_id, "seed": value, "source": source}
 
@@ -105,11 +105,11 @@ async def seed(election_id: str, request: Request) -> dict[str, Any]:
 @router.post("/rounds", dependencies=[Depends(require_admin)], summary="Draw the next round (admin)")
 async def draw(election_id: str, request: Request) -> dict[str, Any]:
     """Body: ``{}`` or ``{"size": 5}`` (round 1 only: draws per contest instead of the plan)."""
+    audit = await run_in_threadpool(service(request).paper_audit, election_id)
     doc = parse_json_object(await read_body(request) or b"{}")
     size = _number(doc, "size", required=False)
     if size is not None and not isinstance(size, int):
         raise InputError("body: 'size' must be a whole number")
-    audit = service(request).paper_audit(election_id)
     drawn = await run_in_threadpool(lambda: audit.draw(size=size))
     return {"election": election_id, "round": drawn["round"], "draws": len(drawn["draws"]), **_summary(audit)}
 
@@ -139,11 +139,11 @@ def _decryption(status: AuditDecryptionStatus) -> dict[str, Any]:
 )
 async def start_decryption(election_id: str, request: Request) -> dict[str, Any]:
     """Body: ``{"guardians": [1, 3, 5]}``; a round in progress is abandoned."""
+    rounds = await run_in_threadpool(service(request).audit_decryption, election_id)
     doc = parse_json_object(await read_body(request))
     guardians = doc.get("guardians")
     if not isinstance(guardians, list) or not all(isinstance(g, int) and not isinstance(g, bool) for g in guardians):
         raise InputError("body: 'guardians' must be a list of guardian indices")
-    rounds = service(request).audit_decryption(election_id)
     status = await run_in_threadpool(rounds.start, guardians)
     return {"election": election_id, **_decryption(status)}
 
@@ -166,7 +166,7 @@ async def post(election_id: str, step: str, guardian: int, request: Request) -> 
     header = request.headers.get("nazaha-signature", "")
     if not re.fullmatch(r"[0-9A-Fa-f]{128}", header):
         raise AuthorizationError("missing guardian signature (header Nazaha-Signature: 128 hex digits)")
+    rounds = await run_in_threadpool(service(request).audit_decryption, election_id)
     body = await read_body(request)
-    rounds = service(request).audit_decryption(election_id)
     finished = await run_in_threadpool(rounds.post, step, guardian, body, bytes.fromhex(header))
     return {"election": election_id, "guardian": guardian, "step": step, "finished": finished}
