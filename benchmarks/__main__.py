@@ -20,6 +20,7 @@ from benchmarks import (
     scaling,
     service_load,
     signatures,
+    spec_floor,
     speed,
     verifier_bookkeeping,
     verifier_memory,
@@ -42,7 +43,7 @@ def write_section(name: str, command: str, lines: list[str], doc: Path = DOC) ->
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "--only", default="speed,window,multiexp,load,memory,scaling,bookkeeping,audit,booth,signatures"
+        "--only", default="speed,floor,window,multiexp,load,memory,scaling,bookkeeping,audit,booth,signatures"
     )
     parser.add_argument("--sizes", default="1000,10000", help="ballot counts of the scaling run")
     arguments = parser.parse_args()
@@ -51,6 +52,7 @@ def main() -> None:
     # (name, heading, command, run, document)
     sections: list[tuple[str, str, str, Callable[[], list[str]], Path]] = [
         ("speed", "Nazaha and electionguard 1.4.0, side by side", "python -m benchmarks.speed", speed.main, DOC),
+        ("floor", "The spec-only verifier against its floor", "python -m benchmarks.spec_floor", spec_floor.main, DOC),
         ("window", "Fixed-base windows", "python -m benchmarks.fixed_base", fixed_base.main, DOC),
         ("multiexp", "g^v x^c", "python -m benchmarks.multi_exp", multi_exp.main, DOC),
         ("load", "Ballot-box service under load", "python -m benchmarks.service_load", service_load.main, DOC),
