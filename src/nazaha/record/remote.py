@@ -107,14 +107,16 @@ class RemoteRecord:
     def download(self, name: str, target: Path) -> bool:
         """Copy one file to ``target``, streamed; False if the record does not hold it."""
         location = self._location(name)
+        created = [folder for folder in reversed(target.parents) if not folder.exists()]
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._fs.get_file(location, str(target))
-        except FileNotFoundError:
-            target.unlink(missing_ok=True)
-            return False
         except Exception as error:  # as in ``read``
             target.unlink(missing_ok=True)
+            for folder in reversed(created):  # no empty folder left for a file that is not there
+                folder.rmdir()
+            if isinstance(error, FileNotFoundError):
+                return False
             raise StorageError(f"cannot read {location}: {_reason(error)}") from None
         return True
 
