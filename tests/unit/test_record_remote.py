@@ -112,16 +112,18 @@ def test_an_unreachable_url_is_a_storage_error() -> None:
 
 
 def test_cli_says_why_a_url_cannot_be_verified(tmp_path: Path) -> None:
-    """Unreachable: exit 4; no record there: exit 2; another format than Nazaha's: exit 2. One line
-    each, never a traceback."""
+    """Unreachable or of no known protocol: exit 4; no record there: exit 2; another format than
+    Nazaha's: exit 2. One line each, never a traceback."""
     runner = CliRunner()
     unreachable = runner.invoke(app, ["verify", f"http://127.0.0.1:{_closed_port()}/record/"])
     assert unreachable.exit_code == 4
     assert "nazaha: error: cannot read http://127.0.0.1" in unreachable.output
+    unknown = runner.invoke(app, ["verify", "gopher://example.org/record"])
+    assert unknown.exit_code == 4 and "cannot read gopher://example.org/record" in unknown.output
     with serve_folder(tmp_path) as server:
         empty = runner.invoke(app, ["verify", f"{server.url}/nothing/"])
         other = runner.invoke(app, ["verify", f"{server.url}/nothing/", "--format", "2.0"])
     assert empty.exit_code == 2 and "record.json: missing" in empty.output
     assert other.exit_code == 2 and "only Nazaha (2.1) records" in other.output
-    for result in (unreachable, empty, other):
+    for result in (unreachable, unknown, empty, other):
         assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
