@@ -14,6 +14,7 @@ guardian 4"``), never print it.
     │   ├── BallotError            a ballot refused: a plaintext one that breaks a limit or names
     │   │                          unknown things, or an encrypted one refused at the door
     │   ├── RecordFormatError      a file that cannot be read as what it should be (file + field)
+    │   │   └── RecordFileMissing  a file of the record is not there (locally or at its URL)
     │   ├── ValueRangeError        an integer outside Z_q, Z_p or the subgroup Z_p^r
     │   ├── KeyFileError           a guardian key file that is corrupt or has a wrong passphrase
     │   ├── NotFoundError          no such election or ballot
@@ -65,6 +66,7 @@ __all__ = [
     "PayloadTooLarge",
     "ProtocolError",
     "QuorumError",
+    "RecordFileMissing",
     "RecordFormatError",
     "RemoteError",
     "StorageError",
@@ -115,6 +117,14 @@ class RecordFormatError(InputError):
         super().__init__(f"{where}: {problem}")
         self.where = where
         self.problem = problem
+
+
+class RecordFileMissing(RecordFormatError):
+    """A file of the record is not there: the verifier tells it apart from one that cannot be
+    decoded, to name the failure the same way whether the record is a folder or a URL."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(where, "missing from the record")
 
 
 class ValueRangeError(InputError):

@@ -14,6 +14,7 @@ import pytest
 from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.record.decryption import decode_contest_data_decryption
+from nazaha.record.layout import RecordReader
 from nazaha.verify.checks.contest_data import NOT_DECRYPTED, check_contest_data_decryptions
 from nazaha.verify.findings import Findings
 from nazaha.verify.record21 import load_record21
@@ -156,7 +157,9 @@ def _run_verification_12(root: Path) -> tuple[str, Findings]:
             scratch.add_present(path.relative_to(root).as_posix())
         for name in tamper.ballots(root, "challenged"):
             scratch.add_ballot(name.removeprefix("ballots/").removesuffix(".json"), "challenged")
-        not_applicable = check_contest_data_decryptions(load_record21(root), scratch, findings)
+        not_applicable = check_contest_data_decryptions(
+            load_record21(root), RecordReader(root, read_index=False), scratch, findings
+        )
     return not_applicable, findings
 
 

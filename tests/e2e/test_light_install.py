@@ -1,5 +1,6 @@
 """``pip install nazaha`` without extras runs the verifier and the one-machine command line: they
-must not import what only the service (SQLAlchemy, FastAPI, uvicorn) or a cluster (Dask) needs."""
+must not import what only the service (SQLAlchemy, FastAPI, uvicorn), a cluster (Dask) or a
+record at a URL (fsspec, aiohttp) needs."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import sys
 
 from nazaha.workflows.demo import DemoResult
 
-HEAVY = ("sqlalchemy", "alembic", "psycopg", "fastapi", "starlette", "uvicorn", "jinja2", "dask", "distributed")
+HEAVY = (
+    "sqlalchemy", "alembic", "psycopg", "fastapi", "starlette", "uvicorn", "jinja2", "dask", "distributed", "fsspec",
+    "aiohttp",
+)  # fmt: skip
 
 PROBE = f"""
 import json, sys

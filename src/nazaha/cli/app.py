@@ -38,7 +38,8 @@ from nazaha.election.ballot import BallotState
 from nazaha.election.eligibility import EligibilityMode, EligibilityPolicy
 from nazaha.election.manifest import Manifest, parse_manifest
 from nazaha.errors import MissingDependencyError
-from nazaha.verify.formats import verify_path
+from nazaha.record.remote import is_record_url, local_path
+from nazaha.verify.formats import verify_path, verify_url
 from nazaha.verify.plain import LANGUAGES, verdict_line
 from nazaha.verify.report import Report
 from nazaha.voting.confirmation import ChainingMode
@@ -316,8 +317,18 @@ def publish(
 
 
 def _verify(
-    record: Path, *, jobs: int, as_json: bool, format: str = "auto", scheduler: str = "", hints: bool = True
+    record: Path | str,
+    *,
+    jobs: int,
+    as_json: bool,
+    format: str = "auto",
+    scheduler: str = "",
+    hints: bool = True,
+    chunk_size: int | None = None,
 ) -> Report:
+    """Verify a record folder, zip or (as a string) URL, here or on the Dask cluster at ``scheduler``."""
+    url = record if isinstance(record, str) and is_record_url(record) else ""
+    path = local_path(record) if isinstance(record, str) else record
     with RichProgress(enabled=not as_json) as progress:
         if scheduler:
             # Dask comes with the ``cluster`` extra: imported only when a scheduler is asked for.
@@ -330,13 +341,29 @@ def _verify(
                 ) from None
 
             with cluster_executor(scheduler) as executor:
-                return verify_path(record.resolve(), format=format, executor=executor, progress=progress, hints=hints)
-        return verify_path(record, format=format, jobs=jobs, progress=progress, hints=hints)
+                if url:  # the workers read their chunks from the URL themselves
+                    return verify_url(
+                        url, format=format, executor=executor, progress=progress, chunk_size=chunk_size, hints=hints
+                    )
+                return verify_path(
+                    path.resolve(), format=format, executor=executor, progress=progress, chunk_size=chunk_size,
+                    hints=hints,
+                )  # fmt: skip
+        if url:
+            return verify_url(url, format=format, jobs=jobs, progress=progress, chunk_size=chunk_size, hints=hints)
+        return verify_path(path, format=format, jobs=jobs, progress=progress, chunk_size=chunk_size, hints=hints)
 
 
 @app.command()
 def verify(
-    record: Annotated[Path, typer.Argument(help="The election record: a folder, or a zip file of one.")],
+    record: Annotated[
+        str,
+        typer.Argument(
+            help="The election record: a folder, a zip file of one, or the URL of a Nazaha record folder "
+            "(https://..., s3://... with s3fs installed).",
+            show_default=False,
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     jobs: Annotated[int, typer.Option(help="Worker processes for ballot checks (0: all cores).")] = 1,
     format: Annotated[
@@ -350,8 +377,8 @@ def verify(
     scheduler: Annotated[
         str,
         typer.Option(
-            help="Dask scheduler (tcp://HOST:PORT) to check ballots on a cluster; the record must be at "
-            "the same path on every worker."
+            help="Dask scheduler (tcp://HOST:PORT) to check ballots on a cluster: a folder or zip must be "
+            "at the same path on every worker; with a URL, each worker reads its chunks from it."
         ),
     ] = "",
     language: Annotated[
@@ -370,6 +397,14 @@ def verify(
             "does; the report is the same, only slower.",
         ),
     ] = False,
+    chunk_size: Annotated[
+        int | None,
+        typer.Option(
+            "--chunk-size",
+            min=1,
+            help="Ballots per chunk (one task for a worker process or a cluster's worker); default: the format's own.",
+        ),
+    ] = None,
 ) -> None:
     """Verify an election record independently. Exit 0: valid; 1: a check failed; 2: unreadable."""
     if language and language not in LANGUAGES:
@@ -383,6 +418,7 @@ def verify(
             format=format,
             scheduler=scheduler,
             hints=not spec_only,
+            chunk_size=chunk_size,
         )
         if html is not None:
             # Jinja2 only when a report is asked for: plain verification stays light (test_light_install).

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 
-from nazaha.errors import RecordFormatError, StorageError
+from nazaha.errors import RecordFileMissing, RecordFormatError, StorageError
 from nazaha.record.codec import RecordIndex, decode_record_index, encode_record_index
 from nazaha.record.hints import HINTS_DIR, HINTS_INDEX, encode_hint_index
 
@@ -191,12 +191,13 @@ class RecordReader:
         self.index = decode_record_index(index_path.read_bytes())
 
     def read(self, name: str) -> bytes:
-        """The bytes of one file of the record; ``RecordFormatError`` if it is missing."""
+        """The bytes of one file of the record; ``RecordFileMissing`` if it is missing,
+        ``RecordFormatError`` if it cannot be read."""
         path = self.root / name
         try:
             return path.read_bytes()
         except FileNotFoundError:
-            raise RecordFormatError(name, "missing from the record") from None
+            raise RecordFileMissing(name) from None
         except OSError as error:
             raise RecordFormatError(name, f"cannot be read ({error.strerror})") from None
 

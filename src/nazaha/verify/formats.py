@@ -14,8 +14,11 @@ format            detected by                                                 ru
 ================  ==========================================================  =================
 
 A zip file is unpacked into a temporary folder first (duplicate entries with equal bytes are
-tolerated with the named warning ``zip-duplicate-entries``). Within a format, which rules apply
-is decided by the hashes that match, not by the record's version label (see each runner).
+tolerated with the named warning ``zip-duplicate-entries``). A Nazaha record at a URL
+(``https://``, ``s3://``: ``verify_url``) is read where it lies: its files other than the ballots
+and openings are copied into a temporary folder, and the ballot chunks read theirs from the URL.
+Within a format, which rules apply is decided by the hashes that match, not by the record's
+version label (see each runner).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from nazaha.errors import RecordFormatError
 from nazaha.progress import Progress
 from nazaha.record.archive import extract_archive, is_record_archive
 from nazaha.record.layout import INDEX_FILE
+from nazaha.record.remote import fetch_record
 from nazaha.verify.eg1.runner import CHUNK as CHUNK_1X
 from nazaha.verify.eg1.runner import is_record1, verify_record1
 from nazaha.verify.eg1.v191 import CHUNK as CHUNK_1_91
@@ -39,7 +43,7 @@ from nazaha.verify.report import Notice, Report
 from nazaha.verify.runner import CHUNK as CHUNK_21
 from nazaha.verify.runner import verify_record21
 
-__all__ = ["FORMATS", "detect_format", "verify_any", "verify_path"]
+__all__ = ["FORMATS", "detect_format", "verify_any", "verify_path", "verify_url"]
 
 FORMATS = ("auto", "2.1", "2.0", "1.x", "rust")
 _MARKERS = (INDEX_FILE, "election_config.json", "context.json", "election_parameters.json", "public")
@@ -137,3 +141,36 @@ def verify_path(
             ),
         )
     return report
+
+
+def verify_url(
+    url: str,
+    *,
+    format: str = "auto",
+    jobs: int = 1,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    chunk_size: int | None = None,
+    hints: bool = True,
+) -> Report:
+    """Verify the Nazaha record at the fsspec URL ``url`` (``https://host/record``, ``s3://...``).
+
+    This process checks a copy of the record less its ballots and openings
+    (``nazaha.record.remote.fetch_record``); the ballot chunks, in ``jobs`` processes or on
+    ``executor``'s workers, read those from the URL themselves. The report is the one a copy of
+    the folder gives, with the named warning ``url-unlisted-unseen`` (files the index does not list
+    cannot be seen at a URL). Raises ``StorageError`` if the URL cannot be read.
+    """
+    if format not in ("auto", "2.1"):
+        raise RecordFormatError(url, f"only Nazaha (2.1) records can be read from a URL, not {format!r}: copy it")
+    with tempfile.TemporaryDirectory(prefix="nazaha-fetch-") as copy:
+        root = fetch_record(url, Path(copy))
+        return verify_record21(
+            root,
+            jobs=jobs,
+            executor=executor,
+            progress=progress,
+            chunk_size=chunk_size or CHUNK_21,
+            hints=hints,
+            source=url,
+        )

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from nazaha.errors import RecordFormatError
+from nazaha.record.remote import RemoteRecord, is_record_url, local_path
 from nazaha.verify.plain import LANGUAGES, plain_lines, verdict_line, word
 from nazaha.verify.report import Report
 
@@ -93,11 +94,16 @@ code, .ltr { direction: ltr; unicode-bidi: isolate; }
 _ENVIRONMENT = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
-def record_fingerprint(path: Path) -> str:
-    """SHA-256 of the record's ``record.json`` (a folder, or a zip holding it at its root or in one folder).
+def record_fingerprint(path: Path | str) -> str:
+    """SHA-256 of the record's ``record.json`` (a folder, a zip holding it at its root or in one
+    folder, or the URL of a record).
 
     ``record.json`` lists the SHA-256 of every other file, so this one digest identifies the record.
     """
+    if isinstance(path, str):
+        if is_record_url(path):
+            return hashlib.sha256(RemoteRecord(path).read(_INDEX)).hexdigest().upper()
+        path = local_path(path)
     if path.is_dir():
         index = path / _INDEX
         if not index.is_file():

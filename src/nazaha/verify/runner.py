@@ -24,9 +24,10 @@ from nazaha.record.codec import stream_device, stream_record_index
 from nazaha.record.hints import HINTS_DIR, HINTS_INDEX, decode_hint_index, hint_name
 from nazaha.record.layout import INDEX_FILE, SIGNATURE_FILE
 from nazaha.record.paper_audit import AUDIT_DIR
+from nazaha.record.remote import WORKER_FOLDERS, open_record_files
 from nazaha.record.stream import StreamedDocument
 from nazaha.verify import spec_hashes
-from nazaha.verify.checks.ballots import BallotCheckContext, ChainLink, ChunkResult, check_chunk
+from nazaha.verify.checks.ballots import LISTED_BUT_MISSING, BallotCheckContext, ChainLink, ChunkResult, check_chunk
 from nazaha.verify.checks.board import check_board
 from nazaha.verify.checks.catalog import CHECKS, PRE_ENCRYPTED
 from nazaha.verify.checks.contest_data import check_contest_data_decryptions
@@ -38,12 +39,19 @@ from nazaha.verify.checks.signature import check_record_signature
 from nazaha.verify.checks.tally import check_aggregation, check_tally
 from nazaha.verify.findings import Findings
 from nazaha.verify.record21 import Record21, load_record21
-from nazaha.verify.report import CheckResult, Report
+from nazaha.verify.report import CheckResult, Notice, Report
 from nazaha.verify.scratch import Scratch
 
 __all__ = ["verify_record21"]
 
 CHUNK = 24
+
+UNLISTED_UNSEEN = Notice(
+    "url-unlisted-unseen",
+    "record.json",
+    "the record was read from a URL, by the names record.json lists: a file it does not list cannot be "
+    "seen there, so check 0.B covers only the folder's listed files (verify a copy of the folder for the rest)",
+)
 
 
 def _read_index(root: Path, scratch: Scratch, findings: Findings) -> StreamedDocument:
@@ -55,8 +63,13 @@ def _read_index(root: Path, scratch: Scratch, findings: Findings) -> StreamedDoc
     return header
 
 
-def _check_files(root: Path, scratch: Scratch, findings: Findings) -> None:
-    """Check 0.A-0.C for every file except ballots and openings (checked in the chunks)."""
+def _check_files(root: Path, scratch: Scratch, findings: Findings, *, remote: bool = False) -> None:
+    """Check 0.A-0.C for every file except ballots and openings (checked in the chunks).
+
+    ``remote``: ``root`` is a copy of a record read from a URL, less its ballots and openings
+    (``nazaha.record.remote.fetch_record``); those are taken as present as the index lists them,
+    and the chunk that reads one finds it missing if it is not there.
+    """
     for folder, _, files in os.walk(root):
         relative = os.path.relpath(folder, root).replace("\\", "/")
         prefix = "" if relative == "." else relative + "/"
@@ -68,11 +81,14 @@ def _check_files(root: Path, scratch: Scratch, findings: Findings) -> None:
             if prefix.startswith(HINTS_DIR + "/"):
                 continue  # the proof-hint annex has its own index (``_hint_digests``)
             scratch.add_present(prefix + file_name)
+    if remote:
+        for folder in WORKER_FOLDERS:
+            scratch.add_listed_as_present(folder)
     for name in scratch.unlisted():
         findings.fail("0.B", name, "the file is not listed in record.json")
     for name in scratch.missing():
-        findings.fail("0.A", name, "listed in record.json but missing from the record")
-    for name, digest in scratch.listed_present_outside(("ballots/", "challenged/")):
+        findings.fail("0.A", name, LISTED_BUT_MISSING)
+    for name, digest in scratch.listed_present_outside(WORKER_FOLDERS):
         findings.count("0")
         with open(root / name, "rb") as handle:
             actual = hashlib.file_digest(handle, "sha256").hexdigest().upper()
@@ -181,9 +197,11 @@ def _check_ballots(
     progress: Progress,
     chunk_size: int,
     hints: dict[str, str],
+    source: str | None,
 ) -> _Totals:
-    """Verifications 5-8, 13 and 14 of every ballot, chunk by chunk, and the checks across ballots."""
-    root = record.reader.root
+    """Verifications 5-8, 13 and 14 of every ballot, chunk by chunk, and the checks across ballots.
+    The chunks read their files from ``source`` (a URL) when it is given, else from the record's folder."""
+    root = source if source is not None else str(record.reader.root)
     data_share_keys = data_share_keys_of(record)
     device_keys = {device.device: device.key for device in declared.rules.devices}
 
@@ -192,7 +210,7 @@ def _check_ballots(
         digests = scratch.digests(chunk + [f"challenged/{code}.json" for code in codes])
         links = scratch.links(codes)
         return BallotCheckContext(
-            root=str(root),
+            root=root,
             group=record.group,
             manifest=record.manifest,
             vote_key=record.hashes.vote_key,
@@ -208,6 +226,7 @@ def _check_ballots(
             device_keys=device_keys,
             superseded=declared.superseded,
             hint_digests={hint_name(code): hints[hint_name(code)] for code in codes if hint_name(code) in hints},
+            listed_unseen=source is not None,
         )
 
     products: dict[int, list[tuple[int, int]]] = {}
@@ -290,8 +309,13 @@ def verify_record21(
     progress: Progress | None = None,
     chunk_size: int = CHUNK,
     hints: bool = True,
+    source: str | None = None,
 ) -> Report:
     """Verify the 2.1 record at ``root``. Raises ``RecordFormatError`` if it cannot be read.
+
+    ``source``: the URL the record was read from, when ``root`` is its copy less the ballots and
+    openings (``nazaha.record.remote.fetch_record``); the ballot chunks read those from the URL,
+    wherever they run, and the report names the URL.
 
     With ``hints`` (the default) the ballots' proofs are checked in batches from the record's
     proof-hint annex where it has one (``nazaha.verify.checks.hinted``); the report is the one the
@@ -307,7 +331,7 @@ def verify_record21(
     record = load_record21(root)
     findings = check_election(record, expected_group)
     try:
-        totals = _check_record_files_and_ballots(record, findings, jobs, executor, progress, chunk_size, hints)
+        totals = _check_record_files_and_ballots(record, findings, jobs, executor, progress, chunk_size, hints, source)
     except sqlite3.Error as error:
         raise StorageError(
             f"the verifier's scratch database under {tempfile.gettempdir()} failed ({error}); "
@@ -324,7 +348,11 @@ def verify_record21(
             totals.audit_note = check_paper_audit(root, record, findings)
         except (RecordFormatError, KeyError, TypeError, ValueError) as error:
             findings.fail("A.1", AUDIT_DIR, f"the paper audit cannot be read: {error}")
-    return _report(root, findings, totals, signed_rounds, audited)
+    report = _report(root, findings, totals, signed_rounds, audited)
+    if source is not None:
+        report.record = source
+        report.warnings.insert(0, UNLISTED_UNSEEN)
+    return report
 
 
 def _check_record_files_and_ballots(
@@ -335,6 +363,7 @@ def _check_record_files_and_ballots(
     progress: Progress,
     chunk_size: int,
     use_hints: bool,
+    source: str | None,
 ) -> _Totals:
     """Checks 0, 5-8, 12, 13, 14, B and E, with the scratch database; what the tally checks need comes back."""
     root = record.reader.root
@@ -342,10 +371,13 @@ def _check_record_files_and_ballots(
     hints = _hint_digests(root, findings) if use_hints else {}
     with Scratch() as scratch:
         index = _read_index(root, scratch, findings)
-        _check_files(root, scratch, findings)
+        _check_files(root, scratch, findings, remote=source is not None)
         _device_chains(root, record.group, record.hashes.extended_hash, scratch, findings)
-        totals = _check_ballots(record, declared, scratch, findings, jobs, executor, progress, chunk_size, hints)
-        totals.contest_data_not_applicable = check_contest_data_decryptions(record, scratch, findings)
+        totals = _check_ballots(
+            record, declared, scratch, findings, jobs, executor, progress, chunk_size, hints, source
+        )
+        ballot_files = open_record_files(source if source is not None else str(root))
+        totals.contest_data_not_applicable = check_contest_data_decryptions(record, ballot_files, scratch, findings)
         refused = findings.observed.get("hint-refused", 0)
         if refused:
             findings.warn(

@@ -81,6 +81,12 @@ class Scratch:
     def add_present(self, name: str) -> None:
         self._insert("INSERT OR IGNORE INTO present VALUES (?)", (name,))
 
+    def add_listed_as_present(self, prefix: str) -> None:
+        """Take every listed file under ``prefix`` (``"ballots/"``) as present: for a record read
+        from a URL, whose folders cannot be listed; a worker that finds one missing says so."""
+        query = "INSERT OR IGNORE INTO present SELECT name FROM listed WHERE name >= ? AND name < ?"
+        self._db.execute(query, (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)))
+
     def unlisted(self) -> Iterator[str]:
         """Files in the folder that ``record.json`` does not list, in name order."""
         query = "SELECT name FROM present WHERE name NOT IN (SELECT name FROM listed) ORDER BY name"

@@ -1,7 +1,9 @@
 """Running the verifier's ballot checks on a Dask distributed cluster.
 
-The scheduler hands chunks of ballot files to the workers, which read them from the record's
-path: the record must be on a filesystem that every worker sees at the same path.
+The scheduler hands chunks of ballot files to the workers, by name: each worker reads its chunk
+from where the record lies. For a record folder that is its path, which every worker must see
+at the same place; for a record at a URL (``nazaha verify https://...``), the URL, which each
+worker reads itself (``nazaha.record.remote``), on whatever machine it runs.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -28,19 +27,21 @@ from nazaha.election.ballot import BallotState, EncryptedBallot, EncryptedContes
 from nazaha.election.eligibility import BallotSignatures, ballot_signature_message
 from nazaha.election.manifest import Manifest
 from nazaha.election.tally import ChallengedBallot, ChallengedContest
-from nazaha.errors import InvalidProof, RecordFormatError
+from nazaha.errors import InvalidProof, RecordFileMissing, RecordFormatError
 from nazaha.record.codec import DecodedBallot, decode_ballot, decode_challenged
 from nazaha.record.decryption import decode_unopened
 from nazaha.record.hints import decode_hints, hint_name
-from nazaha.record.layout import RecordReader
+from nazaha.record.remote import RecordFiles, open_record_files
 from nazaha.verify import spec_hashes
 from nazaha.verify.checks.hinted import WEIGHT_BITS, BallotEquations, equations_of, failing, hints_apply
 from nazaha.verify.findings import Findings
 
-__all__ = ["BallotCheckContext", "ChainLink", "ChunkResult", "check_chunk"]
+__all__ = ["LISTED_BUT_MISSING", "BallotCheckContext", "ChainLink", "ChunkResult", "check_chunk"]
 
 NO_CHAINING = b"\x00\x00\x00\x00"
 SIMPLE_CHAINING = b"\x00\x00\x00\x01"
+
+LISTED_BUT_MISSING = "listed in record.json but missing from the record"
 
 _RANGE_LABELS = {"shape": "B", "challenge-range": "B", "response-range": "C", "challenge": "D"}
 
@@ -85,6 +86,9 @@ class BallotCheckContext:
     empty for the spec-only path."""
     weight_bits: int = WEIGHT_BITS
     """Bits of the hinted path's random weights."""
+    listed_unseen: bool = False
+    """``root`` is a URL, whose folders the coordinator did not list: a listed ballot or opening that
+    is missing there is reported here (0.A), as the coordinator reports it for a folder."""
 
 
 @dataclass(slots=True)
@@ -508,9 +512,7 @@ class _Deferred:
     equations: BallotEquations
 
 
-def _hinted(
-    ctx: BallotCheckContext, reader: RecordReader, ballot: EncryptedBallot, name: str
-) -> BallotEquations | None:
+def _hinted(ctx: BallotCheckContext, reader: RecordFiles, ballot: EncryptedBallot, name: str) -> BallotEquations | None:
     """The equations of the proof hints in file ``name``, when they can stand in for the ballot's
     spec-only proof checks (read, matching ``hints/index.json``, hashing to its challenges)."""
     digest = ctx.hint_digests.get(name)
@@ -567,17 +569,33 @@ def _check_digest(ctx: BallotCheckContext, name: str, data: bytes, findings: Fin
         findings.fail("0.A", name, "the file's SHA-256 differs from the one in record.json")
 
 
+def _read_listed(ctx: BallotCheckContext, reader: RecordFiles, name: str, findings: Findings) -> bytes:
+    """``reader.read(name)``; for a record at a URL, 0.A when the index lists the file and it is missing."""
+    try:
+        return reader.read(name)
+    except RecordFileMissing:
+        if ctx.listed_unseen and name in ctx.digests:
+            findings.fail("0.A", name, LISTED_BUT_MISSING)
+        raise
+
+
 def _read_ballot_file(
-    ctx: BallotCheckContext, reader: RecordReader, name: str, findings: Findings
+    ctx: BallotCheckContext, reader: RecordFiles, name: str, findings: Findings
 ) -> DecodedBallot | None:
     """Check 0 of one ballot file: readable, listed with its digest, named by its code, decided.
     Return it decoded (a ballot neither cast nor challenged comes back with no state), or None."""
-    findings.count("0")
     try:
-        data = reader.read(name)
+        data = _read_listed(ctx, reader, name, findings)
+    except RecordFileMissing as error:
+        if not ctx.listed_unseen:
+            findings.count("0")
+            findings.fail("0.A", name, str(error))
+        return None  # with listed_unseen, as for a folder: a listed file that is missing is no item
     except RecordFormatError as error:
+        findings.count("0")
         findings.fail("0.A", name, str(error))
         return None
+    findings.count("0")
     _check_digest(ctx, name, data, findings, listed=True)
     try:
         decoded = decode_ballot(data, ctx.group, name)
@@ -594,7 +612,7 @@ def _read_ballot_file(
 
 def _count_in(
     ctx: BallotCheckContext,
-    reader: RecordReader,
+    reader: RecordFiles,
     result: ChunkResult,
     ballot: EncryptedBallot,
     state: BallotState,
@@ -623,7 +641,7 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
     (``nazaha.verify.checks.hinted``); each file's findings are kept apart until then and merged
     in file order, so the result is the same as on the spec-only path.
     """
-    reader = RecordReader(Path(ctx.root), read_index=False)
+    reader = open_record_files(ctx.root)
     group = ctx.group
     result = ChunkResult()
     parts: list[Findings] = []
@@ -673,14 +691,14 @@ def check_chunk(ctx: BallotCheckContext, names: Sequence[str]) -> ChunkResult:
 
 
 def _check_opening(
-    ctx: BallotCheckContext, reader: RecordReader, ballot: EncryptedBallot, subject: str, findings: Findings
+    ctx: BallotCheckContext, reader: RecordFiles, ballot: EncryptedBallot, subject: str, findings: Findings
 ) -> None:
     """Verifications 13 and 14 of a challenged ballot, from its opening or its unopened record."""
     group = ctx.group
     code = ballot.code_hex
     opening_name = f"challenged/{code}.json"
     try:
-        opening_data = reader.read(opening_name)
+        opening_data = _read_listed(ctx, reader, opening_name, findings)
     except RecordFormatError:
         try:
             unopened = reader.read(f"unopened/{code}.json")

@@ -20,12 +20,11 @@ and why (docs/decisions.md).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from nazaha.election.ballot import EncryptedBallot
 from nazaha.errors import RecordFormatError
 from nazaha.record.codec import decode_ballot
 from nazaha.record.decryption import decode_contest_data_decryption
+from nazaha.record.remote import RecordFiles
 from nazaha.verify import spec_hashes
 from nazaha.verify.findings import Findings
 from nazaha.verify.record21 import Record21
@@ -52,17 +51,17 @@ def _challenged_codes(scratch: Scratch) -> list[str]:
     return sorted(code for code in codes if scratch.ballot_state(code) == "challenged")
 
 
-def _ballot(root: Path, record: Record21, code: str) -> EncryptedBallot | None:
+def _ballot(ballots: RecordFiles, record: Record21, code: str) -> EncryptedBallot | None:
     name = f"ballots/{code}.json"
     try:
-        return decode_ballot((root / name).read_bytes(), record.group, name).ballot
+        return decode_ballot(ballots.read(name), record.group, name).ballot
     except (OSError, RecordFormatError):
         return None  # reported by the ballot checks (0.A, 0.F)
 
 
-def check_contest_data_decryptions(record: Record21, scratch: Scratch, findings: Findings) -> str:
-    """Verification 12 over every ``contest_data/`` file; the reason it does not apply, or ""."""
-    root = record.reader.root
+def check_contest_data_decryptions(record: Record21, ballots: RecordFiles, scratch: Scratch, findings: Findings) -> str:
+    """Verification 12 over every ``contest_data/`` file; the reason it does not apply, or "".
+    The challenged ballots are read from ``ballots`` (where the ballot checks read them)."""
     published = {
         name.removeprefix(f"{FOLDER}/").removesuffix(".json"): name
         for page in scratch.iter_present_in(FOLDER)
@@ -70,7 +69,7 @@ def check_contest_data_decryptions(record: Record21, scratch: Scratch, findings:
     }
     expected: dict[str, EncryptedBallot] = {}
     for code in _challenged_codes(scratch):
-        ballot = _ballot(root, record, code)
+        ballot = _ballot(ballots, record, code)
         if ballot is not None and any(c.contest_data is not None for c in ballot.contests):
             expected[code] = ballot
     for code, name in sorted(published.items()):

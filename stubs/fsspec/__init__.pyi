@@ -1,0 +1,6 @@
+# The part of fsspec's API that Nazaha uses (fsspec ships no type information).
+from typing import Any
+
+class AbstractFileSystem:
+    def cat_file(self, path: str, start: int | None = ..., end: int | None = ..., **kwargs: Any) -> bytes: ...
+    def get_file(self, rpath: str, lpath: str, **kwargs: Any) -> None: ...
