@@ -27,6 +27,7 @@ from nazaha.crypto.nonces import SeededRandom
 from nazaha.errors import ConflictError, InputError
 from nazaha.record.codec import decode_ballot
 from nazaha.record.decryption import encode_commit, encode_respond, encode_reveal
+from nazaha.record.paper_audit import encode_audit_doc, entry_hash, file_digest
 from nazaha.service.app import create_app
 from nazaha.service.settings import Settings
 from nazaha.storage.sql.store import SqlStore
@@ -111,6 +112,7 @@ def test_the_audit_steps_need_the_token_come_in_order_and_once(audited: Audited)
     assert audited.post("/seed", {"seed": "27182818284590452353602"}).status_code == 200
     assert audited.post("/seed", {"seed": "31415926535897932384626"}).status_code == 409, "the seed never changes"
     assert audited.post("/rounds", {"size": 0}).status_code == 400
+    assert audited.post("/rounds", {"size": 10**6}).status_code == 400, "no more draws than cards"
     assert audited.post("/rounds", {"size": 1.5}).status_code == 400
     drawn = audited.post("/rounds", {"size": 2})
     assert drawn.status_code == 200, drawn.text
@@ -254,3 +256,63 @@ def test_a_guardian_checks_that_a_ballot_is_the_one_its_code_names(audited: Audi
     with pytest.raises(InputError, match="another ballot"):
         ballot_of(context, data, audited.codes[1])
     assert decode_ballot(data, context.group, "ballot").ballot.code_hex == code
+
+
+def _relogged(log: dict[str, Any], name: str, data: bytes) -> dict[str, Any]:
+    """The audit log with ``name``'s entry re-made for ``data`` and the chain after it re-linked:
+    what a ballot box that rewrites a file and covers its tracks would serve."""
+    entries = [dict(entry) for entry in log["entries"]]
+    for position, entry in enumerate(entries):
+        if entry["file"] == name:
+            entry["sha256"] = file_digest(data)
+        if position:
+            entry["previous"] = entries[position - 1]["hash"]
+        entry["hash"] = entry_hash(entry)
+    return {**log, "entries": entries}
+
+
+def test_a_guardian_draws_the_sample_again_and_refuses_a_rewritten_round(audited: Audited) -> None:
+    assert audited.post("", {"risk_limit": 0.1}).status_code == 200
+    assert audited.post("/seed", {"seed": "27182818284590452353602"}).status_code == 200
+    assert audited.post("/rounds", {"size": 1}).status_code == 200
+    assert audited.post("/decryption", {"guardians": [1, 3, 5]}).status_code == 200
+    round_doc = json.loads(audited.client.get(f"{BASE}/files/round-1.json").content)
+    other = next(code for code in audited.codes if code not in {d["ballot"] for d in round_doc["draws"]})
+    forged = dict(round_doc, draws=[*round_doc["draws"], {"index": 99, "ticket": "0" * 20, "ballot": other}])
+    forged_bytes = encode_audit_doc(forged)
+    log = json.loads(audited.client.get(f"{BASE}/files/log.json").content)
+    key = (audited.election.workspace / "keys/guardian_1.key").read_bytes()
+    for covered, message in ((False, "is not the file its log entry names"), (True, "not the sample its seed")):
+
+        def lie(request: httpx.Request, covered: bool = covered) -> httpx.Response | None:
+            path = request.url.path
+            if path.endswith("/files/round-1.json"):
+                return httpx.Response(200, content=forged_bytes, headers={"content-type": "application/json"})
+            if path.endswith("/files/log.json") and covered:
+                relogged = encode_audit_doc(_relogged(log, "round-1.json", forged_bytes))
+                return httpx.Response(200, content=relogged, headers={"content-type": "application/json"})
+            if path.endswith("/paper-audit/decryption"):
+                status = audited.client.get(path).json()
+                return httpx.Response(200, json={**status, "ballots": [*status["ballots"], other]})
+            return None
+
+        lying = ServiceClient("http://testserver", transport=_intercepting(audited.client, lie))
+        with pytest.raises(ConflictError, match=message):
+            decrypt_audit_as_guardian(
+                lying, ELECTION, key, audited.election.passphrases[0], SeededRandom("x"), timeout=5
+            )
+        lying.close()
+    assert audited.client.get(f"{BASE}/decryption").json()["committed"] == [], "the guardian sent nothing"
+
+
+def _intercepting(client: TestClient, answer: Callable[[httpx.Request], httpx.Response | None]) -> httpx.MockTransport:
+    """``client``'s service, except where ``answer`` gives another response."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        forged = answer(request)
+        if forged is not None:
+            return forged
+        real = client.request(request.method, request.url.path, content=request.content, headers=request.headers)
+        return httpx.Response(real.status_code, content=real.content, headers=real.headers)
+
+    return httpx.MockTransport(handle)

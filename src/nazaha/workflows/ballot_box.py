@@ -31,6 +31,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import weakref
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -211,7 +212,10 @@ class BallotBoxService:
         )
         self.public_key = self._signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex().upper()
         self._sealed: dict[str, Path] = {}
+        self._sealed_locks: dict[str, threading.Lock] = {}
         self._sealed_lock = threading.Lock()
+        self._sealed_root = Path(tempfile.mkdtemp(prefix="nazaha-sealed-"))
+        weakref.finalize(self, shutil.rmtree, self._sealed_root, ignore_errors=True)
 
     def officials(
         self, admin_token: str, *, lifetime: int = 8 * 3600, attempts: int = 10, window: int = 300
@@ -307,15 +311,23 @@ class BallotBoxService:
 
     def sealed_record(self, election_id: str) -> Path:
         """The sealed record of a published election (without its audit), written once per
-        process into a private temporary folder: the paper audit reads its cards and ballots
-        there. Every export of a published record is the same, byte for byte."""
+        process into a private temporary folder (removed with this object): the paper audit
+        reads its cards and ballots there. Every export of a published record is the same, byte
+        for byte, so each process's copy is the same record."""
         election_id = _election_id(election_id)
         with self._sealed_lock:
+            lock = self._sealed_locks.setdefault(election_id, threading.Lock())
+        with lock:  # one election's first export does not hold up the others
             found = self._sealed.get(election_id)
-            if found is not None and found.is_dir():
+            if found is not None and (found / "record.json").is_file():
                 return found
-            folder = Path(tempfile.mkdtemp(prefix="nazaha-sealed-"))
-            record = self.lifecycle.write_record(election_id, folder / "record", signing_seed=self._record_seed)
+            folder = self._sealed_root / election_id
+            shutil.rmtree(folder, ignore_errors=True)
+            try:
+                record = self.lifecycle.write_record(election_id, folder / "record", signing_seed=self._record_seed)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
             self._sealed[election_id] = record
             return record
 

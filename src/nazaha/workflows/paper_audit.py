@@ -254,8 +254,8 @@ class PaperAudit:
         previous_targets: dict[str, int] = dict(rounds[-1]["targets"]) if rounds else {}
         hand_counts: list[str] = list(rounds[-1]["hand_counts"]) if rounds else []
         if not rounds:
-            if size is not None and size < 1:
-                raise AuditInputError("size", "a round draws at least one card per contest")
+            if size is not None and not 1 <= size <= len(cards):
+                raise AuditInputError("size", f"a round draws between 1 and {len(cards)} cards per contest (the cards)")
             targets = {plan.contest: size if size is not None else plan.estimate for plan in audit.plan()}
         else:
             results = self._files("result")

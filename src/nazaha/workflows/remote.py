@@ -35,12 +35,17 @@ from nazaha.record.decryption import (
     encode_reveal,
 )
 from nazaha.record.layout import write_file_atomically
-from nazaha.record.paper_audit import COMMITMENT, LOG, decode_audit_doc
 from nazaha.tallying.decrypt import DecryptingGuardian
 from nazaha.workflows.decryption import signed
 from nazaha.workflows.election_files import load_context
 from nazaha.workflows.paper_audit import audited_tally
-from nazaha.workflows.service_audit import ballot_of, commit_message, decode_audit_message, encode_audit_message
+from nazaha.workflows.service_audit import (
+    audit_samples,
+    ballot_of,
+    commit_message,
+    decode_audit_message,
+    encode_audit_message,
+)
 
 __all__ = [
     "GuardianLedger",
@@ -268,23 +273,19 @@ def decrypt_as_guardian(
 
 
 def _audit_sampled(client: ServiceClient, base: str, deadline: float) -> tuple[set[str], dict[str, tuple[str, ...]]]:
-    """From the audit's public files on the service: the ballots its rounds sampled, and each
-    card's audited contests (the commitment's), which is all a guardian agrees to decrypt."""
+    """The ballots the audit's published rounds sampled and each card's audited contests, every
+    round drawn again from the seed (``audit_samples``): a guardian does not take the service's
+    word for what it decrypts."""
 
-    def doc(name: str, kind: str) -> dict[str, Any]:
-        data = _retrying(functools.partial(client.get, f"{base}/files/{name}"), deadline).content
-        return decode_audit_doc(data, f"audit/{name}", kind)
+    def read(name: str) -> bytes:
+        try:
+            return _retrying(functools.partial(client.get, f"{base}/files/{name}"), deadline).content
+        except NotFoundError:
+            raise ConflictError(
+                f"the audit's log names audit/{name}, which the service does not have: refused"
+            ) from None
 
-    log = doc(LOG, "log")
-    commitment = doc(COMMITMENT, "commitment")
-    cards = {str(card["ballot"]): tuple(str(c) for c in card["contests"]) for card in commitment["cards"]}
-    sampled: set[str] = set()
-    for entry in log["entries"]:
-        if entry.get("kind") == "round":
-            round_doc = doc(str(entry["file"]), "round")
-            sampled.update(str(draw["ballot"]) for draw in round_doc["draws"])
-            sampled.update(str(code) for code in round_doc["hand_counted"])
-    return sampled, cards
+    return audit_samples(read)
 
 
 def _audit_status(client: ServiceClient, base: str, deadline: float) -> dict[str, Any]:

@@ -47,7 +47,17 @@ from nazaha.record.decryption import (
     signed_bytes,
     verify_signature,
 )
-from nazaha.record.paper_audit import AUDIT_DIR, LOG, encode_audit_doc
+from nazaha.record.paper_audit import (
+    AUDIT_DIR,
+    COMMITMENT,
+    LOG,
+    SEED,
+    decode_audit_doc,
+    encode_audit_doc,
+    entry_hash,
+    file_digest,
+)
+from nazaha.rla.committed import committed_audit
 from nazaha.storage.ports import ElectionStore
 from nazaha.tallying.decrypt import check_commitment, check_response, check_reveal, combine_tally
 from nazaha.voting.ballot_box import ElectionState
@@ -61,6 +71,7 @@ __all__ = [
     "AuditDecryption",
     "AuditDecryptionStatus",
     "StoreAuditFiles",
+    "audit_samples",
     "ballot_of",
     "commit_message",
     "decode_audit_message",
@@ -75,6 +86,7 @@ ROUND_BALLOTS = 32
 """Ballots per audit decryption round: a guardian's message for 32 ballots stays well under the
 service's 2 MiB body limit; more sampled ballots take more rounds."""
 MESSAGE_FORMAT = "nazaha-paper-audit-decryption/1"
+_APPEND_ATTEMPTS = 5
 ROUND_FORMAT = "nazaha-paper-audit-round/1"
 
 
@@ -211,10 +223,12 @@ class AuditDecryption:
         """A new round for the sampled ballots not decrypted yet, with the guardians ``present``;
         a round still in progress is abandoned (its guardians may have left)."""
         ordered = present_guardians(self._context, present)
+        current = self.current()
+        if current is not None:
+            self._finish_if_ready(current)  # a round whose last append did not go through ends now
         pending = list(self._audit.to_decrypt(self._context))[:ROUND_BALLOTS]
         if not pending:
             raise AuditStateError("audit", "every sampled ballot is decrypted: nothing for the guardians to do")
-        current = self.current()
         number = 1 if current is None else current.round + 1
         doc = _RoundDoc(ROUND_FORMAT, number, ordered, pending, self._clock())
         try:
@@ -313,7 +327,10 @@ class AuditDecryption:
                 tx.put_artifact(name, data)
                 tx.put_artifact(f"{name}.sig", signature.hex().upper().encode("ascii"))
         except ConflictError:
-            pass  # the same guardian posted twice at once: the first one stored stands
+            # The same guardian posted twice at once: the first one stored stands, and a second,
+            # different one is refused as any later one would be.
+            if self._store.artifact(self._election, name) != data:
+                raise ConflictError(f"{who}'s {step} message of audit round {number} was already stored") from None
         return self._finish_if_ready(current)
 
     def _messages(self, number: int, step: str, present: Sequence[int]) -> dict[int, dict[str, bytes]]:
@@ -336,6 +353,10 @@ class AuditDecryption:
         targets = self._targets(current.ballots)
         present = current.present
         for code in current.ballots:
+            if code not in targets:
+                raise ConflictError(
+                    f"ballot {code[:16]}… of audit round {current.round} is decrypted already: start another round"
+                )
             ballot, audited = targets[code]
             tally = audited_tally(context, ballot, audited)
             where = f"{who} for ballot {code[:16]}…"
@@ -383,13 +404,71 @@ class AuditDecryption:
             commitments = [c for i in present for c in decode_reveal(reveals[i][code], group)[1]]
             responses = {i: decode_respond(responded[i][code], group)[1] for i in present}
             result = combine_tally(context, tally, present, partials, commitments, responses)
-            try:
-                self._audit.record_decryption(context, ballot, audited, result)
-            except AuditStateError:
-                if code not in self._audit.decrypted():
-                    raise
+            for attempt in range(_APPEND_ATTEMPTS):
+                try:
+                    self._audit.record_decryption(context, ballot, audited, result)
+                    break
+                except AuditStateError:
+                    # Another append took the log's next place at the same moment (an official's
+                    # draw, a board's reading): try again; or it was this very decryption.
+                    if code in self._audit.decrypted():
+                        break
+                    if attempt == _APPEND_ATTEMPTS - 1:
+                        raise
         self._ballots = {}
         return True
+
+
+def audit_samples(read: Callable[[str], bytes]) -> tuple[set[str], dict[str, tuple[str, ...]]]:
+    """What a guardian agrees to decrypt, from the audit's published files (``read(name)``):
+    the ballots its rounds sampled, and each card's audited contests.
+
+    Nothing is taken on trust: the log's hash chain and every file's SHA-256 are checked, the
+    seed must name the commitment and come after it, every card's contests must be contests the
+    commitment audits, and every round's sample is drawn again from the seed with the consistent
+    sampler (its prefix from its targets, its draws, its hand counts), so a ballot box that
+    listed another ballot, or another contest, is refused."""
+    entries = log_entries(read(LOG))
+    previous = entries[0]["previous"] if entries else ""
+    for position, entry in enumerate(entries):
+        if entry.get("position") != position or entry.get("previous") != previous or entry_hash(entry) != entry["hash"]:
+            raise ConflictError(f"the audit's log is broken at entry {position}: refused")
+        if file_digest(read(str(entry["file"]))) != entry["sha256"]:
+            raise ConflictError(f"audit/{entry['file']} is not the file its log entry names: refused")
+        previous = entry["hash"]
+    kinds = [str(entry["kind"]) for entry in entries]
+    if kinds[:2] != ["commitment", "seed"]:
+        raise ConflictError("the audit's log does not start with its commitment and then its seed: refused")
+    commitment_data = read(COMMITMENT)
+    commitment = decode_audit_doc(commitment_data, f"{AUDIT_DIR}/{COMMITMENT}", "commitment")
+    seed_doc = decode_audit_doc(read(SEED), f"{AUDIT_DIR}/{SEED}", "seed")
+    if seed_doc.get("commitment") != file_digest(commitment_data):
+        raise ConflictError("the seed does not name the audit's commitment: refused")
+    audited = {str(contest["id"]) for contest in commitment["contests"]}
+    audit, cards = committed_audit(commitment, {})
+    for code, card in cards.items():
+        if not set(card.contests) <= audited:
+            raise ConflictError(f"card {code[:16]}… lists contests the commitment does not audit: refused")
+    by_card = {card.card: card for card in cards.values()}
+    seed, start = str(seed_doc["seed"]), 0
+    sampled: set[str] = set()
+    for entry in entries:
+        if entry["kind"] != "round":
+            continue
+        doc = decode_audit_doc(read(str(entry["file"])), f"{AUDIT_DIR}/{entry['file']}", "round")
+        targets = {str(name): int(target) for name, target in doc["targets"].items()}
+        prefix = max(audit.prefix_for(seed, targets), start)
+        draws = [
+            {"index": index, "ticket": draw.ticket, "ballot": by_card[card].ballot}
+            for index, draw, card in audit.sample(seed, start, prefix)
+        ]
+        counted = [by_card[card].ballot for card in audit.hand_count_cards(list(doc["hand_counts"]))]
+        if doc["prefix"] != prefix or doc["draws"] != draws or doc["hand_counted"] != counted:
+            raise ConflictError(f"audit/{entry['file']} is not the sample its seed and targets give: refused")
+        sampled.update(str(d["ballot"]) for d in draws)
+        sampled.update(counted)
+        start = prefix
+    return sampled, {code: card.contests for code, card in cards.items()}
 
 
 def ballot_of(context: ElectionContext, data: bytes, code: str) -> EncryptedBallot:

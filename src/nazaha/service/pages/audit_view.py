@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from nazaha.errors import InputError
+from nazaha.errors import InputError, NazahaError
 from nazaha.workflows.audit_boards import AuditBoards
 from nazaha.workflows.ballot_box import BallotBoxService
-from nazaha.workflows.paper_audit import status_json
+from nazaha.workflows.paper_audit import PaperAudit, status_json
 
 __all__ = ["AUDIT_ACTIONS", "audit_action", "audit_view"]
 
@@ -24,9 +24,16 @@ _STATE_TEXT = {
 def audit_view(box: BallotBoxService, election_id: str, boards: object) -> dict[str, Any]:
     """What the pages show of a published election's paper audit; ``{"state": "none"}`` before
     its commitment. ``boards``: the service's audit boards, when they serve this election."""
-    audit = box.paper_audit(election_id)
-    if audit.read_file("commitment.json") is None:
-        return {"state": "none"}
+    try:
+        audit = box.paper_audit(election_id)
+        if audit.read_file("commitment.json") is None:
+            return {"state": "none"}
+        return _view(audit, election_id, boards)
+    except NazahaError as error:  # the pages still show the election; the audit says why it cannot
+        return {"state": "unavailable", "error": str(error)[:200]}
+
+
+def _view(audit: PaperAudit, election_id: str, boards: object) -> dict[str, Any]:
     rounds = audit.rounds()
     view: dict[str, Any] = {
         "commitment": audit.commitment_digest(),

@@ -111,14 +111,15 @@ async def draw(election_id: str, request: Request) -> dict[str, Any]:
     if size is not None and not isinstance(size, int):
         raise InputError("body: 'size' must be a whole number")
     drawn = await run_in_threadpool(lambda: audit.draw(size=size))
-    return {"election": election_id, "round": drawn["round"], "draws": len(drawn["draws"]), **_summary(audit)}
+    summary = await run_in_threadpool(_summary, audit)
+    return {"election": election_id, "round": drawn["round"], "draws": len(drawn["draws"]), **summary}
 
 
 @router.post("/measure", dependencies=[Depends(require_admin)], summary="Measure the round (admin)")
 async def measure(election_id: str, request: Request) -> dict[str, Any]:
-    audit = service(request).paper_audit(election_id)
+    audit = await run_in_threadpool(service(request).paper_audit, election_id)
     await run_in_threadpool(audit.measure)
-    return {"election": election_id, **_summary(audit)}
+    return {"election": election_id, **await run_in_threadpool(_summary, audit)}
 
 
 def _decryption(status: AuditDecryptionStatus) -> dict[str, Any]:
