@@ -316,3 +316,19 @@ def _intercepting(client: TestClient, answer: Callable[[httpx.Request], httpx.Re
         return httpx.Response(real.status_code, content=real.content, headers=real.headers)
 
     return httpx.MockTransport(handle)
+
+
+def test_published_results_have_their_date_and_multi_choice_shares_say_what_they_are(audited: Audited) -> None:
+    """Issue 16's small items: the status page dates the publication (once, no doubled line) and
+    a choose-several contest's share column says it is a share of the votes, not of the voters."""
+    for lang, label, share in (
+        ("en", "Results published", "Share of the votes"),
+        ("ar", "نشر النتائج", "النسبة من الأصوات"),
+    ):
+        page = audited.client.get(f"/{lang}/elections/{ELECTION}").text
+        timeline = page[page.index('<ol class="timeline">') :].split("</ol>", 1)[0]
+        assert timeline.count(label) == 1, "one line for the publication"
+        item = timeline[timeline.index(label) :].split("</li>", 1)[0]
+        assert "<time datetime=" in item, "the publication has its date"
+        results = audited.client.get(f"/{lang}/elections/{ELECTION}/results").text
+        assert share in results, "the council (choose up to three) shares are shares of the votes"

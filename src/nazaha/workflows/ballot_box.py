@@ -59,6 +59,7 @@ from nazaha.storage.ports import ElectionRow, ElectionStore
 from nazaha.storage.sessions import MemorySessions, SessionStore
 from nazaha.voting.ballot_box import ElectionState, ballot_decision
 from nazaha.workflows.clock import utc_now
+from nazaha.workflows.decryption import PUBLISHED_AT
 from nazaha.workflows.lifecycle import DecryptionStatus, ElectionLifecycle, normalize_code
 from nazaha.workflows.officials import OfficialSessions
 from nazaha.workflows.paper_audit import PaperAudit
@@ -176,6 +177,7 @@ class Timeline:
     first_ballot: str | None
     last_entry: str | None
     closed_at: str | None
+    published_at: str | None = None
 
 
 class BallotBoxService:
@@ -439,6 +441,9 @@ class BallotBoxService:
             first_ballot=first[0].recorded_at if first else None,
             last_entry=last[0].recorded_at if last else None,
             closed_at=closing[0].recorded_at if closing else None,
+            published_at=published.decode("utf-8")
+            if (published := self._store.artifact(election_id, PUBLISHED_AT))
+            else None,
         )
 
     def decrypted_tally(self, election_id: str) -> DecryptedTally | None:

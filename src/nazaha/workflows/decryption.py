@@ -75,12 +75,22 @@ from nazaha.voting.ballot_box import ElectionState
 from nazaha.voting.opening import open_ballot
 from nazaha.workflows import faults
 
-__all__ = ["STEPS", "DecryptionStatus", "Rounds", "current_status", "present_guardians", "round_status", "signed"]
+__all__ = [
+    "PUBLISHED_AT",
+    "STEPS",
+    "DecryptionStatus",
+    "Rounds",
+    "current_status",
+    "present_guardians",
+    "round_status",
+    "signed",
+]
 
 STEPS = ("commit", "reveal", "respond")
 """The three steps of a decryption round, in order."""
 
 CHALLENGED_CODES = "challenged_codes.json"
+PUBLISHED_AT = "published_at.txt"
 TALLY = "tally.json"
 
 
@@ -122,9 +132,11 @@ def present_guardians(context: ElectionContext, present: Sequence[int]) -> list[
 class Rounds:
     """The decryption rounds of one election, read and written inside one transaction."""
 
-    def __init__(self, tx: StoreTransaction, context: ElectionContext) -> None:
+    def __init__(self, tx: StoreTransaction, context: ElectionContext, clock: Callable[[], str] | None = None) -> None:
+        """``clock``: when given, the moment the results are published is kept (``PUBLISHED_AT``)."""
         self._tx = tx
         self._context = context
+        self._clock = clock
 
     # -- rounds ---------------------------------------------------------------------------------
 
@@ -334,6 +346,8 @@ class Rounds:
         self._tx.put_artifact(TALLY, encode_tally(group, decrypted))
         faults.pause("publish")
         self._tx.set_state(rules.transition("", self._tx.election.state, ElectionState.PUBLISHED))
+        if self._clock is not None:
+            self._tx.put_artifact(PUBLISHED_AT, self._clock().encode("utf-8"))
         return True
 
 

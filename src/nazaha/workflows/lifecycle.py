@@ -524,7 +524,7 @@ class ElectionLifecycle:
         onto the bulletin board."""
         context = self.context(election_id)
         with self._store.transaction(election_id) as tx:
-            return Rounds(tx, context).start(present, self._clock(), abandon=abandon)
+            return Rounds(tx, context, self._clock).start(present, self._clock(), abandon=abandon)
 
     def decryption_status(self, election_id: str) -> DecryptionStatus:
         """The current round's progress (round 0 with nobody named before the first round).
@@ -538,7 +538,7 @@ class ElectionLifecycle:
         context = self.context(election_id)
         tally = self.encrypted_tally(election_id)
         with self._store.transaction(election_id) as tx:
-            return Rounds(tx, context).post(tally, step, guardian, data, signature)
+            return Rounds(tx, context, self._clock).post(tally, step, guardian, data, signature)
 
     def decrypt_here(
         self, election_id: str, guardians: Sequence[DecryptingGuardian], progress: Progress | None = None
@@ -561,7 +561,7 @@ class ElectionLifecycle:
         by_index = {guardian.index: guardian for guardian in guardians}
         progress.start("Guardians decrypting", 3 * len(guardians))
         with self._store.transaction(election_id) as tx:
-            rounds = Rounds(tx, context)
+            rounds = Rounds(tx, context, self._clock)
             current = rounds.current()
             number = rounds.start(present, self._clock(), abandon=current is not None)
 

@@ -165,6 +165,8 @@ def election_page(request: Request, lang: str, election_id: str) -> HTMLResponse
         ("last_entry", times.last_entry),
         ("closed_at", times.closed_at),
     ]
+    if times.published_at is not None or view["state"] != "published":
+        timeline.append(("published_at", times.published_at))
     return _page(request, "election.html", lang, election=view, timeline=timeline)
 
 
@@ -322,7 +324,10 @@ def _results(context: ElectionContext, tally: DecryptedTally, lang: str) -> list
                     "share": option.value / total if total else 0.0,
                 }
             )
-        contests.append({"name": _text(spec.name, lang), "label": spec.label, "rows": rows, "total": total})
+        contests.append(
+            {"name": _text(spec.name, lang), "label": spec.label, "rows": rows, "total": total,
+             "limit": spec.contest_limit}
+        )  # fmt: skip
     return contests
 
 
