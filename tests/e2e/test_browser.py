@@ -98,10 +98,11 @@ def test_vote_challenge_tally_and_verify(site: Site, tmp_path: Path) -> None:
 
         _official_opens_voting(page, site)
         first_code = _voter_one_casts_in_arabic(page, site)
-        challenged_code, second_code = _voter_two_challenges_then_casts_in_arabic(page, site)
+        challenged_code, second_code, check_link = _voter_two_challenges_then_casts_in_arabic(page, site)
         _board_lists_the_ballots(page, site, (first_code, challenged_code, second_code))
         _official_tallies_with_guardians_1_3_5(page, site)
         archive = _results_show_the_cast_counts(page, site, tmp_path)
+        _checker_compares_with_the_guardians(page, site, check_link)
         assert errors == []
         browser.close()
 
@@ -144,6 +145,8 @@ def _voter_one_casts_in_arabic(page: Page, site: Site) -> str:
     page.click("#cast-button")
     page.wait_for_selector("#step-receipt:not([hidden])")
     assert text_of(page, "#receipt-code").replace(" ", "") == first_code
+    qr = "document.getElementById('receipt-qr')"
+    assert page.evaluate(f"{qr}.decode().then(() => {qr}.naturalWidth)") > 100, "the receipt's QR code drew"
     page.click("#board-link")
     page.wait_for_load_state()
     assert first_code in page.content()
@@ -151,8 +154,9 @@ def _voter_one_casts_in_arabic(page: Page, site: Site) -> str:
     return first_code
 
 
-def _voter_two_challenges_then_casts_in_arabic(page: Page, site: Site) -> tuple[str, str]:
-    """Voter 2, in English: south district, challenges, then casts in Arabic; returns both codes."""
+def _voter_two_challenges_then_casts_in_arabic(page: Page, site: Site) -> tuple[str, str, str]:
+    """Voter 2, in English: south district, challenges, then casts in Arabic; returns both codes
+    and the challenge checker's link (the nonce in its fragment)."""
     page.goto(f"{site.url}/en/elections/wadi/vote")
     page.select_option("#style", "2")
     mark(page, 2, 1, 2)  # mayor: the second candidate
@@ -167,6 +171,7 @@ def _voter_two_challenges_then_casts_in_arabic(page: Page, site: Site) -> tuple[
     assert south.options[0].name.get("en") in opened
     assert "No choice" in opened
     assert len(text_of(page, "#ballot-nonce")) == 64
+    check_link = str(page.get_attribute("#check-link", "href"))
     page.click("#again-button")
     page.focus("#o-2-1-2")  # a single choice is a radio group: the keyboard alone changes it
     page.keyboard.press("ArrowDown")  # the mayor vote moves to the third candidate
@@ -180,7 +185,7 @@ def _voter_two_challenges_then_casts_in_arabic(page: Page, site: Site) -> tuple[
     assert second_code != challenged_code
     page.click("#cast-button")
     page.wait_for_selector("#step-receipt:not([hidden])")
-    return challenged_code, second_code
+    return challenged_code, second_code, check_link
 
 
 def _board_lists_the_ballots(page: Page, site: Site, codes: tuple[str, str, str]) -> None:
@@ -232,6 +237,23 @@ def _results_show_the_cast_counts(page: Page, site: Site, tmp_path: Path) -> Pat
     archive = tmp_path / "wadi-record.zip"
     download.value.save_as(archive)
     return archive
+
+
+def _checker_compares_with_the_guardians(page: Page, site: Site, link: str) -> None:
+    """After the count the checker finds the guardians' opening of the challenged ballot: with the
+    nonce, the same choices; without it (another device, in Arabic), the choices themselves."""
+    page.goto(site.url + link)
+    page.click("#check-button")
+    page.wait_for_selector("#guardians-result:not([hidden])")
+    assert page.get_attribute("#check-result", "data-verdict") == "match"
+    assert page.get_attribute("#guardians-result", "data-verdict") == "agree"
+    page.goto(site.url + link.split("#", maxsplit=1)[0].replace("/en/", "/ar/"))
+    page.click("#check-button")
+    page.wait_for_selector("#guardians-result:not([hidden])")
+    assert page.get_attribute("#guardians-result", "data-verdict") == "opened"
+    assert page.is_hidden("#check-result")
+    opened = page.inner_text("#guardians-list")
+    assert load_sample_manifest().contest(1).options[1].name.get("ar") in opened, "the mayor vote challenged"
 
 
 def _votes(table: str) -> dict[str, int]:
@@ -315,7 +337,7 @@ def test_a_hostile_manifest_cannot_script_the_booth(tmp_path: Path) -> None:
         page.wait_for_selector("#step-receipt:not([hidden])")
         assert text_of(page, "#receipt-code").replace(" ", "") == code
         assert page.evaluate("typeof window.pwned") == "undefined"
-        assert page.locator("img").count() == 0
+        assert page.locator("img:not(#receipt-qr)").count() == 0, "the receipt's QR code, the page's only image"
         assert dialogs == [] and errors == []
         browser.close()
     assert box.lookup("hostile", code).state == "cast"

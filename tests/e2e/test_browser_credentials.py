@@ -309,6 +309,8 @@ def test_the_challenge_checker_on_another_device_confirms_a_challenge_and_flags_
         checker.click("#check-button")
         checker.wait_for_selector("#check-result:not([hidden])")
         assert checker.get_attribute("#check-result", "data-verdict") == "match"
+        assert checker.get_attribute("#guardians-result", "data-verdict") == "pending", "not decrypted yet"
+        assert "بعد الفرز" in text_of(checker, "#guardians-text")
         mayor = load_sample_manifest().contest(1)
         assert mayor.options[2].name.get("ar") in checker.inner_text("#check-list")
 
@@ -318,6 +320,10 @@ def test_the_challenge_checker_on_another_device_confirms_a_challenge_and_flags_
         checker.wait_for_selector("#check-result[data-verdict=mismatch]")
         assert "لا يفتح" in text_of(checker, "#check-result-title")
         assert text_of(checker, "#check-list") == ""
+        checker.fill("#check-nonce", "")
+        checker.click("#check-button")
+        checker.wait_for_selector("#check-status:has-text('الفرز')")
+        assert checker.is_hidden("#check-result") and checker.is_hidden("#guardians-result"), "no nonce, no opening"
 
         # -- the board finds the code as the booth grouped it, in lower case, or its first 8 ------
         grouped = " ".join(code[i : i + 8] for i in range(0, 64, 8)).lower()

@@ -3,9 +3,11 @@ officials' sign-in and form tokens, errors as pages, the booth's context."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+import segno
 from fastapi.testclient import TestClient
 
 from nazaha.service.app import create_app
@@ -88,6 +90,24 @@ def test_board_pages_and_search(client: TestClient, service_election: ServiceEle
     assert codes[1] in found and codes[0] not in found
     assert "No entries match." in client.get("/en/elections/city/board", params={"code": "ZZZZ"}).text
     assert "١" in client.get("/ar/elections/city/board").text
+
+
+def test_the_receipt_qr_code_opens_the_board_at_the_code(client: TestClient) -> None:
+    code = "0123456789abcdef" * 4
+    served = client.get(f"/ar/elections/city/ballots/{code}/qr.svg")
+    assert served.status_code == 200 and served.headers["content-type"] == "image/svg+xml"
+    assert served.headers["content-security-policy"].startswith("default-src 'none'")
+    expected = io.BytesIO()
+    link = f"http://testserver/ar/elections/city/board?code={code.upper()}"
+    segno.make(link, error="m").save(expected, kind="svg", xmldecl=False, svgns=True, scale=4, border=4, light="#fff")
+    assert served.content == expected.getvalue(), "the QR code holds the board's address for the code"
+    assert client.get("/en/elections/city/ballots/ABCD/qr.svg").status_code == 400
+    arabic_digits = "\u0661" * 64  # digits, but not the code's
+    assert client.get(f"/en/elections/city/ballots/{arabic_digits}/qr.svg").status_code == 400
+    assert client.get(f"/en/elections/nowhere/ballots/{code}/qr.svg").status_code == 404
+    assert client.get(f"/fr/elections/city/ballots/{code}/qr.svg").status_code == 404
+    booth = client.get("/en/elections/city/vote").text
+    assert '<img id="receipt-qr" alt="">' in booth and catalog("en")["receipt_qr"] in booth
 
 
 def test_results_wait_for_the_tally(client: TestClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -46,8 +47,10 @@ def test_full_election_through_the_api(store: SqlStore, service_election: Servic
         if decision:
             url = f"/api/v1/elections/city-2026/ballots/{receipt['confirmation_code']}/{decision}"
             assert client.post(url, json={"token": receipt["decision_token"]}).status_code == 200
-    lookup = client.get(f"/api/v1/elections/city-2026/ballots/{receipts[2]['confirmation_code']}").json()
+    challenged = receipts[2]["confirmation_code"]
+    lookup = client.get(f"/api/v1/elections/city-2026/ballots/{challenged}").json()
     assert lookup["state"] == "challenged" and [e["kind"] for e in lookup["entries"]] == ["ballot", "challenge"]
+    _no_opening_before_the_count(client, challenged, receipts[0]["confirmation_code"])
 
     board = client.get("/api/v1/elections/city-2026/board", params={"limit": 4}).json()
     assert board["length"] == 1 + 6 + 5 and len(board["entries"]) == 4  # opening, 6 ballots, 5 decisions
@@ -64,6 +67,26 @@ def test_full_election_through_the_api(store: SqlStore, service_election: Servic
         == 200
     )
 
+    _guardians_1_3_5_decrypt(client, service_election)
+    assert client.get("/api/v1/elections/city-2026").json()["state"] == "published"
+    tally = client.get("/api/v1/elections/city-2026/tally").json()
+    assert tally["cast_ballots"] == 4 and tally["guardians_present"] == [1, 3, 5]
+
+    archive = client.get("/api/v1/elections/city-2026/record")
+    assert archive.status_code == 200
+    zipfile.ZipFile(io.BytesIO(archive.content)).extractall(tmp_path)
+    # challenged by the voter, and at the close
+    _openings_as_in_the_record(client, (challenged, receipts[5]["confirmation_code"]), tmp_path / "city-2026-record")
+    report = verify_any(tmp_path / "city-2026-record")
+    assert report.ok, list(report.failures())
+    assert (tmp_path / "city-2026-record" / "hints" / "index.json").is_file(), "the export carries the proof hints"
+    assert "hints-refused" not in report.warning_names(), "and every ballot's proofs were checked from them"
+    assert {r.check.number: r.items for r in report.results}["13"] == 2
+    stored = sum(1 for e in store.board("city-2026", 0, 500) if e.kind is BoardKind.BALLOT)
+    assert stored == 6
+
+
+def _guardians_1_3_5_decrypt(client: TestClient, service_election: ServiceElection) -> None:
     outcomes: dict[int, object] = {}
     threads = service_election.guardians_decrypting(
         lambda: ServiceClient("http://testserver", TOKEN, transport=client._transport),
@@ -77,20 +100,24 @@ def test_full_election_through_the_api(store: SqlStore, service_election: Servic
     assert sorted(outcomes) == [1, 3, 5]
     assert all(isinstance(outcome, bool) for outcome in outcomes.values()), outcomes
     assert any(outcomes.values())
-    assert client.get("/api/v1/elections/city-2026").json()["state"] == "published"
-    tally = client.get("/api/v1/elections/city-2026/tally").json()
-    assert tally["cast_ballots"] == 4 and tally["guardians_present"] == [1, 3, 5]
 
-    archive = client.get("/api/v1/elections/city-2026/record")
-    assert archive.status_code == 200
-    zipfile.ZipFile(io.BytesIO(archive.content)).extractall(tmp_path)
-    report = verify_any(tmp_path / "city-2026-record")
-    assert report.ok, list(report.failures())
-    assert (tmp_path / "city-2026-record" / "hints" / "index.json").is_file(), "the export carries the proof hints"
-    assert "hints-refused" not in report.warning_names(), "and every ballot's proofs were checked from them"
-    assert {r.check.number: r.items for r in report.results}["13"] == 2
-    stored = sum(1 for e in store.board("city-2026", 0, 500) if e.kind is BoardKind.BALLOT)
-    assert stored == 6
+
+def _no_opening_before_the_count(client: TestClient, challenged: str, cast: str) -> None:
+    early = client.get(f"/api/v1/elections/city-2026/ballots/{challenged}/opening")
+    assert early.status_code == 404 and early.headers["content-type"] == "application/problem+json"
+    assert "not opened yet" in early.json()["detail"], "before the decryption, the guardians have opened nothing"
+    assert "not challenged" in client.get(f"/api/v1/elections/city-2026/ballots/{cast}/opening").json()["detail"]
+
+
+def _openings_as_in_the_record(client: TestClient, codes: tuple[str, ...], record: Path) -> None:
+    """The guardians' opening of each challenged ballot, served for the checker page, is the
+    record's ``challenged/<code>.json``."""
+    for code in codes:
+        opening = client.get(f"/api/v1/elections/city-2026/ballots/{code.lower()}/opening")
+        assert opening.status_code == 200, opening.text
+        body = opening.json()
+        assert (body["confirmation_code"], body["opened"], body["file"]) == (code, True, f"challenged/{code}.json")
+        assert body["document"] == json.loads((record / body["file"]).read_bytes()), "the record's file"
 
 
 def test_admin_actions_need_the_token(store: SqlStore, service_election: ServiceElection) -> None:

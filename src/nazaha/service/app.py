@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from nazaha import __version__
 from nazaha.service.errors import install_error_handlers
 from nazaha.service.limits import BodyLimit
-from nazaha.service.pages import audit_board
+from nazaha.service.pages import audit_board, receipt
 from nazaha.service.pages import routes as pages
 from nazaha.service.pages import verifier as verifier_page
 from nazaha.service.routes import ballots, credentials, decryption, elections, paper_audit
@@ -56,6 +56,7 @@ def create_app(settings: Settings, box: BallotBoxService) -> FastAPI:
     app.include_router(paper_audit.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "static")), name="static")
     app.include_router(verifier_page.router)
+    app.include_router(receipt.router)
     app.include_router(audit_board.router)  # the paper audit's boards (only with app.state.audit_boards)
     app.include_router(pages.router)
 

@@ -510,6 +510,16 @@ class BallotBoxService:
             raise NotFoundError(f"no ballot {view.code}")
         return row.data
 
+    def challenged_opening(self, election_id: str, code: str) -> tuple[str, bytes]:
+        """A challenged ballot's opening by the guardians, once the tally is published: the record
+        file's name and bytes (``Lifecycle.opening``); 404 for a ballot that is not challenged
+        and, before the decryption, for one that is."""
+        election_id = _election_id(election_id)
+        view = self.lookup(election_id, code)
+        if view.state != "challenged":
+            raise NotFoundError(f"ballot {view.code} is not challenged")
+        return self.lifecycle.opening(election_id, view.code)
+
     def challenged_codes(self, election_id: str) -> list[str]:
         election_id = _election_id(election_id)
         return self.lifecycle.challenged_codes(election_id)

@@ -507,6 +507,19 @@ class ElectionLifecycle:
             for name, data in sorted(self._store.artifacts(election_id, "challenged/").items())
         ]
 
+    def opening(self, election_id: str, code: str) -> tuple[str, bytes]:
+        """One challenged ballot's opening as published with the tally, its record file's name and
+        bytes: ``challenged/<code>.json`` (the guardians' decrypted nonce opened it) or
+        ``unopened/<code>.json`` (it did not: the device encrypted another nonce)."""
+        code = normalize_code(code)
+        for name in (f"challenged/{code}.json", f"unopened/{code}.json"):
+            data = self._store.artifact(election_id, name)
+            if data is not None:
+                return name, data
+        raise NotFoundError(
+            f"ballot {code} is not opened yet: the guardians open the challenged ballots when they decrypt the tally"
+        )
+
     def unopened(self, election_id: str) -> list[UnopenedBallot]:
         """The challenged ballots that did not open (a device encrypted another nonce), once published."""
         group = self.context(election_id).group

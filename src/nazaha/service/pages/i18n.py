@@ -124,6 +124,7 @@ _TEXTS: dict[str, Catalog] = {
         "saved_receipt": "Your last receipt on this device",
         "saved_text": "Cast at position {position} of the bulletin board.",
         "forget_receipt": "Forget it on this device",
+        "receipt_qr": "Scan this code with a phone's camera to find your ballot on the bulletin board.",
         "challenged_title": "Your ballot was challenged and opened",
         "challenged_text": "The booth says it encrypted these choices. Do not take its word for it: open the "
         "challenge checker on another device (a phone, an observer's computer) with the code and the nonce below; "
@@ -133,9 +134,12 @@ _TEXTS: dict[str, Catalog] = {
         "check_title": "Challenge checker",
         "check_intro": "Check a challenged ballot yourself. Type its confirmation code and the ballot nonce that the "
         "booth showed after the challenge. This page fetches the encrypted ballot from the ballot box and opens it "
-        "in this browser with that nonce: it shows what the booth really encrypted.",
+        "in this browser with that nonce: it shows what the booth really encrypted. After the count it also compares "
+        "the ballot with the guardians' decryption of it.",
         "check_noscript": "The checker needs JavaScript to open the ballot in this browser.",
         "check_nonce": "Ballot nonce (64 characters)",
+        "check_nonce_help": "After the count you may leave it empty: the page then shows the guardians' decryption "
+        "of the ballot.",
         "check_button": "Check the ballot",
         "check_format": "The code and the nonce each have 64 characters (0 to 9 and A to F).",
         "check_running": "Fetching the ballot and opening it…",
@@ -143,6 +147,18 @@ _TEXTS: dict[str, Catalog] = {
         "check_match": "The nonce opens this ballot: this is what the booth encrypted.",
         "check_mismatch": "This nonce does not open this ballot: the opening is not the ballot's own. "
         "Tell an election official.",
+        "check_need_nonce": "Type the ballot nonce too: the guardians have not decrypted this ballot yet. After the "
+        "count the page can check it without the nonce.",
+        "check_guardians_title": "The guardians' decryption",
+        "check_guardians_pending": "The guardians have not decrypted this ballot yet; come back after the count to "
+        "compare it with their decryption.",
+        "check_guardians_agree": "The guardians decrypted this ballot after the count and found the same choices.",
+        "check_guardians_opened": "The guardians decrypted this ballot after the count; it holds these choices. If "
+        "they are not the ones you chose, tell an election official.",
+        "check_guardians_mismatch": "The guardians' published decryption does not match this encrypted ballot "
+        "or the nonce above. Tell an election official.",
+        "check_guardians_unopened": "The guardians decrypted the nonce that this ballot carries for them, and it does "
+        "not open the ballot: the device that made it encrypted another nonce. Tell an election official.",
         "nonce": "Ballot nonce (anyone can use it to check the encryption)",
         "start_again": "Vote again",
         "voting_closed": "Voting is not open for this election.",
@@ -325,6 +341,7 @@ _TEXTS: dict[str, Catalog] = {
         "saved_receipt": "آخر إيصال لك على هذا الجهاز",
         "saved_text": "أُدلي بها في الموضع {position} من لوحة النشر.",
         "forget_receipt": "احذفه من هذا الجهاز",
+        "receipt_qr": "امسح هذا الرمز بكاميرا الهاتف لتجد ورقتك في لوحة النشر.",
         "challenged_title": "دُقّقت ورقتك وفُتحت",
         "challenged_text": "تقول المقصورة إنها شفّرت هذه الاختيارات. لا تكتفِ بقولها: افتح مدقّق الأوراق على جهاز "
         "آخر (هاتف أو حاسوب مراقب) برمز التأكيد والرقم العشوائي أدناه؛ فهو يجلب الورقة المشفّرة من صندوق الاقتراع "
@@ -333,15 +350,27 @@ _TEXTS: dict[str, Catalog] = {
         "check_title": "مدقّق الأوراق",
         "check_intro": "دقّق بنفسك ورقة جرى تدقيقها. اكتب رمز التأكيد والرقم العشوائي للورقة اللذين عرضتهما المقصورة "
         "بعد التدقيق. تجلب هذه الصفحة الورقة المشفّرة من صندوق الاقتراع وتفتحها في هذا المتصفح بذلك الرقم: فتعرض ما "
-        "شفّرته المقصورة حقًّا.",
+        "شفّرته المقصورة حقًّا. وبعد الفرز يقارنها أيضًا بما فكّ الأمناء تشفيره منها.",
         "check_noscript": "يحتاج المدقّق إلى جافاسكربت لفتح الورقة في هذا المتصفح.",
         "check_nonce": "الرقم العشوائي للورقة (٦٤ رمزًا)",
+        "check_nonce_help": "بعد الفرز يمكنك تركه فارغًا: تعرض الصفحة حينئذٍ ما فكّ الأمناء تشفيره من الورقة.",
         "check_button": "دقّق الورقة",
         "check_format": "لكلٍّ من الرمز والرقم العشوائي ٦٤ رمزًا (من 0 إلى 9 ومن A إلى F).",
         "check_running": "جارٍ جلب الورقة وفتحها…",
         "check_not_challenged": "ليس في صندوق الاقتراع ورقة مدقّقة بهذا الرمز.",
         "check_match": "الرقم العشوائي يفتح هذه الورقة: هذا ما شفّرته المقصورة.",
         "check_mismatch": "هذا الرقم العشوائي لا يفتح هذه الورقة: ليس هذا فتحها الحقيقي. أبلغ أحد مسؤولي الانتخابات.",
+        "check_need_nonce": "اكتب الرقم العشوائي للورقة أيضًا: لم يفكّ الأمناء تشفير هذه الورقة بعد. وبعد الفرز تستطيع "
+        "الصفحة تدقيقها دون الرقم العشوائي.",
+        "check_guardians_title": "فك الأمناء للتشفير",
+        "check_guardians_pending": "لم يفكّ الأمناء تشفير هذه الورقة بعد؛ عُد بعد الفرز لتقارنها بما يفكّونه منها.",
+        "check_guardians_agree": "فكّ الأمناء تشفير هذه الورقة بعد الفرز فوجدوا الاختيارات نفسها.",
+        "check_guardians_opened": "فكّ الأمناء تشفير هذه الورقة بعد الفرز، وهذه اختياراتها. إن لم تكن ما اخترته "
+        "فأبلغ أحد مسؤولي الانتخابات.",
+        "check_guardians_mismatch": "ما نشره الأمناء من فك تشفير هذه الورقة لا يطابق الورقة المشفّرة أو الرقم العشوائي "
+        "أعلاه. أبلغ أحد مسؤولي الانتخابات.",
+        "check_guardians_unopened": "فكّ الأمناء الرقم العشوائي الذي تحمله هذه الورقة لهم، فلم يفتحها: الجهاز الذي "
+        "صنعها شفّرها برقم آخر. أبلغ أحد مسؤولي الانتخابات.",
         "nonce": "رقم الورقة العشوائي (يمكن لأي شخص التحقق به من التشفير)",
         "start_again": "صوّت من جديد",
         "voting_closed": "التصويت غير مفتوح في هذه الانتخابات.",

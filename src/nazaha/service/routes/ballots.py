@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+import msgspec
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
@@ -83,6 +84,22 @@ def get_ballot(election_id: str, code: str, request: Request) -> dict[str, Any]:
 @router.get("/ballots/{code}/document", summary="A challenged ballot's encrypted document (for the checker)")
 def challenged_document(election_id: str, code: str, request: Request) -> Response:
     return Response(service(request).challenged_document(election_id, code), media_type="application/json")
+
+
+@router.get("/ballots/{code}/opening", summary="A challenged ballot as the guardians opened it (after the count)")
+def challenged_opening(election_id: str, code: str, request: Request) -> Response:
+    """The record's ``challenged/<code>.json`` (``opened``: true) or ``unopened/<code>.json``
+    (false: the guardians' nonce does not open the ballot), byte for byte under ``document``;
+    404 before the decryption, and for a ballot that is not challenged."""
+    name, data = service(request).challenged_opening(election_id, code)
+    body = {
+        "election": election_id,
+        "confirmation_code": name.split("/")[1].removesuffix(".json"),
+        "opened": name.startswith("challenged/"),
+        "file": name,
+        "document": msgspec.Raw(data),
+    }
+    return Response(msgspec.json.encode(body), media_type="application/json")
 
 
 @router.get("/board", summary="A page of the bulletin board, with its head hash")

@@ -364,6 +364,7 @@ function renderReceipt() {
   $("receipt-code").textContent = current.doc.confirmation_code.match(/.{1,8}/g).join(" ");
   $("receipt-text").textContent = t("receipt_text", { position: fmt(current.decided.entry.position) });
   $("board-link").href = `/${lang}/elections/${election}/board?code=${current.doc.confirmation_code}`;
+  $("receipt-qr").src = `/${lang}/elections/${election}/ballots/${current.doc.confirmation_code}/qr.svg`;
   if ($("receipt-key")) {
     $("receipt-key").textContent = current.key;
     $("key-link").href = `/${lang}/elections/${election}/board?credential=${current.key}`;

@@ -2,6 +2,8 @@
 // nonce the booth released (spec §3.5): each selection nonce is recomputed from it and every
 // ciphertext must open to a value in range. This page shares no state with the booth that made
 // the ballot, and runs on any device: a booth that lied about what it encrypted fails here.
+// After the count it also fetches the guardians' opening of the ballot (the record's
+// challenged/<code>.json), checks it against the same ciphertexts and compares the choices.
 
 import { hexToBytes, loadContext, openBallot } from "./electionguard.js";
 
@@ -24,8 +26,7 @@ function isolated(text) {
   return el;
 }
 
-function describe(styleIndex, opened) {
-  const list = $("check-list");
+function describe(list, styleIndex, opened) {
   list.replaceChildren();
   const style = data.styles.find((s) => s.index === styleIndex) || { contests: [] };
   for (const contest of style.contests) {
@@ -49,16 +50,57 @@ function verdict(ok, title) {
   $("check-result").className = ok ? "notice ok" : "notice error";
   $("check-result-title").textContent = title;
   $("check-result").dataset.verdict = ok ? "match" : "mismatch";
-  $("check-result-title").focus();
+}
+
+function guardians(kind, ok, text) {
+  $("guardians-result").hidden = false;
+  $("guardians-result").className = ok === null ? "notice" : ok ? "notice ok" : "notice error";
+  $("guardians-result").dataset.verdict = kind;
+  $("guardians-text").textContent = text;
+}
+
+// The guardians' opening checked against the encrypted ballot itself: each option's published
+// nonce ξ and value σ must give its ciphertext, α = g^ξ and β = K^(σ+ξ) (spec eq. 31), so the
+// page takes neither the ballot box's nor the guardians' word for it. Returns what it holds, as
+// openBallot does: {contestIndex: [value per option]}.
+function checkOpening(doc, opening) {
+  const { group, voteKey } = context;
+  if (opening.contests.length !== doc.contests.length) throw new Error("the opening has other contests");
+  const opened = {};
+  for (const contest of doc.contests) {
+    const open = opening.contests.find((c) => c.contest === contest.contest);
+    if (!open || open.selections.length !== contest.selections.length) throw new Error(`contest ${contest.label}`);
+    opened[contest.contest] = contest.selections.map((selection) => {
+      const one = open.selections.find((s) => s.option === selection.option);
+      if (!one || !Number.isSafeInteger(one.value) || one.value < 0) throw new Error(`option ${selection.option}`);
+      const nonce = BigInt("0x" + one.nonce);
+      const pad = group.pow(group.g, nonce);
+      const body = group.pow(voteKey, nonce + BigInt(one.value));
+      if (pad !== BigInt("0x" + selection.pad) || body !== BigInt("0x" + selection.data)) {
+        throw new Error(`contest ${contest.label}, option ${selection.option}: the opening does not give this ciphertext`);
+      }
+      return one.value;
+    });
+  }
+  return opened;
+}
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+async function fetchOpening(code) {
+  const response = await fetch(`/api/v1/elections/${data.election}/ballots/${code}/opening`);
+  if (response.status === 404) return null; // not decrypted yet
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
 }
 
 $("check-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  $("check-result").hidden = true;
-  $("check-list").replaceChildren();
+  for (const id of ["check-result", "guardians-result"]) $(id).hidden = true;
+  for (const id of ["check-list", "guardians-list"]) $(id).replaceChildren();
   const code = clean($("check-code").value);
   const nonce = clean($("check-nonce").value);
-  if (!/^[0-9A-F]{64}$/u.test(code) || !/^[0-9A-F]{64}$/u.test(nonce)) {
+  if (!/^[0-9A-F]{64}$/u.test(code) || (nonce && !/^[0-9A-F]{64}$/u.test(nonce))) {
     $("check-status").textContent = t("check_format");
     return;
   }
@@ -69,14 +111,49 @@ $("check-form").addEventListener("submit", async (event) => {
     return;
   }
   const doc = await response.json();
-  $("check-status").textContent = "";
+  let published;
   try {
-    const opened = await openBallot(context, doc, hexToBytes(nonce));
-    describe(doc.style, opened);
-    verdict(true, t("check_match"));
+    published = await fetchOpening(code);
   } catch (error) {
-    verdict(false, t("check_mismatch"));
+    $("check-status").textContent = `${t("error")}: ${error.message}`;
+    return;
   }
+  if (!nonce && !published) {
+    $("check-status").textContent = t("check_need_nonce");
+    return;
+  }
+  $("check-status").textContent = "";
+  let fromNonce = null;
+  if (nonce) {
+    try {
+      fromNonce = await openBallot(context, doc, hexToBytes(nonce));
+      describe($("check-list"), doc.style, fromNonce);
+      verdict(true, t("check_match"));
+    } catch (error) {
+      verdict(false, t("check_mismatch"));
+    }
+  }
+  if (!published) {
+    guardians("pending", null, t("check_guardians_pending"));
+  } else if (!published.opened) {
+    guardians("unopened", false, t("check_guardians_unopened"));
+  } else {
+    let fromGuardians = null;
+    try {
+      fromGuardians = checkOpening(doc, published.document);
+    } catch (error) {
+      fromGuardians = null;
+    }
+    if (!fromGuardians || (fromNonce && !same(fromNonce, fromGuardians))) {
+      guardians("mismatch", false, t("check_guardians_mismatch"));
+    } else if (fromNonce) {
+      guardians("agree", true, t("check_guardians_agree"));
+    } else {
+      guardians("opened", true, t("check_guardians_opened"));
+      describe($("guardians-list"), doc.style, fromGuardians);
+    }
+  }
+  $(nonce ? "check-result-title" : "guardians-title").focus();
 });
 
 // A link from the booth may carry the nonce in the address's fragment (never sent to a server).
