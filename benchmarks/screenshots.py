@@ -2,17 +2,21 @@
 
 Runs a sample election on a local ballot box (see ``benchmarks.browser``) and photographs, with
 Debian's Chromium: the booth in Arabic and in English (desktop), the booth on a phone-sized
-screen, the confirmation code, the receipt, a challenged ballot on a phone and the challenge
-checker (another device) in both languages, the bulletin board, the results in both languages,
-the officials' dashboard with its paper audit and an audit board's card on a phone. Writes PNG
-files to docs/screenshots/.
+screen, the confirmation code, the receipt card with its QR code in both languages (on screen,
+and printed), a challenged ballot on a phone and the challenge checker (another device) in both
+languages, before the count and after it (compared with the guardians' decryption), the bulletin
+board, the results in both languages, the browser verifier (``/{lang}/verify``) after it checked
+the election's record in both languages, the officials' dashboard with its paper audit and an
+audit board's card on a phone. Writes PNG files to docs/screenshots/.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 from playwright.sync_api import Page, sync_playwright
 
 from benchmarks.browser import (
@@ -74,6 +78,48 @@ def _paper_audit(site: RunningSite, desktop: Page, phone: Page, shoot: Callable[
         phone.context.clear_cookies()
 
 
+def _receipt(page: Page, shoot: Callable[..., None]) -> None:
+    """The receipt card in English, then in Arabic (the booth switches language in place), and the
+    Arabic card as it prints (the print style sheet: no site header, no buttons)."""
+    qr = "document.getElementById('receipt-qr')"
+    page.evaluate(f"{qr}.decode()")
+    shoot(page, "receipt-en")
+    page.click("#language-switch")
+    page.wait_for_selector("html[lang=ar] #receipt-qr[src^='/ar/']")
+    page.evaluate(f"{qr}.decode()")
+    shoot(page, "receipt-ar")
+    page.emulate_media(media="print")
+    shoot(page, "receipt-print-ar")
+    page.emulate_media(media="screen")
+
+
+def _checker(site: RunningSite, page: Page, link: str, shoot: Callable[..., None], *, counted: bool) -> None:
+    """The challenge checker (the booth's link: the code, the nonce in the fragment) in each
+    language: before the count the guardians have not decrypted the ballot; after it, they agree."""
+    for lang in ("ar", "en"):
+        page.goto(site.url + link.replace("/ar/", f"/{lang}/"))
+        page.click("#check-button")
+        page.wait_for_selector(f"#guardians-result[data-verdict={'agree' if counted else 'pending'}]")
+        shoot(page, f"checker-decrypted-{lang}" if counted else f"checker-{lang}")
+
+
+def _verifier(site: RunningSite, page: Page, shoot: Callable[..., None]) -> None:
+    """The browser verifier as the ballot box serves it, given the election's record (downloaded
+    from the ballot box, as the results page offers it): its verdict and checks, in each language."""
+    with tempfile.TemporaryDirectory(prefix="nazaha-shots-") as folder:
+        archive = Path(folder) / f"{ELECTION}-record.zip"
+        response = httpx.get(f"{site.url}/api/v1/elections/{ELECTION}/record", timeout=120)
+        response.raise_for_status()
+        archive.write_bytes(response.content)
+        for lang in ("ar", "en"):
+            page.goto(f"{site.url}/{lang}/verify")
+            page.set_input_files("#record-file", str(archive))
+            page.wait_for_selector("#verdict", timeout=900_000)
+            if page.get_attribute("#verdict", "data-verdict") != "valid":
+                raise RuntimeError(f"the browser verifier says {page.text_content('#verdict')}")
+            shoot(page, f"verifier-site-{lang}")
+
+
 def main() -> list[Path]:
     OUT.mkdir(parents=True, exist_ok=True)
     shots = []
@@ -97,7 +143,7 @@ def main() -> list[Path]:
         shoot(desktop, "booth-code-en", full=False)
         desktop.click("#cast-button")
         desktop.wait_for_selector("#step-receipt:not([hidden])")
-        shoot(desktop, "receipt-en", full=False)
+        _receipt(desktop, shoot)
 
         phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
         phone.goto(f"{site.url}/ar/elections/{ELECTION}/vote")
@@ -111,11 +157,7 @@ def main() -> list[Path]:
         shoot(phone, "challenged-phone-ar")
         link = str(phone.get_attribute("#check-link", "href"))
         checker = browser.new_page(viewport={"width": 1100, "height": 900})  # another device
-        for lang in ("ar", "en"):
-            checker.goto(site.url + link.replace("/ar/", f"/{lang}/"))
-            checker.click("#check-button")
-            checker.wait_for_selector("#check-result:not([hidden])")
-            shoot(checker, f"checker-{lang}")
+        _checker(site, checker, link, shoot, counted=False)
 
         cast_machine_ballots(site, 24)
         desktop.goto(f"{site.url}/en/elections/{ELECTION}/board")
@@ -124,6 +166,8 @@ def main() -> list[Path]:
         for lang in ("ar", "en"):
             desktop.goto(f"{site.url}/{lang}/elections/{ELECTION}/results")
             shoot(desktop, f"results-{lang}")
+        _checker(site, checker, link, shoot, counted=True)
+        _verifier(site, desktop, shoot)
         desktop.goto(f"{site.url}/en/admin")
         desktop.fill("#token", TOKEN)
         desktop.click("button[type=submit]")

@@ -31,7 +31,7 @@ from nazaha.workflows.demo import load_sample_manifest
 from nazaha.workflows.remote import ServiceClient, decrypt_as_guardian, election_files_of
 from nazaha.workflows.workspace import Workspace
 from tests.e2e.cli import nazaha
-from tests.support.browser import CHROMIUM, TOKEN, mark, require_chromium, serving, text_of
+from tests.support.browser import CHROMIUM, TOKEN, english_words, mark, require_chromium, serving, text_of
 from tests.support.hostile import HOSTILE_NAMES, hostile_manifest
 
 if TYPE_CHECKING:
@@ -254,6 +254,7 @@ def _checker_compares_with_the_guardians(page: Page, site: Site, link: str) -> N
     assert page.is_hidden("#check-result")
     opened = page.inner_text("#guardians-list")
     assert load_sample_manifest().contest(1).options[1].name.get("ar") in opened, "the mayor vote challenged"
+    assert english_words(page) == [], "the guardians' verdict is in Arabic"
 
 
 def _votes(table: str) -> dict[str, int]:

@@ -143,6 +143,13 @@ def _the_voter_casts_with_the_printed_credential(
     page.click("#cast-button")
     page.wait_for_selector("#step-receipt:not([hidden])")
     assert text_of(page, "#receipt-key") == key
+    page.click("#language-switch")  # to English and back: the receipt just cast is not shown twice
+    assert page.is_hidden("#saved-receipt") and "/en/" in str(page.get_attribute("#receipt-qr", "src"))
+    page.click("#language-switch")
+    page.emulate_media(media="print")  # the printed card: the code and its QR code, no links or buttons
+    assert page.is_visible("#receipt-qr") and page.is_visible("#receipt-code")
+    assert page.is_hidden("#board-link") and page.is_hidden("#download-receipt")
+    page.emulate_media(media="screen")
     with page.expect_download() as download:
         page.click("#download-receipt")
     receipt = json.loads(Path(download.value.path()).read_text())
@@ -311,6 +318,7 @@ def test_the_challenge_checker_on_another_device_confirms_a_challenge_and_flags_
         assert checker.get_attribute("#check-result", "data-verdict") == "match"
         assert checker.get_attribute("#guardians-result", "data-verdict") == "pending", "not decrypted yet"
         assert "بعد الفرز" in text_of(checker, "#guardians-text")
+        assert english_words(checker) == [], "the checker's verdicts are in Arabic"
         mayor = load_sample_manifest().contest(1)
         assert mayor.options[2].name.get("ar") in checker.inner_text("#check-list")
 

@@ -444,7 +444,7 @@ function showSavedReceipt() {
     saved = null;
   }
   const box = $("saved-receipt");
-  if (!saved || !saved.signed) {
+  if (!saved || !saved.signed || !$("step-receipt").hidden) {
     box.hidden = true;
     return;
   }
