@@ -35,7 +35,7 @@ from tests.support.browser import CHROMIUM, TOKEN, english_words, mark, require_
 from tests.support.hostile import HOSTILE_NAMES, hostile_manifest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Dialog, Page
+    from playwright.sync_api import Dialog, Page, Route
 
 PASSPHRASES = [f"passphrase of guardian {i}" for i in range(1, 6)]
 
@@ -255,6 +255,26 @@ def _checker_compares_with_the_guardians(page: Page, site: Site, link: str) -> N
     opened = page.inner_text("#guardians-list")
     assert load_sample_manifest().contest(1).options[1].name.get("ar") in opened, "the mayor vote challenged"
     assert english_words(page) == [], "the guardians' verdict is in Arabic"
+    for change, verdict in ((_flip_a_value, "mismatch"), (_not_opened, "unopened")):
+        page.route("**/opening", change)  # an opening that the ballot's ciphertexts refute, or none
+        page.goto(site.url + link)
+        page.click("#check-button")
+        page.wait_for_selector("#guardians-result:not([hidden])")
+        assert page.get_attribute("#check-result", "data-verdict") == "match"
+        assert page.get_attribute("#guardians-result", "data-verdict") == verdict
+        page.unroute("**/opening")
+
+
+def _flip_a_value(route: Route) -> None:
+    body = route.fetch().json()
+    selection = body["document"]["contests"][0]["selections"][0]
+    selection["value"] = 1 - selection["value"]
+    route.fulfill(json=body)
+
+
+def _not_opened(route: Route) -> None:
+    body = route.fetch().json()
+    route.fulfill(json={**body, "opened": False, "file": body["file"].replace("challenged/", "unopened/")})
 
 
 def _votes(table: str) -> dict[str, int]:
