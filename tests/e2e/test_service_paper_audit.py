@@ -51,7 +51,9 @@ ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 ELECTION = "audited"
 PASSCODES = {"Board 1": "passcode of board one"}
 MEMBERS = ("هناء خليل", "Sami Darwish")
-NAMES = frozenset({"Board", "Guardian"})  # the names this election's officials chose, in Latin letters
+NAMES = frozenset(
+    {"Board", "Guardian", "Sami", "Darwish", "kiosk"}
+)  # the names this election's officials chose, in Latin letters
 NORTH = PlaintextBallot("north-district", {"mayor": {"amal-haddad": 1}, "council": {"hana-khalil": 1}})
 VOTES = [NORTH] * 4 + [
     PlaintextBallot("south-district", {"mayor": {"karim-nassar": 1}, "parks-referendum": {"no": 1}}),
@@ -258,9 +260,10 @@ def _audit(
 
 
 def _audit_pages_read_well(browser: Browser, address: str) -> None:
-    """The results page shows the audit's outcome; it and the dashboard's audit section have no
-    accessibility violation (axe-core) in either language at either width, and the Arabic
-    pages hold no English text."""
+    """The results page shows the audit's outcome; it, the dashboard's audit section and the
+    audit board's pages (sign-in; the card page with its pull list) have no accessibility
+    violation (axe-core) in either language at either width, and the Arabic pages hold no
+    English text."""
     failures = []
     for width in (1280, 390):
         context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
@@ -277,6 +280,10 @@ def _audit_pages_read_well(browser: Browser, address: str) -> None:
                     page.click("button[type=submit]")
             assert page.is_visible(f"#audit-contests-{ELECTION}")
             pages["admin"] = page.url
+            pages["audit sign-in"] = f"{address}/{lang}/audit"
+            sign_in(page, address, lang, "Board 1", PASSCODES["Board 1"], MEMBERS)
+            assert page.is_visible("#audit-done") and page.is_visible("#audit-pull-list")
+            pages["audit card"] = page.url
             for name, url in pages.items():
                 page.goto(url)
                 failures += [f"{width}px {lang} {name}: {line}" for line in axe_violations(page)]
