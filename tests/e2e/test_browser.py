@@ -158,10 +158,12 @@ def _voter_two_challenges_then_casts_in_arabic(page: Page, site: Site) -> tuple[
     """Voter 2, in English: south district, challenges, then casts in Arabic; returns both codes
     and the challenge checker's link (the nonce in its fragment)."""
     page.goto(f"{site.url}/en/elections/wadi/vote")
-    page.select_option("#style", "2")
+    mark(page, 1, 1, 1)  # begun on the first style: the worker starts preparing that ballot
+    page.select_option("#style", "2")  # ... and prepares the south district's instead
     mark(page, 2, 1, 2)  # mayor: the second candidate
     mark(page, 2, 5, 1)  # south district seat: the first candidate
     challenged_code = _encrypt(page)
+    assert page.evaluate("window.nazahaBooth.prepared") in ("ahead", "partly")
     page.click("#challenge-button")
     page.wait_for_selector("#step-challenged:not([hidden])")
     opened = page.inner_text("#opened-list")

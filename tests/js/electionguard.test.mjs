@@ -12,13 +12,19 @@ import {
   ballotNonceKey,
   bytesToHex,
   deviceChainingField,
-  encryptBallot,
+  FixedBase,
   hexToBytes,
   intToBytes,
   loadContext,
   openBallot,
   randomBelow,
 } from "../../src/nazaha/service/static/js/electionguard.js";
+import {
+  encryptBallot,
+  finishBallot,
+  preparationSteps,
+  prepareBallot,
+} from "../../src/nazaha/service/static/js/encrypt.js";
 
 const vectors = JSON.parse(readFileSync(new URL("./vectors.json", import.meta.url), "utf-8"));
 const context = loadContext(vectors.context);
@@ -87,6 +93,47 @@ test("an overvote is refused before anything is encrypted", async () => {
     }),
     /overvote/,
   );
+});
+
+test("a ballot prepared before its votes are known finishes to the core's file, step by step", async () => {
+  const vector = vectors.ballots[2]; // a contest of limit 3 filled: every branch of its limit proof
+  const steps = [];
+  const prepared = await prepareBallot(context, vector.style, {
+    selectionId: hexToBytes(vector.selection_id),
+    ballotNonce: hexToBytes(vector.ballot_nonce),
+    below: replay(vector.randomness),
+    step: async (done, total) => steps.push([done, total]),
+  });
+  const total = preparationSteps(context, vector.style);
+  assert.deepEqual(steps, Array.from({ length: total }, (_, i) => [i + 1, total]));
+  const options = {
+    device: vectors.context.device,
+    chainingField: await deviceChainingField(context, vectors.context.device),
+    encryptedAt: vector.encrypted_at,
+    labels,
+  };
+  const other = { style: vectors.ballots[3].style, values: values(vectors.ballots[3]) };
+  await assert.rejects(finishBallot(context, prepared, other, options), /another style/);
+  const over = values(vector);
+  over[1] = over[1].map(() => 1);
+  await assert.rejects(finishBallot(context, prepared, { style: vector.style, values: over }, options), /overvote/);
+  const doc = await finishBallot(context, prepared, { style: vector.style, values: values(vector) }, options);
+  assert.equal(JSON.stringify(doc), vector.file);
+});
+
+test("the tables of powers agree with square-and-multiply", () => {
+  const group = context.group;
+  const table = new FixedBase(group, context.voteKey);
+  const q = group.q;
+  for (const exponent of [0n, 1n, 15n, 16n, 255n, q - 1n, q, q + 5n, -3n, randomBelow(q), randomBelow(q)]) {
+    let expected = 1n;
+    let base = context.voteKey;
+    for (let e = ((exponent % q) + q) % q; e > 0n; e >>= 1n) {
+      if (e & 1n) expected = (expected * base) % group.p;
+      base = (base * base) % group.p;
+    }
+    assert.equal(table.pow(exponent), expected, `K^${exponent}`);
+  }
 });
 
 test("randomBelow stays below its bound", () => {

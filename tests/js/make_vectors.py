@@ -99,13 +99,20 @@ def build() -> dict[str, object]:
 
 
 def _ballots(manifest: Manifest) -> list[tuple[str, dict[str, dict[str, int]]]]:
-    """A ballot with a mark in the first and last contests of the first style, and a blank one."""
-    style = manifest.ballot_styles[0]
+    """A ballot with a mark in the first and last contests of the first style, a blank one, and
+    ballots that fill a contest of limit 3 (every one of its values then takes another branch of
+    the limit proof, eq. 58) or mark 2 of its 3, one of them in the second style."""
+    style, other = manifest.ballot_styles[0], manifest.ballot_styles[1]
     first = manifest.contest(style.contests[0])
     last = manifest.contest(style.contests[-1])
+    seat = manifest.contest(other.contests[-1])
+    council = max((manifest.contest(index) for index in style.contests), key=lambda contest: contest.selection_limit)
+    picks = [option.label for option in council.options[::2]][: council.selection_limit]
     return [
         (style.label, {first.label: {first.options[0].label: 1}, last.label: {last.options[-1].label: 1}}),
         (style.label, {}),
+        (style.label, {first.label: {first.options[2].label: 1}, council.label: dict.fromkeys(picks, 1)}),
+        (other.label, {council.label: dict.fromkeys(picks[1:], 1), seat.label: {seat.options[-1].label: 1}}),
     ]
 
 

@@ -1,29 +1,31 @@
-// The booth's worker: the slow work (deriving a credential's key, encrypting the ballot) off the
-// page's main thread, so that the page stays responsive and its progress text is drawn.
+// The booth's worker: the slow work (deriving a credential's key, encrypting and opening the
+// ballot) off the page's main thread, so that the page stays responsive and its progress is drawn.
 //
 // Messages in:  {id, type: "derive", credential, electionId, kdf}
-//               {id, type: "encrypt", context (booth_context JSON), ballot, options}
-// Messages out: {id, progress: {done, total}} while encrypting (done: random draws of the proofs
-//               made so far, total: the ones this ballot needs), then {id, result} or {id, error}.
+//               {id, type: "prepare", context (booth_context JSON), style, selectionId, ballotNonce}
+//               {id, type: "encrypt", context, ballot, options, signer, upload}
+//               {id, type: "open", context, body, ballotNonce}
+// Messages out: {id, progress: {done, total}} while a ballot is prepared for an "encrypt" that
+//               waits for it, {id, progress: {encrypted: true}} once it is encrypted (and signed),
+//               then {id, result} or {id, error}.
+//
+// "prepare" starts the part of a ballot's encryption that does not depend on the votes (every
+// exponentiation: encrypt.js) while the voter marks; it answers {ready: true} when done, or the
+// error "superseded" when another "prepare" or an "encrypt" for other nonces replaced it. One
+// preparation at a time, each used by one "encrypt" at most (the one with its selection id and
+// ballot nonce): it is forgotten as soon as that encryption starts. An "encrypt" finds its
+// preparation done ("ahead"), still running ("partly") or absent, and then prepares first
+// ("after"). It then signs the ballot with the voter's key (signer, when credentials are needed),
+// sends the file to the ballot box (POST upload) and answers {code, credential, body (the file),
+// prepared, ok, status, reply (the ballot box's answer)}: the page has no document to copy, encode
+// and send, which took it longer than its 100 ms at a slow phone's speed.
 
-import { deviceChainingField, encryptBallot, loadContext, randomBelow } from "./electionguard.js";
-import { credentialSeed, signingKey } from "./credentials.js";
+import { bytesToHex, deviceChainingField, loadContext, openBallot } from "./electionguard.js";
+import { finishBallot, prepareBallot } from "./encrypt.js";
+import { credentialSeed, signBallot, signingKey } from "./credentials.js";
 
-// The proofs' random draws of one ballot: a range proof up to L draws 2L+1 numbers (spec §3.3.5),
-// one per selection (its option limit) and one per contest (its contest limit), and the contest
-// data's encryption two more.
-function draws(raw, ballot) {
-  const style = raw.styles.find((s) => s.index === ballot.style);
-  let total = 0;
-  for (const index of style ? style.contests : []) {
-    const contest = raw.contests.find((c) => c.index === index);
-    for (const limit of contest.option_limits) total += 2 * limit + 1;
-    total += 2 * contest.contest_limit + 1 + 2;
-  }
-  return Math.max(total, 1);
-}
-
-// The election's context and the device's chaining field, made once per election and device.
+// The election's context (with its tables of powers of g and K) and the device's chaining
+// field, made once per election and device.
 let cached = { key: "", context: null, chaining: null };
 
 async function prepared(raw, device) {
@@ -35,22 +37,99 @@ async function prepared(raw, device) {
   return cached;
 }
 
-async function encrypt(id, raw, ballot, options) {
-  const { context, chaining: chainingField } = await prepared(raw, options.device);
-  const total = draws(raw, ballot);
-  let done = 0;
-  let reported = 0;
-  const below = (bound) => {
-    done += 1;
-    if (done - reported >= Math.max(1, Math.floor(total / 50))) {
-      reported = done;
-      postMessage({ id, progress: { done: Math.min(done, total), total } });
-    }
-    return randomBelow(bound);
+class Superseded extends Error {
+  constructor() {
+    super("superseded");
+  }
+}
+
+// The one preparation in progress or done: {key, nonce, cancelled, done, promise, listeners}.
+let job = null;
+
+function sameBytes(a, b) {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+
+// Give incoming messages (a new style, the encryption) their turn between the steps: a message
+// to ourselves queues behind them (setTimeout would, too, but nested ones wait 4 ms each).
+const yielding = new MessageChannel();
+const resumes = [];
+yielding.port1.onmessage = () => resumes.shift()();
+const turn = () =>
+  new Promise((resolve) => {
+    resumes.push(resolve);
+    yielding.port2.postMessage(null);
+  });
+
+// Forget a preparation: it stops at its next step, and its copy of ξ_B is wiped once it has.
+function drop(old) {
+  old.cancelled = true;
+  old.promise.finally(() => old.nonce.fill(0)).catch(() => {});
+}
+
+function startJob(raw, style, selectionId, ballotNonce) {
+  if (job) drop(job);
+  const current = {
+    key: `${raw.extended_hash}/${style}/${bytesToHex(selectionId)}`,
+    nonce: ballotNonce,
+    cancelled: false,
+    done: false,
+    listeners: [],
   };
-  const doc = await encryptBallot(context, ballot, { ...options, chainingField, below });
-  postMessage({ id, progress: { done: total, total } });
-  return doc;
+  current.promise = (async () => {
+    await turn();
+    if (current.cancelled) throw new Superseded();
+    const { context } = await prepared(raw, raw.device);
+    const result = await prepareBallot(context, style, {
+      selectionId,
+      ballotNonce,
+      step: async (done, total) => {
+        for (const listener of current.listeners) listener({ done, total });
+        await turn();
+        if (current.cancelled) throw new Superseded();
+      },
+    });
+    current.done = true;
+    return result;
+  })();
+  current.promise.catch(() => {}); // a superseded preparation has nobody to tell
+  job = current;
+  return current;
+}
+
+async function encrypt(id, raw, ballot, options, signer, upload) {
+  const { context, chaining: chainingField } = await prepared(raw, options.device);
+  const key = `${raw.extended_hash}/${ballot.style}/${bytesToHex(options.selectionId)}`;
+  let mine = job && job.key === key && !job.cancelled && sameBytes(job.nonce, options.ballotNonce) ? job : null;
+  const how = mine ? (mine.done ? "ahead" : "partly") : "after";
+  if (!mine) mine = startJob(raw, ballot.style, options.selectionId, options.ballotNonce);
+  job = null; // used once: no later message reaches this preparation
+  mine.listeners.push((progress) => postMessage({ id, progress }));
+  let doc;
+  try {
+    const ready = await mine.promise;
+    doc = await finishBallot(context, ready, ballot, { ...options, chainingField });
+  } finally {
+    mine.nonce.fill(0);
+    options.ballotNonce.fill(0);
+  }
+  if (signer) Object.assign(doc, await signBallot(signer, raw.extended_hash, doc.confirmation_code));
+  postMessage({ id, progress: { encrypted: true } });
+  const body = JSON.stringify(doc);
+  const response = await fetch(upload, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+  const reply = await response.json().catch(() => ({}));
+  return {
+    code: doc.confirmation_code,
+    credential: doc.credential || "",
+    body,
+    prepared: how,
+    ok: response.ok,
+    status: response.status,
+    reply,
+  };
 }
 
 onmessage = async (event) => {
@@ -62,9 +141,19 @@ onmessage = async (event) => {
       const signer = await signingKey(seed);
       seed.fill(0);
       postMessage({ id, result: signer });
+    } else if (type === "prepare") {
+      const { context, style, selectionId, ballotNonce } = event.data;
+      await startJob(context, style, selectionId, ballotNonce).promise;
+      postMessage({ id, result: { ready: true } });
     } else if (type === "encrypt") {
-      const { context, ballot, options } = event.data;
-      postMessage({ id, result: await encrypt(id, context, ballot, options) });
+      const { context, ballot, options, signer, upload } = event.data;
+      postMessage({ id, result: await encrypt(id, context, ballot, options, signer, upload) });
+    } else if (type === "open") {
+      const { context, body, ballotNonce } = event.data;
+      const { context: loaded } = await prepared(context, context.device);
+      const opened = await openBallot(loaded, JSON.parse(body), ballotNonce);
+      ballotNonce.fill(0); // the page keeps its own copy, which it shows
+      postMessage({ id, result: opened });
     } else {
       throw new Error(`unknown request ${type}`);
     }

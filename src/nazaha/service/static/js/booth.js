@@ -1,14 +1,14 @@
 // The voting booth: mark, review, encrypt on this device, then cast or challenge.
-// The plaintext never leaves the page: only the encrypted ballot (electionguard.js) is sent.
+// The plaintext never leaves the browser: only the encrypted ballot (encrypt.js, in the booth's
+// worker) is sent.
 
-import { bytesToHex, loadContext, openBallot, randomBytes, utcNow } from "./electionguard.js";
-import { CredentialError, normalizeCredential, signBallot } from "./credentials.js";
+import { bytesToHex, randomBytes, utcNow } from "./electionguard.js";
+import { CredentialError, normalizeCredential } from "./credentials.js";
 
 const data = JSON.parse(document.getElementById("booth-data").textContent);
 const booth = document.getElementById("booth");
 const election = data.election;
 let lang = booth.dataset.lang;
-const context = loadContext(data.context);
 const labels = Object.fromEntries(data.context.contests.map((c) => [c.index, c.label]));
 const $ = (id) => document.getElementById(id);
 
@@ -17,7 +17,7 @@ const eligibility = data.eligibility || { needs_credential: false };
 let signer = null; // a promise of {key, publicKey} for the credential typed, derived in the worker
 let signerFor = "";
 
-// -- the worker: key derivation and encryption off the main thread -------------------------------
+// -- the worker: key derivation, encryption and opening off the main thread -----------------------
 
 const worker = new Worker("/static/js/booth-worker.js", { type: "module" });
 const pending = new Map();
@@ -44,11 +44,15 @@ function ask(message, onProgress) {
   });
 }
 
+// Numbers as the server writes them (format_number in pages/i18n.py): grouped by thousands with
+// a fixed number of decimals, in Arabic with Arabic-Indic digits, ٬ and ٫. Written out rather than
+// with Intl.NumberFormat, whose first use loads the locale's data: that alone held the main thread
+// for over 100 ms at a slow phone's speed (6x CPU throttling).
+const ARABIC_DIGITS = Object.fromEntries([..."0123456789,."].map((c, i) => [c, "٠١٢٣٤٥٦٧٨٩٬٫"[i]]));
 function fmt(number, digits = 0) {
-  return new Intl.NumberFormat(lang === "ar" ? "ar-EG" : "en-GB", {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(number);
+  const [whole, fraction] = Math.abs(number).toFixed(digits).split(".");
+  const text = (number < 0 ? "-" : "") + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (fraction ? `.${fraction}` : "");
+  return lang === "ar" ? text.replace(/[0-9,.]/g, (c) => ARABIC_DIGITS[c]) : text;
 }
 
 function t(key, params = {}) {
@@ -142,8 +146,41 @@ for (const fieldset of document.querySelectorAll("fieldset.contest")) {
 if ($("style")) {
   $("style").addEventListener("change", () => {
     for (const block of document.querySelectorAll(".style")) block.hidden = Number(block.dataset.style) !== styleIndex();
+    prepare();
   });
 }
+
+// -- preparing the encryption while the voter marks ------------------------------------------------
+
+// As soon as the voter starts marking (and again for another ballot style), the ballot's nonce
+// ξ_B and selection id are drawn and the worker computes every exponentiation of the ballot's
+// encryption that the votes do not decide (encrypt.js): after the review only the choice among
+// prepared values, the proofs' challenges and responses are left. A preparation is used for one
+// ballot at most: after an encryption (or a refusal) the next ballot draws new ones.
+let preparation = null; // {style, selectionId, nonce}
+// For the tests and benchmarks: whether a preparation is done, and how long the last one took.
+const probe = (window.nazahaBooth = { ready: false, preparedMs: 0 });
+
+function drawNonces(style) {
+  return { style, selectionId: randomBytes(32), nonce: randomBytes(32) };
+}
+
+function prepare() {
+  if (preparation && preparation.style === styleIndex()) return;
+  if (preparation) preparation.nonce.fill(0); // never used for a ballot
+  const next = drawNonces(styleIndex());
+  preparation = next;
+  probe.ready = false;
+  const asked = performance.now();
+  ask({ type: "prepare", context: data.context, style: next.style, selectionId: next.selectionId, ballotNonce: next.nonce })
+    .then(() => {
+      if (preparation === next) Object.assign(probe, { ready: true, preparedMs: performance.now() - asked });
+    })
+    .catch(() => {}); // superseded, or failed: the encryption then prepares again, and says why
+}
+
+$("ballot-form").addEventListener("focusin", prepare);
+$("ballot-form").addEventListener("change", prepare);
 
 // -- the voter's credential -------------------------------------------------------------------------
 
@@ -241,8 +278,16 @@ function renderReview() {
 
 function show(step) {
   for (const id of ["step-mark", "step-review", "step-decide", "step-receipt", "step-challenged"]) $(id).hidden = id !== step;
+  // The step's heading takes the focus (a screen reader reads it out) once the step is drawn:
+  // focused at once, it would have the page laid out again inside this task.
   const heading = $(step).querySelector("h2[tabindex]");
-  if (heading) heading.focus();
+  if (heading) {
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (!$(step).hidden) heading.focus();
+      }, 0),
+    );
+  }
 }
 
 $("ballot-form").addEventListener("submit", (event) => {
@@ -256,6 +301,7 @@ $("ballot-form").addEventListener("submit", (event) => {
     }
     deriveSigner(normal); // while the voter reviews
   }
+  prepare();
   renderReview();
   show("step-review");
 });
@@ -266,6 +312,11 @@ $("edit-button").addEventListener("click", () => show("step-mark"));
 $("ballot-fields").disabled = false;
 
 // -- encrypting ---------------------------------------------------------------------------------------
+
+// A confirmation code in groups of 8, as the voter is asked to write down the first.
+function grouped(code) {
+  return code.match(/.{1,8}/g).join(" ");
+}
 
 function renderTiming() {
   $("encrypted-in").textContent = t("encrypted_in", { seconds: fmt(current.encryptMs / 1000, 2) });
@@ -303,6 +354,7 @@ $("encrypt-button").addEventListener("click", async () => {
   button.disabled = true;
   $("edit-button").disabled = true;
   const started = performance.now();
+  let finished = 0;
   let progress = { done: 0, total: 1 };
   let updates = 0;
   const tick = () => {
@@ -310,44 +362,66 @@ $("encrypt-button").addEventListener("click", async () => {
     const percent = fmt(Math.floor((100 * progress.done) / progress.total));
     $("progress").textContent = t("encrypting_progress", { seconds, percent });
   };
-  const ticker = setInterval(tick, 100);
+  let ticker = 0;
+  const used = preparation && preparation.style === style.index ? preparation : drawNonces(style.index);
+  preparation = null;
+  probe.ready = false;
+  const nonce = used.nonce;
   try {
-    const nonce = randomBytes(32);
-    const doc = await ask(
+    let signer = null;
+    if (eligibility.needs_credential) {
+      $("progress").textContent = t("signing");
+      signer = await deriveSigner(checkCredential());
+    }
+    ticker = setInterval(tick, 100);
+    // The worker finishes the prepared ballot, signs it, and sends it to the ballot box itself:
+    // the page receives the code and the ballot's file as text, not a document to copy and encode.
+    const sent = await ask(
       {
         type: "encrypt",
         context: data.context,
         ballot: { style: style.index, values },
         options: {
-          selectionId: randomBytes(32),
+          selectionId: used.selectionId,
           ballotNonce: nonce,
           device: data.context.device,
           encryptedAt: utcNow(),
           labels,
         },
+        signer,
+        upload: `/api/v1/elections/${election}/ballots`,
       },
       (update) => {
+        if (update.encrypted) {
+          finished = performance.now();
+          clearInterval(ticker);
+          return;
+        }
         progress = update;
         updates += 1;
         tick();
       },
     );
-    if (eligibility.needs_credential) {
-      $("progress").textContent = t("signing");
-      const key = await deriveSigner(checkCredential());
-      Object.assign(doc, await signBallot(key, data.context.extended_hash, doc.confirmation_code));
-    }
-    const finished = performance.now();
-    const encryptMs = finished - started;
     clearInterval(ticker);
     $("progress").textContent = "";
-    const receipt = await api("/ballots", JSON.stringify(doc));
-    current = { doc, nonce, receipt, style, encryptMs, key: doc.credential || "" };
-    // For the tests and benchmarks: how long, when (the page's clock), how many progress updates.
-    window.nazahaBooth = { encryptMs, code: doc.confirmation_code, from: started, to: finished, updates };
-    $("confirmation-code").textContent = doc.confirmation_code.match(/.{1,8}/g).join(" ");
+    if (!sent.ok) throw new Error(problemText(sent.reply, sent.status));
+    const encryptMs = finished - started;
+    current = { code: sent.code, body: sent.body, nonce, receipt: sent.reply, style, encryptMs, key: sent.credential };
+    $("confirmation-code").textContent = grouped(sent.code);
     renderTiming();
     show("step-decide");
+    // For the tests and benchmarks: how long, when (the page's clock: clicked, encrypted, code
+    // shown), how many progress updates, and whether the worker had prepared the ballot before the
+    // click ("ahead"), partly, or only after it.
+    Object.assign(probe, {
+      encryptMs,
+      code: sent.code,
+      from: started,
+      to: finished,
+      shown: performance.now(),
+      updates,
+      prepared: sent.prepared,
+    });
   } catch (error) {
     clearInterval(ticker);
     $("progress").textContent = "";
@@ -361,10 +435,10 @@ $("encrypt-button").addEventListener("click", async () => {
 // -- cast or challenge -------------------------------------------------------------------------------
 
 function renderReceipt() {
-  $("receipt-code").textContent = current.doc.confirmation_code.match(/.{1,8}/g).join(" ");
+  $("receipt-code").textContent = grouped(current.code);
   $("receipt-text").textContent = t("receipt_text", { position: fmt(current.decided.entry.position) });
-  $("board-link").href = `/${lang}/elections/${election}/board?code=${current.doc.confirmation_code}`;
-  $("receipt-qr").src = `/${lang}/elections/${election}/ballots/${current.doc.confirmation_code}/qr.svg`;
+  $("board-link").href = `/${lang}/elections/${election}/board?code=${current.code}`;
+  $("receipt-qr").src = `/${lang}/elections/${election}/ballots/${current.code}/qr.svg`;
   if ($("receipt-key")) {
     $("receipt-key").textContent = current.key;
     $("key-link").href = `/${lang}/elections/${election}/board?credential=${current.key}`;
@@ -376,7 +450,7 @@ async function decide(kind) {
   for (const id of ["cast-button", "challenge-button"]) $(id).disabled = true;
   try {
     current.decided = await api(
-      `/ballots/${current.doc.confirmation_code}/${kind}`,
+      `/ballots/${current.code}/${kind}`,
       JSON.stringify({ token: current.receipt.decision_token }),
     );
     if (kind === "cast") {
@@ -387,7 +461,7 @@ async function decide(kind) {
       renderReceipt();
       show("step-receipt");
     } else {
-      current.opened = await openBallot(context, current.doc, current.nonce);
+      current.opened = await ask({ type: "open", context: data.context, body: current.body, ballotNonce: current.nonce });
       renderOpened();
       show("step-challenged");
     }
@@ -401,9 +475,9 @@ async function decide(kind) {
 function renderOpened() {
   describe($("opened-list"), current.style, current.opened, true);
   $("ballot-nonce").textContent = bytesToHex(current.nonce);
-  $("challenged-code").textContent = current.doc.confirmation_code.match(/.{1,8}/g).join(" ");
+  $("challenged-code").textContent = grouped(current.code);
   $("check-link").href =
-    `/${lang}/elections/${election}/check?code=${current.doc.confirmation_code}#nonce=${bytesToHex(current.nonce)}`;
+    `/${lang}/elections/${election}/check?code=${current.code}#nonce=${bytesToHex(current.nonce)}`;
 }
 
 $("cast-button").addEventListener("click", () => decide("cast"));
@@ -449,7 +523,7 @@ function showSavedReceipt() {
     return;
   }
   const code = String(saved.signed.confirmation_code);
-  $("saved-code").textContent = code.match(/.{1,8}/g).join(" ");
+  $("saved-code").textContent = grouped(code);
   $("saved-text").textContent = t("saved_text", { position: fmt(saved.decision.position) });
   $("saved-board-link").href = `/${lang}/elections/${election}/board?code=${code}`;
   box.hidden = false;
@@ -459,7 +533,7 @@ $("download-receipt").addEventListener("click", () => {
   const blob = new Blob([JSON.stringify(receiptDocument(), null, 2)], { type: "application/json" });
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
-  link.download = `receipt-${election}-${current.doc.confirmation_code.slice(0, 8)}.json`;
+  link.download = `receipt-${election}-${current.code.slice(0, 8)}.json`;
   document.body.append(link);
   link.click();
   link.remove();

@@ -1,21 +1,16 @@
-// ElectionGuard 2.1 ballot encryption in the voter's browser (and in Node for tests).
+// ElectionGuard 2.1 in the voter's browser (and in Node for tests): bytes, the group with its
+// tables of powers, the hash, the election context, and opening a ballot with its nonce. The
+// ballot's encryption itself is in encrypt.js.
 //
-// A port of nazaha.voting.encrypt and the pieces it uses, with BigInt arithmetic and the Web
+// A port of the pieces of nazaha.voting.encrypt that it uses, with BigInt arithmetic and the Web
 // Crypto API's HMAC-SHA-256. Spec references (ElectionGuard Design Specification 2.1):
 //   H(B0; B1) = HMAC-SHA-256(B0, B1), B1 = domain byte ‖ fixed-width encodings      §5.1-5.2
 //   H_q = H read big-endian mod q                                                     §5.4
 //   H_I = H(H_E; 0x20, id_B)                                                          eq. 32
 //   ξ_i,j = H_q(H_I; 0x21, i, j, ξ_B)                                                 eq. 33
-//   (α, β) = (g^ξ, K^(σ+ξ)), range proof up to R, challenge H_q(H_I; 0x24, i, j, α, β, a_0, b_0, ...)
-//                                                                                     eqs. 31, 57-61
-//   contest: (ᾱ, β̄) = Π (α, β), proof up to L, challenge H_q(H_I; 0x24, i, ᾱ, β̄, ...) eq. 62
-//   C_ξB = (g^ξ̂, ξ_B ⊕ k_1, Schnorr proof), h = H(H_I; 0x22, α_B, β_B),
-//   k_1 = HMAC(h, 0x01 ‖ "ballot_nonce" ‖ 0x00 ‖ "ballot_nonce_encrypt" ‖ 0x0100)   eqs. 34-38
-//   χ_l = H(H_I; 0x28, l, α_1, β_1, ...), H_C = H(H_I; 0x29, χ_1, ..., B_C)           eqs. 70-71
+//   h = H(H_I; 0x22, α_B, β_B),
+//   k_1 = HMAC(h, 0x01 ‖ "ballot_nonce" ‖ 0x00 ‖ "ballot_nonce_encrypt" ‖ 0x0100)   eqs. 35-36
 //   H_DI = H(H_E; 0x2A, S_device), no chaining: B_C = 0x00000000 ‖ H_DI             eqs. 72-73
-//
-// The output is the ballot file of Nazaha's record format (nazaha-record/1, state "pending"),
-// byte for byte what the Python core writes: the ballot box accepts it after checking every proof.
 // Nothing here sends anything anywhere; the page does that.
 
 const subtle = globalThis.crypto.subtle;
@@ -38,7 +33,7 @@ export function bytesToHex(bytes) {
   return out.toUpperCase();
 }
 
-function concat(parts) {
+export function concat(parts) {
   const total = parts.reduce((n, part) => n + part.length, 0);
   const out = new Uint8Array(total);
   let offset = 0;
@@ -66,7 +61,7 @@ function u32(value) {
   return new Uint8Array([(value >>> 24) & 255, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]);
 }
 
-function xor(a, b) {
+export function xor(a, b) {
   if (a.length !== b.length) throw new Error("XOR of arrays of different lengths");
   return a.map((x, i) => x ^ b[i]);
 }
@@ -80,10 +75,14 @@ export class Group {
     this.g = BigInt("0x" + gHex);
     this.pBytes = Math.ceil(pHex.replace(/^0+/, "").length / 2);
     this.qBytes = Math.ceil(qHex.replace(/^0+/, "").length / 2);
+    this.tables = new Map(); // base -> FixedBase, made by fixed()
   }
 
-  /** base^exponent mod p, left-to-right with a 4-bit window. */
+  /** base^exponent mod p: by the base's table when one was made (fixed), else left-to-right
+   * with a 4-bit window. */
   pow(base, exponent) {
+    const fixed = this.tables.get(base);
+    if (fixed) return fixed.pow(exponent);
     const p = this.p;
     exponent %= this.q;
     if (exponent < 0n) exponent += this.q;
@@ -103,6 +102,16 @@ export class Group {
     return result;
   }
 
+  /** The table of powers of ``base`` (cached on the group): see FixedBase. */
+  fixed(base) {
+    let table = this.tables.get(base);
+    if (table === undefined) {
+      table = new FixedBase(this, base);
+      this.tables.set(base, table);
+    }
+    return table;
+  }
+
   mul(a, b) {
     return (a * b) % this.p;
   }
@@ -113,6 +122,41 @@ export class Group {
 
   fmtQ(value) {
     return value.toString(16).toUpperCase().padStart(2 * this.qBytes, "0");
+  }
+}
+
+/**
+ * Powers of one base by table (spec Note 3.5: every exponentiation of an encryption has base g or
+ * K): row i holds base^(d·16^i) for d = 0..15, one row per hexadecimal digit of q, so base^e for
+ * e in Z_q is one multiplication per nonzero digit of e and no squaring (about 60 products
+ * instead of about 320). The table is 16 · 64 numbers of 4096 bits (512 KB) for the standard group.
+ */
+export class FixedBase {
+  constructor(group, base) {
+    const p = group.p;
+    this.p = p;
+    this.q = group.q;
+    this.rows = [];
+    let power = base % p;
+    for (let i = 0; i < group.q.toString(16).length; i++) {
+      const row = [1n, power];
+      for (let d = 2; d < 16; d++) row.push((row[d - 1] * power) % p);
+      this.rows.push(row);
+      power = (row[15] * power) % p;
+    }
+  }
+
+  pow(exponent) {
+    exponent %= this.q;
+    if (exponent < 0n) exponent += this.q;
+    const digits = exponent.toString(16);
+    const last = digits.length - 1;
+    let result = 1n;
+    for (let i = 0; i <= last; i++) {
+      const d = parseInt(digits[last - i], 16);
+      if (d) result = (result * this.rows[i][d]) % this.p;
+    }
+    return result;
   }
 }
 
@@ -209,144 +253,6 @@ export function loadContext(raw) {
 export async function deviceChainingField(context, device) {
   const hDI = await hashH(context.group, context.extendedHash, 0x2a, [{ text: device }]);
   return concat([new Uint8Array([0, 0, 0, 0]), hDI]);
-}
-
-// -- proofs -----------------------------------------------------------------------------------
-
-/** Disjunctive Chaum-Pedersen range proof that (α, β) = Enc(value, nonce) with value in [0, limit]
- * (eqs. 57-61); ``challenge`` maps the commitments a_0, b_0, ..., a_R, b_R to c. */
-async function proveRange(context, value, nonce, limit, challenge, below) {
-  const { group, voteKey } = context;
-  const q = group.q;
-  const randoms = [];
-  for (let j = 0; j <= limit; j++) randoms.push(below(q));
-  const chosen = [];
-  for (let j = 0; j <= limit; j++) chosen.push(j === value ? 0n : below(q));
-  const commitments = [];
-  for (let j = 0; j <= limit; j++) {
-    const u = randoms[j];
-    const t = j === value ? u : (((u + BigInt(value - j) * chosen[j]) % q) + q) % q;
-    commitments.push(group.pow(group.g, u));
-    commitments.push(group.pow(voteKey, t));
-  }
-  const c = await challenge(commitments);
-  let others = 0n;
-  chosen.forEach((cj, j) => {
-    if (j !== value) others += cj;
-  });
-  chosen[value] = (((c - others) % q) + q) % q;
-  const responses = randoms.map((u, j) => (((u - chosen[j] * nonce) % q) + q) % q);
-  return {
-    challenges: chosen.map((c) => group.fmtQ(c)),
-    responses: responses.map((v) => group.fmtQ(v)),
-  };
-}
-
-// -- ballot encryption (§3.3, §3.4) ---------------------------------------------------------------
-
-/**
- * Encrypt a ballot.
- *   ballot: {style: styleIndex, values: {contestIndex: [value per option, in manifest order]}}
- *   options: {selectionId: Uint8Array(32), ballotNonce: Uint8Array(32), device, chainingField: Uint8Array(36),
- *             encryptedAt: "YYYY-MM-DDTHH:MM:SSZ", below: bound => bigint, labels: {contestIndex: label}}
- * Returns the ballot document (nazaha-record/1, state "pending"); ``JSON.stringify`` of it is the file.
- */
-export async function encryptBallot(context, ballot, options) {
-  const { group, voteKey, dataKey, extendedHash } = context;
-  const below = options.below || randomBelow;
-  const q = group.q;
-  const style = context.styles.get(ballot.style);
-  if (!style) throw new Error(`unknown ballot style ${ballot.style}`);
-  const idHash = await hashH(group, extendedHash, 0x20, [{ raw: options.selectionId }]);
-  const contests = [];
-  const contestHashes = [];
-  for (const contestIndex of [...style.contests].sort((a, b) => a - b)) {
-    const contest = context.contests.get(contestIndex);
-    const row = ballot.values[contestIndex] || contest.option_limits.map(() => 0);
-    if (row.length !== contest.option_limits.length) throw new Error(`contest ${contest.label}: wrong number of options`);
-    row.forEach((value, j) => {
-      if (!Number.isInteger(value) || value < 0 || value > contest.option_limits[j]) {
-        throw new Error(`contest ${contest.label}: option ${j + 1} is over its limit`);
-      }
-    });
-    if (row.reduce((a, b) => a + b, 0) > contest.contest_limit) throw new Error(`contest ${contest.label}: overvote`);
-    const selections = [];
-    const ciphertexts = [];
-    let nonceSum = 0n;
-    let padProduct = 1n;
-    let dataProduct = 1n;
-    for (let j = 0; j < row.length; j++) {
-      const optionIndex = j + 1;
-      const nonce = await hashQ(group, idHash, 0x21, [
-        { u32: contestIndex },
-        { u32: optionIndex },
-        { raw: options.ballotNonce },
-      ]);
-      nonceSum += nonce;
-      const pad = group.pow(group.g, nonce);
-      const data = group.pow(voteKey, BigInt(row[j]) + nonce);
-      const proof = await proveRange(context, row[j], nonce, contest.option_limits[j], (commitments) =>
-        hashQ(group, idHash, 0x24, [
-          { u32: contestIndex },
-          { u32: optionIndex },
-          { p: pad },
-          { p: data },
-          ...commitments.map((value) => ({ p: value })),
-        ]),
-      below);
-      padProduct = group.mul(padProduct, pad);
-      dataProduct = group.mul(dataProduct, data);
-      ciphertexts.push(pad, data);
-      selections.push({ option: optionIndex, pad: group.fmtP(pad), data: group.fmtP(data), proof });
-    }
-    const total = row.reduce((a, b) => a + b, 0);
-    const limitProof = await proveRange(context, total, nonceSum % q, contest.contest_limit, (commitments) =>
-      hashQ(group, idHash, 0x24, [
-        { u32: contestIndex },
-        { p: padProduct },
-        { p: dataProduct },
-        ...commitments.map((value) => ({ p: value })),
-      ]),
-    below);
-    const chi = await hashH(group, idHash, 0x28, [{ u32: contestIndex }, ...ciphertexts.map((value) => ({ p: value }))]);
-    contestHashes.push(chi);
-    contests.push({
-      contest: contestIndex,
-      label: options.labels[contestIndex],
-      selections,
-      proof: limitProof,
-      contest_hash: bytesToHex(chi),
-    });
-  }
-  const code = await hashH(group, idHash, 0x29, [...contestHashes.map((chi) => ({ raw: chi })), { raw: options.chainingField }]);
-  // C_ξB (eqs. 34-38)
-  const hatNonce = below(q);
-  const noncePad = group.pow(group.g, hatNonce);
-  const shared = group.pow(dataKey, hatNonce);
-  const k1 = await ballotNonceKey(group, idHash, noncePad, shared);
-  const masked = xor(options.ballotNonce, k1);
-  const u = below(q);
-  const commitment = group.pow(group.g, u);
-  const challenge = await hashQ(group, idHash, 0x23, [{ p: commitment }, { p: noncePad }, { raw: masked }]);
-  const response = (((u - challenge * hatNonce) % q) + q) % q;
-  return {
-    format: RECORD_FORMAT,
-    state: "pending",
-    confirmation_code: bytesToHex(code),
-    selection_id: bytesToHex(options.selectionId),
-    id_hash: bytesToHex(idHash),
-    style: ballot.style,
-    device: options.device,
-    encrypted_at: options.encryptedAt,
-    chaining_field: bytesToHex(options.chainingField),
-    contests,
-    encrypted_nonce: {
-      pad: group.fmtP(noncePad),
-      masked: bytesToHex(masked),
-      challenge: group.fmtQ(challenge),
-      response: group.fmtQ(response),
-    },
-  };
 }
 
 /**
