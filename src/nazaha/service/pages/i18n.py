@@ -86,8 +86,10 @@ _TEXTS: dict[str, Catalog] = {
         "download_record": "Download the election record",
         "verify_title": "Check the count yourself",
         "verify_text": "Anyone can check that every ballot was counted as cast and that the results are right. "
-        "Download the election record, install Nazaha (Python 3.11: {install} in its source "
-        "folder), then run:",
+        "Download the election record, install Nazaha from its published source code (Python 3.11: {install} in "
+        "the source folder; any other ElectionGuard 2.1 verifier will do as well), then run:",
+        "verify_browser": "Or check the record in your browser, on your own computer:",
+        "verify_page": "the verifier page",
         "verify_after": "It checks every proof of the specification and prints what, if anything, failed.",
         # the booth
         "booth_title": "Your ballot",
@@ -306,7 +308,10 @@ _TEXTS: dict[str, Catalog] = {
         "download_record": "تنزيل سجل الانتخابات",
         "verify_title": "تحقّق من الفرز بنفسك",
         "verify_text": "يمكن لأي شخص أن يتحقق من أن كل ورقة حُسبت كما أُدلي بها وأن النتائج صحيحة. "
-        "نزّل سجل الانتخابات، وثبّت نزاهة (بايثون ٣٫١١: {install} في مجلد مصدرها)، ثم شغّل:",
+        "نزّل سجل الانتخابات، وثبّت نزاهة من شيفرتها المصدرية المنشورة (بايثون ٣٫١١: {install} في مجلد المصدر؛ "
+        "ويصلح أي مدقّق آخر لمواصفة ElectionGuard 2.1)، ثم شغّل:",
+        "verify_browser": "أو افحص السجل في متصفحك، على حاسوبك أنت:",
+        "verify_page": "صفحة المدقّق",
         "verify_after": "يتحقق الأمر من كل براهين المواصفة ويذكر ما فشل منها إن وُجد.",
         "booth_title": "ورقة اقتراعك",
         "booth_intro": "اختر ما تريد. تُشفَّر ورقتك على هذا الجهاز، ولا يرى الخادم صوتك أبدًا.",
