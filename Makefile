@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JOBS ?= 2
 
-.PHONY: setup demo test lint typecheck imports unit bench screenshots clean
+.PHONY: setup demo test test-full lint typecheck imports unit bench screenshots clean
 
 setup: $(STAMP)
 
@@ -32,7 +32,11 @@ unit: setup
 	$(BIN)/pytest -n $(JOBS) tests/unit tests/property tests/vectors
 
 test: setup node_modules/.package-lock.json lint typecheck imports
-	$(BIN)/pytest -n $(JOBS)
+	$(BIN)/pytest -n $(JOBS) --dist worksteal
+
+# The same suite with the long sweeps at full size (20 seeded mutations per interop record).
+test-full: setup node_modules/.package-lock.json lint typecheck imports
+	NAZAHA_TEST_SEEDS=20 $(BIN)/pytest -n $(JOBS) --dist worksteal
 
 # axe-core, which the browser tests inject into the pages (package.json, pinned by package-lock.json).
 node_modules/.package-lock.json: package.json package-lock.json

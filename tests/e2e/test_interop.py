@@ -13,6 +13,7 @@ mutation changed are recomputed, so every check still runs on every copy).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -33,7 +34,8 @@ from tests.support.mutation import Site, find_sites, link_copy, mutate
 from tests.support.records import reference_record
 from tests.support.verifying import ChunkLog
 
-SEEDS = 20
+SEEDS = int(os.environ.get("NAZAHA_TEST_SEEDS", "5"))
+"""Seeded random mutations per record: 5 in ``make test`` (its time budget), 20 in ``make test-full``."""
 
 
 def _no_exclusions(file: str, path: tuple[str | int, ...]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,17 @@ from nazaha.errors import RecordFormatError
 from nazaha.verify.formats import detect_format, verify_any
 from tests.e2e import tamper1
 from tests.e2e.cli import nazaha
+from tests.support.memo import memoized_arithmetic
 from tests.support.records import record_standard_1x, reference_record
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _memoized() -> Iterator[None]:
+    """Each test verifies a copy of the same record with one change: the exponentiations of
+    the values it did not change are remembered across the module (``tests.support.memo``)."""
+    with memoized_arithmetic():
+        yield
+
 
 MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper1.change_ciphertext, "4.J"),

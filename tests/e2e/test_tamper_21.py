@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,17 @@ import pytest
 from nazaha.errors import RecordFormatError
 from nazaha.verify.runner import verify_record21
 from tests.e2e import tamper
+from tests.support.memo import memoized_arithmetic
 from tests.support.verifying import ChunkLog, verdicts
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _memoized() -> Iterator[None]:
+    """Each test verifies a copy of the same record with one change: the exponentiations of
+    the values it did not change are remembered across the module (``tests.support.memo``)."""
+    with memoized_arithmetic():
+        yield
+
 
 MUTATIONS: list[tuple[Callable[[Path], None], str]] = [
     (tamper.change_ciphertext, "6.D"),
