@@ -3,7 +3,7 @@ tests on the standard group. All randomness in tests is seeded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 
 from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.workflows.demo import DemoResult, run_demo
+from tests.support.databases import postgres_database
 from tests.support.elections import SmallElection, make_election
 
 settings.register_profile(
@@ -45,3 +46,12 @@ def record_copy(standard_record: DemoResult, tmp_path: Path) -> Callable[[], Pat
         return target
 
     return copy
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each test that takes it runs twice: on a SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ballot-box.db'}"
+    else:
+        yield from postgres_database()

@@ -20,7 +20,6 @@ import io
 import json
 import threading
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +38,6 @@ from nazaha.workflows.remote import ServiceClient
 from tests.e2e.cli import nazaha
 from tests.support.audit_board import read_cards, sign_in
 from tests.support.browser import AXE, CHROMIUM, axe_violations, english_words, require_chromium, serving
-from tests.support.databases import postgres_database
 from tests.support.elections import ServiceElection, make_service_election
 from tests.support.external import require_external
 
@@ -68,14 +66,6 @@ def election(tmp_path_factory: pytest.TempPathFactory) -> ServiceElection:
     return make_service_election(
         tmp_path_factory.mktemp("audited-election") / "workspace", "audited", guardians=3, quorum=2
     )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ballot-box.db'}"
-    else:
-        yield from postgres_database()
 
 
 def _published(client: httpx.Client, election: ServiceElection, address: str) -> dict[str, PlaintextBallot]:

@@ -4,21 +4,11 @@ an election on the standard parameters with pre-encrypted ballots."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from nazaha.storage.sql.store import SqlStore
-from tests.support.databases import postgres_database
 from tests.support.elections import ServiceElection, make_service_election
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ballot-box.db'}"
-    else:
-        yield from postgres_database()
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import Request
 
 from nazaha.errors import AuthorizationError, PayloadTooLarge
@@ -49,3 +51,11 @@ async def read_body(request: Request) -> bytes:
             raise PayloadTooLarge(f"the body exceeds the limit of {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def guardian_signature(request: Request) -> bytes:
+    """The Ed25519 signature a guardian's message carries (header ``Nazaha-Signature``, hex)."""
+    header = request.headers.get("nazaha-signature", "")
+    if not re.fullmatch(r"[0-9A-Fa-f]{128}", header):
+        raise AuthorizationError("missing guardian signature (header Nazaha-Signature: 128 hex digits)")
+    return bytes.fromhex(header)

@@ -10,15 +10,14 @@ included, can post in a guardian's name. Reading the progress is public, like th
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from nazaha.errors import AuthorizationError, InputError, NotFoundError
-from nazaha.service.deps import read_body, require_admin, service
+from nazaha.errors import InputError, NotFoundError
+from nazaha.service.deps import guardian_signature, read_body, require_admin, service
 from nazaha.service.routes.elections import parse_json_object
 from nazaha.workflows.decryption import STEPS
 
@@ -71,11 +70,7 @@ def challenged_ballot(election_id: str, code: str, request: Request) -> Response
 async def post(election_id: str, step: str, guardian: int, request: Request) -> dict[str, Any]:
     if step not in STEPS:
         raise NotFoundError(f"unknown step {step[:40]!r} (commit, reveal or respond)")
-    header = request.headers.get("nazaha-signature", "")
-    if not re.fullmatch(r"[0-9A-Fa-f]{128}", header):
-        raise AuthorizationError("missing guardian signature (header Nazaha-Signature: 128 hex digits)")
+    signature = guardian_signature(request)
     body = await read_body(request)
-    finished = await run_in_threadpool(
-        service(request).post_message, election_id, step, guardian, body, bytes.fromhex(header)
-    )
+    finished = await run_in_threadpool(service(request).post_message, election_id, step, guardian, body, signature)
     return {"election": election_id, "guardian": guardian, "step": step, "finished": finished}

@@ -16,8 +16,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from nazaha.errors import AuthorizationError, InputError, NotFoundError
-from nazaha.service.deps import read_body, require_admin, service
+from nazaha.errors import InputError, NotFoundError
+from nazaha.service.deps import guardian_signature, read_body, require_admin, service
 from nazaha.service.routes.elections import parse_json_object
 from nazaha.workflows.paper_audit import SEED_SOURCES, PaperAudit, status_json
 from nazaha.workflows.service_audit import AUDIT_STEPS, AuditDecryptionStatus
@@ -164,10 +164,8 @@ def decryption_ballots(election_id: str, request: Request) -> dict[str, str]:
 async def post(election_id: str, step: str, guardian: int, request: Request) -> dict[str, Any]:
     if step not in AUDIT_STEPS:
         raise NotFoundError(f"unknown step {step[:40]!r} (commit, reveal or respond)")
-    header = request.headers.get("nazaha-signature", "")
-    if not re.fullmatch(r"[0-9A-Fa-f]{128}", header):
-        raise AuthorizationError("missing guardian signature (header Nazaha-Signature: 128 hex digits)")
+    signature = guardian_signature(request)
     rounds = await run_in_threadpool(service(request).audit_decryption, election_id)
     body = await read_body(request)
-    finished = await run_in_threadpool(rounds.post, step, guardian, body, bytes.fromhex(header))
+    finished = await run_in_threadpool(rounds.post, step, guardian, body, signature)
     return {"election": election_id, "guardian": guardian, "step": step, "finished": finished}
