@@ -39,6 +39,7 @@ from tests.e2e.tamper_contest_data import (
 from tests.support.elections import write_in_manifest
 from tests.support.memo import memoized_arithmetic
 from tests.support.mutation import find_sites, mutate
+from tests.support.verifying import verify_both
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,7 @@ def test_contest_data_mutation_fails_the_named_check(
     record = tmp_path / "record"
     shutil.copytree(contest_data_record.record, record)
     tamper.apply(record, mutation)
-    labels = verify_record21(record).failed_labels()
+    labels = verify_both(record).failed_labels()
     assert label in labels, sorted(labels)
     assert "0.A" not in labels
 
@@ -142,7 +143,7 @@ def test_twenty_seeded_mutations_of_contest_data_fail_a_named_check(
             shutil.copytree(source, copy)
             change = mutate(copy, site, rng)
             tamper.reindex(copy)
-            labels = verify_record21(copy).failed_labels()
+            labels = verify_both(copy).failed_labels()
             assert labels and "0.A" not in labels, f"seed {seed}, {change}: {labels}"
             shutil.rmtree(copy)
 

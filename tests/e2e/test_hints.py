@@ -15,9 +15,10 @@ from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 
 from nazaha.crypto.params import STANDARD_GROUP as G
-from nazaha.record.hints import decode_hints, encode_hints
+from nazaha.record.hints import TALLY_HINTS, decode_hints, encode_hints
 from nazaha.verify import spec_hashes
 from nazaha.verify.checks import ballots as ballot_checks
+from nazaha.verify.checks import tally as tally_checks
 from nazaha.verify.checks.hinted import BallotEquations, failing
 from nazaha.verify.runner import verify_record21
 from nazaha.workflows.demo import DemoResult, run_demo
@@ -56,7 +57,8 @@ def test_the_ballot_box_writes_a_hint_for_every_ballot(small_record: DemoResult)
     index = json.loads((root / "hints" / "index.json").read_bytes())
     assert index["record"] == hashlib.sha256((root / "record.json").read_bytes()).hexdigest().upper()
     ballots = sorted(p.stem for p in (root / "ballots").glob("*.json"))
-    assert sorted(Path(name).stem for name in index["files"]) == ballots
+    assert sorted(Path(name).stem for name in index["files"] if name != TALLY_HINTS) == ballots
+    assert TALLY_HINTS in index["files"], "and the tally's decryption proofs' commitments"
     record_index = json.loads((root / "record.json").read_bytes())
     assert not [name for name in record_index["files"] if name.startswith("hints/")], "the record does not list them"
     hinted, spec_only = _both(root)
@@ -113,6 +115,67 @@ def test_a_hint_that_hashes_right_but_breaks_an_equation_is_refused(
     assert not hinted.ok and "6.D" in hinted.failed_labels() and REFUSED in hinted.warning_names()
     shutil.rmtree(root / "hints")
     assert verdicts(verify_record21(root)) == verdicts(hinted)
+
+
+def test_the_tally_proofs_are_checked_from_their_hints(
+    small_record: DemoResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """hints/tally.bin holds a = Π a_i, b = Π b_i of each option's decryption proof (eq. 89): the
+    honest record's proofs are all checked from it in one batch."""
+    root = small_record.record
+    values = decode_hints((root / TALLY_HINTS).read_bytes(), G, TALLY_HINTS)
+    options = [o for c in json.loads((root / "tally.json").read_bytes())["contests"] for o in c["options"]]
+    assert len(values) == 2 * len(options)
+    used: list[bool] = []
+    original = tally_checks._hinted_proofs_hold
+
+    def spy(*args: Any) -> bool:
+        used.append(original(*args))
+        return used[-1]
+
+    monkeypatch.setattr(tally_checks, "_hinted_proofs_hold", spy)
+    hinted = verify_record21(root)
+    assert used == [True] and hinted.ok and not hinted.warnings
+
+
+def test_a_forged_tally_hint_is_refused(small_record: DemoResult, tmp_path: Path) -> None:
+    """A tally hint that does not hash to the challenge: refused, the record stays VALID."""
+    root = _copy(small_record.record, tmp_path / "record")
+    values = list(decode_hints((root / TALLY_HINTS).read_bytes(), G, TALLY_HINTS))
+    values[1] = values[1] * G.g % G.p
+    (root / TALLY_HINTS).write_bytes(encode_hints(G, values))
+    tamper.reindex_hints(root)
+    hinted = verify_record21(root)
+    assert hinted.ok and REFUSED in hinted.warning_names()
+
+
+def test_a_tally_hint_that_hashes_right_but_breaks_an_equation_is_refused(
+    small_record: DemoResult, tmp_path: Path
+) -> None:
+    """The forger picks (a, b) for the first option, hashes them with the option's M (eq. 90)
+    and publishes that hash as the proof's challenge: the hint hashes right and its equation
+    fails; both paths name 10.B."""
+    root = _copy(small_record.record, tmp_path / "record")
+    values = list(decode_hints((root / TALLY_HINTS).read_bytes(), G, TALLY_HINTS))
+    tally = tamper.load(root, "tally.json")
+    contest = tally["contests"][0]
+    option = contest["options"][0]
+    encrypted = tamper.load(root, "encrypted_tally.json")
+    entry = next(c for c in encrypted["contests"] if c["contest"] == contest["contest"])["options"][0]
+    pad, data = int(entry["pad"], 16), int(entry["data"], 16)
+    m = data * pow(int(option["value_power"], 16), -1, G.p) % G.p
+    forged = [values[0] * G.g % G.p, values[1]]
+    h_e = bytes.fromhex(json.loads((root / "hashes.json").read_bytes())["extended_hash"])
+    c = spec_hashes.decryption_challenge(G, h_e, contest["contest"], option["option"], pad, data, *forged, m)
+    option["challenge"] = f"{c:064X}"
+    tamper.save(root, "tally.json", tally)
+    (root / TALLY_HINTS).write_bytes(encode_hints(G, forged + values[2:]))
+    tamper.reindex(root)
+    hinted = verify_record21(root)
+    assert "10.B" in hinted.failed_labels() and REFUSED in hinted.warning_names()
+    shutil.rmtree(root / "hints")
+    spec_only = verify_record21(root)
+    assert not spec_only.warnings and verdicts(spec_only) == verdicts(hinted)
 
 
 def test_bisection_names_only_the_failing_ballots() -> None:

@@ -22,6 +22,7 @@ from nazaha.record.paper_audit import AUDIT_DIR, LOG, encode_audit_doc, entry_ha
 from nazaha.verify.runner import verify_record21
 from nazaha.workflows.demo import DemoResult
 from nazaha.workflows.demo_audit import AuditDemo, run_audit_demo
+from tests.support.verifying import verify_both
 
 SEED = "31415926535897932384626"
 
@@ -35,7 +36,7 @@ def audited(standard_record: DemoResult, tmp_path_factory: pytest.TempPathFactor
 
 
 def _failures(root: Path) -> dict[str, list[str]]:
-    report = verify_record21(root)
+    report = verify_both(root)
     return {r.check.number: [f.label for f in r.failures] for r in report.results if r.failures}
 
 

@@ -1,14 +1,17 @@
 """Helpers for verifier tests: a progress sink that records how ballots were split into chunks,
-and a report's verdicts without its warnings (to compare the hinted and spec-only paths)."""
+a report's verdicts without its warnings, and ``verify_both``: a record verified on the hinted and
+the spec-only path, which must agree."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from nazaha.verify.report import Report
+from nazaha.verify.runner import verify_record21
 
-__all__ = ["ChunkLog", "verdicts"]
+__all__ = ["ChunkLog", "verdicts", "verify_both"]
 
 
 def verdicts(report: Report) -> list[tuple[Any, ...]]:
@@ -23,6 +26,19 @@ def verdicts(report: Report) -> list[tuple[Any, ...]]:
         )
         for result in report.results
     ]
+
+
+def verify_both(root: Path) -> Report:
+    """``root`` verified with its proof hints (batched) and spec-only: the two reports must give
+    the same verdicts (every check's status, count and named failures). Returns the hinted one."""
+    hinted = verify_record21(root)
+    spec_only = verify_record21(root, hints=False)
+    assert verdicts(hinted) == verdicts(spec_only), (
+        "the hinted and spec-only paths disagree",
+        sorted(hinted.failed_labels()),
+        sorted(spec_only.failed_labels()),
+    )
+    return hinted
 
 
 @dataclass

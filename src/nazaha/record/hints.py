@@ -11,11 +11,17 @@ Layout (inside the record folder, outside ``record.json`` and so outside ``recor
 
     hints/index.json        {"format", "record": SHA-256 of record.json, "files": {name: SHA-256}}
     hints/<code>.bin        one ballot's commitments
+    hints/tally.bin         the tally's decryption proofs' commitments
 
 A ballot's file is ``NZH1``, a 4-byte big-endian count n, then n values b(x, l_p) (spec §5.1.1),
 in this order: for each contest of the ballot in order, for each selection in order, its range
 proof's a_0, b_0, ..., a_R, b_R (eqs. 57-61), then the contest's selection-limit proof's
 commitments the same way (eq. 62); last, the ballot-nonce proof's commitment g^u (eq. 38).
+
+``tally.bin`` has the same form: for each option of ``tally.json`` in order, the commitments
+a = Π a_i and b = Π b_i of its decryption proof (eq. 89), the products of the present guardians'
+revealed (a_i, b_i). The record carries those messages (``decryption/``), so the annex costs
+multiplications only.
 """
 
 from __future__ import annotations
@@ -26,23 +32,27 @@ from collections.abc import Sequence
 import msgspec
 
 from nazaha.crypto.group import Group
+from nazaha.election.tally import DecryptedTally, GuardianCommitment
 from nazaha.errors import RecordFormatError
 
 __all__ = [
     "HINTS_DIR",
     "HINTS_FORMAT",
     "HINTS_INDEX",
+    "TALLY_HINTS",
     "HintIndex",
     "decode_hint_index",
     "decode_hints",
     "encode_hint_index",
     "encode_hints",
     "hint_name",
+    "tally_hint_values",
 ]
 
 HINTS_DIR = "hints"
 HINTS_INDEX = "hints/index.json"
 HINTS_FORMAT = "nazaha-hints/1"
+TALLY_HINTS = "hints/tally.bin"
 _MAGIC = b"NZH1"
 _MAX_VALUES = 1 << 20
 """No ballot of any manifest Nazaha accepts has a million proof commitments; a count above this is
@@ -61,6 +71,25 @@ class HintIndex(msgspec.Struct, forbid_unknown_fields=True):
 def hint_name(code_hex: str) -> str:
     """The annex file of the ballot with confirmation code ``code_hex``."""
     return f"{HINTS_DIR}/{code_hex}.bin"
+
+
+def tally_hint_values(
+    group: Group, tally: DecryptedTally, reveals: Sequence[Sequence[GuardianCommitment]]
+) -> list[int] | None:
+    """a = Π a_i and b = Π b_i (eq. 89) for each option of ``tally`` in order, from the present
+    guardians' reveal messages; None when a message lacks an option of the tally."""
+    by_option: dict[tuple[int, int], list[int]] = {}
+    for message in reveals:
+        seen = set()
+        for commitment in message:
+            key = (commitment.contest_index, commitment.option_index)
+            seen.add(key)
+            product = by_option.setdefault(key, [1, 1])
+            product[0] = product[0] * commitment.pad_commitment % group.p
+            product[1] = product[1] * commitment.data_commitment % group.p
+        if any((c.contest_index, o.option_index) not in seen for c in tally.contests for o in c.options):
+            return None
+    return [v for c in tally.contests for o in c.options for v in by_option[(c.contest_index, o.option_index)]]
 
 
 def encode_hints(group: Group, values: Sequence[int]) -> bytes:

@@ -21,10 +21,10 @@ from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.errors import RecordFormatError, StorageError
 from nazaha.progress import NoProgress, Progress
 from nazaha.record.codec import stream_device, stream_record_index
-from nazaha.record.hints import HINTS_DIR, HINTS_INDEX, decode_hint_index, hint_name
+from nazaha.record.hints import HINTS_DIR, HINTS_INDEX, TALLY_HINTS, decode_hint_index, decode_hints, hint_name
 from nazaha.record.layout import INDEX_FILE, SIGNATURE_FILE
 from nazaha.record.paper_audit import AUDIT_DIR
-from nazaha.record.remote import WORKER_FOLDERS, open_record_files
+from nazaha.record.remote import WORKER_FOLDERS, RecordFiles, open_record_files
 from nazaha.record.stream import StreamedDocument
 from nazaha.verify import spec_hashes
 from nazaha.verify.checks.ballots import LISTED_BUT_MISSING, BallotCheckContext, ChainLink, ChunkResult, check_chunk
@@ -116,6 +116,21 @@ def _hint_digests(root: Path, findings: Findings) -> dict[str, str]:
     return index.files
 
 
+def _tally_hints(record: Record21, files: RecordFiles, digests: dict[str, str]) -> tuple[int, ...] | None:
+    """The values of ``hints/tally.bin`` where the annex lists it and the file matches its digest;
+    None otherwise (the tally's proofs are then checked on the spec-only path)."""
+    digest = digests.get(TALLY_HINTS)
+    if digest is None:
+        return None
+    try:
+        data = files.read(TALLY_HINTS)
+        if hashlib.sha256(data).hexdigest().upper() != digest:
+            return None
+        return decode_hints(data, record.group, TALLY_HINTS)
+    except RecordFormatError:
+        return None
+
+
 def _device_chains(root: Path, group: Group, h_e: bytes, scratch: Scratch, findings: Findings) -> None:
     """Check 8.F/8.G once per device and note in ``scratch`` where each listed code sits."""
     for name in scratch.present_in("devices"):
@@ -185,6 +200,8 @@ class _Totals:
     contest_data_not_applicable: str = ""
     signature_note: str = ""
     audit_note: str = ""
+    tally_hints: tuple[int, ...] | None = None
+    """The tally's decryption-proof commitments from ``hints/tally.bin``, if listed and well formed."""
 
 
 def _check_ballots(
@@ -233,7 +250,10 @@ def _check_ballots(
     p = record.group.p
     cast = challenged = counted = 0
     labels: set[str] = set()
-    progress.start("Verifying ballots", scratch.count_present_in("ballots"))
+    present = scratch.count_present_in("ballots")
+    progress.start("Verifying ballots", present)
+    if jobs > 1:
+        chunk_size = balanced_chunk_size(present, chunk_size, jobs)
     own_pool = None
     if executor is None and jobs > 1:
         own_pool = ProcessPoolExecutor(max_workers=jobs, initializer=set_parallelism, initargs=(1,))
@@ -252,6 +272,18 @@ def _check_ballots(
 
     _check_across_ballots(scratch, findings)
     return _Totals(products, cast, counted, challenged, labels)
+
+
+def balanced_chunk_size(ballots: int, chunk_size: int, workers: int) -> int:
+    """The chunk size, at most ``chunk_size``, that splits ``ballots`` into a multiple of
+    ``workers`` chunks, so that no worker is left with one chunk more than the others (100
+    ballots on 2 workers: 6 chunks of 17 rather than 5 of 24, of which one worker would check
+    3). The report does not depend on the chunk size."""
+    if ballots <= 0:
+        return chunk_size
+    chunks = -(-ballots // chunk_size)
+    chunks = -(-chunks // workers) * workers
+    return max(1, -(-ballots // chunks))
 
 
 def _merge_chunk(
@@ -338,7 +370,7 @@ def verify_record21(
             "point TMPDIR at a folder with more free space"
         ) from None
     check_aggregation(record, totals.products, totals.counted, findings)
-    check_tally(record, totals.labels, findings)
+    check_tally(record, totals.labels, findings, totals.tally_hints)
     signed_rounds = decryption_applies(root, record)
     if signed_rounds:
         check_decryption(root, record, findings)
@@ -377,6 +409,7 @@ def _check_record_files_and_ballots(
             record, declared, scratch, findings, jobs, executor, progress, chunk_size, hints, source
         )
         ballot_files = open_record_files(source if source is not None else str(root))
+        totals.tally_hints = _tally_hints(record, ballot_files, hints)
         totals.contest_data_not_applicable = check_contest_data_decryptions(record, ballot_files, scratch, findings)
         refused = findings.observed.get("hint-refused", 0)
         if refused:

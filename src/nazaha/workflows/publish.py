@@ -9,6 +9,7 @@ from nazaha.election.ballot import BallotState, SubmittedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.parameters import SPEC_VERSION
 from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally
+from nazaha.errors import RecordFormatError
 from nazaha.progress import NoProgress, Progress
 from nazaha.record.board import BoardEntry, encode_board, genesis_hash
 from nazaha.record.codec import (
@@ -21,7 +22,8 @@ from nazaha.record.codec import (
     encode_encrypted_tally,
     encode_tally,
 )
-from nazaha.record.hints import hint_name
+from nazaha.record.decryption import decode_reveal, decode_round
+from nazaha.record.hints import TALLY_HINTS, encode_hints, hint_name, tally_hint_values
 from nazaha.record.layout import RecordWriter
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.workflows.election_files import election_files
@@ -46,6 +48,29 @@ def tally_labels(context: ElectionContext) -> dict[int, tuple[str, tuple[str, ..
         index: (contest.label, tuple(option.label for option in contest.options))
         for index, contest in context.manifest.iter_contests()
     }
+
+
+def _tally_hints(context: ElectionContext, tally: DecryptedTally, extra: Mapping[str, bytes]) -> bytes | None:
+    """``hints/tally.bin`` from the last decryption round's reveal messages among the record's
+    files, or None where the record holds no complete round (a hint is never required)."""
+    number = 0
+    while f"decryption/round-{number + 1}.json" in extra:
+        number += 1
+    if number == 0:
+        return None
+    group = context.group
+    try:
+        present = decode_round(extra[f"decryption/round-{number}.json"]).present
+        reveals = []
+        for guardian in present:
+            body = extra.get(f"decryption/round-{number}/reveal/guardian_{guardian}.json")
+            if body is None:
+                return None
+            reveals.append(decode_reveal(body, group)[1])
+    except RecordFormatError:
+        return None
+    values = tally_hint_values(group, tally, reveals)
+    return None if values is None else encode_hints(group, values)
 
 
 def write_record(
@@ -108,6 +133,9 @@ def write_record(
             writer.write(f"challenged/{opened.confirmation_code.hex().upper()}.json", encode_challenged(group, opened))
         for name, data in sorted((extra or {}).items()):
             writer.write(name, data)
+        tally_hints = _tally_hints(context, tally, extra or {}) if hints is not None else None
+        if tally_hints is not None:
+            writer.write_hint(TALLY_HINTS, tally_hints)
         return writer.commit(
             RecordIndex(
                 format=RECORD_FORMAT,
