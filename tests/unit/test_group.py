@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import pickle
 
+import gmpy2
 import pytest
 
-from nazaha.crypto.group import FixedBase, Group
+from nazaha.crypto.group import FixedBase, Group, _pippenger, _straus
+from nazaha.crypto.nonces import SeededRandom
 from nazaha.crypto.params import STANDARD_GROUP, TEST_GROUP, TINY_GROUP, group_by_name
 from nazaha.errors import ParameterError, ValueRangeError
 
@@ -148,3 +150,22 @@ def test_multi_pow_is_the_product_of_the_powers(group: Group) -> None:
     assert group.multi_pow([(bases[1], 0)]) == 1
     with pytest.raises(ValueError, match="non-negative"):
         group.multi_pow([(bases[1], -1)])
+
+
+@pytest.mark.parametrize("count", [40, 300])
+def test_multi_pow_with_many_bases_takes_the_bucket_method(count: int) -> None:
+    """Hundreds of bases go to Pippenger's bucket method (the hinted verifier's batches): the
+    product is still exactly the product of the powers, zero, one and repeated digits included."""
+    group = STANDARD_GROUP
+    rng = SeededRandom(f"multi-pow/{count}")
+    bases = [group.g_pow(rng.below(group.q)) for _ in range(count)]
+    exponents = [rng.below(1 << 128) for _ in range(count)]
+    exponents[:4] = [0, 1, 255, (1 << 128) - 1]
+    expected = 1
+    for base, exponent in zip(bases, exponents, strict=True):
+        expected = expected * pow(base, exponent, group.p) % group.p
+    assert group.multi_pow(list(zip(bases, exponents, strict=True))) == expected
+    terms = [(gmpy2.mpz(b), e) for b, e in zip(bases, exponents, strict=True) if e]
+    p = gmpy2.mpz(group.p)
+    for window in (2, 5, 8):
+        assert _pippenger(terms, 128, window, p) == _straus(terms, 128, 4, p) == expected
