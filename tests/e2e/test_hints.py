@@ -166,7 +166,9 @@ def test_a_tally_hint_that_hashes_right_but_breaks_an_equation_is_refused(
     m = data * pow(int(option["value_power"], 16), -1, G.p) % G.p
     forged = [values[0] * G.g % G.p, values[1]]
     h_e = bytes.fromhex(json.loads((root / "hashes.json").read_bytes())["extended_hash"])
-    c = spec_hashes.decryption_challenge(G, h_e, contest["contest"], option["option"], pad, data, *forged, m)
+    c = spec_hashes.decryption_challenge(
+        G, h_e, contest["contest"], option["option"], pad, data, forged[0], forged[1], m
+    )
     option["challenge"] = f"{c:064X}"
     tamper.save(root, "tally.json", tally)
     (root / TALLY_HINTS).write_bytes(encode_hints(G, forged + values[2:]))
