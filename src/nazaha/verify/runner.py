@@ -21,10 +21,10 @@ from nazaha.crypto.params import STANDARD_GROUP
 from nazaha.errors import RecordFormatError, StorageError
 from nazaha.progress import NoProgress, Progress
 from nazaha.record.codec import stream_device, stream_record_index
-from nazaha.record.hints import HINTS_DIR, HINTS_INDEX, TALLY_HINTS, decode_hint_index, decode_hints, hint_name
+from nazaha.record.hints import HINTS_DIR, HINTS_INDEX, TALLY_HINTS, decode_hint_index, hint_name
 from nazaha.record.layout import INDEX_FILE, SIGNATURE_FILE
 from nazaha.record.paper_audit import AUDIT_DIR
-from nazaha.record.remote import WORKER_FOLDERS, RecordFiles, open_record_files
+from nazaha.record.remote import WORKER_FOLDERS, open_record_files
 from nazaha.record.stream import StreamedDocument
 from nazaha.verify import spec_hashes
 from nazaha.verify.checks.ballots import LISTED_BUT_MISSING, BallotCheckContext, ChainLink, ChunkResult, check_chunk
@@ -34,6 +34,7 @@ from nazaha.verify.checks.contest_data import check_contest_data_decryptions
 from nazaha.verify.checks.decryption import check_decryption, data_share_keys_of, decryption_applies
 from nazaha.verify.checks.election import check_election
 from nazaha.verify.checks.eligibility import RecordEligibility, check_eligibility, load_eligibility
+from nazaha.verify.checks.hinted import read_hints
 from nazaha.verify.checks.paper_audit import check_paper_audit, paper_audit_applies
 from nazaha.verify.checks.signature import check_record_signature
 from nazaha.verify.checks.tally import check_aggregation, check_tally
@@ -114,21 +115,6 @@ def _hint_digests(root: Path, findings: Findings) -> dict[str, str]:
         findings.warn("hints-unused", HINTS_INDEX, "the proof hints belong to another record.json: not used")
         return {}
     return index.files
-
-
-def _tally_hints(record: Record21, files: RecordFiles, digests: dict[str, str]) -> tuple[int, ...] | None:
-    """The values of ``hints/tally.bin`` where the annex lists it and the file matches its digest;
-    None otherwise (the tally's proofs are then checked on the spec-only path)."""
-    digest = digests.get(TALLY_HINTS)
-    if digest is None:
-        return None
-    try:
-        data = files.read(TALLY_HINTS)
-        if hashlib.sha256(data).hexdigest().upper() != digest:
-            return None
-        return decode_hints(data, record.group, TALLY_HINTS)
-    except RecordFormatError:
-        return None
 
 
 def _device_chains(root: Path, group: Group, h_e: bytes, scratch: Scratch, findings: Findings) -> None:
@@ -409,7 +395,7 @@ def _check_record_files_and_ballots(
             record, declared, scratch, findings, jobs, executor, progress, chunk_size, hints, source
         )
         ballot_files = open_record_files(source if source is not None else str(root))
-        totals.tally_hints = _tally_hints(record, ballot_files, hints)
+        totals.tally_hints = read_hints(record.group, ballot_files, TALLY_HINTS, hints)
         totals.contest_data_not_applicable = check_contest_data_decryptions(record, ballot_files, scratch, findings)
         refused = findings.observed.get("hint-refused", 0)
         if refused:

@@ -30,10 +30,10 @@ from nazaha.election.tally import ChallengedBallot, ChallengedContest
 from nazaha.errors import InvalidProof, RecordFileMissing, RecordFormatError
 from nazaha.record.codec import DecodedBallot, decode_ballot, decode_challenged
 from nazaha.record.decryption import decode_unopened
-from nazaha.record.hints import decode_hints, hint_name
+from nazaha.record.hints import hint_name
 from nazaha.record.remote import RecordFiles, open_record_files
 from nazaha.verify import spec_hashes
-from nazaha.verify.checks.hinted import WEIGHT_BITS, BallotEquations, equations_of, failing, hints_apply
+from nazaha.verify.checks.hinted import WEIGHT_BITS, BallotEquations, equations_of, failing, hints_apply, read_hints
 from nazaha.verify.findings import Findings
 
 __all__ = ["LISTED_BUT_MISSING", "BallotCheckContext", "ChainLink", "ChunkResult", "check_chunk"]
@@ -515,20 +515,8 @@ class _Deferred:
 def _hinted(ctx: BallotCheckContext, reader: RecordFiles, ballot: EncryptedBallot, name: str) -> BallotEquations | None:
     """The equations of the proof hints in file ``name``, when they can stand in for the ballot's
     spec-only proof checks (read, matching ``hints/index.json``, hashing to its challenges)."""
-    digest = ctx.hint_digests.get(name)
-    if digest is None:
-        return None
-    try:
-        data = reader.read(name)
-    except RecordFormatError:
-        return None
-    if hashlib.sha256(data).hexdigest().upper() != digest:
-        return None
-    try:
-        values = decode_hints(data, ctx.group, name)
-    except RecordFormatError:
-        return None
-    return equations_of(ctx.group, ctx.manifest, ballot, values)
+    values = read_hints(ctx.group, reader, name, ctx.hint_digests)
+    return None if values is None else equations_of(ctx.group, ctx.manifest, ballot, values)
 
 
 def _count_proofs(ballot: EncryptedBallot, findings: Findings) -> None:

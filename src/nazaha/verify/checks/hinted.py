@@ -25,7 +25,8 @@ hint can only make verification faster.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import gmpy2
@@ -35,10 +36,21 @@ from nazaha.crypto.nonces import RandomSource
 from nazaha.crypto.proofs.range import RangeProof, check_range_values
 from nazaha.election.ballot import EncryptedBallot
 from nazaha.election.manifest import Manifest
-from nazaha.errors import InvalidProof
+from nazaha.errors import InvalidProof, RecordFormatError
+from nazaha.record.hints import decode_hints
+from nazaha.record.remote import RecordFiles
 from nazaha.verify import spec_hashes
 
-__all__ = ["WEIGHT_BITS", "BallotEquations", "Equation", "batch_holds", "equations_of", "failing", "hints_apply"]
+__all__ = [
+    "WEIGHT_BITS",
+    "BallotEquations",
+    "Equation",
+    "batch_holds",
+    "equations_of",
+    "failing",
+    "hints_apply",
+    "read_hints",
+]
 
 WEIGHT_BITS = 128
 """Bits of each random weight: a batch with any false equation passes with probability at most
@@ -68,6 +80,21 @@ def hints_apply(group: Group, weight_bits: int = WEIGHT_BITS) -> bool:
     """Whether the batch test is sound in ``group``: (p - 1)/2q prime (so the quadratic residues
     are a group of order q·r' with both primes) and both primes above 2^weight_bits."""
     return group.batch_safe and group.q.bit_length() > weight_bits and group.r // 2 > 1 << weight_bits
+
+
+def read_hints(group: Group, reader: RecordFiles, name: str, digests: Mapping[str, str]) -> tuple[int, ...] | None:
+    """The values of hint file ``name`` where ``hints/index.json`` lists it (``digests``), the
+    file matches its digest and is well formed; None otherwise (never an error: a hint is optional)."""
+    digest = digests.get(name)
+    if digest is None:
+        return None
+    try:
+        data = reader.read(name)
+        if hashlib.sha256(data).hexdigest().upper() != digest:
+            return None
+        return decode_hints(data, group, name)
+    except RecordFormatError:
+        return None
 
 
 def _range_equations(

@@ -75,8 +75,9 @@ def check_tally(
         for contest in record.encrypted_tally.contests
         for option_index, ciphertext in enumerate(contest.options, start=1)
     }
-    proven = hints is not None and _hinted_proofs_hold(record, encrypted, hints)
-    if hints is not None and not proven:
+    usable = hints is not None and hints_apply(record.group)  # as for the ballots' hints
+    proven = usable and hints is not None and _hinted_proofs_hold(record, encrypted, hints)
+    if usable and not proven:
         findings.warn(
             "hints-refused",
             TALLY_HINTS,
@@ -116,7 +117,7 @@ def _hinted_proofs_hold(record: Record21, encrypted: dict[tuple[int, int], Ciphe
     a = g^v · K^c, b = A^v · M^c (Verification 10.A) for all options at once, in one batch."""
     group = record.group
     options = [(c.contest_index, o) for c in record.tally.contests for o in c.options]
-    if not hints_apply(group) or len(hints) != 2 * len(options) or not options:
+    if len(hints) != 2 * len(options) or not options:
         return False
     if any(gmpy2.legendre(value, group.p) != 1 for value in hints):
         return False
@@ -130,18 +131,7 @@ def _hinted_proofs_hold(record: Record21, encrypted: dict[tuple[int, int], Ciphe
             return False
         a, b = hints[2 * position], hints[2 * position + 1]
         m = group.div(ciphertext.data, option.value_power)
-        challenge = spec_hashes.decryption_challenge(
-            group,
-            record.hashes.extended_hash,
-            contest_index,
-            option.option_index,
-            ciphertext.pad,
-            ciphertext.data,
-            a,
-            b,
-            m,
-        )
-        if challenge != proof.challenge:
+        if _challenge(record, contest_index, option.option_index, ciphertext, a, b, m) != proof.challenge:
             return False
         equations.append(Equation(a, proof.response, proof.challenge, ()))
         equations.append(Equation(b, 0, 0, ((ciphertext.pad, proof.response), (m, proof.challenge))))
@@ -150,6 +140,23 @@ def _hinted_proofs_hold(record: Record21, encrypted: dict[tuple[int, int], Ciphe
     if not group.are_elements(elements, rng):
         return False
     return batch_holds(group, record.hashes.vote_key, [BallotEquations(tuple(equations), tuple(elements))], rng)
+
+
+def _challenge(
+    record: Record21, contest_index: int, option_index: int, ciphertext: Ciphertext, a: int, b: int, m: int
+) -> int:
+    """c = H(H_E; 0x31, ind_c, ind_o, A, B, a, b, M) of one tally option's decryption proof (eq. 90)."""
+    return spec_hashes.decryption_challenge(
+        record.group,
+        record.hashes.extended_hash,
+        contest_index,
+        option_index,
+        ciphertext.pad,
+        ciphertext.data,
+        a,
+        b,
+        m,
+    )
 
 
 def _check_tally_options(contest: DecryptedContest, info: Contest, findings: Findings) -> set[str]:
@@ -201,18 +208,7 @@ def _check_decrypted_option(
         m = group.div(ciphertext.data, option.value_power)
         a = group.mul(group.g_pow(proof.response), group.pow(vote_key, proof.challenge))
         b = group.pow_pair(ciphertext.pad, proof.response, m, proof.challenge)
-        expected = spec_hashes.decryption_challenge(
-            group,
-            record.hashes.extended_hash,
-            contest.contest_index,
-            option.option_index,
-            ciphertext.pad,
-            ciphertext.data,
-            a,
-            b,
-            m,
-        )
-        if expected != proof.challenge:
+        if _challenge(record, contest.contest_index, option.option_index, ciphertext, a, b, m) != proof.challenge:
             findings.fail("10.B", subject, "the decryption proof's challenge does not match (M = B/T is not A^s)")
     if group.pow(vote_key, option.value) != option.value_power:
         findings.fail("10.C", subject, f"T is not K^t for the published count t = {option.value}")
