@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -35,11 +36,13 @@ import msgspec
 from benchmarks.common import own_peak_rss_kib
 from nazaha.crypto.group import set_parallelism
 from nazaha.crypto.nonces import SystemRandom
+from nazaha.election.ballot import EncryptedBallot
+from nazaha.election.context import ElectionContext
 from nazaha.election.manifest import Manifest, parse_manifest
 from nazaha.storage.memory import MemoryStore
 from nazaha.verify.runner import verify_record21
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
-from nazaha.voting.encrypt import encrypt_ballot
+from nazaha.voting.encrypt import encrypt_ballot_with_hints
 from nazaha.voting.validate import validate_ballot
 from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.demo import generate_ballots, run_service_demo
@@ -78,9 +81,10 @@ def baseline_manifest() -> Manifest:
     return parse_manifest(json.dumps(doc).encode())
 
 
-def _validate_many(context: object, ballots: list[object]) -> int:
-    for ballot in ballots:
-        validate_ballot(context, ballot)  # type: ignore[arg-type]
+def _validate_many(context: ElectionContext, ballots: Sequence[tuple[EncryptedBallot, tuple[int, ...] | None]]) -> int:
+    """The door's check of each (ballot, commitments sent with it or None)."""
+    for ballot, offered in ballots:
+        validate_ballot(context, ballot, offered=offered)
     return len(ballots)
 
 
@@ -116,7 +120,7 @@ def nazaha_side() -> dict[str, float]:
         start = time.perf_counter()
         for plaintext in plaintexts:
             encrypted.append(
-                encrypt_ballot(
+                encrypt_ballot_with_hints(
                     context,
                     plaintext,
                     selection_id=rng.bytes32(),
@@ -129,15 +133,21 @@ def nazaha_side() -> dict[str, float]:
             )
         results["encrypt"] = (time.perf_counter() - start) / SAMPLE
         set_parallelism(1)  # one core: no exponentiation threads
-        start = time.perf_counter()
-        _validate_many(context, encrypted)
-        results["validate_1"] = (time.perf_counter() - start) / SAMPLE
-        halves = [encrypted[: SAMPLE // 2], encrypted[SAMPLE // 2 :]]
-        with ProcessPoolExecutor(max_workers=2, initializer=set_parallelism, initargs=(1,)) as pool:
-            list(pool.map(_validate_many, [context, context], [halves[0][:1], halves[1][:1]]))  # warm the workers
+        # The door's check of a bare ballot (every proof on its own) and of one sent with its
+        # proofs' commitments (one batch), interleaved so that both see the same machine.
+        bare: list[tuple[EncryptedBallot, tuple[int, ...] | None]] = [(b, None) for b, _ in encrypted]
+        hinted: list[tuple[EncryptedBallot, tuple[int, ...] | None]] = list(encrypted)
+        for key, sent in (("validate", bare), ("door_hinted", hinted)):
             start = time.perf_counter()
-            list(pool.map(_validate_many, [context, context], halves))
-            results["validate_2"] = (time.perf_counter() - start) / SAMPLE
+            _validate_many(context, sent)
+            results[f"{key}_1"] = (time.perf_counter() - start) / SAMPLE
+        for key, sent in (("validate", bare), ("door_hinted", hinted)):
+            halves = [sent[: SAMPLE // 2], sent[SAMPLE // 2 :]]
+            with ProcessPoolExecutor(max_workers=2, initializer=set_parallelism, initargs=(1,)) as pool:
+                list(pool.map(_validate_many, [context, context], [halves[0][:1], halves[1][:1]]))  # warm the workers
+                start = time.perf_counter()
+                list(pool.map(_validate_many, [context, context], halves))
+                results[f"{key}_2"] = (time.perf_counter() - start) / SAMPLE
         small = run_service_demo(
             BallotBoxService(MemoryStore()),
             ballots=SMALL_RECORD,
@@ -203,10 +213,12 @@ def _child(args: list[str]) -> dict[str, float]:
     return result
 
 
-ROWS = [
+ROWS: list[tuple[str, str, str, float | None]] = [
     ("encrypt one ballot", "encrypt", "encrypt", 8),
     ("validate one ballot, 1 core", "validate_1", "validate", 3),
     ("validate one ballot, 2 cores", "validate_2", "validate", 5),
+    ("validate one ballot sent with its proofs' commitments, 1 core", "door_hinted_1", "validate", None),
+    ("validate one ballot sent with its proofs' commitments, 2 cores", "door_hinted_2", "validate", None),
     ("verify one ballot of a 100-ballot record, with hints, 1 core", "verify_hinted_1", "verify", 15),
     ("verify one ballot of a 100-ballot record, with hints, 2 cores", "verify_hinted_2", "verify", 27),
     ("verify one ballot of a 100-ballot record, spec-only, 1 core", "verify_spec_1", "verify", 3),
@@ -229,14 +241,19 @@ def main() -> list[str]:
         print("electionguard 1.4.0 is not available (no Python 3.10 found): Nazaha's figures alone")
     lines = ["| step | electionguard 1.4.0 | Nazaha | ratio | target |", "|---|---|---|---|---|"]
     for label, key, peer_key, target in ROWS:
+        wanted = "—" if target is None else f"≥ {target}×"
         if peer is None:
-            lines.append(f"| {label} | — | {_fmt(ours[key])} | — | ≥ {target}× |")
+            lines.append(f"| {label} | — | {_fmt(ours[key])} | — | {wanted} |")
             continue
         ratio = peer[peer_key] / ours[key]
-        mark = "met" if ratio >= target else "NOT met"
-        lines.append(
-            f"| {label} | {_fmt(peer[peer_key])} | {_fmt(ours[key])} | **{ratio:.1f}×** | ≥ {target}× ({mark}) |"
-        )
+        if target is not None:
+            wanted += " (met)" if ratio >= target else " (NOT met)"
+        lines.append(f"| {label} | {_fmt(peer[peer_key])} | {_fmt(ours[key])} | **{ratio:.1f}×** | {wanted} |")
+    door = ours["door_hinted_1"]
+    lines.append(
+        f"| the ballot box's check at the door, 1 core, ballot sent with its proofs' commitments | — | {_fmt(door)} "
+        f"| — | ≤ 70 ms ({'met' if door <= 0.070 else 'NOT met'}) |"
+    )
     peer_rss = f"{peer['peak_rss_mib']:.0f} MiB" if peer else "—"
     ratio_rss = f"{peer['peak_rss_mib'] / ours['peak_rss_mib']:.1f}×" if peer else "—"
     lines.append(

@@ -120,12 +120,12 @@ def _crafted(
     selections = []
     for j, (value, claimed, nonce) in enumerate(zip(option_values, claim, nonces, strict=True), start=1):
         ct = encrypt(G, context.vote_key, value, nonce)
-        proof = prove_range(
+        proof, _ = prove_range(
             G, context.vote_key, ct, claimed, nonce, 1, selection_challenge(G, ballot.id_hash, 1, j, ct), rng
         )
         selections.append(dataclasses.replace(contest.selections[j - 1], ciphertext=ct, proof=proof))
     total = add_ciphertexts(G, (s.ciphertext for s in selections))
-    limit_proof = prove_range(
+    limit_proof, _ = prove_range(
         G,
         context.vote_key,
         total,

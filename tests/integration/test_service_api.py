@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from nazaha.record.board import BoardKind
+from nazaha.record.hints import split_submission
 from nazaha.service.app import create_app
 from nazaha.service.settings import Settings
 from nazaha.storage.sql.store import SqlStore
@@ -33,7 +34,8 @@ def test_full_election_through_the_api(store: SqlStore, service_election: Servic
     assert client.post("/api/v1/elections/city-2026/open", headers=ADMIN).json()["state"] == "open"
 
     chained = service_election.ballots(3, device="kiosk-chain", mode=ChainingMode.SIMPLE, seed="api")
-    loose = service_election.ballots(3, device="kiosk-loose", mode=ChainingMode.NONE, seed="api")
+    # The loose device sends each ballot with its proofs' commitments: checked in one batch.
+    loose = service_election.ballots(3, device="kiosk-loose", mode=ChainingMode.NONE, seed="api", with_hints=True)
     receipts = []
     for data in chained + loose:
         response = client.post("/api/v1/elections/city-2026/ballots", content=data)
@@ -41,6 +43,7 @@ def test_full_election_through_the_api(store: SqlStore, service_election: Servic
         receipts.append(response.json())
     again = client.post("/api/v1/elections/city-2026/ballots", content=chained[0])
     assert again.status_code == 200 and again.json() == receipts[0], "resubmission is idempotent"
+    _envelopes_are_stored_bare(client, store, loose[0], receipts[3], service_election)
 
     decisions = ["cast", "cast", "challenge", "cast", "cast", None]
     for receipt, decision in zip(receipts, decisions, strict=True):
@@ -84,6 +87,25 @@ def test_full_election_through_the_api(store: SqlStore, service_election: Servic
     assert {r.check.number: r.items for r in report.results}["13"] == 2
     stored = sum(1 for e in store.board("city-2026", 0, 500) if e.kind is BoardKind.BALLOT)
     assert stored == 6
+
+
+def _envelopes_are_stored_bare(
+    client: TestClient, store: SqlStore, sent: bytes, receipt: dict[str, str], service_election: ServiceElection
+) -> None:
+    """A ballot sent in the envelope with its hints is stored as the bare ballot file; sending
+    it again, with or without the envelope, is the same idempotent retry."""
+    again = client.post("/api/v1/elections/city-2026/ballots", content=sent)
+    assert again.status_code == 200 and again.json() == receipt
+    plain, offered = split_submission(sent, service_election.context.group)
+    assert offered, "the envelope carried the commitments"
+    assert client.post("/api/v1/elections/city-2026/ballots", content=plain).json() == receipt
+    row = store.ballot("city-2026", receipt["confirmation_code"])
+    assert row is not None and row.data == plain, "the ballot is stored without its envelope"
+    length = len(store.board("city-2026", 0, 500))
+    for broken in (sent[:20], sent[:-1]):
+        refused = client.post("/api/v1/elections/city-2026/ballots", content=broken)
+        assert refused.status_code == 400 and "submission" in refused.json()["detail"], refused.text
+    assert len(store.board("city-2026", 0, 500)) == length, "nothing was stored"
 
 
 def _guardians_1_3_5_decrypt(client: TestClient, service_election: ServiceElection) -> None:

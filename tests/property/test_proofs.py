@@ -43,7 +43,7 @@ def test_range_proof_honest_verifies_and_any_change_fails(
     secret, limit, value, nonce, seed = case
     key = G.g_pow(secret)
     ciphertext = encrypt(G, key, value, nonce)
-    proof = prove_range(G, key, ciphertext, value, nonce, limit, challenge_for(ciphertext), SeededRandom(str(seed)))
+    proof = prove_range(G, key, ciphertext, value, nonce, limit, challenge_for(ciphertext), SeededRandom(str(seed)))[0]
     verify_range(G, key, ciphertext, proof, limit, challenge_for(ciphertext))
 
     which = data.draw(st.sampled_from(["challenge", "response", "pad", "data"]))
@@ -72,7 +72,7 @@ def test_a_value_outside_the_range_cannot_be_proven(secret: int, nonce: int) -> 
     with pytest.raises(ValueError, match="outside the range"):
         prove_range(G, key, ciphertext, 2, nonce, 1, challenge_for(ciphertext), SeededRandom("x"))
     # A proof made for a different value of the same ciphertext does not verify.
-    forged = prove_range(G, key, ciphertext, 1, nonce, 1, challenge_for(ciphertext), SeededRandom("x"))
+    forged, _ = prove_range(G, key, ciphertext, 1, nonce, 1, challenge_for(ciphertext), SeededRandom("x"))
     with pytest.raises(InvalidProof):
         verify_range(G, key, ciphertext, forged, 1, challenge_for(ciphertext))
 

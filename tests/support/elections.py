@@ -23,6 +23,7 @@ from nazaha.election.guardian import GuardianKeyShare
 from nazaha.election.manifest import Manifest, parse_manifest
 from nazaha.election.parameters import ElectionParameters
 from nazaha.record.codec import encode_ballot
+from nazaha.record.hints import encode_hints, encode_submission
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.workflows.demo import generate_ballots, load_sample_manifest
 from nazaha.workflows.encryption import encrypt_on_devices
@@ -104,14 +105,22 @@ class ServiceElection:
     _encrypted: dict[str, list[bytes]] = field(default_factory=dict)
 
     def ballots(
-        self, count: int, device: str = "kiosk-1", mode: ChainingMode = ChainingMode.NONE, seed: str = "b"
+        self,
+        count: int,
+        device: str = "kiosk-1",
+        mode: ChainingMode = ChainingMode.NONE,
+        seed: str = "b",
+        *,
+        with_hints: bool = False,
     ) -> list[bytes]:
-        """``count`` encrypted ballots (pending) from one device, cached per (device, mode, seed)."""
+        """``count`` encrypted ballots (pending) from one device, cached per (device, mode, seed);
+        ``with_hints``: each in the envelope with its proofs' commitments, as the device sends it."""
         key = f"{device}/{mode.value}/{seed}/{count}"
-        if key not in self._encrypted:
+        cached = f"{key}/hinted" if with_hints else key
+        if cached not in self._encrypted:
             plaintexts = generate_ballots(self.context.manifest, count, SeededRandom(key))
-            self._encrypted[key] = self.encrypt(plaintexts, device, mode, seed=key)
-        return self._encrypted[key]
+            self._encrypted[cached] = self.encrypt(plaintexts, device, mode, seed=key, with_hints=with_hints)
+        return self._encrypted[cached]
 
     def encrypt(
         self,
@@ -120,23 +129,26 @@ class ServiceElection:
         mode: ChainingMode = ChainingMode.NONE,
         *,
         seed: str = "b",
+        with_hints: bool = False,
     ) -> list[bytes]:
-        """``plaintexts`` encrypted on ``device`` (signed with its seed when it is registered)."""
+        """``plaintexts`` encrypted on ``device`` (signed with its seed when it is registered);
+        ``with_hints``: each in the envelope with its proofs' commitments."""
         context = self.context
         dev = EncryptionDevice(context.group, context.extended_hash, device, mode)
         batch = encrypt_on_devices(context, [(dev, list(plaintexts))], seed=seed)[0]
         labels = {i: c.label for i, c in context.manifest.iter_contests()}
         device_seed = self.device_seeds().get(device)
-        return [
-            encode_ballot(
+        blobs = []
+        for item in batch.ballots:
+            blob = encode_ballot(
                 context.group,
                 item.ballot,
                 None,
                 labels,
                 sign_submission(context.extended_hash, item.ballot.confirmation_code, None, device_seed),
             )
-            for item in batch.ballots
-        ]
+            blobs.append(encode_submission(blob, encode_hints(context.group, item.hints)) if with_hints else blob)
+        return blobs
 
     def guardians_decrypting(
         self,

@@ -45,6 +45,7 @@ __all__ = [
     "contest_challenge",
     "encrypt_ballot",
     "encrypt_ballot_nonce",
+    "encrypt_ballot_with_hints",
     "identifier_hash",
     "marked_values",
     "overvoted_contests",
@@ -194,17 +195,21 @@ def encrypt_ballot_nonce(
     group: Group, data_key: int, id_hash: bytes, ballot_nonce: bytes, rng: RandomSource
 ) -> EncryptedNonce:
     """C_ξB of eqs. (34)-(38): ξ_B encrypted to K-hat with hashed ElGamal and a Schnorr proof."""
+    return _encrypt_ballot_nonce(group, data_key, id_hash, ballot_nonce, rng)[0]
+
+
+def _encrypt_ballot_nonce(
+    group: Group, data_key: int, id_hash: bytes, ballot_nonce: bytes, rng: RandomSource
+) -> tuple[EncryptedNonce, int]:
+    """``encrypt_ballot_nonce`` and its proof's commitment a_B = g^u (eq. 38)."""
     nonce = rng.below(group.q)
     alpha = group.g_pow(nonce)
     beta = group.fixed_base(data_key).pow(nonce)
     masked = xor_bytes(ballot_nonce, ballot_nonce_key(group, id_hash, alpha, beta))
     u, commitment = schnorr.commit(group, rng)
     challenge = hash_q(group, id_hash, 0x23, ModP(commitment), ModP(alpha), Raw(masked))
-    return EncryptedNonce(
-        pad=alpha,
-        masked=masked,
-        proof=SchnorrProof(challenge, schnorr.respond(group, u, challenge, nonce)),
-    )
+    proof = SchnorrProof(challenge, schnorr.respond(group, u, challenge, nonce))
+    return EncryptedNonce(pad=alpha, masked=masked, proof=proof), commitment
 
 
 def encrypt_ballot(
@@ -220,6 +225,32 @@ def encrypt_ballot(
 ) -> EncryptedBallot:
     """Encrypt ``ballot`` (spec §3.3-§3.4). Pure: the same inputs and random stream give the
     same encrypted ballot."""
+    return encrypt_ballot_with_hints(
+        context,
+        ballot,
+        selection_id=selection_id,
+        ballot_nonce=ballot_nonce,
+        device=device,
+        chaining_field=chaining_field,
+        encrypted_at=encrypted_at,
+        rng=rng,
+    )[0]
+
+
+def encrypt_ballot_with_hints(
+    context: ElectionContext,
+    ballot: PlaintextBallot,
+    *,
+    selection_id: bytes,
+    ballot_nonce: bytes,
+    device: str,
+    chaining_field: bytes,
+    encrypted_at: str,
+    rng: RandomSource,
+) -> tuple[EncryptedBallot, tuple[int, ...]]:
+    """``encrypt_ballot``, and the commitments its proofs hashed, in the order of the proof-hint
+    annex (``nazaha.record.hints``): sent with the ballot, they let the ballot box check its
+    proofs in one batch. Computing them costs nothing beyond the proofs."""
     if len(ballot_nonce) != 32:
         raise ValueError("the ballot nonce ξ_B is 32 bytes")
     style_index, values, _, plain_data = _marks(context.manifest, ballot)
@@ -227,6 +258,7 @@ def encrypt_ballot(
     key = context.vote_key
     id_hash = identifier_hash(group, context.extended_hash, selection_id)
     contests: list[EncryptedContest] = []
+    hints: list[int] = []
     for contest_index, row in values.items():
         contest = context.manifest.contest(contest_index)
         selections: list[EncryptedSelection] = []
@@ -235,7 +267,7 @@ def encrypt_ballot(
             nonce = selection_nonce(group, id_hash, contest_index, option_index, ballot_nonce)
             nonce_sum += nonce
             ciphertext = encrypt(group, key, value, nonce)
-            proof = prove_range(
+            proof, commitments = prove_range(
                 group,
                 key,
                 ciphertext,
@@ -245,9 +277,10 @@ def encrypt_ballot(
                 selection_challenge(group, id_hash, contest_index, option_index, ciphertext),
                 rng,
             )
+            hints += commitments
             selections.append(EncryptedSelection(option_index, ciphertext, proof))
         total = add_ciphertexts(group, (s.ciphertext for s in selections))
-        limit_proof = prove_range(
+        limit_proof, commitments = prove_range(
             group,
             key,
             total,
@@ -257,6 +290,7 @@ def encrypt_ballot(
             contest_challenge(group, id_hash, contest_index, total),
             rng,
         )
+        hints += commitments
         data = (
             encrypt_contest_data(
                 group, context.data_key, id_hash, contest_index, ballot_nonce, plain_data[contest_index], rng
@@ -274,14 +308,17 @@ def encrypt_ballot(
             )
         )
     code = confirmation_code(group, id_hash, [c.contest_hash for c in contests], chaining_field)
-    return EncryptedBallot(
+    encrypted_nonce, nonce_commitment = _encrypt_ballot_nonce(group, context.data_key, id_hash, ballot_nonce, rng)
+    hints.append(nonce_commitment)
+    encrypted = EncryptedBallot(
         selection_id=selection_id,
         id_hash=id_hash,
         style_index=style_index,
         contests=tuple(contests),
-        encrypted_nonce=encrypt_ballot_nonce(group, context.data_key, id_hash, ballot_nonce, rng),
+        encrypted_nonce=encrypted_nonce,
         device=device,
         encrypted_at=encrypted_at,
         chaining_field=chaining_field,
         confirmation_code=code,
     )
+    return encrypted, tuple(hints)

@@ -30,6 +30,7 @@ from nazaha.errors import DecryptionError
 from nazaha.progress import NoProgress, Progress
 from nazaha.record.codec import decode_ballot, decode_encrypted_tally, encode_ballot
 from nazaha.record.decryption import CommitMessage, encode_commit, encode_respond, encode_reveal
+from nazaha.record.hints import encode_hints, encode_submission
 from nazaha.storage.memory import MemoryStore
 from nazaha.tallying.decrypt import DecryptingGuardian
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
@@ -207,12 +208,15 @@ def run_demo(
     items = _encrypted_items(context, plaintexts, jobs=jobs, seed=seed, progress=progress)
     labels = {index: contest.label for index, contest in manifest.iter_contests()}
     blobs = [
-        encode_ballot(
-            group,
-            item.ballot,
-            None,
-            labels,
-            voters.signatures(context.extended_hash, number, item.ballot.device, item.ballot.confirmation_code),
+        encode_submission(
+            encode_ballot(
+                group,
+                item.ballot,
+                None,
+                labels,
+                voters.signatures(context.extended_hash, number, item.ballot.device, item.ballot.confirmation_code),
+            ),
+            encode_hints(group, item.hints),
         )
         for number, item in enumerate(items)
     ]
@@ -334,7 +338,8 @@ def run_service_demo(
     for number, (item, plaintext) in enumerate(zip(items, plaintexts, strict=True)):
         code = item.ballot.confirmation_code
         signatures = voters.signatures(context.extended_hash, number, item.ballot.device, code)
-        receipt, _ = box.submit(election, encode_ballot(group, item.ballot, None, labels, signatures))
+        ballot = encode_ballot(group, item.ballot, None, labels, signatures)
+        receipt, _ = box.submit(election, encode_submission(ballot, encode_hints(group, item.hints)))
         challenge = _challenges(number, challenge_every)
         state = BallotState.CHALLENGED if challenge else BallotState.CAST
         box.decide(election, receipt.confirmation_code, state, receipt.decision_token)

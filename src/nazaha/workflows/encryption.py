@@ -18,7 +18,7 @@ from nazaha.election.ballot import EncryptedBallot, PlaintextBallot
 from nazaha.election.context import ElectionContext
 from nazaha.progress import NoProgress, Progress
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
-from nazaha.voting.encrypt import encrypt_ballot
+from nazaha.voting.encrypt import encrypt_ballot_with_hints
 from nazaha.workflows.clock import utc_now
 
 __all__ = ["DeviceBatch", "EncryptedOnDevice", "encrypt_on_devices"]
@@ -28,10 +28,12 @@ _BATCH = 16
 
 @dataclass(frozen=True, slots=True)
 class EncryptedOnDevice:
-    """An encrypted ballot with the ballot nonce ξ_B that the device keeps until the voter decides."""
+    """An encrypted ballot with the ballot nonce ξ_B that the device keeps until the voter
+    decides, and its proofs' commitments, which the device sends with it (its proof hints)."""
 
     ballot: EncryptedBallot
     ballot_nonce: bytes = field(repr=False)
+    hints: tuple[int, ...] = field(default=(), repr=False)
 
 
 @dataclass(slots=True)
@@ -59,7 +61,7 @@ def _encrypt_batch(
     results = []
     for plaintext in ballots:
         nonce = rng.bytes32()
-        encrypted = encrypt_ballot(
+        encrypted, hints = encrypt_ballot_with_hints(
             context,
             plaintext,
             selection_id=rng.bytes32(),
@@ -70,7 +72,7 @@ def _encrypt_batch(
             rng=rng,
         )
         device.record(encrypted.confirmation_code)
-        results.append(EncryptedOnDevice(encrypted, nonce))
+        results.append(EncryptedOnDevice(encrypted, nonce, hints))
     return device, results
 
 

@@ -64,7 +64,7 @@ from nazaha.record.eligibility import (
     eligibility_commitment,
     encode_eligibility,
 )
-from nazaha.record.hints import encode_hints, hint_name
+from nazaha.record.hints import encode_hints, hint_name, split_submission
 from nazaha.storage.ports import BallotRow, ElectionRow, ElectionStore, NewBallot, StoreTransaction
 from nazaha.tallying.aggregate import TallyAccumulator
 from nazaha.tallying.decrypt import (
@@ -126,12 +126,17 @@ class _AtTheDoor:
     new: NewBallot
     signatures: BallotSignatures
     style: str
+    offered: tuple[int, ...] | None = None
+    """The proofs' commitments its voting device sent with it, if any (untrusted)."""
     hints: tuple[int, ...] = ()
     """The commitments its proofs' checks recomputed, kept as the ballot's proof hints."""
 
 
-def _decode_at_door(context: ElectionContext, data: bytes) -> _AtTheDoor:
-    """The ballot's encoding, state, contests and H_I: cheap, before any proof is checked."""
+def _decode_at_door(context: ElectionContext, submitted: bytes) -> _AtTheDoor:
+    """The ballot's encoding, state, contests and H_I: cheap, before any proof is checked.
+    ``submitted`` is a ballot file, or one in an envelope with its proofs' commitments
+    (``nazaha.record.hints.encode_submission``)."""
+    data, offered = split_submission(submitted, context.group)
     decoded = decode_ballot(data, context.group, "ballot")
     ballot = decoded.ballot
     if decoded.state is not None:
@@ -148,14 +153,14 @@ def _decode_at_door(context: ElectionContext, data: bytes) -> _AtTheDoor:
     new = NewBallot(
         ballot.code_hex, ballot.selection_id.hex().upper(), ballot.device, data, signatures.credential.hex().upper()
     )
-    return _AtTheDoor(ballot, new, signatures, manifest.style(ballot.style_index).label)
+    return _AtTheDoor(ballot, new, signatures, manifest.style(ballot.style_index).label, offered)
 
 
 def _check_at_door(context: ElectionContext, data: bytes) -> _AtTheDoor:
     """Everything about an encrypted ballot that does not depend on what is stored (pure, so it
     can run in worker processes): its encoding, state, contests, H_I and every proof."""
     checked = _decode_at_door(context, data)
-    return dataclasses.replace(checked, hints=validate_ballot(context, checked.ballot))
+    return dataclasses.replace(checked, hints=validate_ballot(context, checked.ballot, offered=checked.offered))
 
 
 def _checked_at_door(context: ElectionContext, first: int, blobs: Sequence[bytes]) -> list[_AtTheDoor]:
@@ -281,9 +286,12 @@ class ElectionLifecycle:
 
     # -- ballots --------------------------------------------------------------------------------
 
-    def admit(self, election_id: str, data: bytes) -> Admitted:
-        """Verify an encrypted ballot at the door and put it on the board (or find it there)."""
+    def admit(self, election_id: str, submitted: bytes) -> Admitted:
+        """Verify an encrypted ballot at the door and put it on the board (or find it there).
+        ``submitted`` is a ballot file, alone or with its proofs' commitments in an envelope
+        (``nazaha.record.hints.encode_submission``)."""
         context = self.context(election_id)
+        data, _ = split_submission(submitted, context.group)
         stored = self._store.ballot(election_id, _code_of(data))
         if stored is not None and stored.data == data:
             # The very same bytes again (a retry after a lost answer): the first receipt's entry.
@@ -291,12 +299,12 @@ class ElectionLifecycle:
         # Refuse early, before the proofs are checked, when no ballot could get in; the rule is
         # applied again inside the transaction, where it counts.
         rules.require_voting_open(self._store.election(election_id).state)
-        decoded = _decode_at_door(context, data)
+        decoded = _decode_at_door(context, submitted)
         eligibility = self.eligibility(election_id)
         self._check_signatures(
             eligibility, context, decoded, credential_state(eligibility, lambda n: self._store.artifact(election_id, n))
         )
-        decoded = dataclasses.replace(decoded, hints=validate_ballot(context, decoded.ballot))
+        decoded = dataclasses.replace(decoded, hints=validate_ballot(context, decoded.ballot, offered=decoded.offered))
         with self._store.transaction(election_id) as tx:
             return self._admit_in(tx, context, decoded)
 

@@ -52,6 +52,7 @@ from nazaha.errors import (
 from nazaha.progress import Progress
 from nazaha.record.codec import decode_ballot, encode_ballot
 from nazaha.record.eligibility import decode_credentials
+from nazaha.record.hints import encode_hints, encode_submission
 from nazaha.record.layout import write_file_atomically
 from nazaha.storage.folder import FolderStore
 from nazaha.tallying.decrypt import DecryptingGuardian
@@ -292,12 +293,15 @@ class Workspace:
         batch = encrypt_on_devices(context, [(resumed, ballots)], seed=rng_seed, progress=progress)[0]
         labels = {i: c.label for i, c in context.manifest.iter_contests()}
         blobs = [
-            encode_ballot(
-                context.group,
-                item.ballot,
-                None,
-                labels,
-                sign_submission(context.extended_hash, item.ballot.confirmation_code, voter_seed, device_seed),
+            encode_submission(
+                encode_ballot(
+                    context.group,
+                    item.ballot,
+                    None,
+                    labels,
+                    sign_submission(context.extended_hash, item.ballot.confirmation_code, voter_seed, device_seed),
+                ),
+                encode_hints(context.group, item.hints),
             )
             for item, voter_seed in zip(batch.ballots, voter_seeds, strict=True)
         ]

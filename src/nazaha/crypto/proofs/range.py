@@ -53,8 +53,10 @@ def prove_range(
     limit: int,
     challenge: ChallengeFunction,
     rng: RandomSource,
-) -> RangeProof:
-    """Prove that ``ciphertext`` = Enc(value, nonce) encrypts an integer in [0, limit].
+) -> tuple[RangeProof, list[int]]:
+    """Prove that ``ciphertext`` = Enc(value, nonce) encrypts an integer in [0, limit]; return
+    the proof and the commitments a_0, b_0, ..., a_R, b_R it hashed (eqs. 57-58): the proof's
+    hint, which the voting device sends with the ballot at no extra cost.
 
     Every exponentiation has base g or K (fixed-base tables), since the prover knows the nonce.
     """
@@ -73,7 +75,7 @@ def prove_range(
     c = challenge(commitments)
     chosen[value] = (c - sum(cj for j, cj in enumerate(chosen) if j != value)) % q
     responses = tuple((randoms[j] - chosen[j] * nonce) % q for j in range(limit + 1))
-    return RangeProof(challenges=tuple(chosen), responses=responses)
+    return RangeProof(challenges=tuple(chosen), responses=responses), commitments
 
 
 def check_range_values(group: Group, proof: RangeProof, limit: int) -> None:

@@ -29,7 +29,15 @@ _BALLOT_BODY = {
                     "description": "An encrypted ballot in the record format (nazaha-record/1) with state 'pending'; "
                     "see docs/record-format.md.",
                 }
-            }
+            },
+            "application/octet-stream": {
+                "schema": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "The same ballot in the NZB1 envelope with its proofs' commitments (the voting "
+                    "device's proof hints), checked in one batch at the door; see docs/record-format.md.",
+                }
+            },
         },
     }
 }
