@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from nazaha.credentials.codes import format_credential, new_credential
@@ -95,14 +97,18 @@ def issue_credentials(
     progress: Callable[[], None] = lambda: None,
 ) -> tuple[CredentialList, list[IssuedCredential]]:
     """One new credential per voter, and the public list of their keys (sorted by key, which
-    shuffles them). ``fresh`` draws a credential (``secrets`` by default)."""
+    shuffles them). ``fresh`` draws a credential (``secrets`` by default), one voter after the
+    other; the keys are derived in parallel threads."""
     if not election_id:
         raise InputError("credentials are issued for an election id (the manifest's election_id)")
+    drawn = [fresh() for _ in voters]
     issued = []
-    for voter in voters:
-        credential = fresh()
-        issued.append(IssuedCredential(voter, credential, public_key(credential_seed(credential, election_id, kdf))))
-        progress()
+    # scrypt releases the GIL: the keys are derived on every core, in order.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        derived = pool.map(lambda credential: public_key(credential_seed(credential, election_id, kdf)), drawn)
+        for voter, credential, key in zip(voters, drawn, derived, strict=True):
+            issued.append(IssuedCredential(voter, credential, key))
+            progress()
     keys = tuple(sorted((CredentialKey(c.key, c.voter.style, c.voter.weight) for c in issued), key=lambda k: k.key))
     if len({k.key for k in keys}) != len(keys):
         raise InputError("two credentials derived the same key; issue them again")

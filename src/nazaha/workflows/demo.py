@@ -32,6 +32,7 @@ from nazaha.record.codec import decode_ballot, decode_encrypted_tally, encode_ba
 from nazaha.record.decryption import CommitMessage, encode_commit, encode_respond, encode_reveal
 from nazaha.record.hints import encode_hints, encode_submission
 from nazaha.storage.memory import MemoryStore
+from nazaha.storage.ports import ElectionStore
 from nazaha.tallying.decrypt import DecryptingGuardian
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.opening import open_ballot
@@ -39,10 +40,13 @@ from nazaha.workflows.ballot_box import BallotBoxService
 from nazaha.workflows.decryption import signed
 from nazaha.workflows.demo_voters import DEMO_DEVICES, demo_manifest, demo_voters
 from nazaha.workflows.election_files import election_files
-from nazaha.workflows.encryption import DeviceBatch, EncryptedOnDevice, encrypt_on_devices
+from nazaha.workflows.encryption import BATCH, DeviceBatch, EncryptedOnDevice, encrypt_on_devices
 from nazaha.workflows.lifecycle import ElectionLifecycle
 
 __all__ = ["DemoResult", "generate_ballots", "load_sample_manifest", "run_demo", "run_service_demo"]
+
+CHUNK = 64 * BATCH
+"""Ballots per device encrypted, admitted and decided at a time by ``run_demo``."""
 
 GUARDIAN_NAMES = (
     "Guardian 1 (Tomorrow Party)",
@@ -81,6 +85,8 @@ class DemoResult:
     """What each cast ballot's paper shows, by confirmation code (the simulated paper of the audit)."""
     paper_ids: dict[str, str] = field(default_factory=dict, repr=False)
     """Each cast ballot's paper id id_B (uppercase hex), by confirmation code."""
+    administrator_seed: bytes = field(default=b"", repr=False)
+    """The seed of the administrator key that signs the record (to write it again from the store)."""
 
     def decrypted(self) -> dict[tuple[str, str], int]:
         return {
@@ -189,50 +195,79 @@ def run_demo(
     seed: str | None = None,
     progress: Progress | None = None,
     manifest: Manifest | None = None,
+    store: ElectionStore | None = None,
+    chunk: int = CHUNK,
 ) -> DemoResult:
-    """Run a mock election through the election lifecycle in memory and write its record to
-    ``output``; see the module docstring. ``manifest`` replaces the sample manifest (with a fresh
-    election id) by another."""
+    """Run a mock election through the election lifecycle and write its record to ``output``;
+    see the module docstring. ``manifest`` replaces the sample manifest (with a fresh election
+    id) by another. The election is kept in ``store`` (in memory by default); the ballots are
+    encrypted, admitted and decided a chunk at a time, so a large election needs memory for its
+    plaintext counts, not its ballots (``chunk`` per device at a time, a multiple of 16)."""
+    if chunk < BATCH or chunk % BATCH:
+        raise ValueError(f"the chunk of ballots must be a positive multiple of {BATCH}")
     progress = progress or NoProgress()
     rng: RandomSource = SeededRandom(seed) if seed is not None else SystemRandom()
     manifest = manifest or demo_manifest(rng)
     context, keys = _ceremony(ElectionParameters(group, guardians, quorum), manifest, rng, progress)
     plaintexts = generate_ballots(manifest, ballots, rng)
     voters = demo_voters(manifest, plaintexts, rng)
-    lifecycle = ElectionLifecycle(MemoryStore())
+    lifecycle = ElectionLifecycle(store or MemoryStore())
     administrator_seed = rng.bytes32()
     election = lifecycle.create(
         {**election_files(context), **voters.files}, administrator_key=public_key(administrator_seed)
     ).id
     lifecycle.open(election)
-    items = _encrypted_items(context, plaintexts, jobs=jobs, seed=seed, progress=progress)
     labels = {index: contest.label for index, contest in manifest.iter_contests()}
-    blobs = [
-        encode_submission(
-            encode_ballot(
-                group,
-                item.ballot,
-                None,
-                labels,
-                voters.signatures(context.extended_hash, number, item.ballot.device, item.ballot.confirmation_code),
-            ),
-            encode_hints(group, item.hints),
-        )
-        for number, item in enumerate(items)
-    ]
-    lifecycle.admit_many(election, blobs, jobs=jobs, progress=progress)
     votes = _Votes()
-    progress.start("Voters casting or challenging", len(items))
-    for number, (item, plaintext) in enumerate(zip(items, plaintexts, strict=True)):
-        challenge = _challenges(number, challenge_every)
-        if challenge:
-            # The voter challenges: the device opens the ballot with its nonce at once.
-            opened = open_ballot(context, item.ballot, item.ballot_nonce)
-            if _opened_votes(opened) != _nonzero(plaintext):
-                raise DecryptionError(f"challenged ballot {item.ballot.code_hex} opened wrongly")
-        lifecycle.decide(election, item.ballot.code_hex, BallotState.CHALLENGED if challenge else BallotState.CAST)
-        votes.add(item, plaintext, challenge)
-        progress.advance()
+    half = (len(plaintexts) + 1) // 2
+    shares = [plaintexts[:half], plaintexts[half:]]
+    devices = [
+        EncryptionDevice(group, context.extended_hash, DEMO_DEVICES[0][0], ChainingMode.SIMPLE),
+        EncryptionDevice(group, context.extended_hash, DEMO_DEVICES[1][0], ChainingMode.NONE),
+    ]
+    progress.start("Voting: encrypting, checking at the door, casting or challenging", len(plaintexts))
+    for start in range(0, half, chunk):
+        # Each device's next chunk: encrypted (the devices side by side), checked at the door,
+        # cast or challenged, then dropped, so that memory does not grow with the election.
+        parts = [share[start : start + chunk] for share in shares]
+        batches = encrypt_on_devices(
+            context,
+            [(device, part) for device, part in zip(devices, parts, strict=True)],
+            jobs=jobs,
+            seed=seed,
+            first_batch=start // BATCH,
+        )
+        devices = [batch.device for batch in batches]
+        numbered = [
+            (offset + start + position, item, plaintext)
+            for offset, batch, part in zip((0, half), batches, parts, strict=True)
+            for position, (item, plaintext) in enumerate(zip(batch.ballots, part, strict=True))
+        ]
+        blobs = [
+            encode_submission(
+                encode_ballot(
+                    group,
+                    item.ballot,
+                    None,
+                    labels,
+                    voters.signatures(context.extended_hash, number, item.ballot.device, item.ballot.confirmation_code),
+                ),
+                encode_hints(group, item.hints),
+            )
+            for number, item, _ in numbered
+        ]
+        lifecycle.admit_many(election, blobs, jobs=jobs)
+        for number, item, plaintext in numbered:
+            challenge = _challenges(number, challenge_every)
+            if challenge:
+                # The voter challenges: the device opens the ballot with its nonce at once.
+                opened = open_ballot(context, item.ballot, item.ballot_nonce)
+                if _opened_votes(opened) != _nonzero(plaintext):
+                    raise DecryptionError(f"challenged ballot {item.ballot.code_hex} opened wrongly")
+            state = BallotState.CHALLENGED if challenge else BallotState.CAST
+            lifecycle.decide(election, item.ballot.code_hex, state)
+            votes.add(item, plaintext, challenge)
+        progress.advance(len(numbered))
     progress.finish()
     lifecycle.close(election)
     lifecycle.tally(election, progress)
@@ -254,6 +289,7 @@ def run_demo(
         keys=tuple(keys),
         paper=votes.paper,
         paper_ids=votes.paper_ids,
+        administrator_seed=administrator_seed,
     )
 
 

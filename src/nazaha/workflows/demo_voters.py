@@ -11,7 +11,9 @@ list) so that a 500-voter demonstration stays quick.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -80,7 +82,8 @@ def demo_voters(
     voters = [Voter(f"voter-{number:05d}", ballot.style) for number, ballot in enumerate(plaintexts, start=1)]
     credentials, issued = issue_credentials(voters, election_id, kdf, fresh=fresh)
     # Each voter's booth derives the signing key from the credential typed, as a real one does.
-    voter_seeds = [credential_seed(one.credential, election_id, kdf) for one in issued]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # scrypt releases the GIL
+        voter_seeds = list(pool.map(lambda one: credential_seed(one.credential, election_id, kdf), issued))
     device_seeds = {name: rng.bytes32() for name, _ in DEMO_DEVICES}
     devices = tuple(DeviceKey(name, precinct, public_key(device_seeds[name])) for name, precinct in DEMO_DEVICES)
     eligibility = Eligibility(EligibilityMode.BOTH, EligibilityPolicy.ONE_BALLOT, credentials, devices)

@@ -21,9 +21,10 @@ from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.encrypt import encrypt_ballot_with_hints
 from nazaha.workflows.clock import utc_now
 
-__all__ = ["DeviceBatch", "EncryptedOnDevice", "encrypt_on_devices"]
+__all__ = ["BATCH", "DeviceBatch", "EncryptedOnDevice", "encrypt_on_devices"]
 
-_BATCH = 16
+BATCH = 16
+"""Ballots per batch of one device: the unit of work of a worker process and of a random stream."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,25 +84,26 @@ def encrypt_on_devices(
     jobs: int = 1,
     seed: str | None = None,
     progress: Progress | None = None,
+    first_batch: int = 0,
 ) -> list[DeviceBatch]:
     """Encrypt each device's ballots in order; return each device, advanced, with its ballots.
 
     The returned devices hold the updated chains and code lists (worker processes work on
     copies). ``seed`` makes the run reproducible and must only be used for tests and
-    demonstrations.
+    demonstrations; ``first_batch`` numbers the batches' random streams on from an earlier call
+    (each device's ballots so far divided by the batch size, 16), so that encrypting a device's
+    ballots in several calls gives what one call gives.
     """
     progress = progress or NoProgress()
     total = sum(len(ballots) for _, ballots in work)
     progress.start("Encrypting ballots", total)
     results: list[list[EncryptedOnDevice]] = [[] for _ in work]
-    batches = [
-        [list(ballots[start : start + _BATCH]) for start in range(0, len(ballots), _BATCH)] for _, ballots in work
-    ]
+    batches = [[list(ballots[start : start + BATCH]) for start in range(0, len(ballots), BATCH)] for _, ballots in work]
     devices = [device for device, _ in work]
     if jobs <= 1:
-        _encrypt_in_order(context, devices, batches, seed, progress, results)
+        _encrypt_in_order(context, devices, batches, seed, first_batch, progress, results)
     else:
-        _encrypt_in_parallel(context, devices, batches, jobs, seed, progress, results)
+        _encrypt_in_parallel(context, devices, batches, jobs, seed, first_batch, progress, results)
     progress.finish()
     return [DeviceBatch(device, ballots) for device, ballots in zip(devices, results, strict=True)]
 
@@ -111,13 +113,14 @@ def _encrypt_in_order(
     devices: list[EncryptionDevice],
     batches: list[list[list[PlaintextBallot]]],
     seed: str | None,
+    first_batch: int,
     progress: Progress,
     results: list[list[EncryptedOnDevice]],
 ) -> None:
     """Encrypt every device's batches one after another in this process (``devices`` advance in place)."""
     for position in range(len(devices)):
         for number, batch in enumerate(batches[position]):
-            devices[position], encrypted = _encrypt_batch(context, devices[position], batch, seed, number)
+            devices[position], encrypted = _encrypt_batch(context, devices[position], batch, seed, first_batch + number)
             results[position].extend(encrypted)
             progress.advance(len(batch))
 
@@ -128,28 +131,40 @@ def _encrypt_in_parallel(
     batches: list[list[list[PlaintextBallot]]],
     jobs: int,
     seed: str | None,
+    first_batch: int,
     progress: Progress,
     results: list[list[EncryptedOnDevice]],
 ) -> None:
     """Encrypt the batches in ``jobs`` worker processes (``devices`` advance in place).
 
     A simple-chaining device's batches run one after another (each needs the previous code); a
-    device without chaining has independent batches, which all run at once."""
+    device without chaining has independent batches. At most ``jobs`` batches are in flight, and
+    a chained device's next batch goes before any other, so that the chains, which cannot be
+    split, never wait behind the independent batches."""
     chained = [device.mode is ChainingMode.SIMPLE for device in devices]
     parts: list[dict[int, list[EncryptedOnDevice]]] = [{} for _ in devices]
+    following = [0] * len(devices)
+    """Each device's next batch to submit."""
+    busy = [False] * len(devices)
+    """Whether a chained device has a batch in flight."""
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         in_flight: dict[Future[tuple[EncryptionDevice, list[EncryptedOnDevice]]], tuple[int, int]] = {}
 
-        def submit(position: int, number: int) -> None:
-            if number < len(batches[position]):
+        def fill() -> None:
+            while len(in_flight) < jobs:
+                ready = [i for i in range(len(devices)) if following[i] < len(batches[i]) and not busy[i]]
+                if not ready:
+                    return
+                position = min(ready, key=lambda i: (not chained[i], i))
+                number = following[position]
+                following[position] += 1
+                busy[position] = chained[position]
                 future = pool.submit(
-                    _encrypt_batch, context, devices[position], batches[position][number], seed, number
+                    _encrypt_batch, context, devices[position], batches[position][number], seed, first_batch + number
                 )
                 in_flight[future] = (position, number)
 
-        for position in range(len(devices)):
-            for number in range(1 if chained[position] else len(batches[position])):
-                submit(position, number)
+        fill()
         while in_flight:
             done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
             for future in done:
@@ -159,7 +174,8 @@ def _encrypt_in_parallel(
                 progress.advance(len(encrypted))
                 if chained[position]:
                     devices[position] = device
-                    submit(position, number + 1)
+                    busy[position] = False
+            fill()
     for position, device in enumerate(devices):
         for number in range(len(batches[position])):
             results[position].extend(parts[position][number])
