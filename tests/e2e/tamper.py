@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nazaha.crypto.params import STANDARD_GROUP
+from nazaha.record.layout import record_signature_message
 
 Mutation = Callable[[Path], None]
 
@@ -403,7 +404,8 @@ def forge_record_signature(root: Path) -> None:
     """The record's signature replaced by one made with another key (over the same record.json)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    forged = Ed25519PrivateKey.from_private_bytes(b"\x05" * 32).sign((root / "record.json").read_bytes())
+    message = record_signature_message(hashlib.sha256((root / "record.json").read_bytes()).digest())
+    forged = Ed25519PrivateKey.from_private_bytes(b"\x05" * 32).sign(message)
     (root / "record.sig").write_text(forged.hex().upper(), "ascii")
 
 

@@ -12,7 +12,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nazaha.errors import RecordFormatError
-from nazaha.record.board import BoardEntry, BoardKind, board_from_events, decode_board, encode_board, stream_board
+from nazaha.record.board import (
+    BoardEntry,
+    BoardKind,
+    board_from_events,
+    decode_board,
+    encode_board,
+    encode_board_stream,
+    stream_board,
+)
 from nazaha.record.codec import (
     RECORD_FORMAT,
     DeviceLog,
@@ -20,11 +28,12 @@ from nazaha.record.codec import (
     decode_device,
     decode_record_index,
     encode_device,
+    encode_device_stream,
     encode_record_index,
     stream_device,
     stream_record_index,
 )
-from nazaha.record.stream import StreamedDocument
+from nazaha.record.stream import StreamedDocument, encode_streamed
 
 GENESIS = "AB" * 32
 CODES = [hashlib.sha256(str(i).encode()).hexdigest().upper() for i in range(5)]
@@ -185,3 +194,64 @@ def test_index_stream_refuses_bad_digests_and_missing_file(tmp_path: Path) -> No
         list(stream_record_index(path, StreamedDocument("record.json")))
     with pytest.raises(RecordFormatError, match="missing"):
         list(stream_record_index(tmp_path / "none.json", StreamedDocument("record.json")))
+
+
+# -- writing as a stream gives the bytes of encoding the whole document ----------------------------
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([BoardKind.BALLOT, BoardKind.CAST, BoardKind.CHALLENGE]), st.sampled_from(CODES)),
+        max_size=12,
+    )
+)
+def test_the_board_written_as_a_stream_is_the_board_encoded_whole(events: list[tuple[BoardKind, str]]) -> None:
+    entries = board_from_events(GENESIS, [(kind, code, "2026-12-04T10:00:00Z") for kind, code in events])
+    head = entries[-1].hash if entries else GENESIS
+    assert b"".join(encode_board_stream(iter(entries), head)) == encode_board(entries, GENESIS)
+
+
+def test_a_device_list_written_as_a_stream_is_the_list_encoded_whole() -> None:
+    for codes in ([], CODES[:1], CODES):
+        for chaining, closing in (("none", ""), ("simple", "CD" * 32)):
+            whole = encode_device(DeviceLog(RECORD_FORMAT, "booth-7", chaining, list(codes), closing))
+            assert b"".join(encode_device_stream("booth-7", chaining, iter(codes), closing)) == whole
+
+
+def test_encode_streamed_needs_the_empty_field() -> None:
+    template = encode_record_index(RecordIndex(RECORD_FORMAT, "2.1.0", "City", "t", {}, 0, 0, 0, GENESIS))
+    items = [b'"a.json":"00"', b'"b.json":"11"']
+    streamed = b"".join(encode_streamed(template, "files", iter(items)))
+    assert json.loads(streamed)["files"] == {"a.json": "00", "b.json": "11"}
+    assert streamed == encode_record_index(
+        RecordIndex(RECORD_FORMAT, "2.1.0", "City", "t", {"a.json": "00", "b.json": "11"}, 0, 0, 0, GENESIS)
+    )
+    with pytest.raises(ValueError, match="no empty field 'ballots'"):
+        list(encode_streamed(template, "ballots", iter(items)))
+
+
+def test_the_writer_lists_every_file_once_and_signs_the_index_digest(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from nazaha.errors import StorageError
+    from nazaha.record.hints import decode_hint_index
+    from nazaha.record.layout import RecordWriter, record_signature_message
+
+    key = Ed25519PrivateKey.from_private_bytes(b"\x07" * 32)
+    with RecordWriter(tmp_path / "record") as writer:
+        writer.write_stream("board.json", iter([b"{", b"}"]))
+        writer.write("ballots/B.json", b"b")
+        writer.write_hint("hints/B.bin", b"h")
+        with pytest.raises(StorageError, match="twice"):
+            writer.write("ballots/B.json", b"again")
+        root = writer.commit(RecordIndex(RECORD_FORMAT, "2.1.0", "City", "t", {}, 1, 1, 0, GENESIS), key.sign)
+    index = decode_record_index((root / "record.json").read_bytes())
+    assert index.files == {
+        "ballots/B.json": hashlib.sha256(b"b").hexdigest().upper(),
+        "board.json": hashlib.sha256(b"{}").hexdigest().upper(),
+    }
+    digest = hashlib.sha256((root / "record.json").read_bytes()).digest()
+    key.public_key().verify(bytes.fromhex((root / "record.sig").read_text()), record_signature_message(digest))
+    annex = decode_hint_index((root / "hints/index.json").read_bytes())
+    assert annex.record == digest.hex().upper() and list(annex.files) == ["hints/B.bin"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["record"], "no scratch database is left behind"

@@ -23,7 +23,7 @@ import msgspec
 
 from nazaha.errors import RecordFormatError
 from nazaha.record.codec import RECORD_FORMAT, decode_document
-from nazaha.record.stream import Field, StreamedDocument, stream_document, struct_item
+from nazaha.record.stream import Field, StreamedDocument, encode_streamed, stream_document, struct_item
 
 __all__ = [
     "BoardEntry",
@@ -32,6 +32,7 @@ __all__ = [
     "chain_entry",
     "decode_board",
     "encode_board",
+    "encode_board_stream",
     "entry_hash",
     "genesis_hash",
     "stream_board",
@@ -110,13 +111,20 @@ def chain_entry(previous: BoardEntry | None, genesis: str, kind: BoardKind, code
 
 
 def encode_board(entries: Sequence[BoardEntry], genesis: str) -> bytes:
-    head = entries[-1].hash if entries else genesis
-    return msgspec.json.encode(
-        _BoardDoc(
-            format=BOARD_FORMAT,
-            head=head,
-            entries=[_EntryDoc(e.position, e.kind.value, e.code, e.previous, e.recorded_at, e.hash) for e in entries],
-        )
+    return b"".join(encode_board_stream(entries, entries[-1].hash if entries else genesis))
+
+
+def encode_board_stream(entries: Iterable[BoardEntry], head: str) -> Iterator[bytes]:
+    """``board.json`` one entry at a time; ``head`` is the last entry's hash (the genesis hash of
+    an empty board), which the file states before its entries."""
+    template = msgspec.json.encode(_BoardDoc(format=BOARD_FORMAT, head=head, entries=[]))
+    return encode_streamed(
+        template,
+        "entries",
+        (
+            msgspec.json.encode(_EntryDoc(e.position, e.kind.value, e.code, e.previous, e.recorded_at, e.hash))
+            for e in entries
+        ),
     )
 
 

@@ -14,7 +14,7 @@ value from outside checks that (the verifier as part of its checks, the workflow
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -49,7 +49,7 @@ from nazaha.election.tally import (
     EncryptedTallyContest,
 )
 from nazaha.errors import ParameterError, RecordFormatError
-from nazaha.record.stream import Field, StreamedDocument, stream_document
+from nazaha.record.stream import Field, StreamedDocument, encode_streamed, stream_document
 
 __all__ = [
     "RECORD_FORMAT",
@@ -71,6 +71,7 @@ __all__ = [
     "encode_ballot",
     "encode_challenged",
     "encode_device",
+    "encode_device_stream",
     "encode_encrypted_tally",
     "encode_guardian",
     "encode_hashes",
@@ -666,6 +667,12 @@ def decode_ballot(data: bytes, group: Group, where: str) -> DecodedBallot:
 
 def encode_device(log: DeviceLog) -> bytes:
     return msgspec.json.encode(log)
+
+
+def encode_device_stream(device: str, chaining: str, codes: Iterable[str], closing_hash: str = "") -> Iterator[bytes]:
+    """``encode_device``'s bytes with the codes streamed: a device's list is never held whole."""
+    template = encode_device(DeviceLog(RECORD_FORMAT, device, chaining, [], closing_hash))
+    return encode_streamed(template, "ballots", (msgspec.json.encode(code) for code in codes))
 
 
 def _code_item(value: Any, where: str) -> str:

@@ -28,20 +28,45 @@ import hashlib
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
+import msgspec
+
 from nazaha.errors import RecordFileMissing, RecordFormatError, StorageError
 from nazaha.record.codec import RecordIndex, decode_record_index, encode_record_index
-from nazaha.record.hints import HINTS_DIR, HINTS_INDEX, encode_hint_index
+from nazaha.record.hints import HINTS_DIR, HINTS_FORMAT, HINTS_INDEX, HintIndex
+from nazaha.record.stream import encode_streamed
 
-__all__ = ["INDEX_FILE", "SIGNATURE_FILE", "RecordReader", "RecordWriter", "write_file_atomically"]
+__all__ = [
+    "INDEX_FILE",
+    "SIGNATURE_FILE",
+    "RecordReader",
+    "RecordWriter",
+    "record_signature_message",
+    "write_file_atomically",
+]
 
 INDEX_FILE = "record.json"
 SIGNATURE_FILE = "record.sig"
-"""The administrator's Ed25519 signature of ``record.json`` (which lists every file's digest), in
-hexadecimal; not itself listed in the index it signs."""
+"""The administrator's Ed25519 signature of ``record_signature_message`` of ``record.json``
+(which lists every file's digest), in hexadecimal; not itself listed in the index it signs."""
+_SIGNATURE_CONTEXT = b"nazaha record.sig/1\x00"
+
+
+def record_signature_message(index_digest: bytes) -> bytes:
+    """What ``record.sig`` signs: a context string, then the SHA-256 of ``record.json``.
+
+    Signing the digest rather than the file lets a record of any size be signed and checked with
+    the index read as a stream, never held whole; the context keeps the administrator's
+    signature of a record apart from anything else the key might sign."""
+    if len(index_digest) != 32:
+        raise ValueError("the digest of record.json is 32 bytes (SHA-256)")
+    return _SIGNATURE_CONTEXT + index_digest
+
+
 BALLOTS_DIR = "ballots"
 CHALLENGED_DIR = "challenged"
 GUARDIANS_DIR = "guardians"
@@ -84,8 +109,14 @@ class RecordWriter:
             self._staging.mkdir(parents=True)
         except OSError as error:
             raise StorageError(f"cannot create {self._staging}: {error.strerror}") from None
-        self._files: dict[str, str] = {}
-        self._annex: dict[str, str] = {}
+        # Every file's digest, in a scratch database beside the staging folder: the listing of a
+        # record of millions of ballots is never held in memory.
+        self._listing_path = target.with_name(f".{target.name}.listing-{secrets.token_hex(4)}.db")
+        self._listing = sqlite3.connect(self._listing_path, isolation_level=None)
+        self._listing.execute("PRAGMA journal_mode=OFF")
+        self._listing.execute("PRAGMA synchronous=OFF")
+        self._listing.execute("CREATE TABLE listing (name TEXT PRIMARY KEY, digest TEXT NOT NULL, annex INTEGER)")
+        self._listing.execute("BEGIN")
         self._replace = replace
         self._done = False
 
@@ -98,14 +129,23 @@ class RecordWriter:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        self._close_listing()
         if not self._done:
             shutil.rmtree(self._staging, ignore_errors=True)
 
+    def _close_listing(self) -> None:
+        self._listing.close()
+        self._listing_path.unlink(missing_ok=True)
+
     def write(self, name: str, data: bytes) -> None:
         """Add one file (``name`` is relative, with forward slashes)."""
+        self.write_stream(name, (data,))
+
+    def write_stream(self, name: str, chunks: Iterable[bytes]) -> None:
+        """Add one file written from ``chunks`` as they come (a large document streamed)."""
         if name in (INDEX_FILE, SIGNATURE_FILE) or name.startswith(HINTS_DIR + "/"):
             raise StorageError(f"cannot write {name!r} into the record")
-        self._put(name, data, self._files)
+        self._put(name, chunks, annex=False)
 
     def write_hint(self, name: str, data: bytes) -> None:
         """Add one file of the proof-hint annex (``hints/<code>.bin``): listed in
@@ -113,42 +153,58 @@ class RecordWriter:
         depend on it."""
         if not name.startswith(HINTS_DIR + "/") or name == HINTS_INDEX:
             raise StorageError(f"{name!r} is not a hint file name")
-        self._put(name, data, self._annex)
+        self._put(name, (data,), annex=True)
 
-    def _put(self, name: str, data: bytes, listing: dict[str, str]) -> None:
-        if name in self._files or name in self._annex or ".." in name.split("/"):
+    def _put(self, name: str, chunks: Iterable[bytes], *, annex: bool) -> None:
+        if ".." in name.split("/"):
             raise StorageError(f"cannot write {name!r} into the record")
+        try:
+            self._listing.execute("INSERT INTO listing VALUES (?, '', ?)", (name, int(annex)))
+        except sqlite3.IntegrityError:
+            raise StorageError(f"cannot write {name!r} into the record twice") from None
         path = self._staging / name
         path.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
         try:
             with open(path, "wb") as handle:
-                handle.write(data)
+                for chunk in chunks:
+                    digest.update(chunk)
+                    handle.write(chunk)
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as error:
             raise StorageError(f"cannot write {name} into the record: {error.strerror}") from None
-        listing[name] = hashlib.sha256(data).hexdigest().upper()
+        self._listing.execute("UPDATE listing SET digest = ? WHERE name = ?", (digest.hexdigest().upper(), name))
+
+    def _listed(self, annex: bool) -> Iterator[bytes]:
+        """``"name":"digest"`` of every file of the record (or of the annex), sorted by name."""
+        cursor = self._listing.execute("SELECT name, digest FROM listing WHERE annex = ? ORDER BY name", (int(annex),))
+        for name, digest in cursor:
+            yield msgspec.json.encode(name) + b":" + msgspec.json.encode(digest)
 
     def commit(self, index: RecordIndex, sign: Callable[[bytes], bytes] | None = None) -> Path:
         """Write ``record.json`` (listing every file written), and with ``sign`` its signature
         ``record.sig``, then move the record into place."""
-        complete = RecordIndex(
+        template = RecordIndex(
             format=index.format,
             spec_version=index.spec_version,
             election=index.election,
             created=index.created,
-            files=dict(sorted(self._files.items())),
+            files={},
             ballots=index.ballots,
             cast=index.cast,
             challenged=index.challenged,
             board_head=index.board_head,
         )
-        encoded = encode_record_index(complete)
-        self.write_index(encoded)
+        digest = self.write_index(encode_streamed(encode_record_index(template), "files", self._listed(annex=False)))
         if sign is not None:
-            self.write_index(sign(encoded).hex().upper().encode("ascii"), SIGNATURE_FILE)
-        if self._annex:
-            self.write_index(encode_hint_index(encoded, self._annex), HINTS_INDEX)
+            self.write_index((sign(record_signature_message(digest)).hex().upper().encode("ascii"),), SIGNATURE_FILE)
+        if self._listing.execute("SELECT 1 FROM listing WHERE annex = 1 LIMIT 1").fetchone():
+            hints = HintIndex(format=HINTS_FORMAT, record=digest.hex().upper(), files={})
+            self.write_index(
+                encode_streamed(msgspec.json.encode(hints), "files", self._listed(annex=True)), HINTS_INDEX
+            )
+        self._close_listing()
         for folder in sorted({p.parent for p in self._staging.rglob("*")} | {self._staging}):
             _fsync_dir(folder)
         try:
@@ -167,12 +223,19 @@ class RecordWriter:
         self._done = True
         return self.target
 
-    def write_index(self, data: bytes, name: str = INDEX_FILE) -> None:
+    def write_index(self, chunks: Iterable[bytes], name: str = INDEX_FILE) -> bytes:
+        """Write one of the record's own files (its index, signature, annex index) from
+        ``chunks``; return its SHA-256."""
+        digest = hashlib.sha256()
         path = self._staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                digest.update(chunk)
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
+        return digest.digest()
 
 
 class RecordReader:

@@ -1,4 +1,5 @@
-"""Reading the record's large files one item at a time, with the same strictness as the codec.
+"""Reading and writing the record's large files one item at a time (reading with the same
+strictness as the codec).
 
 ``record.json`` (one digest per file), ``board.json`` (entries) and ``devices/device_<n>.json``
 (confirmation codes) grow with the number of ballots. Decoded whole, a ten-million-ballot record
@@ -15,7 +16,7 @@ agree at the end.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +27,7 @@ import msgspec
 
 from nazaha.errors import RecordFormatError
 
-__all__ = ["Field", "StreamedDocument", "stream_document"]
+__all__ = ["Field", "StreamedDocument", "encode_streamed", "stream_document"]
 
 _READ_SIZE = 1 << 16
 
@@ -304,3 +305,24 @@ def struct_item(doc_type: type[msgspec.Struct]) -> Callable[[Any, str], Any]:
         return doc
 
     return convert
+
+
+def encode_streamed(template: bytes, field: str, items: Iterable[bytes]) -> Iterator[bytes]:
+    """A document encoded with one large array or object field filled in as ``items`` come:
+    ``template`` is its canonical encoding with that field empty, ``items`` the encoded
+    elements (``"key":value`` for an object). The bytes are those of encoding the whole
+    document at once, without ever holding it."""
+    for empty in (b"[]", b"{}"):
+        marker = msgspec.json.encode(field) + b":" + empty
+        at = template.find(marker)
+        if at >= 0:
+            break
+    else:
+        raise ValueError(f"the template has no empty field {field!r}")
+    split = at + len(marker) - 1
+    yield template[:split]
+    first = True
+    for item in items:
+        yield item if first else b"," + item
+        first = False
+    yield template[split:]

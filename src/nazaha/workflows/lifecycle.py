@@ -72,14 +72,13 @@ from nazaha.tallying.decrypt import (
 )
 from nazaha.voting import ballot_box as rules
 from nazaha.voting.ballot_box import ElectionState
-from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.voting.encrypt import identifier_hash
 from nazaha.voting.validate import validate_ballot
 from nazaha.workflows.clock import utc_now
 from nazaha.workflows.decryption import DecryptionStatus, Rounds, current_status, present_guardians, signed
 from nazaha.workflows.election_files import eligibility_of, load_context
 from nazaha.workflows.eligibility import CredentialState, credential_state, superseded, update_hash, update_name
-from nazaha.workflows.publish import device_log, tally_labels, write_record
+from nazaha.workflows.publish import tally_labels, write_record
 
 __all__ = ["Admitted", "DecryptionStatus", "ElectionLifecycle"]
 
@@ -423,10 +422,11 @@ class ElectionLifecycle:
     def submitted(self, election_id: str) -> Iterator[SubmittedBallot]:
         """Every decided ballot in board order (all of them, once voting is closed)."""
         context = self.context(election_id)
-        decisions = self._decisions(election_id)
         for row in self._store.ballots(election_id):
             decoded = decode_ballot(row.data, context.group, f"ballot {row.code}")
-            kind = decisions.get(row.code)
+            # Its decision, looked up by code (indexed): no table of every ballot's decision.
+            kinds = [e.kind for e in self._store.entries_for(election_id, row.code)]
+            kind = next((k for k in kinds if k in (BoardKind.CAST, BoardKind.CHALLENGE)), None)
             if kind is None:
                 raise ConflictError(f"ballot {row.code} is neither cast nor challenged; close voting first")
             state = BallotState.CAST if kind is BoardKind.CAST else BallotState.CHALLENGED
@@ -509,11 +509,13 @@ class ElectionLifecycle:
 
     def openings(self, election_id: str) -> list[ChallengedBallot]:
         """The challenged ballots as the guardians opened them, once published."""
+        return list(self._iter_openings(election_id))
+
+    def _iter_openings(self, election_id: str) -> Iterator[ChallengedBallot]:
+        """``openings``, decoded one at a time."""
         group = self.context(election_id).group
-        return [
-            decode_challenged(data, group, name)
-            for name, data in sorted(self._store.artifacts(election_id, "challenged/").items())
-        ]
+        for name, data in sorted(self._store.artifacts(election_id, "challenged/").items()):
+            yield decode_challenged(data, group, name)
 
     def opening(self, election_id: str, code: str) -> tuple[str, bytes]:
         """One challenged ballot's opening as published with the tally, its record file's name and
@@ -639,44 +641,37 @@ class ElectionLifecycle:
         election = self._store.election(election_id)
         rules.require_state(election.state, ElectionState.PUBLISHED, "the record")
         context = self.context(election_id)
-        group = context.group
         tally = self.decrypted_tally(election_id)
         if tally is None:
             raise ConflictError("the decrypted tally is missing")
-        devices: dict[str, tuple[ChainingMode, list[bytes]]] = {}
-        for row in self._store.ballots(election_id):
-            ballot = decode_ballot(row.data, group, row.code).ballot
-            mode = ChainingMode.of_field(ballot.chaining_field)
-            devices.setdefault(row.device, (mode, []))[1].append(ballot.confirmation_code)
-        logs = [
-            device_log(EncryptionDevice.resume(group, context.extended_hash, name, mode, codes))
-            for name, (mode, codes) in sorted(devices.items())
-        ]
-        board: list[BoardEntry] = []
-        offset = 0
-        while True:
-            page = self._store.board(election_id, offset, 500)
-            if not page:
-                break
-            board.extend(page)
-            offset = page[-1].position
+        # Everything that grows with the election is streamed from the store.
         return write_record(
             target,
             context,
             self.submitted(election_id),
-            logs,
             self.encrypted_tally(election_id),
             tally,
-            self.openings(election_id),
-            board,
+            self._iter_openings(election_id),
+            self._board_entries(election_id),
+            board_head=election.board_head,
             created=self._record_created(election_id),
-            total_ballots=sum(1 for e in board if e.kind is BoardKind.BALLOT),
+            total_ballots=sum(1 for e in self._board_entries(election_id) if e.kind is BoardKind.BALLOT),
             replace=replace,
             progress=progress,
             extra=self._record_extras(election_id),
             sign=sign,
             hints=lambda code: self._store.artifact(election_id, hint_name(code)),
         )
+
+    def _board_entries(self, election_id: str) -> Iterator[BoardEntry]:
+        """The board's entries in order, read a page at a time."""
+        offset = 0
+        while True:
+            page = self._store.board(election_id, offset, 500)
+            if not page:
+                return
+            yield from page
+            offset = page[-1].position
 
     def _record_created(self, election_id: str) -> str:
         """When the record was first written: kept, so that every later export of the published

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from nazaha.election.ballot import BallotState, SubmittedBallot
+from nazaha.election.ballot import BallotState, EncryptedBallot, SubmittedBallot
 from nazaha.election.context import ElectionContext
 from nazaha.election.parameters import SPEC_VERSION
 from nazaha.election.tally import ChallengedBallot, DecryptedTally, EncryptedTally
 from nazaha.errors import RecordFormatError
 from nazaha.progress import NoProgress, Progress
-from nazaha.record.board import BoardEntry, encode_board, genesis_hash
+from nazaha.record.board import BoardEntry, encode_board_stream
 from nazaha.record.codec import (
     RECORD_FORMAT,
-    DeviceLog,
     RecordIndex,
     encode_ballot,
     encode_challenged,
-    encode_device,
+    encode_device_stream,
     encode_encrypted_tally,
     encode_tally,
 )
@@ -28,19 +29,7 @@ from nazaha.record.layout import RecordWriter
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
 from nazaha.workflows.election_files import election_files
 
-__all__ = ["device_log", "write_record"]
-
-
-def device_log(device: EncryptionDevice) -> DeviceLog:
-    """The published list of a device's ballots, with the chain's closing hash (eq. 77)."""
-    closing = device.close()[1].hex().upper() if device.mode is ChainingMode.SIMPLE else ""
-    return DeviceLog(
-        format=RECORD_FORMAT,
-        device=device.device,
-        chaining=device.mode.value,
-        ballots=[code.hex().upper() for code in device.codes],
-        closing_hash=closing,
-    )
+__all__ = ["write_record"]
 
 
 def tally_labels(context: ElectionContext) -> dict[int, tuple[str, tuple[str, ...]]]:
@@ -73,16 +62,52 @@ def _tally_hints(context: ElectionContext, tally: DecryptedTally, extra: Mapping
     return None if values is None else encode_hints(group, values)
 
 
+class _DeviceLists:
+    """Each device's confirmation codes in the order its ballots come, in a scratch database, so
+    that the device lists of a record of any size are written without being held in memory."""
+
+    def __init__(self, folder: Path) -> None:
+        self._db = sqlite3.connect(folder / "devices.db", isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE codes (device TEXT NOT NULL, code TEXT NOT NULL)")
+        self._db.execute("BEGIN")
+        self._devices: dict[str, tuple[ChainingMode, bytes]] = {}
+        """Each device's chaining mode and last code."""
+
+    def add(self, ballot: EncryptedBallot) -> None:
+        self._db.execute("INSERT INTO codes VALUES (?, ?)", (ballot.device, ballot.code_hex))
+        mode = self._devices[ballot.device][0] if ballot.device in self._devices else None
+        self._devices[ballot.device] = (mode or ChainingMode.of_field(ballot.chaining_field), ballot.confirmation_code)
+
+    def write(self, writer: RecordWriter, context: ElectionContext) -> None:
+        """``devices/device_<n>.json`` for each device, by name, with the chain's closing hash
+        (eq. 77), which depends on the last code alone."""
+        self._db.execute("CREATE INDEX codes_by_device ON codes (device)")
+        for number, (name, (mode, last)) in enumerate(sorted(self._devices.items()), start=1):
+            closing = ""
+            if mode is ChainingMode.SIMPLE:
+                device = EncryptionDevice.resume(context.group, context.extended_hash, name, mode, [last])
+                closing = device.close()[1].hex().upper()
+            codes = (
+                code for (code,) in self._db.execute("SELECT code FROM codes WHERE device = ? ORDER BY rowid", (name,))
+            )
+            writer.write_stream(f"devices/device_{number}.json", encode_device_stream(name, mode.value, codes, closing))
+
+    def close(self) -> None:
+        self._db.close()
+
+
 def write_record(
     target: Path,
     context: ElectionContext,
     ballots: Iterable[SubmittedBallot],
-    devices: Sequence[DeviceLog],
     encrypted_tally: EncryptedTally,
     tally: DecryptedTally,
-    challenged: Sequence[ChallengedBallot],
-    board: Sequence[BoardEntry],
+    challenged: Iterable[ChallengedBallot],
+    board: Iterable[BoardEntry],
     *,
+    board_head: str,
     created: str,
     total_ballots: int,
     replace: bool = False,
@@ -93,42 +118,51 @@ def write_record(
 ) -> Path:
     """Write the whole record into ``target``; nothing appears there unless all of it is written.
 
-    ``extra`` holds further files by their name in the record: the decryption's rounds and signed
-    messages (``decryption/``) and the challenged ballots that did not open (``unopened/``).
-    ``hints`` gives each ballot's proof hints kept at the door, by confirmation code (None where
-    there are none): they go into the annex ``hints/``, outside ``record.json``."""
+    ``ballots``, ``challenged`` and ``board`` are streamed (``board_head`` is the board's last
+    hash, or the genesis hash of an empty board), and the device lists and the file listing are
+    kept in scratch databases: memory does not grow with the number of ballots. ``extra`` holds
+    further files by their name in the record: the decryption's rounds and signed messages
+    (``decryption/``) and the challenged ballots that did not open (``unopened/``). ``hints``
+    gives each ballot's proof hints kept at the door, by confirmation code (None where there are
+    none): they go into the annex ``hints/``, outside ``record.json``."""
     progress = progress or NoProgress()
     group = context.group
     contest_labels = {index: contest.label for index, contest in context.manifest.iter_contests()}
-    with RecordWriter(target, replace=replace) as writer:
-        for name, data in election_files(context).items():
-            writer.write(name, data)
-        for number, log in enumerate(devices, start=1):
-            writer.write(f"devices/device_{number}.json", encode_device(log))
-        progress.start("Writing the election record", total_ballots)
-        cast = challenged_count = 0
-        for submitted in ballots:
-            code = submitted.ballot.code_hex
-            writer.write(
-                f"ballots/{code}.json",
-                encode_ballot(group, submitted.ballot, submitted.state, contest_labels, submitted.signatures),
-            )
-            hint = hints(code) if hints is not None else None
-            if hint is not None:
-                writer.write_hint(hint_name(code), hint)
-            if submitted.state is BallotState.CAST:
-                cast += 1
-            else:
-                challenged_count += 1
-            progress.advance()
-        progress.finish()
+    with (
+        RecordWriter(target, replace=replace) as writer,
+        tempfile.TemporaryDirectory(prefix="nazaha-devices-") as scratch,
+    ):
+        devices = _DeviceLists(Path(scratch))
+        try:
+            for name, data in election_files(context).items():
+                writer.write(name, data)
+            progress.start("Writing the election record", total_ballots)
+            cast = challenged_count = 0
+            for submitted in ballots:
+                code = submitted.ballot.code_hex
+                writer.write(
+                    f"ballots/{code}.json",
+                    encode_ballot(group, submitted.ballot, submitted.state, contest_labels, submitted.signatures),
+                )
+                devices.add(submitted.ballot)
+                hint = hints(code) if hints is not None else None
+                if hint is not None:
+                    writer.write_hint(hint_name(code), hint)
+                if submitted.state is BallotState.CAST:
+                    cast += 1
+                else:
+                    challenged_count += 1
+                progress.advance()
+            progress.finish()
+            devices.write(writer, context)
+        finally:
+            devices.close()
         writer.write(
             "encrypted_tally.json",
             encode_encrypted_tally(group, encrypted_tally, tally_labels(context)),
         )
         writer.write("tally.json", encode_tally(group, tally))
-        genesis = genesis_hash(context.extended_hash)
-        writer.write("board.json", encode_board(board, genesis))
+        writer.write_stream("board.json", encode_board_stream(board, board_head))
         for opened in challenged:
             writer.write(f"challenged/{opened.confirmation_code.hex().upper()}.json", encode_challenged(group, opened))
         for name, data in sorted((extra or {}).items()):
@@ -146,7 +180,7 @@ def write_record(
                 ballots=cast + challenged_count,
                 cast=cast,
                 challenged=challenged_count,
-                board_head=board[-1].hash if board else genesis,
+                board_head=board_head,
             ),
             sign,
         )

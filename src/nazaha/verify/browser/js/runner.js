@@ -14,6 +14,7 @@ export { FormatError };
 
 const INDEX = "record.json";
 const SIGNATURE = "record.sig";
+const SIGNATURE_CONTEXT = new TextEncoder().encode("nazaha record.sig/1\0");
 const AUDIT_DIR = "audit";
 const HINTS_DIR = "hints";
 const ELIGIBILITY_FILES = ["eligibility.json", "credentials.json", "devices.json"];
@@ -743,7 +744,12 @@ async function checkRecordSignature(files, key, findings) {
   } catch {
     keyBytes = new Uint8Array(0);
   }
-  if (!(await ed25519Verify(keyBytes, signature, files.get(INDEX)))) findings.fail("S.B", SIGNATURE, "is not the administrator's signature of record.json");
+  // record.sig signs a context string and the SHA-256 of record.json (nazaha.record.layout).
+  const digest = sha256(files.get(INDEX));
+  const message = new Uint8Array(SIGNATURE_CONTEXT.length + digest.length);
+  message.set(SIGNATURE_CONTEXT);
+  message.set(digest, SIGNATURE_CONTEXT.length);
+  if (!(await ed25519Verify(keyBytes, signature, message))) findings.fail("S.B", SIGNATURE, "is not the administrator's signature of record.json");
   return note;
 }
 
