@@ -117,6 +117,7 @@ class RecordWriter:
         self._listing.execute("PRAGMA synchronous=OFF")
         self._listing.execute("CREATE TABLE listing (name TEXT PRIMARY KEY, digest TEXT NOT NULL, annex INTEGER)")
         self._listing.execute("BEGIN")
+        self._folders: set[str] = set()
         self._replace = replace
         self._done = False
 
@@ -162,8 +163,13 @@ class RecordWriter:
             self._listing.execute("INSERT INTO listing VALUES (?, '', ?)", (name, int(annex)))
         except sqlite3.IntegrityError:
             raise StorageError(f"cannot write {name!r} into the record twice") from None
-        path = self._staging / name
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # Plain strings, not Path objects: pathlib interns every part of every path it parses,
+        # which would keep each ballot's file name for the life of the process.
+        path = os.path.join(self._staging, name)
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         digest = hashlib.sha256()
         try:
             with open(path, "wb") as handle:

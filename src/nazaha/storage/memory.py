@@ -251,6 +251,11 @@ class MemoryStore:
             self._refresh()
             return {k: v for k, v in self._get(election_id).artifacts.items() if k.startswith(prefix)}
 
+    def artifact_names(self, election_id: str, prefix: str) -> list[str]:
+        with self._lock:
+            self._refresh()
+            return sorted(k for k in self._get(election_id).artifacts if k.startswith(prefix))
+
     def service_secret(self, make: bytes) -> bytes:
         with self._lock:
             if self._secret is None:

@@ -163,6 +163,10 @@ class ElectionStore(Protocol):
 
     def artifacts(self, election_id: str, prefix: str) -> dict[str, bytes]: ...
 
+    def artifact_names(self, election_id: str, prefix: str) -> list[str]:
+        """The names of the artifacts starting with ``prefix``, sorted (their data left unread)."""
+        ...
+
     def service_secret(self, make: bytes) -> bytes:
         """The service's own secret (receipt signing), created from ``make`` on first use."""
         ...

@@ -514,8 +514,10 @@ class ElectionLifecycle:
     def _iter_openings(self, election_id: str) -> Iterator[ChallengedBallot]:
         """``openings``, decoded one at a time."""
         group = self.context(election_id).group
-        for name, data in sorted(self._store.artifacts(election_id, "challenged/").items()):
-            yield decode_challenged(data, group, name)
+        for name in self._store.artifact_names(election_id, "challenged/"):
+            data = self._store.artifact(election_id, name)
+            if data is not None:
+                yield decode_challenged(data, group, name)
 
     def opening(self, election_id: str, code: str) -> tuple[str, bytes]:
         """One challenged ballot's opening as published with the tally, its record file's name and
@@ -685,24 +687,51 @@ class ElectionLifecycle:
             raise ConflictError("the record's creation time could not be kept")
         return stored.decode("utf-8")
 
-    def _record_extras(self, election_id: str) -> dict[str, bytes]:
-        """The decryption's rounds and signed messages, and the unopened ballots, as record files."""
+    def _record_extras(self, election_id: str) -> Mapping[str, bytes]:
+        """The decryption's rounds and signed messages, the unopened ballots and the eligibility
+        files, as record files: read from the store one at a time, as they are written."""
         files = self._store.election(election_id).files
-        extras = {name: files[name] for name in ELIGIBILITY_FILES if name in files}
-        extras.update(self._store.artifacts(election_id, "unopened/"))
-        extras.update(self._store.artifacts(election_id, "contest_data/"))
-        extras.update(self._store.artifacts(election_id, "credentials/"))
-        replaced = self._store.artifact(election_id, SUPERSEDED)
-        if replaced is not None:
-            extras[SUPERSEDED] = replaced
-        for stored, data in self._store.artifacts(election_id, "decryption/").items():
-            parts = stored.split("/")
+        stored: dict[str, str] = {}
+        for prefix in ("unopened/", "contest_data/", "credentials/"):
+            stored.update((name, name) for name in self._store.artifact_names(election_id, prefix))
+        if self._store.artifact_names(election_id, SUPERSEDED):
+            stored[SUPERSEDED] = SUPERSEDED
+        for name in self._store.artifact_names(election_id, "decryption/"):
+            parts = name.split("/")
             if len(parts) == 4:  # decryption/round-<n>/<step>/<i>[.sig]
                 index, _, suffix = parts[3].partition(".")
-                extras[f"{'/'.join(parts[:3])}/guardian_{index}.{suffix or 'json'}"] = data
+                stored[f"{'/'.join(parts[:3])}/guardian_{index}.{suffix or 'json'}"] = name
             else:
-                extras[stored] = data
-        return extras
+                stored[name] = name
+        eligibility = {name: files[name] for name in ELIGIBILITY_FILES if name in files}
+        return _StoredFiles(eligibility, stored, lambda name: self._store.artifact(election_id, name))
+
+
+class _StoredFiles(Mapping[str, bytes]):
+    """Record files by name: some in memory, the rest read from the store when asked for."""
+
+    def __init__(
+        self, present: Mapping[str, bytes], stored: Mapping[str, str], read: Callable[[str], bytes | None]
+    ) -> None:
+        self._present = present
+        self._stored = stored
+        """Record name to artifact name."""
+        self._read = read
+
+    def __getitem__(self, name: str) -> bytes:
+        if name in self._present:
+            return self._present[name]
+        data = self._read(self._stored[name])
+        if data is None:
+            raise KeyError(name)
+        return data
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._present
+        yield from (name for name in self._stored if name not in self._present)
+
+    def __len__(self) -> int:
+        return len(self._present) + sum(1 for name in self._stored if name not in self._present)
 
 
 def _code_of(data: bytes) -> str:

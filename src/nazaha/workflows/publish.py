@@ -165,8 +165,8 @@ def write_record(
         writer.write_stream("board.json", encode_board_stream(board, board_head))
         for opened in challenged:
             writer.write(f"challenged/{opened.confirmation_code.hex().upper()}.json", encode_challenged(group, opened))
-        for name, data in sorted((extra or {}).items()):
-            writer.write(name, data)
+        for name in sorted(extra or {}):
+            writer.write(name, (extra or {})[name])
         tally_hints = _tally_hints(context, tally, extra or {}) if hints is not None else None
         if tally_hints is not None:
             writer.write_hint(TALLY_HINTS, tally_hints)

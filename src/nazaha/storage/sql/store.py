@@ -359,6 +359,15 @@ class SqlStore:
             ).all()
         return {row.name: bytes(row.data) for row in rows}
 
+    def artifact_names(self, election_id: str, prefix: str) -> list[str]:
+        with reading(self.engine) as conn:
+            rows = conn.execute(
+                select(schema.artifacts.c.name)
+                .where(and_(schema.artifacts.c.election_id == election_id, schema.artifacts.c.name.startswith(prefix)))
+                .order_by(schema.artifacts.c.name)
+            ).all()
+        return [row.name for row in rows]
+
     def service_secret(self, make: bytes) -> bytes:
         with self.engine.begin() as conn:
             row = conn.execute(select(schema.service_secrets).where(schema.service_secrets.c.id == 1)).one_or_none()
