@@ -86,9 +86,20 @@ def _encrypt(page) -> str:  # type: ignore[no-untyped-def]
     return str(timing["code"])
 
 
-def test_vote_challenge_tally_and_verify(site: Site, tmp_path: Path) -> None:
+def test_vote_challenge_tally_and_verify(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from playwright.sync_api import sync_playwright
 
+    from nazaha.voting import validate
+
+    # The booth sends each ballot with its proofs' commitments: the door checks them in one batch.
+    one_by_one: list[object] = []
+    original = validate._one_by_one
+
+    def checked_one_by_one(*args: object) -> tuple[int, ...]:
+        one_by_one.append(args)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "_one_by_one", checked_one_by_one)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         errors: list[str] = []
@@ -105,6 +116,7 @@ def test_vote_challenge_tally_and_verify(site: Site, tmp_path: Path) -> None:
         _checker_compares_with_the_guardians(page, site, check_link)
         assert errors == []
         browser.close()
+    assert one_by_one == [], "every booth ballot's proofs were checked from the commitments it came with"
 
     verified = nazaha("verify", archive)
     assert verified.code == 0, verified.out + verified.err

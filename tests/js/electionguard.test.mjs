@@ -3,7 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 import {
@@ -24,6 +24,7 @@ import {
   finishBallot,
   preparationSteps,
   prepareBallot,
+  submissionEnvelope,
 } from "../../src/nazaha/service/static/js/encrypt.js";
 
 const vectors = JSON.parse(readFileSync(new URL("./vectors.json", import.meta.url), "utf-8"));
@@ -63,6 +64,14 @@ for (const [number, vector] of vectors.ballots.entries()) {
       },
     );
     assert.equal(JSON.stringify(doc), vector.file);
+    // The envelope carries the file byte for byte, then the core's own hint file.
+    const envelope = submissionEnvelope(context.group, vector.file, doc.proofHints);
+    const view = new DataView(envelope.buffer);
+    assert.equal(new TextDecoder().decode(envelope.subarray(0, 4)), "NZB1");
+    const length = view.getUint32(4);
+    assert.equal(new TextDecoder().decode(envelope.subarray(8, 8 + length)), vector.file);
+    const hints = envelope.subarray(8 + length);
+    assert.equal(createHash("sha256").update(hints).digest("hex").toUpperCase(), vector.hints_sha256);
   });
 
   test(`ballot ${number + 1} opens with its nonce to what was marked`, async () => {

@@ -12,6 +12,7 @@ the JavaScript can replay it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -24,8 +25,9 @@ from nazaha.election.ballot import PlaintextBallot
 from nazaha.election.manifest import Manifest
 from nazaha.election.parameters import ElectionParameters
 from nazaha.record.codec import encode_ballot
+from nazaha.record.hints import encode_hints
 from nazaha.voting.confirmation import ChainingMode, EncryptionDevice
-from nazaha.voting.encrypt import encrypt_ballot
+from nazaha.voting.encrypt import encrypt_ballot_with_hints
 from nazaha.workflows.booth import BOOTH_DEVICE, booth_context
 from nazaha.workflows.demo import load_sample_manifest
 
@@ -63,7 +65,7 @@ def build() -> dict[str, object]:
         proofs = RecordingRandom(f"proofs {number}")
         selection_id = rng.bytes32()
         ballot_nonce = rng.bytes32()
-        encrypted = encrypt_ballot(
+        encrypted, hints = encrypt_ballot_with_hints(
             context,
             plaintext,
             selection_id=selection_id,
@@ -88,6 +90,8 @@ def build() -> dict[str, object]:
                 "encrypted_at": "2026-11-29T08:00:00Z",
                 "randomness": [f"{value:X}" for value in proofs.drawn],
                 "file": encode_ballot(STANDARD_GROUP, encrypted, None, labels).decode("utf-8"),
+                # The SHA-256 of the hint file the booth sends with the ballot (nazaha.record.hints).
+                "hints_sha256": hashlib.sha256(encode_hints(STANDARD_GROUP, hints)).hexdigest().upper(),
             }
         )
     return {

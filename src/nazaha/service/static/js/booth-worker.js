@@ -21,7 +21,7 @@
 // and send, which took it longer than its 100 ms at a slow phone's speed.
 
 import { bytesToHex, deviceChainingField, loadContext, openBallot } from "./electionguard.js";
-import { finishBallot, prepareBallot } from "./encrypt.js";
+import { finishBallot, prepareBallot, submissionEnvelope } from "./encrypt.js";
 import { credentialSeed, signBallot, signingKey } from "./credentials.js";
 
 // The election's context (with its tables of powers of g and K) and the device's chaining
@@ -119,7 +119,13 @@ async function encrypt(id, raw, ballot, options, signer, upload) {
   if (signer) Object.assign(doc, await signBallot(signer, raw.extended_hash, doc.confirmation_code));
   postMessage({ id, progress: { encrypted: true } });
   const body = JSON.stringify(doc);
-  const response = await fetch(upload, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+  // Sent with the commitments its proofs hashed, so that the ballot box checks them in one batch.
+  const envelope = submissionEnvelope(context.group, body, doc.proofHints);
+  const response = await fetch(upload, {
+    method: "POST",
+    headers: { "Content-Type": "application/octet-stream" },
+    body: envelope,
+  });
   const reply = await response.json().catch(() => ({}));
   return {
     code: doc.confirmation_code,

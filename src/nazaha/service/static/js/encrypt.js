@@ -26,6 +26,7 @@ import {
   bytesToHex,
   hashH,
   hashQ,
+  hexToBytes,
   randomBelow,
   xor,
 } from "./electionguard.js";
@@ -94,7 +95,8 @@ function prepareRange(context, limit, below) {
 }
 
 /** Finish a prepared range proof for ``value`` with nonce ξ; ``challenge`` maps the commitments
- * a_0, b_0, ..., a_R, b_R to c (eq. 59 or 62). The challenges c_j and responses v_j (eqs. 60-61). */
+ * a_0, b_0, ..., a_R, b_R to c (eq. 59 or 62). The challenges c_j and responses v_j (eqs. 60-61),
+ * and the commitments it hashed (the proof's hint, sent with the ballot). */
 async function finishRange(group, prepared, value, nonce, challenge) {
   const { q } = group;
   const { limit, randoms, fakes, pads, keyed } = prepared;
@@ -109,10 +111,11 @@ async function finishRange(group, prepared, value, nonce, challenge) {
   }
   chosen[value] = (((c - others) % q) + q) % q;
   const responses = randoms.map((u, j) => (((u - chosen[j] * nonce) % q) + q) % q);
-  return {
+  const proof = {
     challenges: chosen.map((cj) => group.fmtQ(cj)),
     responses: responses.map((v) => group.fmtQ(v)),
   };
+  return { proof, commitments };
 }
 
 // -- ballot encryption (§3.3, §3.4) ---------------------------------------------------------------
@@ -191,7 +194,14 @@ export async function prepareBallot(context, styleIndex, options) {
     response: group.fmtQ(response),
   };
   await step(++done, total);
-  return { style: styleIndex, selectionId: bytesToHex(options.selectionId), idHash, contests, encryptedNonce };
+  return {
+    style: styleIndex,
+    selectionId: bytesToHex(options.selectionId),
+    idHash,
+    contests,
+    encryptedNonce,
+    nonceCommitment: commitment,
+  };
 }
 
 /**
@@ -208,6 +218,7 @@ export async function finishBallot(context, prepared, ballot, options) {
   const { idHash } = prepared;
   const contests = [];
   const contestHashes = [];
+  const hints = []; // every proof's commitments, in the order of nazaha.record.hints
   for (const contest of prepared.contests) {
     const row = rows.get(contest.index);
     const selections = [];
@@ -215,7 +226,7 @@ export async function finishBallot(context, prepared, ballot, options) {
     for (const [j, selection] of contest.selections.entries()) {
       const pad = selection.pad;
       const data = selection.datas[row[j]];
-      const proof = await finishRange(group, selection.proof, row[j], selection.nonce, (commitments) =>
+      const { proof, commitments: made } = await finishRange(group, selection.proof, row[j], selection.nonce, (commitments) =>
         hashQ(group, idHash, 0x24, [
           { u32: contest.index },
           { u32: selection.option },
@@ -225,11 +236,12 @@ export async function finishBallot(context, prepared, ballot, options) {
         ]),
       );
       ciphertexts.push(pad, data);
+      hints.push(...made);
       selections.push({ option: selection.option, pad: group.fmtP(pad), data: group.fmtP(data), proof });
     }
     const total = row.reduce((a, b) => a + b, 0);
     const dataProduct = contest.datas[total];
-    const limitProof = await finishRange(group, contest.proof, total, contest.nonce, (commitments) =>
+    const { proof: limitProof, commitments: limitMade } = await finishRange(group, contest.proof, total, contest.nonce, (commitments) =>
       hashQ(group, idHash, 0x24, [
         { u32: contest.index },
         { p: contest.pad },
@@ -237,6 +249,7 @@ export async function finishBallot(context, prepared, ballot, options) {
         ...commitments.map((value) => ({ p: value })),
       ]),
     );
+    hints.push(...limitMade);
     const chi = await hashH(group, idHash, 0x28, [{ u32: contest.index }, ...ciphertexts.map((value) => ({ p: value }))]);
     contestHashes.push(chi);
     contests.push({
@@ -248,7 +261,8 @@ export async function finishBallot(context, prepared, ballot, options) {
     });
   }
   const code = await hashH(group, idHash, 0x29, [...contestHashes.map((chi) => ({ raw: chi })), { raw: options.chainingField }]);
-  return {
+  hints.push(prepared.nonceCommitment);
+  const doc = {
     format: RECORD_FORMAT,
     state: "pending",
     confirmation_code: bytesToHex(code),
@@ -261,6 +275,34 @@ export async function finishBallot(context, prepared, ballot, options) {
     contests,
     encrypted_nonce: prepared.encryptedNonce,
   };
+  // Not a member of the file (JSON.stringify leaves it out): sent beside it (submissionEnvelope).
+  Object.defineProperty(doc, "proofHints", { value: hints, enumerable: false });
+  return doc;
+}
+
+/**
+ * The ballot file ``body`` (a string) with the commitments its proofs hashed (``doc.proofHints``),
+ * as the ballot box takes them: "NZB1", the file's length (4 bytes, big-endian), the file, then
+ * the hint file "NZH1", the count (4 bytes) and each value in l_p bytes (docs/record-format.md).
+ * With them the door checks the ballot's proofs in one batch test instead of one at a time.
+ */
+export function submissionEnvelope(group, body, hints) {
+  const file = new TextEncoder().encode(body);
+  const width = group.fmtP(0n).length / 2;
+  const out = new Uint8Array(8 + file.length + 8 + hints.length * width);
+  const view = new DataView(out.buffer);
+  out.set([0x4e, 0x5a, 0x42, 0x31]); // NZB1
+  view.setUint32(4, file.length);
+  out.set(file, 8);
+  let at = 8 + file.length;
+  out.set([0x4e, 0x5a, 0x48, 0x31], at); // NZH1
+  view.setUint32(at + 4, hints.length);
+  at += 8;
+  for (const value of hints) {
+    out.set(hexToBytes(group.fmtP(value)), at);
+    at += width;
+  }
+  return out;
 }
 
 /**
