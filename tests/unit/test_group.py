@@ -169,3 +169,17 @@ def test_multi_pow_with_many_bases_takes_the_bucket_method(count: int) -> None:
     p = gmpy2.mpz(group.p)
     for window in (2, 5, 8):
         assert _pippenger(terms, 128, window, p) == _straus(terms, 128, 4, p) == expected
+
+
+def test_unpickling_a_group_gives_this_processs_own_instance() -> None:
+    """A worker gets the group with every task: it must not build it (and its tables) again."""
+    import pickle
+
+    from nazaha.crypto.group import Group
+    from nazaha.crypto.params import STANDARD_GROUP, TEST_GROUP
+
+    assert pickle.loads(pickle.dumps(STANDARD_GROUP)) is STANDARD_GROUP
+    again = pickle.loads(pickle.dumps(TEST_GROUP))
+    assert again == TEST_GROUP and pickle.loads(pickle.dumps(TEST_GROUP)) is again, "built once, then reused"
+    other = Group("other-name", TEST_GROUP.p, TEST_GROUP.q, TEST_GROUP.r, TEST_GROUP.g)
+    assert pickle.loads(pickle.dumps(other)) is not again, "another name is another group"

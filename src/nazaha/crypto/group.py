@@ -25,7 +25,7 @@ import gmpy2
 from nazaha.crypto.nonces import RandomSource
 from nazaha.errors import ParameterError, ValueRangeError
 
-__all__ = ["FixedBase", "Group", "set_parallelism"]
+__all__ = ["FixedBase", "Group", "set_parallelism", "share_group"]
 
 _FIXED_BASE_WINDOW = 8
 """Measured (docs/benchmarks.md): 8 gives 0.12 ms per exponentiation with a 4 MiB table; 10 gives
@@ -121,7 +121,8 @@ class FixedBase:
 
 
 _SHARED: dict[tuple[str, int, int, int, int], Group] = {}
-"""The first group built with each set of parameters in this process (``_shared_group``)."""
+"""Each process's group of each set of parameters that came through ``_shared_group`` or
+``share_group`` (the named groups of ``nazaha.crypto.params``)."""
 _SHARED_LOCK = threading.Lock()
 
 
@@ -132,9 +133,34 @@ def _shared_group(name: str, p: int, q: int, r: int, g: int) -> Group:
     ballots); constructing it tests (p - 1)/2q for primality and each instance builds its own
     fixed-base tables, some 0.1 s per task on the standard group. Unpickling through here costs a
     lookup instead, and a forked worker finds its parent's group with the tables already built."""
+    key = (name, p, q, r, g)
     with _SHARED_LOCK:
-        group = _SHARED.get((name, p, q, r, g))
-    return group if group is not None else Group(name, p, q, r, g)
+        group = _SHARED.get(key)
+    if group is None:
+        built = Group(name, p, q, r, g)
+        with _SHARED_LOCK:
+            group = _SHARED.setdefault(key, built)
+    return group
+
+
+def share_group(group: Group) -> Group:
+    """Make ``group`` the one that unpickling its parameters gives in this process (and in the
+    processes forked from it); return it."""
+    with _SHARED_LOCK:
+        _SHARED.setdefault((group.name, group.p, group.q, group.r, group.g), group)
+    return group
+
+
+def _after_fork_in_child() -> None:
+    """A forked child starts with fresh locks: one held by another thread of the parent at the
+    fork would otherwise never be released in the child."""
+    global _SHARED_LOCK  # noqa: PLW0603 - the module's lock itself is replaced
+    _SHARED_LOCK = threading.Lock()
+    for group in _SHARED.values():
+        object.__setattr__(group, "_fixed_lock", threading.Lock())
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,8 +196,6 @@ class Group:
         object.__setattr__(self, "q_bytes", (self.q.bit_length() + 7) // 8)
         object.__setattr__(self, "_fixed", OrderedDict())
         object.__setattr__(self, "_fixed_lock", threading.Lock())
-        with _SHARED_LOCK:
-            _SHARED.setdefault((self.name, self.p, self.q, self.r, self.g), self)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Group):

@@ -10,7 +10,7 @@ Only"). They give no security at all and exist so that unit and property tests r
 
 from __future__ import annotations
 
-from nazaha.crypto.group import Group
+from nazaha.crypto.group import Group, share_group
 from nazaha.errors import ParameterError
 
 __all__ = ["STANDARD_GROUP", "TEST_GROUP", "TINY_GROUP", "group_by_name"]
@@ -71,12 +71,14 @@ _G_HEX = (
     "E7EBA151BA486094D68722B054633FEC51CA3F29B31E77E317B178B6B9D8AE0F"
 )
 
-STANDARD_GROUP = Group(
-    name="standard-4096",
-    p=int(_P_HEX, 16),
-    q=int(_Q_HEX, 16),
-    r=int(_R_HEX, 16),
-    g=int(_G_HEX, 16),
+STANDARD_GROUP = share_group(
+    Group(
+        name="standard-4096",
+        p=int(_P_HEX, 16),
+        q=int(_Q_HEX, 16),
+        r=int(_R_HEX, 16),
+        g=int(_G_HEX, 16),
+    )
 )
 """Spec §3.1.1: the only parameters a 2.1 record may use (Verification 1.B-1.D)."""
 

@@ -105,18 +105,26 @@ class RecordWriter:
         if target.exists() and not replace:
             raise StorageError(f"{target} already exists; choose another folder")
         self._staging = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
+        self.scratch = target.with_name(f".{target.name}.scratch-{secrets.token_hex(4)}")
+        """A folder beside the record for scratch files of its writing, removed at the end."""
         try:
             self._staging.mkdir(parents=True)
+            self.scratch.mkdir()
         except OSError as error:
+            shutil.rmtree(self._staging, ignore_errors=True)
             raise StorageError(f"cannot create {self._staging}: {error.strerror}") from None
-        # Every file's digest, in a scratch database beside the staging folder: the listing of a
-        # record of millions of ballots is never held in memory.
-        self._listing_path = target.with_name(f".{target.name}.listing-{secrets.token_hex(4)}.db")
-        self._listing = sqlite3.connect(self._listing_path, isolation_level=None)
-        self._listing.execute("PRAGMA journal_mode=OFF")
-        self._listing.execute("PRAGMA synchronous=OFF")
-        self._listing.execute("CREATE TABLE listing (name TEXT PRIMARY KEY, digest TEXT NOT NULL, annex INTEGER)")
-        self._listing.execute("BEGIN")
+        # Every file's digest, in a scratch database: the listing of a record of millions of
+        # ballots is never held in memory.
+        try:
+            self._listing = sqlite3.connect(self.scratch / "listing.db", isolation_level=None)
+            self._listing.execute("PRAGMA journal_mode=OFF")
+            self._listing.execute("PRAGMA synchronous=OFF")
+            self._listing.execute("CREATE TABLE listing (name TEXT PRIMARY KEY, digest TEXT NOT NULL, annex INTEGER)")
+            self._listing.execute("BEGIN")
+        except sqlite3.Error as error:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise StorageError(f"cannot create the record's file listing: {error}") from None
         self._folders: set[str] = set()
         self._replace = replace
         self._done = False
@@ -136,7 +144,7 @@ class RecordWriter:
 
     def _close_listing(self) -> None:
         self._listing.close()
-        self._listing_path.unlink(missing_ok=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def write(self, name: str, data: bytes) -> None:
         """Add one file (``name`` is relative, with forward slashes)."""
@@ -159,10 +167,8 @@ class RecordWriter:
     def _put(self, name: str, chunks: Iterable[bytes], *, annex: bool) -> None:
         if ".." in name.split("/"):
             raise StorageError(f"cannot write {name!r} into the record")
-        try:
-            self._listing.execute("INSERT INTO listing VALUES (?, '', ?)", (name, int(annex)))
-        except sqlite3.IntegrityError:
-            raise StorageError(f"cannot write {name!r} into the record twice") from None
+        if self._listing.execute("SELECT 1 FROM listing WHERE name = ?", (name,)).fetchone():
+            raise StorageError(f"cannot write {name!r} into the record twice")
         # Plain strings, not Path objects: pathlib interns every part of every path it parses,
         # which would keep each ballot's file name for the life of the process.
         path = os.path.join(self._staging, name)
@@ -180,7 +186,8 @@ class RecordWriter:
                 os.fsync(handle.fileno())
         except OSError as error:
             raise StorageError(f"cannot write {name} into the record: {error.strerror}") from None
-        self._listing.execute("UPDATE listing SET digest = ? WHERE name = ?", (digest.hexdigest().upper(), name))
+        # Listed only once written: a failed write leaves no entry behind.
+        self._listing.execute("INSERT INTO listing VALUES (?, ?, ?)", (name, digest.hexdigest().upper(), int(annex)))
 
     def _listed(self, annex: bool) -> Iterator[bytes]:
         """``"name":"digest"`` of every file of the record (or of the annex), sorted by name."""

@@ -319,6 +319,8 @@ def encode_streamed(template: bytes, field: str, items: Iterable[bytes]) -> Iter
             break
     else:
         raise ValueError(f"the template has no empty field {field!r}")
+    if template.count(marker) != 1:
+        raise ValueError(f"the template has the empty field {field!r} more than once")
     split = at + len(marker) - 1
     yield template[:split]
     first = True

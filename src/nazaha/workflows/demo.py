@@ -201,8 +201,9 @@ def run_demo(
     """Run a mock election through the election lifecycle and write its record to ``output``;
     see the module docstring. ``manifest`` replaces the sample manifest (with a fresh election
     id) by another. The election is kept in ``store`` (in memory by default); the ballots are
-    encrypted, admitted and decided a chunk at a time, so a large election needs memory for its
-    plaintext counts, not its ballots (``chunk`` per device at a time, a multiple of 16)."""
+    encrypted, admitted and decided a chunk at a time (``chunk`` per device, a multiple of 16), so
+    the encrypted ballots are never all in memory; the plaintexts, the voters' credentials and
+    the devices' code lists are (they are small next to the ballots)."""
     if chunk < BATCH or chunk % BATCH:
         raise ValueError(f"the chunk of ballots must be a positive multiple of {BATCH}")
     progress = progress or NoProgress()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -68,10 +67,14 @@ class _DeviceLists:
 
     def __init__(self, folder: Path) -> None:
         self._db = sqlite3.connect(folder / "devices.db", isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=OFF")
-        self._db.execute("PRAGMA synchronous=OFF")
-        self._db.execute("CREATE TABLE codes (device TEXT NOT NULL, code TEXT NOT NULL)")
-        self._db.execute("BEGIN")
+        try:
+            self._db.execute("PRAGMA journal_mode=OFF")
+            self._db.execute("PRAGMA synchronous=OFF")
+            self._db.execute("CREATE TABLE codes (device TEXT NOT NULL, code TEXT NOT NULL)")
+            self._db.execute("BEGIN")
+        except sqlite3.Error:
+            self._db.close()
+            raise
         self._devices: dict[str, tuple[ChainingMode, bytes]] = {}
         """Each device's chaining mode and last code."""
 
@@ -128,11 +131,8 @@ def write_record(
     progress = progress or NoProgress()
     group = context.group
     contest_labels = {index: contest.label for index, contest in context.manifest.iter_contests()}
-    with (
-        RecordWriter(target, replace=replace) as writer,
-        tempfile.TemporaryDirectory(prefix="nazaha-devices-") as scratch,
-    ):
-        devices = _DeviceLists(Path(scratch))
+    with RecordWriter(target, replace=replace) as writer:
+        devices = _DeviceLists(writer.scratch)  # on the record's disk, not a memory-backed /tmp
         try:
             for name, data in election_files(context).items():
                 writer.write(name, data)
