@@ -354,7 +354,10 @@ class SqlStore:
         with reading(self.engine) as conn:
             rows = conn.execute(
                 select(schema.artifacts).where(
-                    and_(schema.artifacts.c.election_id == election_id, schema.artifacts.c.name.startswith(prefix, autoescape=True))
+                    and_(
+                        schema.artifacts.c.election_id == election_id,
+                        schema.artifacts.c.name.startswith(prefix, autoescape=True),
+                    )
                 )
             ).all()
         return {row.name: bytes(row.data) for row in rows}
@@ -363,7 +366,12 @@ class SqlStore:
         with reading(self.engine) as conn:
             rows = conn.execute(
                 select(schema.artifacts.c.name)
-                .where(and_(schema.artifacts.c.election_id == election_id, schema.artifacts.c.name.startswith(prefix, autoescape=True)))
+                .where(
+                    and_(
+                        schema.artifacts.c.election_id == election_id,
+                        schema.artifacts.c.name.startswith(prefix, autoescape=True),
+                    )
+                )
                 .order_by(schema.artifacts.c.name)
             ).all()
         return [row.name for row in rows]
