@@ -407,26 +407,18 @@ class ElectionLifecycle:
 
     # -- the tally ------------------------------------------------------------------------------
 
-    def _decisions(self, election_id: str) -> dict[str, BoardKind]:
-        decisions: dict[str, BoardKind] = {}
-        offset = 0
-        while True:
-            page = self._store.board(election_id, offset, 500)
-            if not page:
-                return decisions
-            for entry in page:
-                if entry.kind in (BoardKind.CAST, BoardKind.CHALLENGE):
-                    decisions[entry.code] = entry.kind
-            offset = page[-1].position
+    def _decision(self, election_id: str, code: str) -> BoardKind | None:
+        """The ballot's decision (cast or challenge), looked up by its code (an indexed query):
+        no table of every ballot's decision is ever held."""
+        kinds = (e.kind for e in self._store.entries_for(election_id, code))
+        return next((k for k in kinds if k in (BoardKind.CAST, BoardKind.CHALLENGE)), None)
 
     def submitted(self, election_id: str) -> Iterator[SubmittedBallot]:
         """Every decided ballot in board order (all of them, once voting is closed)."""
         context = self.context(election_id)
         for row in self._store.ballots(election_id):
             decoded = decode_ballot(row.data, context.group, f"ballot {row.code}")
-            # Its decision, looked up by code (indexed): no table of every ballot's decision.
-            kinds = [e.kind for e in self._store.entries_for(election_id, row.code)]
-            kind = next((k for k in kinds if k in (BoardKind.CAST, BoardKind.CHALLENGE)), None)
+            kind = self._decision(election_id, row.code)
             if kind is None:
                 raise ConflictError(f"ballot {row.code} is neither cast nor challenged; close voting first")
             state = BallotState.CAST if kind is BoardKind.CAST else BallotState.CHALLENGED
@@ -434,12 +426,11 @@ class ElectionLifecycle:
 
     def credentials_voted(self, election_id: str) -> int:
         """How many distinct credential keys signed a cast ballot (the results page's "keys voted")."""
-        decisions = self._decisions(election_id)
         return len(
             {
                 row.credential
                 for row in self._store.ballots(election_id)
-                if row.credential and decisions.get(row.code) is BoardKind.CAST
+                if row.credential and self._decision(election_id, row.code) is BoardKind.CAST
             }
         )
 
@@ -449,11 +440,13 @@ class ElectionLifecycle:
         election = self._store.election(election_id)
         rules.require_state(election.state, ElectionState.CLOSED, "the tally")
         context = self.context(election_id)
-        decisions = self._decisions(election_id)
         replaced = set(
             superseded(
                 self.eligibility(election_id),
-                ((row.code, row.credential, decisions.get(row.code)) for row in self._store.ballots(election_id)),
+                (
+                    (row.code, row.credential, self._decision(election_id, row.code))
+                    for row in self._store.ballots(election_id)
+                ),
             )
         )
         accumulator = TallyAccumulator(context.group, context.manifest)
