@@ -58,6 +58,8 @@ ballots = Table(
     PrimaryKeyConstraint("election_id", "code"),
     UniqueConstraint("election_id", "selection_id", name="uq_ballots_selection_id"),
     Index("ix_ballots_credential", "election_id", "credential"),
+    Index("ix_ballots_position", "election_id", "position"),
+    Index("ix_ballots_device", "election_id", "device", "position"),
 )
 
 board = Table(
