@@ -131,11 +131,10 @@ class _AtTheDoor:
     """The commitments its proofs' checks recomputed, kept as the ballot's proof hints."""
 
 
-def _decode_at_door(context: ElectionContext, submitted: bytes) -> _AtTheDoor:
+def _decode_at_door(context: ElectionContext, data: bytes, offered: tuple[int, ...] | None) -> _AtTheDoor:
     """The ballot's encoding, state, contests and H_I: cheap, before any proof is checked.
-    ``submitted`` is a ballot file, or one in an envelope with its proofs' commitments
-    (``nazaha.record.hints.encode_submission``)."""
-    data, offered = split_submission(submitted, context.group)
+    ``data`` is the ballot file, ``offered`` the commitments its envelope carried, if any
+    (``nazaha.record.hints.split_submission``)."""
     decoded = decode_ballot(data, context.group, "ballot")
     ballot = decoded.ballot
     if decoded.state is not None:
@@ -158,7 +157,7 @@ def _decode_at_door(context: ElectionContext, submitted: bytes) -> _AtTheDoor:
 def _check_at_door(context: ElectionContext, data: bytes) -> _AtTheDoor:
     """Everything about an encrypted ballot that does not depend on what is stored (pure, so it
     can run in worker processes): its encoding, state, contests, H_I and every proof."""
-    checked = _decode_at_door(context, data)
+    checked = _decode_at_door(context, *split_submission(data, context.group))
     return dataclasses.replace(checked, hints=validate_ballot(context, checked.ballot, offered=checked.offered))
 
 
@@ -290,7 +289,7 @@ class ElectionLifecycle:
         ``submitted`` is a ballot file, alone or with its proofs' commitments in an envelope
         (``nazaha.record.hints.encode_submission``)."""
         context = self.context(election_id)
-        data, _ = split_submission(submitted, context.group)
+        data, offered = split_submission(submitted, context.group)
         stored = self._store.ballot(election_id, _code_of(data))
         if stored is not None and stored.data == data:
             # The very same bytes again (a retry after a lost answer): the first receipt's entry.
@@ -298,7 +297,7 @@ class ElectionLifecycle:
         # Refuse early, before the proofs are checked, when no ballot could get in; the rule is
         # applied again inside the transaction, where it counts.
         rules.require_voting_open(self._store.election(election_id).state)
-        decoded = _decode_at_door(context, submitted)
+        decoded = _decode_at_door(context, data, offered)
         eligibility = self.eligibility(election_id)
         self._check_signatures(
             eligibility, context, decoded, credential_state(eligibility, lambda n: self._store.artifact(election_id, n))

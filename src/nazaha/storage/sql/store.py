@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Engine, and_, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from nazaha.errors import ConflictError, NotFoundError, StorageError
@@ -175,6 +175,13 @@ class _SqlTransaction:
         if _artifact(self._conn, self._row.id, name) is not None:
             raise ConflictError(f"{name} was already stored")
         self._conn.execute(insert(schema.artifacts).values(election_id=self._row.id, name=name, data=data))
+
+
+def _artifacts_named(election_id: str, prefix: str) -> ColumnElement[bool]:
+    """The election's artifacts whose name starts with ``prefix`` (LIKE wildcards escaped)."""
+    return and_(
+        schema.artifacts.c.election_id == election_id, schema.artifacts.c.name.startswith(prefix, autoescape=True)
+    )
 
 
 def _last_code_for_device(conn: Connection, election_id: str, device: str) -> str | None:
@@ -352,26 +359,14 @@ class SqlStore:
 
     def artifacts(self, election_id: str, prefix: str) -> dict[str, bytes]:
         with reading(self.engine) as conn:
-            rows = conn.execute(
-                select(schema.artifacts).where(
-                    and_(
-                        schema.artifacts.c.election_id == election_id,
-                        schema.artifacts.c.name.startswith(prefix, autoescape=True),
-                    )
-                )
-            ).all()
+            rows = conn.execute(select(schema.artifacts).where(_artifacts_named(election_id, prefix))).all()
         return {row.name: bytes(row.data) for row in rows}
 
     def artifact_names(self, election_id: str, prefix: str) -> list[str]:
         with reading(self.engine) as conn:
             rows = conn.execute(
                 select(schema.artifacts.c.name)
-                .where(
-                    and_(
-                        schema.artifacts.c.election_id == election_id,
-                        schema.artifacts.c.name.startswith(prefix, autoescape=True),
-                    )
-                )
+                .where(_artifacts_named(election_id, prefix))
                 .order_by(schema.artifacts.c.name)
             ).all()
         return [row.name for row in rows]
